@@ -1,0 +1,15 @@
+package io.sluice.contracts.kustomize;
+
+import java.util.List;
+
+/** What a Kustomization applied, in Flux's format: the set prune works from. */
+public class Inventory {
+    public List<InventoryEntry> entries;
+
+    public Inventory() {
+    }
+
+    public Inventory(List<InventoryEntry> entries) {
+        this.entries = entries;
+    }
+}

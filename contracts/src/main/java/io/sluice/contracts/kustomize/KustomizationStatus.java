@@ -1,0 +1,13 @@
+package io.sluice.contracts.kustomize;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+public class KustomizationStatus {
+    public Long observedGeneration;
+    public List<Condition> conditions;
+    public String lastAppliedRevision;
+    public String lastAttemptedRevision;
+    public String lastHandledReconcileAt;
+    public Inventory inventory;
+}

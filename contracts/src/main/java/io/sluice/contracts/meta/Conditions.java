@@ -1,0 +1,46 @@
+package io.sluice.contracts.meta;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Sets a condition as Kubernetes expects: lastTransitionTime moves only when the status changes. */
+public final class Conditions {
+    public static final String READY = "Ready";
+
+    private Conditions() {
+    }
+
+    public static List<Condition> set(List<Condition> existing, String type, boolean status, String reason,
+                                      String message, long observedGeneration) {
+        List<Condition> result = new ArrayList<>(existing == null ? List.of() : existing);
+        String statusText = status ? "True" : "False";
+        Optional<Condition> previous = find(result, type);
+        String transition = previous.filter(c -> statusText.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .orElse(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        previous.ifPresent(result::remove);
+        result.add(new ConditionBuilder()
+                .withType(type)
+                .withStatus(statusText)
+                .withReason(reason)
+                .withMessage(message)
+                .withObservedGeneration(observedGeneration)
+                .withLastTransitionTime(transition)
+                .build());
+        return result;
+    }
+
+    public static Optional<Condition> find(List<Condition> conditions, String type) {
+        return conditions == null ? Optional.empty()
+                : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    public static boolean isTrue(List<Condition> conditions, String type) {
+        return find(conditions, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+}

@@ -1,0 +1,18 @@
+package io.sluice.contracts.meta;
+
+/** Condition reasons, spelled as Flux spells them so dashboards and the flux CLI read Sluice's status unchanged. */
+public final class Reasons {
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String RECONCILIATION_SUCCEEDED = "ReconciliationSucceeded";
+    public static final String PROGRESSING = "Progressing";
+    public static final String GIT_OPERATION_FAILED = "GitOperationFailed";
+    public static final String ARTIFACT_FAILED = "ArtifactFailed";
+    public static final String BUILD_FAILED = "BuildFailed";
+    public static final String RECONCILIATION_FAILED = "ReconciliationFailed";
+    public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
+    public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";
+    public static final String SUSPENDED = "Suspended";
+
+    private Reasons() {
+    }
+}
