@@ -1,0 +1,116 @@
+package io.sluice.source.git;
+
+import io.sluice.contracts.source.GitRepositoryRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * Fetches one ref of a remote into a bare mirror kept per GitRepository, so later polls transfer only new objects,
+ * and resolves it to a commit with Flux's precedence (commit, name, tag, branch; {@code master} when no ref is given).
+ */
+public final class GitFetcher {
+    private final Path mirrors;
+
+    public GitFetcher(Path mirrors) {
+        this.mirrors = mirrors;
+    }
+
+    public FetchedRevision fetch(String mirrorName, String url, GitRepositoryRef ref, CredentialsProvider credentials,
+                                 Duration timeout) throws GitFetchException {
+        GitRepositoryRef wanted = ref == null ? new GitRepositoryRef() : ref;
+        if (wanted.semver != null && wanted.commit == null && wanted.name == null) {
+            throw new GitFetchException("ref.semver is not supported yet; use ref.tag, ref.branch or ref.commit");
+        }
+        try (Git git = openMirror(mirrorName)) {
+            git.fetch()
+                    .setRemote(url)
+                    .setRefSpecs(refSpecs(wanted))
+                    .setCredentialsProvider(credentials)
+                    .setTimeout((int) Math.max(1, timeout.toSeconds()))
+                    .setForceUpdate(true)
+                    .call();
+            return resolve(git.getRepository(), wanted);
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw new GitFetchException("failed to fetch " + describe(wanted) + " from '" + url + "': " + rootMessage(e), e);
+        }
+    }
+
+    private Git openMirror(String mirrorName) throws GitAPIException, IOException {
+        Path dir = mirrors.resolve(mirrorName);
+        if (Files.isDirectory(dir.resolve("objects"))) {
+            return Git.open(dir.toFile());
+        }
+        Files.createDirectories(dir);
+        return Git.init().setBare(true).setDirectory(dir.toFile()).call();
+    }
+
+    private static List<RefSpec> refSpecs(GitRepositoryRef ref) {
+        if (ref.commit != null || ref.name != null) {
+            return List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+        }
+        if (ref.tag != null) {
+            return List.of(new RefSpec("+refs/tags/" + ref.tag + ":refs/tags/" + ref.tag));
+        }
+        String branch = branch(ref);
+        return List.of(new RefSpec("+refs/heads/" + branch + ":refs/heads/" + branch));
+    }
+
+    private static FetchedRevision resolve(Repository repo, GitRepositoryRef ref) throws IOException, GitFetchException {
+        if (ref.commit != null) {
+            ObjectId commit = peel(repo, repo.resolve(ref.commit), "commit '" + ref.commit + "'");
+            String prefix = ref.branch != null ? ref.branch + "@" : "";
+            return new FetchedRevision(prefix + "sha1:" + commit.name(), commit);
+        }
+        if (ref.name != null) {
+            ObjectId commit = peel(repo, repo.resolve(ref.name), "ref '" + ref.name + "'");
+            return new FetchedRevision(ref.name + "@sha1:" + commit.name(), commit);
+        }
+        if (ref.tag != null) {
+            ObjectId commit = peel(repo, repo.resolve("refs/tags/" + ref.tag), "tag '" + ref.tag + "'");
+            return new FetchedRevision(ref.tag + "@sha1:" + commit.name(), commit);
+        }
+        String branch = branch(ref);
+        ObjectId commit = peel(repo, repo.resolve("refs/heads/" + branch), "branch '" + branch + "'");
+        return new FetchedRevision(branch + "@sha1:" + commit.name(), commit);
+    }
+
+    private static ObjectId peel(Repository repo, ObjectId id, String what) throws IOException, GitFetchException {
+        if (id == null) {
+            throw new GitFetchException(what + " not found");
+        }
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit commit = walk.parseCommit(id);
+            return commit.getId();
+        }
+    }
+
+    private static String branch(GitRepositoryRef ref) {
+        return ref.branch != null ? ref.branch : "master";
+    }
+
+    private static String describe(GitRepositoryRef ref) {
+        if (ref.commit != null) return "commit '" + ref.commit + "'";
+        if (ref.name != null) return "ref '" + ref.name + "'";
+        if (ref.tag != null) return "tag '" + ref.tag + "'";
+        return "branch '" + branch(ref) + "'";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+    }
+}

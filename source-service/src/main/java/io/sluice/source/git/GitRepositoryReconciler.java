@@ -1,0 +1,158 @@
+package io.sluice.source.git;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.ArtifactEvent;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.contracts.source.Artifact;
+import io.sluice.contracts.source.GitRepository;
+import io.sluice.source.SourceConfig;
+import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.StoredArtifact;
+import io.sluice.source.artifact.TreeArchiver;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The story of one GitRepository: fetch the ref, pack the commit's tree into the artifact store, announce a new
+ * revision on Kafka (only when it changed), then record the artifact and the Ready condition in status.
+ */
+@ApplicationScoped
+public class GitRepositoryReconciler {
+    private static final Logger LOG = Logger.getLogger(GitRepositoryReconciler.class);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KubernetesClient client;
+    private final MutinyEmitter<ArtifactEvent> artifacts;
+    private final ObjectStates states;
+    private final GitFetcher fetcher;
+    private final ArtifactStore store;
+    private final TreeArchiver archiver = new TreeArchiver();
+    private final SourceConfig config;
+
+    @Inject
+    public GitRepositoryReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
+                                   ObjectStates states, SourceConfig config) throws IOException {
+        this.client = client;
+        this.artifacts = artifacts;
+        this.states = states;
+        this.config = config;
+        this.fetcher = new GitFetcher(config.dataDir().resolve("git"));
+        this.store = new ArtifactStore(config.dataDir().resolve("artifacts"));
+    }
+
+    public ArtifactStore store() {
+        return store;
+    }
+
+    /** Reconciles once; returns when the next poll is due. */
+    public Duration reconcile(GitRepository repo) {
+        ObjectRef ref = new ObjectRef(GitRepository.KIND, repo.getMetadata().getNamespace(), repo.getMetadata().getName());
+        Duration interval = GoDuration.parse(repo.getSpec().interval, Duration.ofMinutes(1));
+        if (Boolean.TRUE.equals(repo.getSpec().suspend)) {
+            states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
+            return interval;
+        }
+        MDC.put("object", ref.key());
+        try {
+            var fetched = fetcher.fetch(ref.namespace() + "/" + ref.name(), repo.getSpec().url, repo.getSpec().ref,
+                    credentials(repo), GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
+            MDC.put("revision", fetched.revision());
+            Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
+            Artifact artifact = current;
+            if (current == null || !fetched.revision().equals(current.revision) || !store.has(current.digest)) {
+                StoredArtifact stored = store.store(out -> archiver.write(
+                        config.dataDir().resolve("git").resolve(ref.namespace() + "/" + ref.name()), fetched.commit(), out));
+                artifact = artifact(ref, fetched.revision(), stored);
+                if (current == null || !stored.digest().equals(current.digest) || !fetched.revision().equals(current.revision)) {
+                    artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
+                            new ArtifactEvent(ref, artifact.revision, artifact.digest, artifact.url, artifact.size)));
+                    LOG.infof("stored artifact for revision '%s' (%s)", artifact.revision, artifact.digest);
+                }
+            }
+            writeStatus(repo, artifact, true, Reasons.SUCCEEDED, "stored artifact for revision '" + artifact.revision + "'");
+            states.succeeded(ref, artifact.revision, Reasons.SUCCEEDED, "stored artifact for revision '" + artifact.revision + "'");
+        } catch (GitFetchException | IOException e) {
+            LOG.warnf("%s", e.getMessage());
+            writeStatus(repo, repo.getStatus() == null ? null : repo.getStatus().artifact, false,
+                    Reasons.GIT_OPERATION_FAILED, e.getMessage());
+            states.failed(ref, null, Reasons.GIT_OPERATION_FAILED, e.getMessage());
+        } finally {
+            MDC.remove("object");
+            MDC.remove("revision");
+        }
+        return interval;
+    }
+
+    private Artifact artifact(ObjectRef ref, String revision, StoredArtifact stored) {
+        Artifact a = new Artifact();
+        a.revision = revision;
+        a.digest = stored.digest();
+        a.size = stored.size();
+        a.path = "gitrepository/" + ref.namespace() + "/" + ref.name() + "/" + stored.fileName();
+        a.url = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
+        a.lastUpdateTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return a;
+    }
+
+    private void writeStatus(GitRepository repo, Artifact artifact, boolean ready, String reason, String message) {
+        long generation = repo.getMetadata().getGeneration();
+        Map<String, Object> status = new HashMap<>();
+        status.put("observedGeneration", generation);
+        status.put("conditions", Conditions.set(repo.getStatus() == null ? null : repo.getStatus().conditions,
+                Conditions.READY, ready, reason, message, generation));
+        if (artifact != null) {
+            status.put("artifact", artifact);
+        }
+        String requestedAt = repo.getMetadata().getAnnotations() == null ? null
+                : repo.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
+        if (requestedAt != null) {
+            status.put("lastHandledReconcileAt", requestedAt);
+        }
+        StatusPatches.merge(client, GitRepository.class, repo.getMetadata().getNamespace(), repo.getMetadata().getName(), status);
+    }
+
+    /** HTTPS basic auth from the secret's {@code username} and {@code password}, as Flux reads them. */
+    private CredentialsProvider credentials(GitRepository repo) throws GitFetchException {
+        if (repo.getSpec().secretRef == null) {
+            return null;
+        }
+        String name = repo.getSpec().secretRef.getName();
+        Secret secret = client.secrets().inNamespace(repo.getMetadata().getNamespace()).withName(name).get();
+        if (secret == null || secret.getData() == null) {
+            throw new GitFetchException("secret '" + repo.getMetadata().getNamespace() + "/" + name + "' not found");
+        }
+        String username = decode(secret.getData().get("username"));
+        String password = decode(secret.getData().get("password"));
+        if (username == null || password == null) {
+            throw new GitFetchException("secret '" + name + "' has no 'username' and 'password' (SSH keys are not supported yet)");
+        }
+        return new UsernamePasswordCredentialsProvider(username, password);
+    }
+
+    private static String decode(String base64) {
+        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+}
