@@ -2,7 +2,7 @@ package io.sluice.contracts.events;
 
 /**
  * render-service built (or failed to build) the manifests of one attempt. The manifests travel as a gzip-compressed,
- * base64-encoded multi-document YAML stream, never truncated; exactly one of {@code manifests} and {@code failure} is set.
+ * base64-encoded JSON array (see {@link Manifests}), never truncated; exactly one of {@code manifests} and {@code failure} is set.
  */
 public record RenderResult(Attempt attempt, String manifests, int objectCount, Failure failure) {
     public static final String TYPE = "io.sluice.rendered.v1";

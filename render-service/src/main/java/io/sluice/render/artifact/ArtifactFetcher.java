@@ -1,0 +1,81 @@
+package io.sluice.render.artifact;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Downloads an artifact, checks its sha256 against the digest source-service announced, and unpacks it.
+ * An entry or link that would land outside the destination is refused, so nothing in a repository can reach the host.
+ */
+public final class ArtifactFetcher {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public void fetchInto(String url, String digest, Path destination) throws IOException, InterruptedException {
+        Path archive = Files.createTempFile("artifact-", ".tar.gz");
+        try {
+            HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofFile(archive));
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + url + " answered " + response.statusCode());
+            }
+            String actual = sha256(archive);
+            if (!actual.equals(digest)) {
+                throw new IOException("artifact " + url + " has digest " + actual + ", expected " + digest);
+            }
+            unpack(archive, destination);
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    static void unpack(Path archive, Path destination) throws IOException {
+        Path root = Files.createDirectories(destination).toRealPath();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(archive)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Path target = inside(root, root.resolve(entry.getName()), entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else if (entry.isSymbolicLink()) {
+                    inside(root, target.getParent().resolve(entry.getLinkName()), entry.getName() + " -> " + entry.getLinkName());
+                    Files.createDirectories(target.getParent());
+                    Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                } else if (entry.isFile()) {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(tar, target);
+                }
+            }
+        }
+    }
+
+    private static Path inside(Path root, Path candidate, String name) throws IOException {
+        Path normalized = candidate.normalize();
+        if (!normalized.startsWith(root)) {
+            throw new IOException("artifact entry '" + name + "' points outside the artifact root");
+        }
+        return normalized;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

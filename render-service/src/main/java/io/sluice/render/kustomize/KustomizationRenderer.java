@@ -1,0 +1,137 @@
+package io.sluice.render.kustomize;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.Manifests;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.source.Artifact;
+import io.sluice.contracts.source.GitRepository;
+import io.sluice.render.artifact.ArtifactFetcher;
+import io.sluice.render.build.BuildException;
+import io.sluice.render.build.KustomizeRunner;
+import io.sluice.render.build.ManifestBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The story of rendering one Kustomization: find its source's artifact, download and verify it, build
+ * {@code spec.path}, and send the objects (or the reason they could not be built) to apply-service.
+ */
+@ApplicationScoped
+public class KustomizationRenderer {
+    private static final Logger LOG = Logger.getLogger(KustomizationRenderer.class);
+
+    private final KubernetesClient client;
+    private final MutinyEmitter<RenderResult> rendered;
+    private final ObjectStates states;
+    private final ArtifactFetcher fetcher = new ArtifactFetcher();
+    private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.fromPath());
+
+    public KustomizationRenderer(KubernetesClient client, @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
+                                 ObjectStates states) {
+        this.client = client;
+        this.rendered = rendered;
+        this.states = states;
+    }
+
+    public void render(Kustomization ks) {
+        ObjectRef ref = new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
+        if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
+            states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
+            return;
+        }
+        Artifact artifact = sourceArtifact(ks);
+        String revision = artifact == null ? "" : artifact.revision;
+        Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks));
+        MDC.put("object", ref.key());
+        MDC.put("revision", revision);
+        try {
+            RenderResult result = artifact == null
+                    ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
+                    : build(attempt, artifact, ks.getSpec().path);
+            rendered.sendMessageAndAwait(Envelopes.of(ref, RenderResult.TYPE, "render-service", result));
+            if (result.failure() == null) {
+                states.succeeded(ref, revision, "Rendered", result.objectCount() + " objects");
+                LOG.infof("rendered %d objects", result.objectCount());
+            } else {
+                states.failed(ref, revision, result.failure().reason(), result.failure().message());
+                LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
+            }
+        } finally {
+            MDC.remove("object");
+            MDC.remove("revision");
+        }
+    }
+
+    private RenderResult build(Attempt attempt, Artifact artifact, String path) {
+        Path workDir = null;
+        try {
+            workDir = Files.createTempDirectory("render-");
+            fetcher.fetchInto(artifact.url, artifact.digest, workDir);
+            List<Map<String, Object>> objects = builder.build(workDir, path);
+            return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
+        } catch (BuildException e) {
+            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
+        } catch (IOException e) {
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
+        } finally {
+            deleteQuietly(workDir);
+        }
+    }
+
+    private Artifact sourceArtifact(Kustomization ks) {
+        var sourceRef = ks.getSpec().sourceRef;
+        if (sourceRef == null || !GitRepository.KIND.equals(sourceRef.kind)) {
+            return null;
+        }
+        GitRepository source = client.resources(GitRepository.class).inNamespace(sourceNamespace(ks)).withName(sourceRef.name).get();
+        return source == null || source.getStatus() == null ? null : source.getStatus().artifact;
+    }
+
+    static String sourceNamespace(Kustomization ks) {
+        String ns = ks.getSpec().sourceRef.namespace;
+        return ns == null || ns.isEmpty() ? ks.getMetadata().getNamespace() : ns;
+    }
+
+    private static String sourceName(Kustomization ks) {
+        var sourceRef = ks.getSpec().sourceRef;
+        return sourceRef == null ? "no sourceRef" : sourceRef.kind + "/" + sourceNamespace(ks) + "/" + sourceRef.name;
+    }
+
+    static String requestedAt(Kustomization ks) {
+        Map<String, String> annotations = ks.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.sluice.render.kustomize;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sluice.contracts.events.ArtifactEvent;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.source.GitRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * When a Kustomization is rendered: when its source announces a new artifact (Kafka), and when the Kustomization
+ * itself is created, changed, or asked to reconcile. Renders run one at a time, in the order they were asked for.
+ */
+@ApplicationScoped
+public class RenderTriggers {
+    private final KubernetesClient client;
+    private final KustomizationRenderer renderer;
+    private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "render"));
+    private final CompletableFuture<SharedIndexInformer<Kustomization>> kustomizations = new CompletableFuture<>();
+
+    public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer) {
+        this.client = client;
+        this.renderer = renderer;
+    }
+
+    void start(@Observes StartupEvent event) {
+        kustomizations.complete(client.resources(Kustomization.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Kustomization ks) {
+                queue.execute(() -> renderer.render(ks));
+            }
+
+            @Override
+            public void onUpdate(Kustomization before, Kustomization after) {
+                boolean specChanged = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+                if (specChanged || !Objects.equals(KustomizationRenderer.requestedAt(before), KustomizationRenderer.requestedAt(after))) {
+                    queue.execute(() -> renderer.render(after));
+                }
+            }
+
+            @Override
+            public void onDelete(Kustomization ks, boolean finalStateUnknown) {
+                // apply-service owns deletion (finalizer and prune); nothing to render.
+            }
+        }));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        queue.shutdownNow();
+        kustomizations.thenAccept(SharedIndexInformer::close);
+    }
+
+    @Incoming(Topics.ARTIFACTS)
+    public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
+        return kustomizations.thenAcceptAsync(informer -> informer.getStore().list().stream()
+                .filter(ks -> references(ks, artifact))
+                .forEach(renderer::render), queue);
+    }
+
+    private static boolean references(Kustomization ks, ArtifactEvent artifact) {
+        var ref = ks.getSpec().sourceRef;
+        return ref != null && GitRepository.KIND.equals(ref.kind)
+                && artifact.source().kind().equals(ref.kind)
+                && artifact.source().name().equals(ref.name)
+                && artifact.source().namespace().equals(KustomizationRenderer.sourceNamespace(ks));
+    }
+}

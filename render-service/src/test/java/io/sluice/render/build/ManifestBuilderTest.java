@@ -1,0 +1,87 @@
+package io.sluice.render.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Builds real directory trees; kustomization directories go through the real kustomize found on the PATH. */
+class ManifestBuilderTest {
+    @TempDir
+    Path root;
+    private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.fromPath());
+
+    @Test
+    void aPlainDirectoryBecomesAllItsKubernetesYamlRecursively() throws Exception {
+        write("apps/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n");
+        write("apps/web/cm.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
+        write("apps/values.yaml", "replicaCount: 2\n");
+        write("apps/README.md", "not yaml: [");
+
+        assertThat(names(builder.build(root, "./apps"))).containsExactly("apps", "a", "b");
+    }
+
+    @Test
+    void substitutionMarkersPassThroughUntouched() throws Exception {
+        write("apps/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  url: ${APP_URL}\n");
+        Map<String, Object> cm = builder.build(root, "apps").get(0);
+        assertThat(cm.get("data")).isEqualTo(Map.of("url", "${APP_URL}"));
+    }
+
+    @Test
+    void aDirectoryWithAKustomizationIsBuiltByKustomize() throws Exception {
+        write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n");
+        write("base/kustomization.yaml", "resources:\n- cm.yaml\nnamePrefix: prod-\n");
+        assertThat(names(builder.build(root, "base"))).containsExactly("prod-settings");
+    }
+
+    @Test
+    void aNestedKustomizationCountsAsOneBase() throws Exception {
+        write("apps/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n");
+        write("apps/overlay/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n");
+        write("apps/overlay/kustomization.yaml", "resources:\n- cm.yaml\nnameSuffix: -v2\n");
+        assertThat(names(builder.build(root, "apps"))).containsExactly("apps", "settings-v2");
+    }
+
+    @Test
+    void brokenYamlNamesTheFileAndLine() throws Exception {
+        write("apps/ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+        write("apps/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n");
+        assertThatThrownBy(() -> builder.build(root, "apps"))
+                .isInstanceOf(BuildException.class)
+                .hasMessageStartingWith("apps/broken.yaml: line ");
+    }
+
+    @Test
+    void aPathOutsideTheArtifactOrMissingIsRefused() throws Exception {
+        write("apps/ok.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+        assertThatThrownBy(() -> builder.build(root, "../../etc")).hasMessageContaining("outside the artifact root");
+        assertThatThrownBy(() -> builder.build(root, "./nope")).hasMessageContaining("path './nope' not found");
+        Files.createSymbolicLink(root.resolve("escape"), Path.of("/etc"));
+        assertThatThrownBy(() -> builder.build(root, "escape")).hasMessageContaining("outside the artifact root");
+    }
+
+    @Test
+    void aKustomizeErrorIsReported() throws Exception {
+        write("base/kustomization.yaml", "resources:\n- missing.yaml\n");
+        assertThatThrownBy(() -> builder.build(root, "base"))
+                .isInstanceOf(BuildException.class).hasMessageContaining("kustomize build failed").hasMessageContaining("missing.yaml");
+    }
+
+    private void write(String path, String content) throws IOException {
+        Path file = root.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> names(List<Map<String, Object>> objects) {
+        return objects.stream().map(o -> (String) ((Map<String, Object>) o.get("metadata")).get("name")).toList();
+    }
+}
