@@ -1,0 +1,23 @@
+package io.sluice.apply.admin;
+
+import io.sluice.contracts.admin.ObjectState;
+import io.sluice.contracts.admin.ObjectStates;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import java.util.List;
+
+/** Lists the Kustomizations this service applied and the change set or error of the last apply of each. */
+@Path("/admin")
+public class AdminResource {
+    private final ObjectStates states;
+
+    public AdminResource(ObjectStates states) {
+        this.states = states;
+    }
+
+    @GET
+    @Path("/objects")
+    public List<ObjectState> objects() {
+        return states.all();
+    }
+}

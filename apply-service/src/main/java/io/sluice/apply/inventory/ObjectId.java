@@ -1,0 +1,45 @@
+package io.sluice.apply.inventory;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.sluice.contracts.kustomize.InventoryEntry;
+
+/**
+ * An object's identity in Flux's inventory format: {@code <namespace>_<name>_<group>_<kind>} (empty namespace for
+ * cluster-scoped objects, empty group for the core API), with the API version kept beside it.
+ */
+public record ObjectId(String namespace, String name, String group, String kind, String version) {
+
+    public static ObjectId of(HasMetadata object) {
+        String apiVersion = object.getApiVersion();
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+        String namespace = object.getMetadata().getNamespace();
+        return new ObjectId(namespace == null ? "" : namespace, object.getMetadata().getName(), group, object.getKind(), version);
+    }
+
+    public static ObjectId of(InventoryEntry entry) {
+        String[] parts = entry.id.split("_", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("invalid inventory id '" + entry.id + "'");
+        }
+        return new ObjectId(parts[0], parts[1], parts[2], parts[3], entry.v);
+    }
+
+    public String id() {
+        return namespace + "_" + name + "_" + group + "_" + kind;
+    }
+
+    public String apiVersion() {
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    public InventoryEntry entry() {
+        return new InventoryEntry(id(), version);
+    }
+
+    /** As Flux prints objects in messages: {@code Kind/namespace/name}, or {@code Kind/name} when cluster-scoped. */
+    public String display() {
+        return namespace.isEmpty() ? kind + "/" + name : kind + "/" + namespace + "/" + name;
+    }
+}

@@ -1,0 +1,151 @@
+package io.sluice.apply.kustomize;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.apply.prune.InventoryPruner;
+import io.sluice.apply.ssa.ApplyException;
+import io.sluice.apply.ssa.ObjectApplier;
+import io.sluice.apply.ssa.StagedApplier;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.ApplyResult;
+import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.Manifests;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.kustomize.Inventory;
+import io.sluice.contracts.kustomize.InventoryEntry;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.AttemptLedger;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.meta.StatusPatches;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The story of applying one rendered attempt: skip a redelivery, pass a render failure on untouched, label the
+ * objects as ours, apply them in stages, prune what left Git, record the inventory, and report the change set.
+ */
+@ApplicationScoped
+public class KustomizationApplier {
+    private static final Logger LOG = Logger.getLogger(KustomizationApplier.class);
+
+    private final KubernetesClient client;
+    private final MutinyEmitter<ApplyResult> applied;
+    private final ObjectStates states;
+    private final AttemptLedger ledger = new AttemptLedger();
+    private final StagedApplier stagedApplier;
+    private final InventoryPruner pruner;
+
+    public KustomizationApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
+                                ObjectStates states, ApplyConfig config) {
+        this.client = client;
+        this.applied = applied;
+        this.states = states;
+        this.stagedApplier = new StagedApplier(client, new ObjectApplier(client, config.fieldManager()));
+        this.pruner = new InventoryPruner(client);
+    }
+
+    @Incoming(Topics.RENDERED)
+    @Blocking
+    public void onRendered(RenderResult rendered) {
+        Attempt attempt = rendered.attempt();
+        if (!ledger.firstDelivery(attempt)) {
+            LOG.debugf("%s: attempt already handled, skipped", attempt.object());
+            return;
+        }
+        MDC.put("object", attempt.object().key());
+        MDC.put("revision", attempt.revision());
+        try {
+            ApplyResult result = rendered.failure() != null
+                    ? ApplyResult.failed(attempt, rendered.failure())
+                    : apply(attempt, rendered.manifests());
+            if (result.failure() != null) {
+                ledger.forget(attempt.object());
+                states.failed(attempt.object(), attempt.revision(), result.failure().reason(), result.failure().message());
+            } else {
+                states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, summary(result.changes()));
+            }
+            applied.sendMessageAndAwait(Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
+        } finally {
+            MDC.remove("object");
+            MDC.remove("revision");
+        }
+    }
+
+    private ApplyResult apply(Attempt attempt, String manifests) {
+        ObjectRef ref = attempt.object();
+        Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+        if (ks == null) {
+            return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, ref + " no longer exists"));
+        }
+        if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
+            return ApplyResult.failed(attempt, new Failure(Reasons.SUSPENDED, "suspended: no changes applied"));
+        }
+        try {
+            List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(manifests));
+            objects.forEach(o -> labelAsOwned(o, ref));
+            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(objects));
+            Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
+            objects.stream().map(ObjectId::of).sorted(Comparator.comparing(ObjectId::id))
+                    .forEach(id -> inventory.put(id.id(), id.entry()));
+            if (Boolean.TRUE.equals(ks.getSpec().prune)) {
+                changes.addAll(pruner.prune(ref, previousInventory(ks), inventory.keySet()));
+            }
+            Map<String, Object> status = new HashMap<>();
+            status.put("inventory", new Inventory(List.copyOf(inventory.values())));
+            status.put("lastAttemptedRevision", attempt.revision());
+            StatusPatches.merge(client, Kustomization.class, ref.namespace(), ref.name(), status);
+            LOG.infof("applied: %s", summary(changes));
+            return ApplyResult.applied(attempt, changes);
+        } catch (ApplyException e) {
+            LOG.warnf("%s", e.getMessage());
+            StatusPatches.merge(client, Kustomization.class, ref.namespace(), ref.name(), Map.of("lastAttemptedRevision", attempt.revision()));
+            return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage()));
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            LOG.warnf("apply failed: %s", e.getMessage());
+            return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage()));
+        }
+    }
+
+    private static void labelAsOwned(GenericKubernetesResource object, ObjectRef owner) {
+        Map<String, String> labels = object.getMetadata().getLabels() == null
+                ? new HashMap<>() : new HashMap<>(object.getMetadata().getLabels());
+        labels.put(Annotations.OWNER_NAME_LABEL, owner.name());
+        labels.put(Annotations.OWNER_NAMESPACE_LABEL, owner.namespace());
+        object.getMetadata().setLabels(labels);
+    }
+
+    private static List<ObjectId> previousInventory(Kustomization ks) {
+        if (ks.getStatus() == null || ks.getStatus().inventory == null || ks.getStatus().inventory.entries == null) {
+            return List.of();
+        }
+        return ks.getStatus().inventory.entries.stream().map(ObjectId::of).toList();
+    }
+
+    private static String summary(List<AppliedObject> changes) {
+        Map<AppliedObject.Action, Long> counts = changes.stream()
+                .collect(Collectors.groupingBy(AppliedObject::action, () -> new java.util.EnumMap<>(AppliedObject.Action.class), Collectors.counting()));
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase())
+                .collect(Collectors.joining(", "));
+    }
+}

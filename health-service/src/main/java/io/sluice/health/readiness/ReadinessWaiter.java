@@ -1,0 +1,63 @@
+package io.sluice.health.readiness;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.sluice.contracts.events.AppliedObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks a set of applied objects until all are ready or the deadline passes, without holding a thread while waiting.
+ * Completes with the objects that are still not ready (empty when all are).
+ */
+public final class ReadinessWaiter {
+    private static final Duration POLL = Duration.ofMillis(500);
+    private final KubernetesClient client;
+    private final ScheduledExecutorService scheduler;
+
+    public ReadinessWaiter(KubernetesClient client, ScheduledExecutorService scheduler) {
+        this.client = client;
+        this.scheduler = scheduler;
+    }
+
+    public CompletableFuture<Map<AppliedObject, Readiness>> await(List<AppliedObject> objects, Duration timeout) {
+        CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
+        check(objects, Instant.now().plus(timeout), result);
+        return result;
+    }
+
+    private void check(List<AppliedObject> objects, Instant deadline, CompletableFuture<Map<AppliedObject, Readiness>> result) {
+        try {
+            Map<AppliedObject, Readiness> notReady = new LinkedHashMap<>();
+            for (AppliedObject object : objects) {
+                Readiness readiness = ReadinessRules.of(live(object));
+                if (!readiness.ready()) {
+                    notReady.put(object, readiness);
+                }
+            }
+            if (notReady.isEmpty() || Instant.now().isAfter(deadline)) {
+                result.complete(notReady);
+            } else {
+                scheduler.schedule(() -> check(objects, deadline, result), POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> live(AppliedObject object) {
+        var kind = client.genericKubernetesResources(object.apiVersion(), object.kind());
+        GenericKubernetesResource live = object.namespace() == null || object.namespace().isEmpty()
+                ? kind.withName(object.name()).get()
+                : kind.inNamespace(object.namespace()).withName(object.name()).get();
+        return live == null ? null : Serialization.jsonMapper().convertValue(live, Map.class);
+    }
+}

@@ -1,0 +1,137 @@
+package io.sluice.health.verdict;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.Alert;
+import io.sluice.contracts.events.ApplyResult;
+import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.AttemptLedger;
+import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.health.readiness.Readiness;
+import io.sluice.health.readiness.ReadinessWaiter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The last word on an attempt: waits for the applied objects to be ready when {@code spec.wait} asks for it, writes
+ * the Ready condition and {@code lastAppliedRevision} as Flux does, and publishes the verdict as an alert.
+ */
+@ApplicationScoped
+public class VerdictPublisher {
+    private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
+
+    private final KubernetesClient client;
+    private final MutinyEmitter<Alert> alerts;
+    private final ObjectStates states;
+    private final AttemptLedger ledger = new AttemptLedger();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "readiness");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ReadinessWaiter waiter;
+
+    public VerdictPublisher(KubernetesClient client, @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, ObjectStates states) {
+        this.client = client;
+        this.alerts = alerts;
+        this.states = states;
+        this.waiter = new ReadinessWaiter(client, scheduler);
+    }
+
+    @Incoming(Topics.APPLIED)
+    public CompletionStage<Void> onApplied(ApplyResult result) {
+        Attempt attempt = result.attempt();
+        if (!ledger.firstDelivery(attempt)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (result.failure() != null) {
+            return CompletableFuture.runAsync(() -> fail(attempt, result.failure()), scheduler);
+        }
+        Kustomization ks = client.resources(Kustomization.class).inNamespace(attempt.object().namespace())
+                .withName(attempt.object().name()).get();
+        if (ks == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!Boolean.TRUE.equals(ks.getSpec().wait)) {
+            return CompletableFuture.runAsync(() -> succeed(attempt), scheduler);
+        }
+        List<AppliedObject> toCheck = result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).toList();
+        Duration timeout = GoDuration.parse(ks.getSpec().timeout, GoDuration.parse(ks.getSpec().interval, Duration.ofMinutes(5)));
+        return waiter.await(toCheck, timeout).thenAcceptAsync(notReady -> {
+            if (notReady.isEmpty()) {
+                succeed(attempt);
+            } else {
+                fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "timeout waiting for: " + describe(notReady)));
+            }
+        }, scheduler).exceptionally(e -> {
+            fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "health check failed: " + e.getMessage()));
+            return null;
+        });
+    }
+
+    private void succeed(Attempt attempt) {
+        String message = "Applied revision: " + attempt.revision();
+        Map<String, Object> status = status(attempt, true, Reasons.RECONCILIATION_SUCCEEDED, message);
+        status.put("lastAppliedRevision", attempt.revision());
+        StatusPatches.merge(client, Kustomization.class, attempt.object().namespace(), attempt.object().name(), status);
+        states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
+        publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt);
+    }
+
+    private void fail(Attempt attempt, Failure failure) {
+        ledger.forget(attempt.object());
+        if (Reasons.SUSPENDED.equals(failure.reason())) {
+            states.succeeded(attempt.object(), attempt.revision(), failure.reason(), failure.message());
+            return;
+        }
+        StatusPatches.merge(client, Kustomization.class, attempt.object().namespace(), attempt.object().name(),
+                status(attempt, false, failure.reason(), failure.message()));
+        states.failed(attempt.object(), attempt.revision(), failure.reason(), failure.message());
+        publish(Alert.Severity.error, failure.reason(), failure.message(), attempt);
+    }
+
+    private Map<String, Object> status(Attempt attempt, boolean ready, String reason, String message) {
+        Kustomization ks = client.resources(Kustomization.class).inNamespace(attempt.object().namespace())
+                .withName(attempt.object().name()).get();
+        Map<String, Object> status = new HashMap<>();
+        status.put("observedGeneration", attempt.generation());
+        status.put("conditions", Conditions.set(ks == null || ks.getStatus() == null ? null : ks.getStatus().conditions,
+                Conditions.READY, ready, reason, message, attempt.generation()));
+        if (attempt.requestedAt() != null) {
+            status.put("lastHandledReconcileAt", attempt.requestedAt());
+        }
+        return status;
+    }
+
+    private void publish(Alert.Severity severity, String reason, String message, Attempt attempt) {
+        LOG.infof("%s %s: %s (%s)", attempt.object(), reason, message, attempt.revision());
+        alerts.sendMessageAndAwait(Envelopes.of(attempt.object(), Alert.TYPE, "health-service",
+                new Alert(severity, reason, message, attempt.object(), attempt.revision(), Instant.now())));
+    }
+
+    private static String describe(Map<AppliedObject, Readiness> notReady) {
+        return notReady.entrySet().stream().map(e -> e.getKey().display() + ": " + e.getValue().message())
+                .collect(Collectors.joining(", "));
+    }
+}
