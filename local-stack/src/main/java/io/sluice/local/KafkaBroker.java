@@ -1,0 +1,32 @@
+package io.sluice.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** One real Apache Kafka broker in KRaft mode, from {@code deploy/local/kafka/start}. */
+public final class KafkaBroker implements AutoCloseable {
+    private final Path repoRoot;
+    private final Path runDir;
+    private final String bootstrapServers;
+
+    private KafkaBroker(Path repoRoot, Path runDir, String bootstrapServers) {
+        this.repoRoot = repoRoot;
+        this.runDir = runDir;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public static KafkaBroker start(Path repoRoot, Path runDir) throws IOException, InterruptedException {
+        String bootstrap = Launcher.run(repoRoot.resolve("deploy/local/kafka/start"), runDir,
+                runDir.getParent().resolve("kafka-start.log"));
+        return new KafkaBroker(repoRoot, runDir, bootstrap);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        Launcher.stop(repoRoot, runDir);
+    }
+}

@@ -1,0 +1,171 @@
+package io.sluice.local;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * The whole embedded stack on one machine: a real control plane, a real Kafka broker, a Git server over smart HTTP,
+ * Sluice's CRDs, and the four services as processes. {@code deploy/local/up} and the system tests both start it here.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final List<String> SERVICES = List.of("source-service", "render-service", "apply-service", "health-service");
+
+    private final Path repoRoot;
+    private final Path runDir;
+    private final ControlPlane controlPlane;
+    private final KafkaBroker kafka;
+    private final GitServer git;
+    private final KubernetesClient client;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    private LocalStack(Path repoRoot, Path runDir, ControlPlane controlPlane, KafkaBroker kafka, GitServer git) throws IOException {
+        this.repoRoot = repoRoot;
+        this.runDir = runDir;
+        this.controlPlane = controlPlane;
+        this.kafka = kafka;
+        this.git = git;
+        this.client = controlPlane.client();
+    }
+
+    public static LocalStack start(Path repoRoot, Path runDir) throws Exception {
+        Files.createDirectories(runDir.resolve("logs"));
+        // The two slow starts run side by side.
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> unchecked(() -> KafkaBroker.start(repoRoot, runDir.resolve("kafka"))));
+        ControlPlane controlPlane;
+        try {
+            controlPlane = ControlPlane.start(repoRoot, runDir.resolve("controlplane"));
+        } catch (Exception e) {
+            kafka.thenAccept(KafkaBroker::close);
+            throw e;
+        }
+        LocalStack stack = new LocalStack(repoRoot, runDir, controlPlane, join(kafka, controlPlane), new GitServer(runDir.resolve("git")));
+        try {
+            stack.installCrds();
+            stack.startServices();
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static KafkaBroker join(CompletableFuture<KafkaBroker> kafka, ControlPlane controlPlane) throws Exception {
+        try {
+            return kafka.join();
+        } catch (RuntimeException e) {
+            controlPlane.close();
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private void installCrds() throws IOException {
+        try (Stream<Path> files = Files.list(repoRoot.resolve("deploy/crds"))) {
+            for (Path crd : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var in = Files.newInputStream(crd)) {
+                    client.load(in).items().forEach(c -> client.resource(c).fieldManager("sluice-local").forceConflicts().serverSideApply());
+                }
+            }
+        }
+        for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private void startServices() throws Exception {
+        Map<String, String> env = Map.of(
+                "KUBECONFIG", controlPlane.kubeconfig().toString(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        for (String name : SERVICES) {
+            Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IOException(jar + " is missing: build with ./mvnw -B package -DskipTests first");
+            }
+            Map<String, String> serviceEnv = new LinkedHashMap<>(env);
+            serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
+            services.put(name, new ServiceProcess(name, jar, serviceEnv, runDir.resolve("logs").resolve(name + ".log")));
+        }
+        ServiceProcess source = services.get("source-service");
+        source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
+        for (ServiceProcess service : services.values()) {
+            service.start();
+        }
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady(Duration.ofSeconds(90));
+        }
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Path kubeconfig() {
+        return controlPlane.kubeconfig();
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public GitServer git() {
+        return git;
+    }
+
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Shell-sourceable settings for people and scripts that use the running stack. */
+    public String environment() {
+        List<String> lines = new ArrayList<>();
+        lines.add("KUBECONFIG=" + kubeconfig());
+        lines.add("KAFKA_BOOTSTRAP_SERVERS=" + kafkaBootstrapServers());
+        services.forEach((name, service) -> lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
+        return String.join("\n", lines) + "\n";
+    }
+
+    @Override
+    public void close() {
+        for (ServiceProcess service : services.values()) {
+            try {
+                service.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+        try {
+            git.close();
+        } catch (Exception e) {
+            System.err.println("git server: " + e.getMessage());
+        }
+        kafka.close();
+        controlPlane.close();
+    }
+
+    private interface Start<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T unchecked(Start<T> start) {
+        try {
+            return start.get();
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+}
