@@ -20,7 +20,7 @@ public final class LocalStackExtension implements BeforeAllCallback {
                 Path runDir = Files.createTempDirectory("sluice-stack-");
                 stack = LocalStack.start(repoRoot, runDir);
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .put(LocalStackExtension.class, (ExtensionContext.Store.CloseableResource) stack::close);
+                        .put(LocalStackExtension.class, stack);
                 System.out.println("local stack up in " + runDir + " (logs in " + runDir.resolve("logs") + ")");
             }
         }

@@ -45,7 +45,7 @@ public class VerdictPublisher {
     private final MutinyEmitter<Alert> alerts;
     private final ObjectStates states;
     private final AttemptLedger ledger = new AttemptLedger();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "readiness");
         t.setDaemon(true);
         return t;
@@ -59,14 +59,20 @@ public class VerdictPublisher {
         this.waiter = new ReadinessWaiter(client, scheduler);
     }
 
+    /** Runs off the Kafka event loop: every step here calls the API server. */
     @Incoming(Topics.APPLIED)
     public CompletionStage<Void> onApplied(ApplyResult result) {
+        return CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict);
+    }
+
+    private CompletionStage<Void> judge(ApplyResult result) {
         Attempt attempt = result.attempt();
         if (!ledger.firstDelivery(attempt)) {
             return CompletableFuture.completedFuture(null);
         }
         if (result.failure() != null) {
-            return CompletableFuture.runAsync(() -> fail(attempt, result.failure()), scheduler);
+            fail(attempt, result.failure());
+            return CompletableFuture.completedFuture(null);
         }
         Kustomization ks = client.resources(Kustomization.class).inNamespace(attempt.object().namespace())
                 .withName(attempt.object().name()).get();
@@ -74,7 +80,8 @@ public class VerdictPublisher {
             return CompletableFuture.completedFuture(null);
         }
         if (!Boolean.TRUE.equals(ks.getSpec().wait)) {
-            return CompletableFuture.runAsync(() -> succeed(attempt), scheduler);
+            succeed(attempt);
+            return CompletableFuture.completedFuture(null);
         }
         List<AppliedObject> toCheck = result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).toList();
         Duration timeout = GoDuration.parse(ks.getSpec().timeout, GoDuration.parse(ks.getSpec().interval, Duration.ofMinutes(5)));

@@ -3,6 +3,7 @@ package io.sluice.render.kustomize;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
@@ -52,13 +53,26 @@ public class KustomizationRenderer {
         this.states = states;
     }
 
+    /** Renders against the artifact its source's status currently names. */
     public void render(Kustomization ks) {
+        render(ks, sourceArtifact(ks));
+    }
+
+    /** Renders against an artifact just announced: the source's status may not name it yet. */
+    public void render(Kustomization ks, ArtifactEvent announced) {
+        Artifact artifact = new Artifact();
+        artifact.revision = announced.revision();
+        artifact.digest = announced.digest();
+        artifact.url = announced.url();
+        render(ks, artifact);
+    }
+
+    private void render(Kustomization ks, Artifact artifact) {
         ObjectRef ref = new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
         if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
             states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
             return;
         }
-        Artifact artifact = sourceArtifact(ks);
         String revision = artifact == null ? "" : artifact.revision;
         Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks));
         MDC.put("object", ref.key());

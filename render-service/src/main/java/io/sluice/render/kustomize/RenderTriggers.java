@@ -65,7 +65,7 @@ public class RenderTriggers {
     public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
         return kustomizations.thenAcceptAsync(informer -> informer.getStore().list().stream()
                 .filter(ks -> references(ks, artifact))
-                .forEach(renderer::render), queue);
+                .forEach(ks -> renderer.render(ks, artifact)), queue);
     }
 
     private static boolean references(Kustomization ks, ArtifactEvent artifact) {
