@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,35 +64,9 @@ class PipelineTest {
                                 image: ghcr.io/stefanprodan/podinfo:6.9.4
                         """);
         head = repo.commitAndPush("first version");
-        apply("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + FLUX_NS + "\n");
-        apply("""
-                apiVersion: source.toolkit.fluxcd.io/v1
-                kind: GitRepository
-                metadata:
-                  name: pipeline
-                  namespace: flux-system
-                spec:
-                  interval: 10m
-                  url: %s
-                  ref:
-                    branch: main
-                """.formatted(url));
-        apply("""
-                apiVersion: kustomize.toolkit.fluxcd.io/v1
-                kind: Kustomization
-                metadata:
-                  name: pipeline
-                  namespace: flux-system
-                spec:
-                  interval: 10m
-                  timeout: 1m
-                  path: ./deploy/app
-                  prune: true
-                  wait: true
-                  sourceRef:
-                    kind: GitRepository
-                    name: pipeline
-                """);
+        Manifests.apply(client, Manifests.namespace(FLUX_NS));
+        Manifests.apply(client, Manifests.gitRepository(FLUX_NS, "pipeline", url, "10m"));
+        Manifests.apply(client, Manifests.kustomization(FLUX_NS, "pipeline", "pipeline", "./deploy/app"));
     }
 
     @AfterAll
@@ -222,10 +194,5 @@ class PipelineTest {
     private static String configMap(String name, String greeting) {
         return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: " + APP_NS
                 + "\ndata:\n  greeting: " + greeting + "\n";
-    }
-
-    private static void apply(String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()
-                .forEach(o -> client.resource(o).fieldManager("test").forceConflicts().serverSideApply());
     }
 }

@@ -1,0 +1,54 @@
+package io.sluice.local;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Applies YAML as {@code kubectl apply --server-side} would, and writes the Flux objects the stack's users write. */
+public final class Manifests {
+    private Manifests() {
+    }
+
+    public static void apply(KubernetesClient client, String yaml) {
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()
+                .forEach(o -> client.resource(o).fieldManager("sluice-local").forceConflicts().serverSideApply());
+    }
+
+    public static String gitRepository(String namespace, String name, String url, String interval) {
+        return """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: GitRepository
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  interval: %s
+                  url: %s
+                  ref:
+                    branch: main
+                """.formatted(name, namespace, interval, url);
+    }
+
+    public static String kustomization(String namespace, String name, String source, String path) {
+        return """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  interval: 10m
+                  timeout: 1m
+                  path: %s
+                  prune: true
+                  wait: true
+                  sourceRef:
+                    kind: GitRepository
+                    name: %s
+                """.formatted(name, namespace, path, source);
+    }
+
+    public static String namespace(String name) {
+        return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n";
+    }
+}
