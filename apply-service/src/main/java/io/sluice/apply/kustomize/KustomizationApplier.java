@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.prune.InventoryPruner;
@@ -25,6 +27,7 @@ import io.sluice.contracts.kustomize.InventoryEntry;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.AttemptLedger;
+import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,13 +55,15 @@ public class KustomizationApplier {
     private final KubernetesClient client;
     private final MutinyEmitter<ApplyResult> applied;
     private final ObjectStates states;
+    private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
     private final StagedApplier stagedApplier;
     private final InventoryPruner pruner;
 
     public KustomizationApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
-                                ObjectStates states, ApplyConfig config) {
+                                ObjectStates states, MeterRegistry metrics, ApplyConfig config) {
         this.client = client;
+        this.metrics = metrics;
         this.applied = applied;
         this.states = states;
         this.stagedApplier = new StagedApplier(client, new ObjectApplier(client, config.fieldManager()));
@@ -75,6 +80,7 @@ public class KustomizationApplier {
         }
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
+        Timer.Sample timer = Timer.start(metrics);
         try {
             ApplyResult result = rendered.failure() != null
                     ? ApplyResult.failed(attempt, rendered.failure())
@@ -87,6 +93,7 @@ public class KustomizationApplier {
             }
             applied.sendMessageAndAwait(Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
         } finally {
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", Kustomization.KIND, "stage", "apply"));
             MDC.remove("object");
             MDC.remove("revision");
         }

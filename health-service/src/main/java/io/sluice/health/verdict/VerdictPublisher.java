@@ -2,6 +2,8 @@ package io.sluice.health.verdict;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.ApplyResult;
@@ -14,6 +16,7 @@ import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.health.readiness.Readiness;
@@ -44,6 +47,7 @@ public class VerdictPublisher {
     private final KubernetesClient client;
     private final MutinyEmitter<Alert> alerts;
     private final ObjectStates states;
+    private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "readiness");
@@ -52,8 +56,10 @@ public class VerdictPublisher {
     });
     private final ReadinessWaiter waiter;
 
-    public VerdictPublisher(KubernetesClient client, @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, ObjectStates states) {
+    public VerdictPublisher(KubernetesClient client, @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, ObjectStates states,
+                            MeterRegistry metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.alerts = alerts;
         this.states = states;
         this.waiter = new ReadinessWaiter(client, scheduler);
@@ -62,7 +68,10 @@ public class VerdictPublisher {
     /** Runs off the Kafka event loop: every step here calls the API server. */
     @Incoming(Topics.APPLIED)
     public CompletionStage<Void> onApplied(ApplyResult result) {
-        return CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict);
+        Timer.Sample timer = Timer.start(metrics);
+        return CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict)
+                .whenComplete((done, error) -> timer.stop(metrics.timer(Metrics.RECONCILE_DURATION,
+                        "kind", Kustomization.KIND, "stage", "health")));
     }
 
     private CompletionStage<Void> judge(ApplyResult result) {

@@ -3,6 +3,8 @@ package io.sluice.render.kustomize;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Envelopes;
@@ -13,6 +15,7 @@ import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
@@ -43,12 +46,14 @@ public class KustomizationRenderer {
     private final KubernetesClient client;
     private final MutinyEmitter<RenderResult> rendered;
     private final ObjectStates states;
+    private final MeterRegistry metrics;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
     private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.fromPath());
 
     public KustomizationRenderer(KubernetesClient client, @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
-                                 ObjectStates states) {
+                                 ObjectStates states, MeterRegistry metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.rendered = rendered;
         this.states = states;
     }
@@ -77,6 +82,7 @@ public class KustomizationRenderer {
         Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks));
         MDC.put("object", ref.key());
         MDC.put("revision", revision);
+        Timer.Sample timer = Timer.start(metrics);
         try {
             RenderResult result = artifact == null
                     ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
@@ -90,6 +96,7 @@ public class KustomizationRenderer {
                 LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
             }
         } finally {
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", Kustomization.KIND, "stage", "render"));
             MDC.remove("object");
             MDC.remove("revision");
         }

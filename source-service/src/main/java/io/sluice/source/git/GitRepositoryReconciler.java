@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.ObjectRef;
@@ -11,6 +14,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.source.Artifact;
@@ -46,6 +50,8 @@ public class GitRepositoryReconciler {
 
     private final KubernetesClient client;
     private final MutinyEmitter<ArtifactEvent> artifacts;
+    private final MutinyEmitter<Alert> alerts;
+    private final MeterRegistry metrics;
     private final ObjectStates states;
     private final GitFetcher fetcher;
     private final ArtifactStore store;
@@ -54,9 +60,12 @@ public class GitRepositoryReconciler {
 
     @Inject
     public GitRepositoryReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
+                                   @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, MeterRegistry metrics,
                                    ObjectStates states, SourceConfig config) throws IOException {
         this.client = client;
         this.artifacts = artifacts;
+        this.alerts = alerts;
+        this.metrics = metrics;
         this.states = states;
         this.config = config;
         this.fetcher = new GitFetcher(config.dataDir().resolve("git"));
@@ -76,6 +85,7 @@ public class GitRepositoryReconciler {
             return interval;
         }
         MDC.put("object", ref.key());
+        Timer.Sample timer = Timer.start(metrics);
         try {
             var fetched = fetcher.fetch(ref.namespace() + "/" + ref.name(), repo.getSpec().url, repo.getSpec().ref,
                     credentials(repo), GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
@@ -96,10 +106,17 @@ public class GitRepositoryReconciler {
             states.succeeded(ref, artifact.revision, Reasons.SUCCEEDED, "stored artifact for revision '" + artifact.revision + "'");
         } catch (GitFetchException | IOException e) {
             LOG.warnf("%s", e.getMessage());
+            boolean wasFailing = repo.getStatus() != null && Conditions.find(repo.getStatus().conditions, Conditions.READY)
+                    .filter(c -> "False".equals(c.getStatus()) && e.getMessage().equals(c.getMessage())).isPresent();
             writeStatus(repo, repo.getStatus() == null ? null : repo.getStatus().artifact, false,
                     Reasons.GIT_OPERATION_FAILED, e.getMessage());
             states.failed(ref, null, Reasons.GIT_OPERATION_FAILED, e.getMessage());
+            if (!wasFailing) {
+                alerts.sendMessageAndAwait(Envelopes.of(ref, Alert.TYPE, "source-service", new Alert(Alert.Severity.error,
+                        Reasons.GIT_OPERATION_FAILED, e.getMessage(), ref, null, Instant.now())));
+            }
         } finally {
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", GitRepository.KIND, "stage", "fetch"));
             MDC.remove("object");
             MDC.remove("revision");
         }
