@@ -26,6 +26,7 @@ public final class LocalStack implements AutoCloseable {
     private final GitServer git;
     private final KubernetesClient client;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final String adminToken = java.util.UUID.randomUUID().toString();
 
     private LocalStack(Path repoRoot, Path runDir, ControlPlane controlPlane, KafkaBroker kafka, GitServer git) throws IOException {
         this.repoRoot = repoRoot;
@@ -85,7 +86,8 @@ public final class LocalStack implements AutoCloseable {
     private void startServices() throws Exception {
         Map<String, String> env = Map.of(
                 "KUBECONFIG", controlPlane.kubeconfig().toString(),
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SLUICE_ADMIN_TOKEN", adminToken);
         for (String name : SERVICES) {
             Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
@@ -125,6 +127,11 @@ public final class LocalStack implements AutoCloseable {
         return services.get(name);
     }
 
+    /** The bearer token the services' admin writes require. */
+    public String adminToken() {
+        return adminToken;
+    }
+
     public Path runDir() {
         return runDir;
     }
@@ -134,6 +141,7 @@ public final class LocalStack implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         lines.add("KUBECONFIG=" + kubeconfig());
         lines.add("KAFKA_BOOTSTRAP_SERVERS=" + kafkaBootstrapServers());
+        lines.add("SLUICE_ADMIN_TOKEN=" + adminToken);
         services.forEach((name, service) -> lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
         return String.join("\n", lines) + "\n";
     }

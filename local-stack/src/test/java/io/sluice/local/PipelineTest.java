@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,6 +153,27 @@ class PipelineTest {
         render.awaitReady(Duration.ofSeconds(60));
         awaitReadyAt(head);
         assertThat(setting("settings")).contains("while-down");
+    }
+
+    @Test
+    @Order(6)
+    void everyServiceListsTheObjectsItHandledAndAdminWritesNeedTheToken() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String service : LocalStack.SERVICES) {
+            String expected = service.equals("source-service") ? "GitRepository" : "Kustomization";
+            String body = http.send(HttpRequest.newBuilder(URI.create(stack.service(service).url() + "/admin/objects")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).as(service).contains("{\"kind\":\"" + expected + "\",\"namespace\":\"flux-system\",\"name\":\"pipeline\"}");
+        }
+        URI reconcile = URI.create(stack.service("source-service").url() + "/admin/gitrepositories/flux-system/pipeline/reconcile");
+        assertThat(http.send(HttpRequest.newBuilder(reconcile).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+        String before = gitRepository().getStatus().lastHandledReconcileAt;
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(reconcile).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + stack.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(accepted.body()).isNotEqualTo(before);
+        await().atMost(DEADLINE).until(() -> accepted.body().equals(gitRepository().getStatus().lastHandledReconcileAt));
     }
 
     private static void awaitReadyAt(String sha) {

@@ -1,6 +1,7 @@
 package io.sluice.contracts.admin;
 
 import io.sluice.contracts.events.ObjectRef;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /** Each service's record of the objects it knows and its last result for each, served by its admin API. */
-public final class ObjectStates {
+@ApplicationScoped
+public class ObjectStates {
     private final ConcurrentMap<ObjectRef, ObjectState> states = new ConcurrentHashMap<>();
 
     public void succeeded(ObjectRef object, String revision, String reason, String message) {

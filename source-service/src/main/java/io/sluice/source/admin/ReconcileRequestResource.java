@@ -1,12 +1,9 @@
 package io.sluice.source.admin;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sluice.contracts.admin.ObjectState;
-import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
@@ -14,30 +11,21 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.time.Instant;
-import java.util.List;
 
-/** Lists the GitRepositories this service knows with its last result; triggers a fetch as {@code flux reconcile source git} does. */
-@Path("/admin")
-public class AdminResource {
-    private final ObjectStates states;
+/** Triggers a fetch as {@code flux reconcile source git} does. */
+@Path("/admin/gitrepositories")
+public class ReconcileRequestResource {
     private final KubernetesClient client;
     private final SourceConfig config;
 
-    public AdminResource(ObjectStates states, KubernetesClient client, SourceConfig config) {
-        this.states = states;
+    public ReconcileRequestResource(KubernetesClient client, SourceConfig config) {
         this.client = client;
         this.config = config;
     }
 
-    @GET
-    @Path("/objects")
-    public List<ObjectState> objects() {
-        return states.all();
-    }
-
     /** Sets {@code reconcile.fluxcd.io/requestedAt}, the same signal the flux CLI sends. */
     @POST
-    @Path("/gitrepositories/{namespace}/{name}/reconcile")
+    @Path("/{namespace}/{name}/reconcile")
     public String reconcile(@HeaderParam("Authorization") String authorization,
                             @PathParam("namespace") String namespace, @PathParam("name") String name) {
         String token = config.adminToken().orElse(null);
