@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,7 +119,7 @@ class PipelineTest {
     @Test
     @Order(4)
     void brokenYamlFailsTheBuildLeavesTheClusterAloneAndAlerts() throws Exception {
-        try (AlertsTopic alerts = new AlertsTopic(stack.kafkaBootstrapServers())) {
+        try (TopicReader alerts = new TopicReader(stack.kafkaBootstrapServers(), Topics.ALERTS)) {
             String broken = repo.write("deploy/app/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [oops\n")
                     .write("deploy/app/settings.yaml", configMap("settings", "never-applied"))
                     .commitAndPush("broken yaml");
@@ -132,7 +134,7 @@ class PipelineTest {
                             && r.value().contains("\"severity\":\"error\"")
                             && r.value().contains("BuildFailed")
                             && r.value().contains(broken)
-                            && "io.sluice.alert.v1".equals(AlertsTopic.header(r, "ce_type"))));
+                            && "io.sluice.alert.v1".equals(TopicReader.header(r, "ce_type"))));
         }
         head = repo.delete("deploy/app/broken.yaml").write("deploy/app/settings.yaml", configMap("settings", "hi"))
                 .commitAndPush("fix yaml");
@@ -174,6 +176,20 @@ class PipelineTest {
         assertThat(accepted.statusCode()).isEqualTo(200);
         assertThat(accepted.body()).isNotEqualTo(before);
         await().atMost(DEADLINE).until(() -> accepted.body().equals(gitRepository().getStatus().lastHandledReconcileAt));
+    }
+
+    @Test
+    @Order(7)
+    void anArtifactIsAnnouncedOncePerRevision() {
+        try (TopicReader artifacts = new TopicReader(stack.kafkaBootstrapServers(), Topics.ARTIFACTS)) {
+            await().atMost(DEADLINE).until(() -> artifacts.poll().stream()
+                    .anyMatch(r -> r.value().contains("main@sha1:" + head)));
+            List<String> revisions = artifacts.poll().stream()
+                    .filter(r -> "GitRepository/flux-system/pipeline".equals(r.key()))
+                    .map(r -> r.value().replaceAll(".*\"revision\":\"([^\"]+)\".*", "$1"))
+                    .toList();
+            assertThat(revisions).hasSize(6).doesNotHaveDuplicates().last().isEqualTo("main@sha1:" + head);
+        }
     }
 
     private static void awaitReadyAt(String sha) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.kustomize.KustomizationStatus;
 import io.sluice.contracts.meta.Conditions;
@@ -63,7 +64,7 @@ class SourceFailureTest {
 
     @Test
     void anErrorAlertNamesTheSource() {
-        try (AlertsTopic alerts = new AlertsTopic(LocalStackExtension.stack().kafkaBootstrapServers())) {
+        try (TopicReader alerts = new TopicReader(LocalStackExtension.stack().kafkaBootstrapServers(), Topics.ALERTS)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> alerts.poll().stream().anyMatch(r ->
                     ("GitRepository/" + NS + "/unreachable").equals(r.key())
                             && r.value().contains("\"severity\":\"error\"") && r.value().contains("GitOperationFailed")));

@@ -1,6 +1,5 @@
 package io.sluice.local;
 
-import io.sluice.contracts.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,21 +12,21 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the alerts topic from the beginning, as a user's alert consumer would. */
-final class AlertsTopic implements AutoCloseable {
+/** Reads a Sluice topic from the beginning, as a user's consumer (of alerts, say) would. */
+final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
-    AlertsTopic(String bootstrapServers) {
+    TopicReader(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(Topics.ALERTS));
+        consumer.subscribe(List.of(topic));
     }
 
-    /** Every alert received so far, after one more poll. */
+    /** Every record received so far, after one more poll. */
     List<ConsumerRecord<String, String>> poll() {
         consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
         return List.copyOf(seen);
