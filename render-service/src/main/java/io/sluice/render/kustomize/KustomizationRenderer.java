@@ -1,5 +1,7 @@
 package io.sluice.render.kustomize;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
@@ -21,6 +23,7 @@ import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.build.BuildException;
+import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +45,9 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class KustomizationRenderer {
     private static final Logger LOG = Logger.getLogger(KustomizationRenderer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() {
+    };
 
     private final KubernetesClient client;
     private final MutinyEmitter<RenderResult> rendered;
@@ -86,7 +92,7 @@ public class KustomizationRenderer {
         try {
             RenderResult result = artifact == null
                     ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
-                    : build(attempt, artifact, ks.getSpec().path);
+                    : build(attempt, artifact, ks.getSpec().path, overlay(ks));
             rendered.sendMessageAndAwait(Envelopes.of(ref, RenderResult.TYPE, "render-service", result));
             if (result.failure() == null) {
                 states.succeeded(ref, revision, "Rendered", result.objectCount() + " objects");
@@ -102,12 +108,12 @@ public class KustomizationRenderer {
         }
     }
 
-    private RenderResult build(Attempt attempt, Artifact artifact, String path) {
+    private RenderResult build(Attempt attempt, Artifact artifact, String path, FluxOverlay overlay) {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("render-");
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
-            List<Map<String, Object>> objects = builder.build(workDir, path);
+            List<Map<String, Object>> objects = builder.build(workDir, path, overlay);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } catch (BuildException e) {
             return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
@@ -119,6 +125,14 @@ public class KustomizationRenderer {
         } finally {
             deleteQuietly(workDir);
         }
+    }
+
+    private static FluxOverlay overlay(Kustomization ks) {
+        var spec = ks.getSpec();
+        return new FluxOverlay(spec.targetNamespace, spec.namePrefix, spec.nameSuffix,
+                spec.patches == null ? null : JSON.convertValue(spec.patches, LIST_OF_MAPS),
+                spec.images == null ? null : JSON.convertValue(spec.images, LIST_OF_MAPS),
+                spec.components);
     }
 
     private Artifact sourceArtifact(Kustomization ks) {

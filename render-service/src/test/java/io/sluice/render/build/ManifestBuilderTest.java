@@ -68,6 +68,17 @@ class ManifestBuilderTest {
     }
 
     @Test
+    void aKustomizationThatReachesOutsideTheArtifactIsRefusedBeforeKustomizeRuns() throws Exception {
+        write("apps/kustomization.yaml", "resources:\n- ../../outside\n");
+        assertThatThrownBy(() -> builder.build(root, "apps"))
+                .hasMessage("apps/kustomization.yaml: '../../outside' points outside the artifact root");
+        write("apps/kustomization.yaml", "resources:\n- https://github.com/org/repo//base?ref=v1\n");
+        assertThatThrownBy(() -> builder.build(root, "apps")).hasMessageContaining("remote reference");
+        write("apps/kustomization.yaml", "configMapGenerator:\n- name: x\n  files:\n  - key=/etc/passwd\n");
+        assertThatThrownBy(() -> builder.build(root, "apps")).hasMessageContaining("'/etc/passwd' points outside");
+    }
+
+    @Test
     void aKustomizeErrorIsReported() throws Exception {
         write("base/kustomization.yaml", "resources:\n- missing.yaml\n");
         assertThatThrownBy(() -> builder.build(root, "base"))
