@@ -1,10 +1,13 @@
 package io.sluice.render.build;
 
+import io.sluice.render.substitute.PostBuildSubstitution;
+import io.sluice.render.substitute.SubstitutionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds a Kustomization's {@code spec.path} inside an unpacked artifact as Flux does: writes the kustomization file
@@ -20,10 +23,16 @@ public final class ManifestBuilder {
     }
 
     public List<Map<String, Object>> build(Path artifactRoot, String path) throws BuildException {
-        return build(artifactRoot, path, FluxOverlay.NONE);
+        return build(artifactRoot, path, FluxOverlay.NONE, Optional.empty());
     }
 
     public List<Map<String, Object>> build(Path artifactRoot, String path, FluxOverlay overlay) throws BuildException {
+        return build(artifactRoot, path, overlay, Optional.empty());
+    }
+
+    /** With {@code postBuild}, the built objects are substituted; without it, {@code ${...}} passes through untouched. */
+    public List<Map<String, Object>> build(Path artifactRoot, String path, FluxOverlay overlay,
+                                           Optional<PostBuildSubstitution> postBuild) throws BuildException {
         Path root;
         Path dir;
         try {
@@ -41,7 +50,15 @@ public final class ManifestBuilder {
         }
         writer.write(root, dir, overlay);
         ReferenceGuard.check(root);
-        return YamlDocuments.objects(kustomize.build(dir), "kustomize build of '" + path + "'");
+        String built = kustomize.build(dir);
+        if (postBuild.isEmpty()) {
+            return YamlDocuments.objects(built, "kustomize build of '" + path + "'");
+        }
+        try {
+            return postBuild.get().apply(built);
+        } catch (SubstitutionException e) {
+            throw new BuildException("post build substitution failed: " + e.getMessage(), e);
+        }
     }
 
     private static String stripLeadingSlash(String path) {

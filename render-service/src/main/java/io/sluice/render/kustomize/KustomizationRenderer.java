@@ -92,7 +92,7 @@ public class KustomizationRenderer {
         try {
             RenderResult result = artifact == null
                     ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
-                    : build(attempt, artifact, ks.getSpec().path, overlay(ks));
+                    : build(attempt, artifact, ks);
             rendered.sendMessageAndAwait(Envelopes.of(ref, RenderResult.TYPE, "render-service", result));
             if (result.failure() == null) {
                 states.succeeded(ref, revision, "Rendered", result.objectCount() + " objects");
@@ -108,12 +108,13 @@ public class KustomizationRenderer {
         }
     }
 
-    private RenderResult build(Attempt attempt, Artifact artifact, String path, FluxOverlay overlay) {
+    private RenderResult build(Attempt attempt, Artifact artifact, Kustomization ks) {
         Path workDir = null;
         try {
+            var postBuild = SubstitutionVariables.of(client, ks);
             workDir = Files.createTempDirectory("render-");
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
-            List<Map<String, Object>> objects = builder.build(workDir, path, overlay);
+            List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks), postBuild);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } catch (BuildException e) {
             return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
