@@ -30,6 +30,16 @@ final class Launcher {
         return lines[lines.length - 1].strip();
     }
 
+    /** Runs a build script and returns the path it printed. */
+    static String output(Path script) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes()).strip();
+        if (process.waitFor() != 0) {
+            throw new IOException(script + " failed (exit " + process.exitValue() + ")");
+        }
+        return output;
+    }
+
     static void stop(Path repoRoot, Path runDir) {
         try {
             new ProcessBuilder(repoRoot.resolve("deploy/local/stop-processes").toString(), runDir.toString())

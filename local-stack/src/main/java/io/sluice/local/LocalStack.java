@@ -97,6 +97,7 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
             services.put(name, new ServiceProcess(name, jar, serviceEnv, runDir.resolve("logs").resolve(name + ".log")));
         }
+        services.get("render-service").environment("SLUICE_KUSTOMIZE", Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
         ServiceProcess source = services.get("source-service");
         source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
         for (ServiceProcess service : services.values()) {

@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real kustomize (a {@code kustomize} binary, else {@code kubectl kustomize}): Sluice does not reimplement
- * kustomize, so overlays build exactly as they do for Flux users today.
+ * Runs the real kustomize: Sluice does not reimplement kustomize, so overlays build exactly as they do for Flux users
+ * today. Which one: {@code $SLUICE_KUSTOMIZE} (the pinned build of {@code deploy/local/kustomize/build}, which the
+ * local stack and the tests use), else {@code kustomize} on the PATH, else {@code kubectl kustomize}.
  */
 public final class KustomizeRunner {
     private final List<String> command;
@@ -20,8 +21,11 @@ public final class KustomizeRunner {
         this.command = command;
     }
 
-    /** {@code kustomize build} if it is on the PATH, else {@code kubectl kustomize}. */
-    public static KustomizeRunner fromPath() {
+    public static KustomizeRunner locate() {
+        String pinned = System.getenv("SLUICE_KUSTOMIZE");
+        if (pinned != null && !pinned.isBlank()) {
+            return new KustomizeRunner(List.of(pinned, "build"));
+        }
         return new KustomizeRunner(onPath("kustomize") ? List.of("kustomize", "build") : List.of("kubectl", "kustomize"));
     }
 

@@ -54,7 +54,7 @@ public class KustomizationRenderer {
     private final ObjectStates states;
     private final MeterRegistry metrics;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
-    private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.fromPath());
+    private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.locate());
 
     public KustomizationRenderer(KubernetesClient client, @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
                                  ObjectStates states, MeterRegistry metrics) {

@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class FluxOverlayConformanceTest {
     @TempDir
     Path tmp;
-    private final KustomizeRunner kustomize = KustomizeRunner.fromPath();
+    private final KustomizeRunner kustomize = PinnedKustomize.runner();
     private final ManifestBuilder builder = new ManifestBuilder(kustomize);
 
     private static final String DEPLOYMENT = """

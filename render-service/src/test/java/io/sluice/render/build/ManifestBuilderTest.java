@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ManifestBuilderTest {
     @TempDir
     Path root;
-    private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.fromPath());
+    private final ManifestBuilder builder = new ManifestBuilder(PinnedKustomize.runner());
 
     @Test
     void aPlainDirectoryBecomesAllItsKubernetesYamlRecursively() throws Exception {
@@ -76,6 +76,23 @@ class ManifestBuilderTest {
         assertThatThrownBy(() -> builder.build(root, "apps")).hasMessageContaining("remote reference");
         write("apps/kustomization.yaml", "configMapGenerator:\n- name: x\n  files:\n  - key=/etc/passwd\n");
         assertThatThrownBy(() -> builder.build(root, "apps")).hasMessageContaining("'/etc/passwd' points outside");
+    }
+
+    @Test
+    void aDuplicateResourceFailsTheBuild() throws Exception {
+        write("apps/one.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");
+        write("apps/two.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");
+        assertThatThrownBy(() -> builder.build(root, "apps"))
+                .isInstanceOf(BuildException.class).hasMessageContaining("already registered id").hasMessageContaining("same");
+    }
+
+    @Test
+    void aPatchForAnObjectThatIsNotThereFailsTheBuild() throws Exception {
+        write("apps/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n");
+        FluxOverlay overlay = new FluxOverlay(null, null, null,
+                List.of(Map.of("patch", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata: {a: b}\n")), null, null);
+        assertThatThrownBy(() -> builder.build(root, "apps", overlay))
+                .isInstanceOf(BuildException.class).hasMessageContaining("no matches for Id ConfigMap.v1.[noGrp]/other");
     }
 
     @Test
