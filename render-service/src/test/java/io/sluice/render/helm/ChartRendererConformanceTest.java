@@ -1,0 +1,94 @@
+package io.sluice.render.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.render.build.YamlDocuments;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every fixture chart (the charts users run: podinfo, traefik with its CRDs, metrics-server, ingress-nginx) rendered
+ * by Sluice and by the helm CLI of the same Helm version must give the same objects, with default values and with an
+ * override, with and without CRDs. Hooks are compared out ({@code --no-hooks}): helm-java 0.0.21 renders no hooks.
+ */
+class ChartRendererConformanceTest {
+    private static final Path CHARTS = Path.of("../../shared/fixtures/charts").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KUBE_VERSION = "v1.37.2";
+    private static String helm;
+
+    @BeforeAll
+    static void buildOracle() throws Exception {
+        Process build = new ProcessBuilder(Path.of("../deploy/local/helm/build").toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        helm = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(build.waitFor()).as("deploy/local/helm/build").isZero();
+    }
+
+    static Stream<Arguments> cases() {
+        Map<String, Map<String, Object>> overrides = Map.of(
+                "podinfo-6.9.4.tgz", Map.of("replicaCount", 3, "ui", Map.of("message", "from Sluice")),
+                "traefik-33.2.1.tgz", Map.of("deployment", Map.of("replicas", 2), "service", Map.of("type", "ClusterIP")),
+                "metrics-server-3.13.0.tgz", Map.of("replicas", 2, "args", List.of("--kubelet-insecure-tls")),
+                "ingress-nginx-4.15.1.tgz", Map.of("controller", Map.of("replicaCount", 2, "kind", "DaemonSet")));
+        List<Arguments> cases = new ArrayList<>();
+        overrides.forEach((chart, override) -> {
+            cases.add(Arguments.of(chart, Map.of(), true));
+            cases.add(Arguments.of(chart, override, true));
+            cases.add(Arguments.of(chart, override, false));
+        });
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} values={1} crds={2}")
+    @MethodSource("cases")
+    void rendersAsHelmTemplateDoes(String chart, Map<String, Object> values, boolean includeCrds) throws Exception {
+        Path archive = CHARTS.resolve(chart);
+        List<Map<String, Object>> ours = new ChartRenderer().render(archive, "my-release", "apps", values, KUBE_VERSION, includeCrds);
+        List<Map<String, Object>> expected = helmTemplate(archive, values, includeCrds);
+        assertThat(ours.stream().map(ChartRendererConformanceTest::id).toList()).isNotEmpty()
+                .containsExactlyElementsOf(expected.stream().map(ChartRendererConformanceTest::id).toList());
+        for (int i = 0; i < ours.size(); i++) {
+            assertThat(ours.get(i)).as(id(ours.get(i))).isEqualTo(expected.get(i));
+        }
+        if (chart.startsWith("traefik")) {
+            assertThat(ours.stream().anyMatch(o -> "CustomResourceDefinition".equals(o.get("kind")))).isEqualTo(includeCrds);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String id(Map<String, Object> object) {
+        Object metadata = object.get("metadata");
+        return object.get("kind") + "/" + (metadata instanceof Map<?, ?> m ? m.get("name") : "(no metadata)");
+    }
+
+    private static List<Map<String, Object>> helmTemplate(Path chart, Map<String, Object> values, boolean includeCrds)
+            throws Exception {
+        Path valuesFile = Files.createTempFile("values-", ".json");
+        try {
+            JSON.writeValue(valuesFile.toFile(), values);
+            List<String> command = new ArrayList<>(List.of(helm, "template", "my-release", chart.toString(),
+                    "--namespace", "apps", "--kube-version", KUBE_VERSION, "--no-hooks", "-f", valuesFile.toString()));
+            if (includeCrds) {
+                command.add("--include-crds");
+            }
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as("helm template").isZero();
+            return YamlDocuments.objects(out, "helm template");
+        } finally {
+            Files.deleteIfExists(valuesFile);
+        }
+    }
+}
