@@ -30,6 +30,7 @@ class ChartRendererConformanceTest {
 
     @BeforeAll
     static void buildOracle() throws Exception {
+        assertThat(CHARTS).as("the fixture charts, in shared/ beside the repository").isDirectoryContaining("glob:**.tgz");
         Process build = new ProcessBuilder(Path.of("../deploy/local/helm/build").toAbsolutePath().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         helm = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
