@@ -24,6 +24,7 @@ public final class LocalStack implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final KafkaBroker kafka;
     private final GitServer git;
+    private final ChartRepositoryServer charts;
     private final KubernetesClient client;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final String adminToken = java.util.UUID.randomUUID().toString();
@@ -35,6 +36,8 @@ public final class LocalStack implements AutoCloseable {
         this.kafka = kafka;
         this.git = git;
         this.client = controlPlane.client();
+        Path fixtureCharts = repoRoot.resolve("../shared/fixtures/charts").normalize();
+        this.charts = Files.isDirectory(fixtureCharts) ? new ChartRepositoryServer(fixtureCharts) : null;
     }
 
     public static LocalStack start(Path repoRoot, Path runDir) throws Exception {
@@ -124,6 +127,11 @@ public final class LocalStack implements AutoCloseable {
         return git;
     }
 
+    /** The local chart repository serving the fixture charts, when shared/fixtures is beside the repository. */
+    public java.util.Optional<ChartRepositoryServer> charts() {
+        return java.util.Optional.ofNullable(charts);
+    }
+
     public ServiceProcess service(String name) {
         return services.get(name);
     }
@@ -144,6 +152,7 @@ public final class LocalStack implements AutoCloseable {
         lines.add("KAFKA_BOOTSTRAP_SERVERS=" + kafkaBootstrapServers());
         lines.add("SLUICE_ADMIN_TOKEN=" + adminToken);
         services.forEach((name, service) -> lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
+        charts().ifPresent(repository -> lines.add("HELM_REPOSITORY_URL=" + repository.url()));
         return String.join("\n", lines) + "\n";
     }
 
@@ -162,6 +171,7 @@ public final class LocalStack implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("git server: " + e.getMessage());
         }
+        charts().ifPresent(ChartRepositoryServer::close);
         kafka.close();
         controlPlane.close();
     }
