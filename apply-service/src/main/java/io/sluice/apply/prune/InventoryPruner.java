@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
-import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.Annotations;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Deletes what left Git: objects in the last inventory that the new one lacks. Only objects that still carry this
- * Kustomization's ownership labels are deleted, never one annotated {@code kustomize.toolkit.fluxcd.io/prune: disabled},
+ * Deletes what left Git: objects in the last inventory that the new one lacks. Only objects that still carry their
+ * owner's ownership labels are deleted, never one annotated {@code kustomize.toolkit.fluxcd.io/prune: disabled},
  * and Namespaces go last so their contents are deleted explicitly first.
  */
 public final class InventoryPruner {
@@ -25,7 +24,7 @@ public final class InventoryPruner {
         this.client = client;
     }
 
-    public List<AppliedObject> prune(ObjectRef owner, List<ObjectId> previous, Set<String> current) {
+    public List<AppliedObject> prune(Map<String, String> ownershipLabels, List<ObjectId> previous, Set<String> current) {
         List<ObjectId> stale = previous.stream()
                 .filter(id -> !current.contains(id.id()))
                 .sorted(Comparator.comparing((ObjectId id) -> "Namespace".equals(id.kind())))
@@ -41,7 +40,7 @@ public final class InventoryPruner {
             } catch (KubernetesClientException e) {
                 continue; // the kind itself is gone (its CRD was pruned): nothing left to delete
             }
-            if (live != null && owned(live, owner) && !pruneDisabled(live)) {
+            if (live != null && owned(live, ownershipLabels) && !pruneDisabled(live)) {
                 resource.delete();
                 deleted.add(new AppliedObject(id.apiVersion(), id.kind(), id.namespace(), id.name(), AppliedObject.Action.DELETED));
             }
@@ -49,10 +48,9 @@ public final class InventoryPruner {
         return deleted;
     }
 
-    private static boolean owned(GenericKubernetesResource live, ObjectRef owner) {
+    private static boolean owned(GenericKubernetesResource live, Map<String, String> ownershipLabels) {
         Map<String, String> labels = live.getMetadata().getLabels();
-        return labels != null && owner.name().equals(labels.get(Annotations.OWNER_NAME_LABEL))
-                && owner.namespace().equals(labels.get(Annotations.OWNER_NAMESPACE_LABEL));
+        return labels != null && labels.entrySet().containsAll(ownershipLabels.entrySet());
     }
 
     private static boolean pruneDisabled(GenericKubernetesResource live) {

@@ -13,4 +13,7 @@ public class HelmReleaseStatus {
     public Long installFailures;
     public Long upgradeFailures;
     public Long failures;
+    /** What Sluice applied for this release, in the Kustomization inventory format (prune works from it). */
+    public io.sluice.contracts.kustomize.Inventory inventory;
+    public String lastAppliedRevision;
 }

@@ -10,6 +10,9 @@ public final class Annotations {
     /** Ownership labels put on every applied object; prune never deletes an object without them. */
     public static final String OWNER_NAME_LABEL = "kustomize.toolkit.fluxcd.io/name";
     public static final String OWNER_NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace";
+    /** The same for objects of a HelmRelease, as helm-controller labels them. */
+    public static final String HELM_OWNER_NAME_LABEL = "helm.toolkit.fluxcd.io/name";
+    public static final String HELM_OWNER_NAMESPACE_LABEL = "helm.toolkit.fluxcd.io/namespace";
 
     private Annotations() {
     }

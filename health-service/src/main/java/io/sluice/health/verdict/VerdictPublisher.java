@@ -12,17 +12,14 @@ import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Topics;
-import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
-import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.health.readiness.Readiness;
 import io.sluice.health.readiness.ReadinessWaiter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -37,8 +34,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The last word on an attempt: waits for the applied objects to be ready when {@code spec.wait} asks for it, writes
- * the Ready condition and {@code lastAppliedRevision} as Flux does, and publishes the verdict as an alert.
+ * The last word on an attempt of a Kustomization or HelmRelease: waits for the applied objects to be ready when the
+ * object asks for it, writes the Ready condition and {@code lastAppliedRevision} as Flux does, and publishes the
+ * verdict as an alert.
  */
 @ApplicationScoped
 public class VerdictPublisher {
@@ -71,7 +69,7 @@ public class VerdictPublisher {
         Timer.Sample timer = Timer.start(metrics);
         return CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict)
                 .whenComplete((done, error) -> timer.stop(metrics.timer(Metrics.RECONCILE_DURATION,
-                        "kind", Kustomization.KIND, "stage", "health")));
+                        "kind", result.attempt().object().kind(), "stage", "health")));
     }
 
     private CompletionStage<Void> judge(ApplyResult result) {
@@ -83,18 +81,16 @@ public class VerdictPublisher {
             fail(attempt, result.failure());
             return CompletableFuture.completedFuture(null);
         }
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(attempt.object().namespace())
-                .withName(attempt.object().name()).get();
-        if (ks == null) {
+        Subject subject = Subject.load(client, attempt.object()).orElse(null);
+        if (subject == null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (!Boolean.TRUE.equals(ks.getSpec().wait)) {
+        if (!subject.waits()) {
             succeed(attempt);
             return CompletableFuture.completedFuture(null);
         }
         List<AppliedObject> toCheck = result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).toList();
-        Duration timeout = GoDuration.parse(ks.getSpec().timeout, GoDuration.parse(ks.getSpec().interval, Duration.ofMinutes(5)));
-        return waiter.await(toCheck, timeout).thenAcceptAsync(notReady -> {
+        return waiter.await(toCheck, subject.timeout()).thenAcceptAsync(notReady -> {
             if (notReady.isEmpty()) {
                 succeed(attempt);
             } else {
@@ -108,9 +104,13 @@ public class VerdictPublisher {
 
     private void succeed(Attempt attempt) {
         String message = "Applied revision: " + attempt.revision();
-        Map<String, Object> status = status(attempt, true, Reasons.RECONCILIATION_SUCCEEDED, message);
+        Subject subject = Subject.load(client, attempt.object()).orElse(null);
+        if (subject == null) {
+            return;
+        }
+        Map<String, Object> status = status(attempt, subject, true, Reasons.RECONCILIATION_SUCCEEDED, message);
         status.put("lastAppliedRevision", attempt.revision());
-        StatusPatches.merge(client, Kustomization.class, attempt.object().namespace(), attempt.object().name(), status);
+        StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(), status);
         states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
         publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt);
     }
@@ -121,19 +121,20 @@ public class VerdictPublisher {
             states.succeeded(attempt.object(), attempt.revision(), failure.reason(), failure.message());
             return;
         }
-        StatusPatches.merge(client, Kustomization.class, attempt.object().namespace(), attempt.object().name(),
-                status(attempt, false, failure.reason(), failure.message()));
+        Subject subject = Subject.load(client, attempt.object()).orElse(null);
+        if (subject == null) {
+            return;
+        }
+        StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(),
+                status(attempt, subject, false, failure.reason(), failure.message()));
         states.failed(attempt.object(), attempt.revision(), failure.reason(), failure.message());
         publish(Alert.Severity.error, failure.reason(), failure.message(), attempt);
     }
 
-    private Map<String, Object> status(Attempt attempt, boolean ready, String reason, String message) {
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(attempt.object().namespace())
-                .withName(attempt.object().name()).get();
+    private static Map<String, Object> status(Attempt attempt, Subject subject, boolean ready, String reason, String message) {
         Map<String, Object> status = new HashMap<>();
         status.put("observedGeneration", attempt.generation());
-        status.put("conditions", Conditions.set(ks == null || ks.getStatus() == null ? null : ks.getStatus().conditions,
-                Conditions.READY, ready, reason, message, attempt.generation()));
+        status.put("conditions", Conditions.set(subject.conditions(), Conditions.READY, ready, reason, message, attempt.generation()));
         if (attempt.requestedAt() != null) {
             status.put("lastHandledReconcileAt", attempt.requestedAt());
         }

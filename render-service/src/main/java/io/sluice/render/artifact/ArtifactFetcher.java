@@ -27,18 +27,23 @@ public final class ArtifactFetcher {
     public void fetchInto(String url, String digest, Path destination) throws IOException, InterruptedException {
         Path archive = Files.createTempFile("artifact-", ".tar.gz");
         try {
-            HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
-                    HttpResponse.BodyHandlers.ofFile(archive));
-            if (response.statusCode() != 200) {
-                throw new IOException("GET " + url + " answered " + response.statusCode());
-            }
-            String actual = sha256(archive);
-            if (!actual.equals(digest)) {
-                throw new IOException("artifact " + url + " has digest " + actual + ", expected " + digest);
-            }
+            download(url, digest, archive);
             unpack(archive, destination);
         } finally {
             Files.deleteIfExists(archive);
+        }
+    }
+
+    /** Downloads the artifact as it is (a chart archive stays packed) and checks its digest. */
+    public void download(String url, String digest, Path file) throws IOException, InterruptedException {
+        HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
+                HttpResponse.BodyHandlers.ofFile(file));
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + url + " answered " + response.statusCode());
+        }
+        String actual = sha256(file);
+        if (!actual.equals(digest)) {
+            throw new IOException("artifact " + url + " has digest " + actual + ", expected " + digest);
         }
     }
 

@@ -7,8 +7,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.render.helm.HelmReleaseRenderer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
@@ -20,18 +22,21 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * When a Kustomization is rendered: when its source announces a new artifact (Kafka), and when the Kustomization
- * itself is created, changed, or asked to reconcile. Renders run one at a time, in the order they were asked for.
+ * itself is created, changed, or asked to reconcile. A HelmRelease is rendered when source-service announces its
+ * chart (which it also does on a spec change). Renders run one at a time, in the order they were asked for.
  */
 @ApplicationScoped
 public class RenderTriggers {
     private final KubernetesClient client;
     private final KustomizationRenderer renderer;
+    private final HelmReleaseRenderer helmReleases;
     private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "render"));
     private final CompletableFuture<SharedIndexInformer<Kustomization>> kustomizations = new CompletableFuture<>();
 
-    public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer) {
+    public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer, HelmReleaseRenderer helmReleases) {
         this.client = client;
         this.renderer = renderer;
+        this.helmReleases = helmReleases;
     }
 
     void start(@Observes StartupEvent event) {
@@ -63,6 +68,9 @@ public class RenderTriggers {
 
     @Incoming(Topics.ARTIFACTS)
     public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
+        if (HelmRelease.KIND.equals(artifact.source().kind())) {
+            return CompletableFuture.runAsync(() -> helmReleases.render(artifact), queue);
+        }
         return kustomizations.thenAcceptAsync(informer -> informer.getStore().list().stream()
                 .filter(ks -> references(ks, artifact))
                 .forEach(ks -> renderer.render(ks, artifact)), queue);

@@ -1,6 +1,5 @@
 package io.sluice.source.artifact;
 
-import io.sluice.source.git.GitRepositoryReconciler;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -13,8 +12,8 @@ import java.io.File;
 public class ArtifactResource {
     private final ArtifactStore store;
 
-    public ArtifactResource(GitRepositoryReconciler reconciler) {
-        this.store = reconciler.store();
+    public ArtifactResource(ArtifactStore store) {
+        this.store = store;
     }
 
     @GET

@@ -61,7 +61,7 @@ public class GitRepositoryReconciler {
     @Inject
     public GitRepositoryReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
                                    @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, MeterRegistry metrics,
-                                   ObjectStates states, SourceConfig config) throws IOException {
+                                   ObjectStates states, ArtifactStore store, SourceConfig config) {
         this.client = client;
         this.artifacts = artifacts;
         this.alerts = alerts;
@@ -69,11 +69,7 @@ public class GitRepositoryReconciler {
         this.states = states;
         this.config = config;
         this.fetcher = new GitFetcher(config.dataDir().resolve("git"));
-        this.store = new ArtifactStore(config.dataDir().resolve("artifacts"));
-    }
-
-    public ArtifactStore store() {
-        return store;
+        this.store = store;
     }
 
     /** Reconciles once; returns when the next poll is due. */
@@ -98,7 +94,7 @@ public class GitRepositoryReconciler {
                 artifact = artifact(ref, fetched.revision(), stored);
                 if (current == null || !stored.digest().equals(current.digest) || !fetched.revision().equals(current.revision)) {
                     artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                            new ArtifactEvent(ref, artifact.revision, artifact.digest, artifact.url, artifact.size)));
+                            ArtifactEvent.stored(ref, artifact.revision, artifact.digest, artifact.url, artifact.size)));
                     LOG.infof("stored artifact for revision '%s' (%s)", artifact.revision, artifact.digest);
                 }
             }

@@ -9,6 +9,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
+import io.sluice.source.schedule.ReconcileScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.sluice.apply.kustomize;
+package io.sluice.apply.pipeline;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.inventory.ObjectId;
+import io.sluice.apply.owner.Owner;
+import io.sluice.apply.owner.Owners;
 import io.sluice.apply.prune.InventoryPruner;
 import io.sluice.apply.ssa.ApplyException;
 import io.sluice.apply.ssa.ObjectApplier;
@@ -22,14 +24,10 @@ import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
-import io.sluice.contracts.kustomize.Inventory;
 import io.sluice.contracts.kustomize.InventoryEntry;
-import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
-import io.sluice.contracts.meta.StatusPatches;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,12 +43,13 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The story of applying one rendered attempt: skip a redelivery, pass a render failure on untouched, label the
- * objects as ours, apply them in stages, prune what left Git, record the inventory, and report the change set.
+ * The story of applying one rendered attempt of a Kustomization or HelmRelease: skip a redelivery, pass a render
+ * failure on untouched, label the objects as their owner's, apply them in stages, prune what left Git, record the
+ * inventory, and report the change set.
  */
 @ApplicationScoped
-public class KustomizationApplier {
-    private static final Logger LOG = Logger.getLogger(KustomizationApplier.class);
+public class RenderedManifestsApplier {
+    private static final Logger LOG = Logger.getLogger(RenderedManifestsApplier.class);
 
     private final KubernetesClient client;
     private final MutinyEmitter<ApplyResult> applied;
@@ -60,7 +59,7 @@ public class KustomizationApplier {
     private final StagedApplier stagedApplier;
     private final InventoryPruner pruner;
 
-    public KustomizationApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
+    public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
                                 ObjectStates states, MeterRegistry metrics, ApplyConfig config) {
         this.client = client;
         this.metrics = metrics;
@@ -93,7 +92,7 @@ public class KustomizationApplier {
             }
             applied.sendMessageAndAwait(Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
         } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", Kustomization.KIND, "stage", "apply"));
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "apply"));
             MDC.remove("object");
             MDC.remove("revision");
         }
@@ -101,32 +100,29 @@ public class KustomizationApplier {
 
     private ApplyResult apply(Attempt attempt, String manifests) {
         ObjectRef ref = attempt.object();
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
-        if (ks == null) {
+        Owner owner = Owners.load(client, ref).orElse(null);
+        if (owner == null) {
             return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, ref + " no longer exists"));
         }
-        if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
+        if (owner.suspended()) {
             return ApplyResult.failed(attempt, new Failure(Reasons.SUSPENDED, "suspended: no changes applied"));
         }
         try {
             List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(manifests));
-            objects.forEach(o -> labelAsOwned(o, ref));
+            objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
             List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(objects));
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream().map(ObjectId::of).sorted(Comparator.comparing(ObjectId::id))
                     .forEach(id -> inventory.put(id.id(), id.entry()));
-            if (Boolean.TRUE.equals(ks.getSpec().prune)) {
-                changes.addAll(pruner.prune(ref, previousInventory(ks), inventory.keySet()));
+            if (owner.prune()) {
+                changes.addAll(pruner.prune(owner.ownershipLabels(), owner.previousInventory(), inventory.keySet()));
             }
-            Map<String, Object> status = new HashMap<>();
-            status.put("inventory", new Inventory(List.copyOf(inventory.values())));
-            status.put("lastAttemptedRevision", attempt.revision());
-            StatusPatches.merge(client, Kustomization.class, ref.namespace(), ref.name(), status);
+            owner.recordApplied(List.copyOf(inventory.values()), attempt.revision());
             LOG.infof("applied: %s", summary(changes));
             return ApplyResult.applied(attempt, changes);
         } catch (ApplyException e) {
             LOG.warnf("%s", e.getMessage());
-            StatusPatches.merge(client, Kustomization.class, ref.namespace(), ref.name(), Map.of("lastAttemptedRevision", attempt.revision()));
+            owner.recordAttempt(attempt.revision());
             return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage()));
         } catch (KubernetesClientException | IllegalArgumentException e) {
             LOG.warnf("apply failed: %s", e.getMessage());
@@ -134,19 +130,11 @@ public class KustomizationApplier {
         }
     }
 
-    private static void labelAsOwned(GenericKubernetesResource object, ObjectRef owner) {
+    private static void labelAsOwned(GenericKubernetesResource object, Map<String, String> ownershipLabels) {
         Map<String, String> labels = object.getMetadata().getLabels() == null
                 ? new HashMap<>() : new HashMap<>(object.getMetadata().getLabels());
-        labels.put(Annotations.OWNER_NAME_LABEL, owner.name());
-        labels.put(Annotations.OWNER_NAMESPACE_LABEL, owner.namespace());
+        labels.putAll(ownershipLabels);
         object.getMetadata().setLabels(labels);
-    }
-
-    private static List<ObjectId> previousInventory(Kustomization ks) {
-        if (ks.getStatus() == null || ks.getStatus().inventory == null || ks.getStatus().inventory.entries == null) {
-            return List.of();
-        }
-        return ks.getStatus().inventory.entries.stream().map(ObjectId::of).toList();
     }
 
     private static String summary(List<AppliedObject> changes) {

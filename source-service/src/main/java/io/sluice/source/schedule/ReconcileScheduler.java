@@ -1,4 +1,4 @@
-package io.sluice.source.git;
+package io.sluice.source.schedule;
 
 import io.sluice.contracts.events.ObjectRef;
 import java.time.Duration;

@@ -1,0 +1,24 @@
+package io.sluice.apply.owner;
+
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.contracts.kustomize.InventoryEntry;
+import java.util.List;
+import java.util.Map;
+
+/** The object whose manifests are applied (a Kustomization or a HelmRelease): what apply-service reads and records of it. */
+public interface Owner {
+    boolean suspended();
+
+    /** Whether objects that left the rendered set are deleted. */
+    boolean prune();
+
+    /** The labels that mark an applied object as this owner's; prune deletes nothing without them. */
+    Map<String, String> ownershipLabels();
+
+    List<ObjectId> previousInventory();
+
+    /** Records what was applied ({@code status.inventory}) and the revision attempted. */
+    void recordApplied(List<InventoryEntry> inventory, String revision);
+
+    void recordAttempt(String revision);
+}

@@ -1,0 +1,59 @@
+package io.sluice.apply.owner;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.kustomize.Inventory;
+import io.sluice.contracts.kustomize.InventoryEntry;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.StatusPatches;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Looks up the owner an attempt is for: a Kustomization (prune as its spec says) or a HelmRelease (always pruned, as Helm does). */
+public final class Owners {
+    private Owners() {
+    }
+
+    public static Optional<Owner> load(KubernetesClient client, ObjectRef ref) {
+        if (HelmRelease.KIND.equals(ref.kind())) {
+            HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+            return Optional.ofNullable(release).map(r -> new Status<>(client, HelmRelease.class, ref,
+                    Boolean.TRUE.equals(r.getSpec().suspend), true,
+                    Map.of(Annotations.HELM_OWNER_NAME_LABEL, ref.name(), Annotations.HELM_OWNER_NAMESPACE_LABEL, ref.namespace()),
+                    r.getStatus() == null ? null : r.getStatus().inventory));
+        }
+        Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+        return Optional.ofNullable(ks).map(k -> new Status<>(client, Kustomization.class, ref,
+                Boolean.TRUE.equals(k.getSpec().suspend), Boolean.TRUE.equals(k.getSpec().prune),
+                Map.of(Annotations.OWNER_NAME_LABEL, ref.name(), Annotations.OWNER_NAMESPACE_LABEL, ref.namespace()),
+                k.getStatus() == null ? null : k.getStatus().inventory));
+    }
+
+    private record Status<T extends io.fabric8.kubernetes.api.model.HasMetadata>(
+            KubernetesClient client, Class<T> type, ObjectRef ref, boolean suspended, boolean prune,
+            Map<String, String> ownershipLabels, Inventory inventory) implements Owner {
+
+        @Override
+        public List<ObjectId> previousInventory() {
+            return inventory == null || inventory.entries == null ? List.of() : inventory.entries.stream().map(ObjectId::of).toList();
+        }
+
+        @Override
+        public void recordApplied(List<InventoryEntry> entries, String revision) {
+            Map<String, Object> status = new HashMap<>();
+            status.put("inventory", new Inventory(entries));
+            status.put("lastAttemptedRevision", revision);
+            StatusPatches.merge(client, type, ref.namespace(), ref.name(), status);
+        }
+
+        @Override
+        public void recordAttempt(String revision) {
+            StatusPatches.merge(client, type, ref.namespace(), ref.name(), Map.of("lastAttemptedRevision", revision));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.sluice.health.verdict;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.GoDuration;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What health-service judges: a Kustomization (waits only when {@code spec.wait}, for {@code spec.timeout}, else the
+ * interval) or a HelmRelease (waits unless {@code install.disableWait}, for {@code spec.timeout}, else 5 minutes, as
+ * Helm does), with its current conditions.
+ */
+record Subject(Class<? extends HasMetadata> type, boolean waits, Duration timeout, List<Condition> conditions) {
+
+    static Optional<Subject> load(KubernetesClient client, ObjectRef ref) {
+        if (HelmRelease.KIND.equals(ref.kind())) {
+            HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+            return Optional.ofNullable(release).map(r -> new Subject(HelmRelease.class,
+                    r.getSpec().install == null || !r.getSpec().install.path("disableWait").asBoolean(false),
+                    GoDuration.parse(r.getSpec().timeout, Duration.ofMinutes(5)),
+                    r.getStatus() == null ? null : r.getStatus().conditions));
+        }
+        Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+        return Optional.ofNullable(ks).map(k -> new Subject(Kustomization.class, Boolean.TRUE.equals(k.getSpec().wait),
+                GoDuration.parse(k.getSpec().timeout, GoDuration.parse(k.getSpec().interval, Duration.ofMinutes(5))),
+                k.getStatus() == null ? null : k.getStatus().conditions));
+    }
+}

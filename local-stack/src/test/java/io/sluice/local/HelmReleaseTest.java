@@ -1,0 +1,122 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Conditions;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A HelmRelease of a fixture chart from the local HTTP chart repository, through all four services, on the real stack. */
+@ExtendWith(LocalStackExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HelmReleaseTest {
+    private static final String NS = "helm-test";
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void release() {
+        LocalStack stack = LocalStackExtension.stack();
+        client = stack.client();
+        String charts = stack.charts().orElseThrow(() -> new IllegalStateException("shared/fixtures/charts not found")).url();
+        Manifests.apply(client, Manifests.namespace(NS));
+        Manifests.apply(client, """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmRepository
+                metadata: {name: fixtures, namespace: helm-test}
+                spec: {interval: 10m, url: "%s"}
+                """.formatted(charts));
+        Manifests.apply(client, """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: podinfo, namespace: helm-test}
+                spec:
+                  interval: 10m
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: "6.x"
+                      sourceRef: {kind: HelmRepository, name: fixtures}
+                  values:
+                    replicaCount: 2
+                """);
+    }
+
+    @Test
+    @Order(1)
+    void theChartIsInstalledAndReady() {
+        awaitReady("podinfo", "6.9.4");
+        Deployment podinfo = client.apps().deployments().inNamespace(NS).withName("podinfo").get();
+        assertThat(podinfo.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(podinfo.getStatus().getAvailableReplicas()).isEqualTo(2);
+        assertThat(podinfo.getMetadata().getLabels())
+                .containsEntry(Annotations.HELM_OWNER_NAME_LABEL, "podinfo")
+                .containsEntry(Annotations.HELM_OWNER_NAMESPACE_LABEL, NS);
+        assertThat(client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").get().getStatus().inventory.entries)
+                .extracting(e -> e.id).contains("helm-test_podinfo_apps_Deployment", "helm-test_podinfo__Service");
+    }
+
+    @Test
+    @Order(2)
+    void aValuesChangeIsRenderedAndApplied() {
+        client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").edit(r -> {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) r.getSpec().values).put("replicaCount", 3);
+            return r;
+        });
+        await().atMost(DEADLINE).until(() -> {
+            Deployment podinfo = client.apps().deployments().inNamespace(NS).withName("podinfo").get();
+            return podinfo.getSpec().getReplicas() == 3;
+        });
+        awaitReady("podinfo", "6.9.4");
+    }
+
+    @Test
+    @Order(3)
+    void aChartTheRepositoryLacksIsReportedAndNothingIsApplied() {
+        Manifests.apply(client, """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: cert-manager, namespace: helm-test}
+                spec:
+                  interval: 10m
+                  chart:
+                    spec:
+                      chart: cert-manager
+                      version: "1.x"
+                      sourceRef: {kind: HelmRepository, name: fixtures}
+                """);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready("cert-manager")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("ArtifactFailed");
+            assertThat(c.getMessage()).contains("chart 'cert-manager' not found").contains("HelmRepository helm-test/fixtures");
+        }));
+    }
+
+    private static void awaitReady(String name, String revision) {
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            HelmRelease release = client.resources(HelmRelease.class).inNamespace(NS).withName(name).get();
+            assertThat(release.getStatus()).isNotNull();
+            assertThat(release.getStatus().lastAppliedRevision).isEqualTo(revision);
+            assertThat(ready(name)).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(release.getStatus().observedGeneration).isEqualTo(release.getMetadata().getGeneration());
+        });
+    }
+
+    private static Optional<Condition> ready(String name) {
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(NS).withName(name).get();
+        return release == null || release.getStatus() == null ? Optional.empty()
+                : Conditions.find(release.getStatus().conditions, Conditions.READY);
+    }
+}

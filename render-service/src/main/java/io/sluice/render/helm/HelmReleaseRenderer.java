@@ -1,0 +1,141 @@
+package io.sluice.render.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.ArtifactEvent;
+import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.Manifests;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Metrics;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.render.artifact.ArtifactFetcher;
+import io.sluice.render.build.BuildException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The story of rendering one HelmRelease: take the chart source-service announced (or pass its failure on), merge
+ * the values, render with Helm under the release name and namespace Flux would use, give namespaced objects the
+ * release namespace, and send the objects to apply-service.
+ */
+@ApplicationScoped
+public class HelmReleaseRenderer {
+    private static final Logger LOG = Logger.getLogger(HelmReleaseRenderer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KubernetesClient client;
+    private final MutinyEmitter<RenderResult> rendered;
+    private final ObjectStates states;
+    private final MeterRegistry metrics;
+    private final ArtifactFetcher fetcher = new ArtifactFetcher();
+    private final ChartRenderer renderer = new ChartRenderer();
+    private final NamespaceDefaulter namespaces;
+    private volatile String kubeVersion;
+
+    public HelmReleaseRenderer(KubernetesClient client, @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
+                               ObjectStates states, MeterRegistry metrics) {
+        this.client = client;
+        this.rendered = rendered;
+        this.states = states;
+        this.metrics = metrics;
+        this.namespaces = new NamespaceDefaulter(client);
+    }
+
+    public void render(ArtifactEvent chart) {
+        ObjectRef ref = chart.source();
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+        if (release == null) {
+            return;
+        }
+        if (Boolean.TRUE.equals(release.getSpec().suspend)) {
+            states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
+            return;
+        }
+        String revision = chart.revision() == null ? "" : chart.revision();
+        Map<String, String> annotations = release.getMetadata().getAnnotations();
+        Attempt attempt = new Attempt(ref, release.getMetadata().getGeneration(), revision,
+                annotations == null ? null : annotations.get(Annotations.REQUESTED_AT));
+        MDC.put("object", ref.key());
+        MDC.put("revision", revision);
+        Timer.Sample timer = Timer.start(metrics);
+        try {
+            RenderResult result = chart.failure() != null ? RenderResult.failed(attempt, chart.failure()) : build(attempt, release, chart);
+            rendered.sendMessageAndAwait(Envelopes.of(ref, RenderResult.TYPE, "render-service", result));
+            if (result.failure() == null) {
+                states.succeeded(ref, revision, "Rendered", result.objectCount() + " objects");
+                LOG.infof("rendered %d objects", result.objectCount());
+            } else {
+                states.failed(ref, revision, result.failure().reason(), result.failure().message());
+                LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
+            }
+        } finally {
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", HelmRelease.KIND, "stage", "render"));
+            MDC.remove("object");
+            MDC.remove("revision");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RenderResult build(Attempt attempt, HelmRelease release, ArtifactEvent chart) {
+        Path archive = null;
+        try {
+            String name = release.getMetadata().getName();
+            String namespace = ReleaseNaming.namespace(release.getMetadata().getNamespace(), release.getSpec().targetNamespace);
+            List<Map<String, Object>> layers = new ArrayList<>(ValuesSources.read(client, release.getMetadata().getNamespace(),
+                    release.getSpec().valuesFrom));
+            if (release.getSpec().values != null && release.getSpec().values.isObject()) {
+                layers.add(JSON.convertValue(release.getSpec().values, Map.class));
+            }
+            archive = Files.createTempFile("chart-", ".tgz");
+            fetcher.download(chart.url(), chart.digest(), archive);
+            List<Map<String, Object>> objects = renderer.render(archive,
+                    ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName),
+                    namespace, HelmValues.merge(layers), kubeVersion(), includeCrds(release));
+            namespaces.apply(objects, namespace);
+            return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
+        } catch (BuildException e) {
+            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
+        } catch (IOException e) {
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
+        } finally {
+            if (archive != null) {
+                archive.toFile().delete();
+            }
+        }
+    }
+
+    /** {@code install.crds}: {@code Skip} leaves the chart's crds/ out; {@code Create} (the default) and {@code CreateReplace} include them. */
+    private static boolean includeCrds(HelmRelease release) {
+        JsonNode install = release.getSpec().install;
+        return install == null || !"Skip".equals(install.path("crds").asText("Create"));
+    }
+
+    private String kubeVersion() {
+        if (kubeVersion == null) {
+            kubeVersion = client.getKubernetesVersion().getGitVersion();
+        }
+        return kubeVersion;
+    }
+}

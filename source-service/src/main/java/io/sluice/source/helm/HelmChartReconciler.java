@@ -1,0 +1,176 @@
+package io.sluice.source.helm;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.ArtifactEvent;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.helm.HelmChartTemplateSpec;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Metrics;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.source.HelmRepository;
+import io.sluice.source.SourceConfig;
+import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.StoredArtifact;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The story of a HelmRelease's chart (what Flux's HelmChart object does): find its HelmRepository, resolve
+ * {@code chart.spec.version} against the repository's index, store the chart archive, and announce it keyed by the
+ * HelmRelease, again whenever the release's spec changes so that new values are rendered. A chart or version the
+ * repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause.
+ */
+@ApplicationScoped
+public class HelmChartReconciler {
+    private static final Logger LOG = Logger.getLogger(HelmChartReconciler.class);
+
+    private final KubernetesClient client;
+    private final MutinyEmitter<ArtifactEvent> artifacts;
+    private final ObjectStates states;
+    private final ArtifactStore store;
+    private final MeterRegistry metrics;
+    private final SourceConfig config;
+    /** What was last announced per release: the (generation, requestedAt, revision, digest) it was for, or the failure. */
+    private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
+
+    public HelmChartReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
+                               ObjectStates states, ArtifactStore store, MeterRegistry metrics, SourceConfig config) {
+        this.client = client;
+        this.artifacts = artifacts;
+        this.states = states;
+        this.store = store;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** Reconciles once; returns when the chart is due to be checked again. */
+    public Duration reconcile(HelmRelease release) {
+        ObjectRef ref = new ObjectRef(HelmRelease.KIND, release.getMetadata().getNamespace(), release.getMetadata().getName());
+        HelmChartTemplateSpec chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
+        Duration interval = GoDuration.parse(chart == null ? null : chart.interval,
+                GoDuration.parse(release.getSpec().interval, Duration.ofMinutes(10)));
+        if (Boolean.TRUE.equals(release.getSpec().suspend)) {
+            states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
+            return interval;
+        }
+        MDC.put("object", ref.key());
+        Timer.Sample timer = Timer.start(metrics);
+        try {
+            String trigger = release.getMetadata().getGeneration() + "/" + requestedAt(release);
+            try {
+                HelmRepository repository = repository(release, chart);
+                ChartRepositoryClient repositoryClient = repositoryClient(repository);
+                String url = repository.getSpec().url;
+                ChartVersion version = resolve(repositoryClient, url, chart, repositoryName(release, chart));
+                StoredArtifact stored = repositoryClient.download(url, version, store);
+                String key = trigger + "/" + version.version() + "/" + stored.digest();
+                if (!key.equals(announced.get(ref))) {
+                    String artifactUrl = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
+                    artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
+                            ArtifactEvent.stored(ref, version.version(), stored.digest(), artifactUrl, stored.size())));
+                    announced.put(ref, key);
+                    LOG.infof("stored chart %s@%s (%s)", version.name(), version.version(), stored.digest());
+                }
+                states.succeeded(ref, version.version(), Reasons.SUCCEEDED, "stored chart " + version.name() + "@" + version.version());
+            } catch (ChartNotFoundException | IOException e) {
+                fail(ref, trigger, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", HelmRelease.KIND, "stage", "chart"));
+            MDC.remove("object");
+        }
+        return interval;
+    }
+
+    public void forget(ObjectRef ref) {
+        announced.remove(ref);
+    }
+
+    private void fail(ObjectRef ref, String trigger, String message) {
+        LOG.warnf("%s", message);
+        states.failed(ref, null, Reasons.ARTIFACT_FAILED, message);
+        String key = trigger + "/failed/" + message;
+        if (!key.equals(announced.get(ref))) {
+            artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
+                    ArtifactEvent.failed(ref, new Failure(Reasons.ARTIFACT_FAILED, message))));
+            announced.put(ref, key);
+        }
+    }
+
+    private static ChartVersion resolve(ChartRepositoryClient repositoryClient, String url, HelmChartTemplateSpec chart,
+                                        String repositoryName) throws ChartNotFoundException, IOException, InterruptedException {
+        try {
+            return repositoryClient.index(url).resolve(chart.chart, chart.version);
+        } catch (ChartNotFoundException e) {
+            throw new ChartNotFoundException(e.getMessage() + " in HelmRepository " + repositoryName + " (" + url + ")");
+        }
+    }
+
+    private HelmRepository repository(HelmRelease release, HelmChartTemplateSpec chart) throws ChartNotFoundException {
+        if (chart == null || chart.chart == null) {
+            throw new ChartNotFoundException("spec.chart.spec.chart is required (chartRef is not supported yet)");
+        }
+        var sourceRef = chart.sourceRef;
+        if (sourceRef == null || !HelmRepository.KIND.equals(sourceRef.kind)) {
+            throw new ChartNotFoundException("chart source kind '" + (sourceRef == null ? null : sourceRef.kind)
+                    + "' is not supported yet (HelmRepository only)");
+        }
+        HelmRepository repository = client.resources(HelmRepository.class)
+                .inNamespace(sourceNamespace(release, chart)).withName(sourceRef.name).get();
+        if (repository == null) {
+            throw new ChartNotFoundException("HelmRepository " + repositoryName(release, chart) + " not found");
+        }
+        return repository;
+    }
+
+    /** HTTP basic auth from the HelmRepository's secret ({@code username}, {@code password}), as Flux reads it. */
+    private ChartRepositoryClient repositoryClient(HelmRepository repository) throws ChartNotFoundException {
+        if (repository.getSpec().secretRef == null) {
+            return new ChartRepositoryClient(null, null);
+        }
+        String name = repository.getSpec().secretRef.getName();
+        Secret secret = client.secrets().inNamespace(repository.getMetadata().getNamespace()).withName(name).get();
+        if (secret == null || secret.getData() == null || secret.getData().get("username") == null) {
+            throw new ChartNotFoundException("secret '" + repository.getMetadata().getNamespace() + "/" + name + "' has no 'username' and 'password'");
+        }
+        return new ChartRepositoryClient(decode(secret.getData().get("username")), decode(secret.getData().get("password")));
+    }
+
+    private static String sourceNamespace(HelmRelease release, HelmChartTemplateSpec chart) {
+        String ns = chart.sourceRef.namespace;
+        return ns == null || ns.isEmpty() ? release.getMetadata().getNamespace() : ns;
+    }
+
+    private static String repositoryName(HelmRelease release, HelmChartTemplateSpec chart) {
+        return sourceNamespace(release, chart) + "/" + chart.sourceRef.name;
+    }
+
+    private static String requestedAt(HelmRelease release) {
+        Map<String, String> annotations = release.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
+    }
+
+    private static String decode(String base64) {
+        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+}
