@@ -40,6 +40,9 @@ public final class ObjectApplier {
             return Action.CONFIGURED;
         } catch (KubernetesClientException e) {
             String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+            if (reason != null && reason.contains("Could not find a registered handler")) {
+                reason = "the cluster has no " + id.apiVersion() + " " + id.kind() + " (is its CustomResourceDefinition installed?)";
+            }
             throw new ApplyException(id.display() + " apply failed: " + reason, e);
         }
     }

@@ -41,6 +41,8 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class HelmChartReconciler {
     private static final Logger LOG = Logger.getLogger(HelmChartReconciler.class);
+    /** A failed chart is tried again this soon (or at its interval, if shorter): its repository may just be appearing. */
+    private static final Duration RETRY = Duration.ofSeconds(20);
 
     private final KubernetesClient client;
     private final MutinyEmitter<ArtifactEvent> artifacts;
@@ -92,6 +94,7 @@ public class HelmChartReconciler {
                 states.succeeded(ref, version.version(), Reasons.SUCCEEDED, "stored chart " + version.name() + "@" + version.version());
             } catch (ChartNotFoundException | IOException e) {
                 fail(ref, trigger, e.getMessage());
+                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

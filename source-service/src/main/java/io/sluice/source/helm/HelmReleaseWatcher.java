@@ -8,19 +8,24 @@ import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.schedule.ReconcileScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
 
-/** Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change, requestedAt, and every interval. */
+/**
+ * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change, requestedAt, when its
+ * HelmRepository appears or changes, and every interval (sooner after a failure).
+ */
 @ApplicationScoped
 public class HelmReleaseWatcher {
     private final KubernetesClient client;
     private final HelmChartReconciler reconciler;
     private final ReconcileScheduler scheduler;
     private SharedIndexInformer<HelmRelease> informer;
+    private SharedIndexInformer<HelmRepository> repositories;
 
     public HelmReleaseWatcher(KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
         this.client = client;
@@ -49,6 +54,7 @@ public class HelmReleaseWatcher {
                 reconciler.forget(ref(release));
             }
         });
+        watchRepositories();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -56,6 +62,47 @@ public class HelmReleaseWatcher {
         if (informer != null) {
             informer.close();
         }
+        if (repositories != null) {
+            repositories.close();
+        }
+    }
+
+    /** A HelmRepository that appears or changes is checked at once by every release that uses it. */
+    private void watchRepositories() {
+        repositories = client.resources(HelmRepository.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(HelmRepository repository) {
+                recheckReleasesOf(repository);
+            }
+
+            @Override
+            public void onUpdate(HelmRepository before, HelmRepository after) {
+                if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
+                    recheckReleasesOf(after);
+                }
+            }
+
+            @Override
+            public void onDelete(HelmRepository repository, boolean finalStateUnknown) {
+                recheckReleasesOf(repository);
+            }
+        });
+    }
+
+    private void recheckReleasesOf(HelmRepository repository) {
+        informer.getStore().list().stream()
+                .filter(release -> uses(release, repository))
+                .forEach(release -> scheduler.now(ref(release)));
+    }
+
+    private static boolean uses(HelmRelease release, HelmRepository repository) {
+        var chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
+        if (chart == null || chart.sourceRef == null || !HelmRepository.KIND.equals(chart.sourceRef.kind)) {
+            return false;
+        }
+        String namespace = chart.sourceRef.namespace == null || chart.sourceRef.namespace.isEmpty()
+                ? release.getMetadata().getNamespace() : chart.sourceRef.namespace;
+        return repository.getMetadata().getName().equals(chart.sourceRef.name) && repository.getMetadata().getNamespace().equals(namespace);
     }
 
     private void reconcile(ObjectRef ref) {
