@@ -3,24 +3,19 @@ package io.sluice.render.helm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
-import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
-import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.build.BuildException;
+import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * The story of rendering one HelmRelease: take the chart source-service announced (or pass its failure on), merge
@@ -39,24 +31,20 @@ import org.jboss.logging.MDC;
  */
 @ApplicationScoped
 public class HelmReleaseRenderer {
-    private static final Logger LOG = Logger.getLogger(HelmReleaseRenderer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
-    private final MutinyEmitter<RenderResult> rendered;
+    private final RenderPublisher publisher;
     private final ObjectStates states;
-    private final MeterRegistry metrics;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
     private final ChartRenderer renderer = new ChartRenderer();
     private final NamespaceDefaulter namespaces;
     private volatile String kubeVersion;
 
-    public HelmReleaseRenderer(KubernetesClient client, @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
-                               ObjectStates states, MeterRegistry metrics) {
+    public HelmReleaseRenderer(KubernetesClient client, RenderPublisher publisher, ObjectStates states) {
         this.client = client;
-        this.rendered = rendered;
+        this.publisher = publisher;
         this.states = states;
-        this.metrics = metrics;
         this.namespaces = new NamespaceDefaulter(client);
     }
 
@@ -74,24 +62,7 @@ public class HelmReleaseRenderer {
         Map<String, String> annotations = release.getMetadata().getAnnotations();
         Attempt attempt = new Attempt(ref, release.getMetadata().getGeneration(), revision,
                 annotations == null ? null : annotations.get(Annotations.REQUESTED_AT));
-        MDC.put("object", ref.key());
-        MDC.put("revision", revision);
-        Timer.Sample timer = Timer.start(metrics);
-        try {
-            RenderResult result = chart.failure() != null ? RenderResult.failed(attempt, chart.failure()) : build(attempt, release, chart);
-            rendered.sendMessageAndAwait(Envelopes.of(ref, RenderResult.TYPE, "render-service", result));
-            if (result.failure() == null) {
-                states.succeeded(ref, revision, "Rendered", result.objectCount() + " objects");
-                LOG.infof("rendered %d objects", result.objectCount());
-            } else {
-                states.failed(ref, revision, result.failure().reason(), result.failure().message());
-                LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
-            }
-        } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", HelmRelease.KIND, "stage", "render"));
-            MDC.remove("object");
-            MDC.remove("revision");
-        }
+        publisher.publish(attempt, () -> chart.failure() != null ? RenderResult.failed(attempt, chart.failure()) : build(attempt, release, chart));
     }
 
     @SuppressWarnings("unchecked")

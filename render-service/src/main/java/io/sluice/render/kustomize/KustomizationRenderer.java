@@ -3,26 +3,21 @@ package io.sluice.render.kustomize;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
-import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
-import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.build.BuildException;
+import io.sluice.render.publish.RenderPublisher;
 import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
@@ -34,9 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * The story of rendering one Kustomization: find its source's artifact, download and verify it, build
@@ -50,17 +43,14 @@ public class KustomizationRenderer {
     };
 
     private final KubernetesClient client;
-    private final MutinyEmitter<RenderResult> rendered;
+    private final RenderPublisher publisher;
     private final ObjectStates states;
-    private final MeterRegistry metrics;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
     private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.locate());
 
-    public KustomizationRenderer(KubernetesClient client, @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
-                                 ObjectStates states, MeterRegistry metrics) {
+    public KustomizationRenderer(KubernetesClient client, RenderPublisher publisher, ObjectStates states) {
         this.client = client;
-        this.metrics = metrics;
-        this.rendered = rendered;
+        this.publisher = publisher;
         this.states = states;
     }
 
@@ -86,26 +76,9 @@ public class KustomizationRenderer {
         }
         String revision = artifact == null ? "" : artifact.revision;
         Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks));
-        MDC.put("object", ref.key());
-        MDC.put("revision", revision);
-        Timer.Sample timer = Timer.start(metrics);
-        try {
-            RenderResult result = artifact == null
-                    ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
-                    : build(attempt, artifact, ks);
-            rendered.sendMessageAndAwait(Envelopes.of(ref, RenderResult.TYPE, "render-service", result));
-            if (result.failure() == null) {
-                states.succeeded(ref, revision, "Rendered", result.objectCount() + " objects");
-                LOG.infof("rendered %d objects", result.objectCount());
-            } else {
-                states.failed(ref, revision, result.failure().reason(), result.failure().message());
-                LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
-            }
-        } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", Kustomization.KIND, "stage", "render"));
-            MDC.remove("object");
-            MDC.remove("revision");
-        }
+        publisher.publish(attempt, () -> artifact == null
+                ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
+                : build(attempt, artifact, ks));
     }
 
     private RenderResult build(Attempt attempt, Artifact artifact, Kustomization ks) {

@@ -1,0 +1,57 @@
+package io.sluice.render.publish;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.meta.Metrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * What every render ends with, whatever it rendered: the result sent to apply-service, the admin record, a log line
+ * carrying the object and revision, and the render's duration.
+ */
+@ApplicationScoped
+public class RenderPublisher {
+    private static final Logger LOG = Logger.getLogger(RenderPublisher.class);
+
+    private final MutinyEmitter<RenderResult> rendered;
+    private final ObjectStates states;
+    private final MeterRegistry metrics;
+
+    public RenderPublisher(@Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered, ObjectStates states, MeterRegistry metrics) {
+        this.rendered = rendered;
+        this.states = states;
+        this.metrics = metrics;
+    }
+
+    /** Renders with {@code render} and publishes its result for {@code attempt}. */
+    public void publish(Attempt attempt, Supplier<RenderResult> render) {
+        MDC.put("object", attempt.object().key());
+        MDC.put("revision", attempt.revision());
+        Timer.Sample timer = Timer.start(metrics);
+        try {
+            RenderResult result = render.get();
+            rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
+            if (result.failure() == null) {
+                states.succeeded(attempt.object(), attempt.revision(), "Rendered", result.objectCount() + " objects");
+                LOG.infof("rendered %d objects", result.objectCount());
+            } else {
+                states.failed(attempt.object(), attempt.revision(), result.failure().reason(), result.failure().message());
+                LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
+            }
+        } finally {
+            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "render"));
+            MDC.remove("object");
+            MDC.remove("revision");
+        }
+    }
+}
