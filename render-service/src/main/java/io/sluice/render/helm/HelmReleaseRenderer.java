@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
-import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
@@ -66,7 +65,8 @@ public class HelmReleaseRenderer {
     }
 
     @SuppressWarnings("unchecked")
-    private RenderResult build(Attempt attempt, HelmRelease release, ArtifactEvent chart) {
+    private RenderResult build(Attempt attempt, HelmRelease release, ArtifactEvent chart)
+            throws BuildException, IOException, InterruptedException {
         Path archive = null;
         try {
             String name = release.getMetadata().getName();
@@ -83,13 +83,6 @@ public class HelmReleaseRenderer {
                     namespace, HelmValues.merge(layers), kubeVersion(), includeCrds(release));
             namespaces.apply(objects, namespace);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
-        } catch (BuildException e) {
-            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
-        } catch (IOException e) {
-            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
         } finally {
             if (archive != null) {
                 archive.toFile().delete();

@@ -81,7 +81,8 @@ public class KustomizationRenderer {
                 : build(attempt, artifact, ks));
     }
 
-    private RenderResult build(Attempt attempt, Artifact artifact, Kustomization ks) {
+    private RenderResult build(Attempt attempt, Artifact artifact, Kustomization ks)
+            throws BuildException, IOException, InterruptedException {
         Path workDir = null;
         try {
             var postBuild = SubstitutionVariables.of(client, ks);
@@ -89,13 +90,6 @@ public class KustomizationRenderer {
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
             List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks), postBuild);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
-        } catch (BuildException e) {
-            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
-        } catch (IOException e) {
-            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
         } finally {
             deleteQuietly(workDir);
         }

@@ -10,7 +10,10 @@ import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.function.Supplier;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.render.build.BuildException;
+import java.io.IOException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -33,13 +36,18 @@ public class RenderPublisher {
         this.metrics = metrics;
     }
 
-    /** Renders with {@code render} and publishes its result for {@code attempt}. */
-    public void publish(Attempt attempt, Supplier<RenderResult> render) {
+    /** A render; a build error is reported as {@code BuildFailed}, a fetch error as {@code ArtifactFailed}. */
+    public interface Render {
+        RenderResult run() throws BuildException, IOException, InterruptedException;
+    }
+
+    /** Renders with {@code render} and publishes its result, or the reason it failed, for {@code attempt}. */
+    public void publish(Attempt attempt, Render render) {
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
         Timer.Sample timer = Timer.start(metrics);
         try {
-            RenderResult result = render.get();
+            RenderResult result = outcome(attempt, render);
             rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
             if (result.failure() == null) {
                 states.succeeded(attempt.object(), attempt.revision(), "Rendered", result.objectCount() + " objects");
@@ -52,6 +60,19 @@ public class RenderPublisher {
             timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "render"));
             MDC.remove("object");
             MDC.remove("revision");
+        }
+    }
+
+    private static RenderResult outcome(Attempt attempt, Render render) {
+        try {
+            return render.run();
+        } catch (BuildException e) {
+            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
+        } catch (IOException e) {
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
         }
     }
 }
