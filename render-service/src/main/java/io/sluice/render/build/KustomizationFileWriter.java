@@ -26,12 +26,16 @@ public final class KustomizationFileWriter {
 
     public void write(Path root, Path dir, FluxOverlay overlay) throws BuildException {
         Path existing = existingFile(dir);
+        if (existing != null && overlay.equals(FluxOverlay.NONE)) {
+            return; // the user's file as written, so kustomize's errors point at their lines
+        }
         Map<String, Object> kustomization = existing == null ? generated(root, dir) : read(root, existing);
         apply(kustomization, overlay);
         Path target = existing == null ? dir.resolve("kustomization.yaml") : existing;
         try {
-            Files.writeString(target, new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build())
-                    .dumpToString(kustomization), StandardCharsets.UTF_8);
+            DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build();
+            Files.writeString(target, new Dump(settings, new Yaml11SafeRepresenter(settings)).dumpToString(kustomization),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BuildException("cannot write " + root.relativize(target) + ": " + e.getMessage(), e);
         }

@@ -31,7 +31,9 @@ public final class KustomizeRunner {
 
     public String build(Path dir) throws BuildException {
         List<String> args = new ArrayList<>(command);
-        args.add(dir.toString());
+        // As Flux builds: files anywhere inside the artifact may be loaded (ReferenceGuard has already kept every
+        // reference inside it), not only below the kustomization's own directory.
+        args.addAll(List.of("--load-restrictor", "LoadRestrictionsNone", dir.toString()));
         try {
             Process process = new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
