@@ -6,6 +6,13 @@ public final class Annotations {
     public static final String RECONCILE = "kustomize.toolkit.fluxcd.io/reconcile";
     public static final String PRUNE = "kustomize.toolkit.fluxcd.io/prune";
     public static final String DISABLED = "disabled";
+    /** Server-side apply policy of one object: {@code IfNotPresent} (create only), {@code Ignore}, {@code Merge}. */
+    public static final String SSA = "kustomize.toolkit.fluxcd.io/ssa";
+    public static final String SSA_IF_NOT_PRESENT = "IfNotPresent";
+    public static final String SSA_IGNORE = "Ignore";
+    public static final String SSA_MERGE = "Merge";
+    /** Marks a chart's hook; apply-service orders hooks around the release's other objects by it. */
+    public static final String HELM_HOOK = "helm.sh/hook";
 
     /** Ownership labels put on every applied object; prune never deletes an object without them. */
     public static final String OWNER_NAME_LABEL = "kustomize.toolkit.fluxcd.io/name";

@@ -47,7 +47,8 @@ public final class ArtifactFetcher {
         }
     }
 
-    static void unpack(Path archive, Path destination) throws IOException {
+    /** Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}. */
+    public static void unpack(Path archive, Path destination) throws IOException {
         Path root = Files.createDirectories(destination).toRealPath();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(archive)))) {
             TarArchiveEntry entry;

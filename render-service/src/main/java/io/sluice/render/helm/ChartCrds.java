@@ -17,6 +17,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 /**
  * The CRDs a packaged chart ships in {@code crds/} (its own, then its unpacked subcharts'), as {@code helm template
  * --include-crds} emits them: untemplated, in archive order. helm-java's template leaves them out, so they are read here.
+ * Only CustomResourceDefinitions are kept: anything else there (traefik's chart ships a kustomization.yaml in crds/)
+ * makes Helm's own install fail with "no matches for kind", which helps nobody.
  */
 final class ChartCrds {
     private ChartCrds() {
@@ -45,6 +47,6 @@ final class ChartCrds {
             throw new BuildException("cannot read chart " + chartArchive.getFileName() + ": " + e.getMessage(), e);
         }
         own.addAll(subcharts);
-        return own;
+        return own.stream().filter(o -> "CustomResourceDefinition".equals(o.get("kind"))).toList();
     }
 }

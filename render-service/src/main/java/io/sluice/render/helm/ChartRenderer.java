@@ -9,42 +9,55 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Renders a packaged chart with the real Helm (helm-java embeds Helm's Go library), as {@code helm template} would
- * (without hooks: helm-java 0.0.21 does not render them):
+ * Renders a packaged chart with the real Helm (helm-java embeds Helm's Go library), as {@code helm template
+ * --skip-tests} would, hooks included (see {@link ChartHooks}):
  * the release name and namespace Flux computes, the merged values, the target cluster's Kubernetes version (charts
  * check it against their {@code kubeVersion}, and templates read it), and the chart's {@code crds/} directory included
- * or not according to the release's CRD policy ({@code Skip} leaves them out).
+ * or not, and marked, according to the release's {@link CrdPolicy}.
  */
 public final class ChartRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public List<Map<String, Object>> render(Path chart, String releaseName, String namespace, Map<String, Object> values,
-                                            String kubeVersion, boolean includeCrds) throws BuildException {
-        Path valuesFile = null;
+                                            String kubeVersion, CrdPolicy crds) throws BuildException {
+        Path workDir = null;
         try {
-            valuesFile = Files.createTempFile("values-", ".json");
+            workDir = Files.createTempDirectory("chart-");
+            Path valuesFile = workDir.resolve("values.json");
             JSON.writeValue(valuesFile.toFile(), values);
-            TemplateCommand template = new Helm(chart).template()
+            Path unpacked = ChartHooks.unpackMasked(chart, workDir.resolve("chart"));
+            TemplateCommand template = new Helm(unpacked).template()
                     .withName(releaseName)
                     .withNamespace(namespace)
                     .withKubeVersion(kubeVersion)
                     .withValuesFile(valuesFile)
                     .skipCrds();
-            List<Map<String, Object>> objects = new ArrayList<>(includeCrds ? ChartCrds.read(chart) : List.of());
-            objects.addAll(YamlDocuments.objects(template.call(), "helm template of " + chart.getFileName()));
+            List<Map<String, Object>> objects = new ArrayList<>(crds.includes() ? crds.mark(ChartCrds.read(chart)) : List.of());
+            objects.addAll(ChartHooks.restore(YamlDocuments.objects(template.call(), "helm template of " + chart.getFileName())));
             return objects;
         } catch (IOException e) {
             throw new BuildException("cannot write values for " + chart.getFileName() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new BuildException("helm template of " + chart.getFileName() + " failed: " + e.getMessage(), e);
         } finally {
-            if (valuesFile != null) {
-                valuesFile.toFile().delete();
-            }
+            deleteRecursively(workDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.sluice.render.helm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
@@ -80,7 +79,7 @@ public class HelmReleaseRenderer {
             fetcher.download(chart.url(), chart.digest(), archive);
             List<Map<String, Object>> objects = renderer.render(archive,
                     ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName),
-                    namespace, HelmValues.merge(layers), kubeVersion(), includeCrds(release));
+                    namespace, HelmValues.merge(layers), kubeVersion(), CrdPolicy.of(release));
             namespaces.apply(objects, namespace);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
@@ -88,12 +87,6 @@ public class HelmReleaseRenderer {
                 archive.toFile().delete();
             }
         }
-    }
-
-    /** {@code install.crds}: {@code Skip} leaves the chart's crds/ out; {@code Create} (the default) and {@code CreateReplace} include them. */
-    private static boolean includeCrds(HelmRelease release) {
-        JsonNode install = release.getSpec().install;
-        return install == null || !"Skip".equals(install.path("crds").asText("Create"));
     }
 
     private String kubeVersion() {

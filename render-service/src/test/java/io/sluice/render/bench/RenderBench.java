@@ -4,6 +4,7 @@ import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
 import io.sluice.render.helm.ChartRenderer;
+import io.sluice.render.helm.CrdPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +41,9 @@ public final class RenderBench {
 
         ChartRenderer renderer = new ChartRenderer();
         report("traefik chart, Sluice (helm-java + crds/)", time(runs, () ->
-                renderer.render(traefik, "traefik", "traefik", Map.of(), "v1.37.2", true)));
+                renderer.render(traefik, "traefik", "traefik", Map.of(), "v1.37.2", CrdPolicy.CREATE_REPLACE)));
         report("traefik chart, helm template binary", time(runs, () -> run(helm, "template", "traefik", traefik.toString(),
-                "--namespace", "traefik", "--kube-version", "v1.37.2", "--include-crds", "--no-hooks")));
+                "--namespace", "traefik", "--kube-version", "v1.37.2", "--include-crds", "--skip-tests")));
     }
 
     private interface Work {
