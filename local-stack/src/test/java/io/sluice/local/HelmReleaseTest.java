@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.HelmRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HelmReleaseTest {
     private static final String NS = "helm-test";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final Path FIXTURES = Path.of("../../shared/fixtures/charts").toAbsolutePath().normalize();
     private static KubernetesClient client;
 
     @BeforeAll
@@ -66,6 +71,12 @@ class HelmReleaseTest {
                 .containsEntry(Annotations.HELM_OWNER_NAMESPACE_LABEL, NS);
         assertThat(client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").get().getStatus().inventory.entries)
                 .extracting(e -> e.id).contains("helm-test_podinfo_apps_Deployment", "helm-test_podinfo__Service");
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            HelmRepository repository = client.resources(HelmRepository.class).inNamespace(NS).withName("fixtures").get();
+            assertThat(repository.getStatus()).isNotNull();
+            assertThat(Conditions.find(repository.getStatus().conditions, Conditions.READY))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        });
     }
 
     @Test
@@ -102,6 +113,86 @@ class HelmReleaseTest {
             assertThat(c.getReason()).isEqualTo("ArtifactFailed");
             assertThat(c.getMessage()).contains("chart 'cert-manager' not found").contains("HelmRepository helm-test/fixtures");
         }));
+    }
+
+    @Test
+    @Order(4)
+    void valuesFromConfigMapsAndSecretsAreMergedUnderTheInlineValues() {
+        Manifests.apply(client, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: podinfo-values, namespace: helm-test}
+                data:
+                  values.yaml: |
+                    replicaCount: 4
+                    ui: {message: from-configmap}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: podinfo-color, namespace: helm-test}
+                stringData: {color: "#123456"}
+                ---
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: podinfo-values, namespace: helm-test}
+                spec:
+                  interval: 10m
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: "6.9.4"
+                      sourceRef: {kind: HelmRepository, name: fixtures}
+                  valuesFrom:
+                    - {kind: ConfigMap, name: podinfo-values}
+                    - {kind: Secret, name: podinfo-color, valuesKey: color, targetPath: ui.color}
+                    - {kind: ConfigMap, name: not-there, optional: true}
+                  values:
+                    replicaCount: 1
+                """);
+        awaitReady("podinfo-values", "6.9.4");
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("podinfo-values").get();
+        assertThat(deployment.getSpec().getReplicas()).as("inline values win over valuesFrom").isEqualTo(1);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("PODINFO_UI_MESSAGE=from-configmap"))
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("PODINFO_UI_COLOR=#123456"));
+    }
+
+    @Test
+    @Order(5)
+    void aChartKeptInGitIsRenderedFromItsPathAndFollowsNewCommits() throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        String url = stack.git().create("helm-charts");
+        Path unpacked = Files.createTempDirectory("chart-source");
+        Process tar = new ProcessBuilder("tar", "-xzf", FIXTURES.resolve("podinfo-6.9.4.tgz").toString(),
+                "-C", Files.createDirectories(unpacked.resolve("charts")).toString()).inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("helm-charts"), url)) {
+            String first = repo.copyFrom(unpacked).commitAndPush("podinfo chart");
+            Manifests.apply(client, Manifests.gitRepository(NS, "helm-charts", url, "10m"));
+            Manifests.apply(client, """
+                    apiVersion: helm.toolkit.fluxcd.io/v2
+                    kind: HelmRelease
+                    metadata: {name: podinfo-git, namespace: helm-test}
+                    spec:
+                      interval: 10m
+                      chart:
+                        spec:
+                          chart: ./charts/podinfo
+                          sourceRef: {kind: GitRepository, name: helm-charts}
+                    """);
+            awaitReady("podinfo-git", "main@sha1:" + first);
+            assertThat(client.apps().deployments().inNamespace(NS).withName("podinfo-git").get().getSpec().getReplicas()).isEqualTo(1);
+
+            String values = Files.readString(unpacked.resolve("charts/podinfo/values.yaml")).replace("replicaCount: 1", "replicaCount: 2");
+            String second = repo.write("charts/podinfo/values.yaml", values).commitAndPush("two replicas");
+            client.resources(GitRepository.class).inNamespace(NS).withName("helm-charts")
+                    .edit(r -> {
+                        r.getMetadata().setAnnotations(java.util.Map.of(Annotations.REQUESTED_AT, second));
+                        return r;
+                    });
+            awaitReady("podinfo-git", "main@sha1:" + second);
+            assertThat(client.apps().deployments().inNamespace(NS).withName("podinfo-git").get().getSpec().getReplicas()).isEqualTo(2);
+        }
     }
 
     private static void awaitReady(String name, String revision) {

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Downloads an artifact, checks its sha256 against the digest source-service announced, and unpacks it.
@@ -47,10 +47,13 @@ public final class ArtifactFetcher {
         }
     }
 
-    /** Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}. */
+    /**
+     * Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}. The JDK's gzip reader,
+     * because Helm writes a gzip extra field that commons-compress rejects as malformed.
+     */
     public static void unpack(Path archive, Path destination) throws IOException {
         Path root = Files.createDirectories(destination).toRealPath();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(archive)))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(archive)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path target = inside(root, root.resolve(entry.getName()), entry.getName());

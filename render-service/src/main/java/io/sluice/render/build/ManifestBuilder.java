@@ -49,7 +49,7 @@ public final class ManifestBuilder {
             throw new BuildException("cannot read path '" + path + "': " + e.getMessage(), e);
         }
         writer.write(root, dir, overlay);
-        ReferenceGuard.check(root);
+        ReferenceGuard.check(root, dir);
         String built = kustomize.build(dir);
         if (postBuild.isEmpty()) {
             return YamlDocuments.objects(built, "kustomize build of '" + path + "'");

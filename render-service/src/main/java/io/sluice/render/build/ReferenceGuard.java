@@ -3,18 +3,22 @@ package io.sluice.render.build;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Refuses, before kustomize runs, any kustomization file in the artifact that names something outside the artifact:
- * an absolute path, a path that climbs out of the root, or a remote base (render has no network, as Flux has none
- * for remote bases by default).
+ * Refuses, before kustomize runs, any kustomization file the build reaches (the built directory's, then those of the
+ * directories it names, transitively) that names something outside the artifact: an absolute path, a path that
+ * climbs out of the root, or a remote base (render has no network, as Flux has none for remote bases by default).
+ * Kustomization files elsewhere in the artifact are none of this build's business.
  */
 final class ReferenceGuard {
     private static final List<String> PATH_LISTS = List.of("resources", "bases", "components", "crds", "configurations",
@@ -25,21 +29,24 @@ final class ReferenceGuard {
     private ReferenceGuard() {
     }
 
-    static void check(Path root) throws BuildException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> KustomizationFileWriter.FILE_NAMES.contains(p.getFileName().toString()))
-                    .filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new BuildException("cannot scan the artifact: " + e.getMessage(), e);
-        }
-        for (Path file : files) {
-            checkFile(root, file);
+    static void check(Path root, Path dir) throws BuildException {
+        Set<Path> visited = new HashSet<>();
+        Deque<Path> pending = new ArrayDeque<>(List.of(dir));
+        while (!pending.isEmpty()) {
+            Path file = KustomizationFileWriter.existingFile(pending.pop());
+            if (file != null && visited.add(file)) {
+                for (Path target : checkFile(root, file)) {
+                    if (Files.isDirectory(target)) {
+                        pending.push(target);
+                    }
+                }
+            }
         }
     }
 
+    /** Checks one kustomization file; returns the paths it names, all inside the artifact. */
     @SuppressWarnings("unchecked")
-    private static void checkFile(Path root, Path file) throws BuildException {
+    private static List<Path> checkFile(Path root, Path file) throws BuildException {
         String relative = root.relativize(file).toString();
         Object loaded;
         try {
@@ -48,7 +55,7 @@ final class ReferenceGuard {
             throw new BuildException(relative + ": " + e.getMessage(), e);
         }
         if (!(loaded instanceof Map<?, ?> kustomization)) {
-            return;
+            return List.of();
         }
         List<String> references = new ArrayList<>();
         for (String field : PATH_LISTS) {
@@ -82,12 +89,14 @@ final class ReferenceGuard {
                 }
             }
         }
+        List<Path> targets = new ArrayList<>();
         for (String reference : references) {
-            refuseOutside(root, file, relative, reference);
+            targets.add(refuseOutside(root, file, relative, reference));
         }
+        return targets;
     }
 
-    private static void refuseOutside(Path root, Path file, String relative, String reference) throws BuildException {
+    private static Path refuseOutside(Path root, Path file, String relative, String reference) throws BuildException {
         if (reference.contains("://") || reference.startsWith("github.com/") || reference.startsWith("git@")) {
             throw new BuildException(relative + ": remote reference '" + reference + "' is not allowed");
         }
@@ -102,5 +111,6 @@ final class ReferenceGuard {
         } catch (IOException e) {
             throw new BuildException(relative + ": " + e.getMessage(), e);
         }
+        return target;
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The CRDs a packaged chart ships in {@code crds/} (its own, then its unpacked subcharts'), as {@code helm template
@@ -28,7 +28,7 @@ final class ChartCrds {
         List<Map<String, Object>> own = new ArrayList<>();
         List<Map<String, Object>> subcharts = new ArrayList<>();
         try (InputStream file = Files.newInputStream(chartArchive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 String name = entry.getName();

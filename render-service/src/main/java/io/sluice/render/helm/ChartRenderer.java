@@ -50,7 +50,7 @@ public final class ChartRenderer {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (dir == null) {
             return;
         }

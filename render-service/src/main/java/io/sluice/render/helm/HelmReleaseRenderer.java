@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The story of rendering one HelmRelease: take the chart source-service announced (or pass its failure on), merge
+ * The story of rendering one HelmRelease: take the chart source-service announced (or pass its failure on; a chart in
+ * Git is packaged from the Git artifact first), merge
  * the values, render with Helm under the release name and namespace Flux would use, give namespaced objects the
  * release namespace, and send the objects to apply-service.
  */
@@ -66,7 +67,7 @@ public class HelmReleaseRenderer {
     @SuppressWarnings("unchecked")
     private RenderResult build(Attempt attempt, HelmRelease release, ArtifactEvent chart)
             throws BuildException, IOException, InterruptedException {
-        Path archive = null;
+        Path workDir = Files.createTempDirectory("release-");
         try {
             String name = release.getMetadata().getName();
             String namespace = ReleaseNaming.namespace(release.getMetadata().getNamespace(), release.getSpec().targetNamespace);
@@ -75,17 +76,20 @@ public class HelmReleaseRenderer {
             if (release.getSpec().values != null && release.getSpec().values.isObject()) {
                 layers.add(JSON.convertValue(release.getSpec().values, Map.class));
             }
-            archive = Files.createTempFile("chart-", ".tgz");
-            fetcher.download(chart.url(), chart.digest(), archive);
+            Path archive;
+            if (GitChart.isGitChart(release)) {
+                archive = GitChart.packaged(fetcher, chart, release.getSpec().chart.spec.chart, workDir);
+            } else {
+                archive = workDir.resolve("chart.tgz");
+                fetcher.download(chart.url(), chart.digest(), archive);
+            }
             List<Map<String, Object>> objects = renderer.render(archive,
                     ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName),
                     namespace, HelmValues.merge(layers), kubeVersion(), CrdPolicy.of(release));
             namespaces.apply(objects, namespace);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
-            if (archive != null) {
-                archive.toFile().delete();
-            }
+            ChartRenderer.deleteRecursively(workDir);
         }
     }
 

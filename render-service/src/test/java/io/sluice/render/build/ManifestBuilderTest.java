@@ -79,6 +79,18 @@ class ManifestBuilderTest {
     }
 
     @Test
+    void aBadKustomizationElsewhereInTheArtifactDoesNotStopThisBuildButOneItReachesDoes() throws Exception {
+        write("other/kustomization.yaml", "resources:\n- ../../outside\n");
+        write("apps/base/kustomization.yaml", "resources:\n- cm.yaml\n");
+        write("apps/base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+        write("apps/kustomization.yaml", "resources:\n- base\n");
+        assertThat(builder.build(root, "apps")).hasSize(1);
+        write("apps/base/kustomization.yaml", "resources:\n- cm.yaml\n- ../../../outside.yaml\n");
+        assertThatThrownBy(() -> builder.build(root, "apps"))
+                .hasMessage("apps/base/kustomization.yaml: '../../../outside.yaml' points outside the artifact root");
+    }
+
+    @Test
     void aDuplicateResourceFailsTheBuild() throws Exception {
         write("apps/one.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");
         write("apps/two.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");

@@ -17,6 +17,8 @@ import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.source.Artifact;
+import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
@@ -36,7 +38,9 @@ import org.jboss.logging.MDC;
  * The story of a HelmRelease's chart (what Flux's HelmChart object does): find its HelmRepository, resolve
  * {@code chart.spec.version} against the repository's index, store the chart archive, and announce it keyed by the
  * HelmRelease, again whenever the release's spec changes so that new values are rendered. A chart or version the
- * repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause.
+ * repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause. A chart in a
+ * GitRepository is announced as that repository's artifact (render-service takes {@code chart.spec.chart} as the
+ * chart's path in it), again at each new Git revision.
  */
 @ApplicationScoped
 public class HelmChartReconciler {
@@ -50,6 +54,7 @@ public class HelmChartReconciler {
     private final ArtifactStore store;
     private final MeterRegistry metrics;
     private final SourceConfig config;
+    private final HelmRepositoryConditions repositoryStatus;
     /** What was last announced per release: the (generation, requestedAt, revision, digest) it was for, or the failure. */
     private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
 
@@ -61,6 +66,7 @@ public class HelmChartReconciler {
         this.store = store;
         this.metrics = metrics;
         this.config = config;
+        this.repositoryStatus = new HelmRepositoryConditions(client);
     }
 
     /** Reconciles once; returns when the chart is due to be checked again. */
@@ -78,10 +84,14 @@ public class HelmChartReconciler {
         try {
             String trigger = release.getMetadata().getGeneration() + "/" + requestedAt(release);
             try {
+                if (chart != null && chart.sourceRef != null && GitRepository.KIND.equals(chart.sourceRef.kind)) {
+                    announceGitArtifact(ref, trigger, gitArtifact(release, chart), chart.chart);
+                    return interval;
+                }
                 HelmRepository repository = repository(release, chart);
                 ChartRepositoryClient repositoryClient = repositoryClient(repository);
                 String url = repository.getSpec().url;
-                ChartVersion version = resolve(repositoryClient, url, chart, repositoryName(release, chart));
+                ChartVersion version = resolve(repositoryClient, repository, chart, repositoryName(release, chart));
                 StoredArtifact stored = repositoryClient.download(url, version, store);
                 String key = trigger + "/" + version.version() + "/" + stored.digest();
                 if (!key.equals(announced.get(ref))) {
@@ -105,6 +115,30 @@ public class HelmChartReconciler {
         return interval;
     }
 
+    private void announceGitArtifact(ObjectRef ref, String trigger, Artifact artifact, String path) {
+        String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
+        if (!key.equals(announced.get(ref))) {
+            artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
+                    ArtifactEvent.stored(ref, artifact.revision, artifact.digest, artifact.url, artifact.size == null ? 0 : artifact.size)));
+            announced.put(ref, key);
+            LOG.infof("chart %s from Git revision %s", path, artifact.revision);
+        }
+        states.succeeded(ref, artifact.revision, Reasons.SUCCEEDED, "chart " + path + " at " + artifact.revision);
+    }
+
+    private Artifact gitArtifact(HelmRelease release, HelmChartTemplateSpec chart) throws ChartNotFoundException {
+        String name = sourceNamespace(release, chart) + "/" + chart.sourceRef.name;
+        GitRepository repository = client.resources(GitRepository.class)
+                .inNamespace(sourceNamespace(release, chart)).withName(chart.sourceRef.name).get();
+        if (repository == null) {
+            throw new ChartNotFoundException("GitRepository " + name + " not found");
+        }
+        if (repository.getStatus() == null || repository.getStatus().artifact == null) {
+            throw new ChartNotFoundException("GitRepository " + name + " has no artifact yet");
+        }
+        return repository.getStatus().artifact;
+    }
+
     public void forget(ObjectRef ref) {
         announced.remove(ref);
     }
@@ -120,10 +154,19 @@ public class HelmChartReconciler {
         }
     }
 
-    private static ChartVersion resolve(ChartRepositoryClient repositoryClient, String url, HelmChartTemplateSpec chart,
-                                        String repositoryName) throws ChartNotFoundException, IOException, InterruptedException {
+    private ChartVersion resolve(ChartRepositoryClient repositoryClient, HelmRepository repository, HelmChartTemplateSpec chart,
+                                 String repositoryName) throws ChartNotFoundException, IOException, InterruptedException {
+        String url = repository.getSpec().url;
+        ChartIndex index;
         try {
-            return repositoryClient.index(url).resolve(chart.chart, chart.version);
+            index = repositoryClient.index(url);
+            repositoryStatus.indexed(repository);
+        } catch (IOException e) {
+            repositoryStatus.failed(repository, e.getMessage());
+            throw e;
+        }
+        try {
+            return index.resolve(chart.chart, chart.version);
         } catch (ChartNotFoundException e) {
             throw new ChartNotFoundException(e.getMessage() + " in HelmRepository " + repositoryName + " (" + url + ")");
         }
@@ -136,7 +179,7 @@ public class HelmChartReconciler {
         var sourceRef = chart.sourceRef;
         if (sourceRef == null || !HelmRepository.KIND.equals(sourceRef.kind)) {
             throw new ChartNotFoundException("chart source kind '" + (sourceRef == null ? null : sourceRef.kind)
-                    + "' is not supported yet (HelmRepository only)");
+                    + "' is not supported yet (HelmRepository and GitRepository only)");
         }
         HelmRepository repository = client.resources(HelmRepository.class)
                 .inNamespace(sourceNamespace(release, chart)).withName(sourceRef.name).get();

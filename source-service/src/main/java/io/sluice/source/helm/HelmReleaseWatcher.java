@@ -1,5 +1,6 @@
 package io.sluice.source.helm;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -8,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.schedule.ReconcileScheduler;
@@ -17,7 +19,8 @@ import java.util.Objects;
 
 /**
  * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change, requestedAt, when its
- * HelmRepository appears or changes, and every interval (sooner after a failure).
+ * HelmRepository appears or changes, when its GitRepository (for a chart kept in Git) has a new artifact, and every
+ * interval (sooner after a failure).
  */
 @ApplicationScoped
 public class HelmReleaseWatcher {
@@ -26,6 +29,7 @@ public class HelmReleaseWatcher {
     private final ReconcileScheduler scheduler;
     private SharedIndexInformer<HelmRelease> informer;
     private SharedIndexInformer<HelmRepository> repositories;
+    private SharedIndexInformer<GitRepository> gitRepositories;
 
     public HelmReleaseWatcher(KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
         this.client = client;
@@ -55,6 +59,7 @@ public class HelmReleaseWatcher {
             }
         });
         watchRepositories();
+        watchGitRepositories();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -64,6 +69,9 @@ public class HelmReleaseWatcher {
         }
         if (repositories != null) {
             repositories.close();
+        }
+        if (gitRepositories != null) {
+            gitRepositories.close();
         }
     }
 
@@ -89,20 +97,50 @@ public class HelmReleaseWatcher {
         });
     }
 
+    /** A GitRepository holding charts: its releases are checked again when its artifact's revision changes. */
+    private void watchGitRepositories() {
+        gitRepositories = client.resources(GitRepository.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GitRepository repository) {
+                recheckReleasesOf(GitRepository.KIND, repository.getMetadata());
+            }
+
+            @Override
+            public void onUpdate(GitRepository before, GitRepository after) {
+                if (!Objects.equals(revision(before), revision(after))) {
+                    recheckReleasesOf(GitRepository.KIND, after.getMetadata());
+                }
+            }
+
+            @Override
+            public void onDelete(GitRepository repository, boolean finalStateUnknown) {
+                recheckReleasesOf(GitRepository.KIND, repository.getMetadata());
+            }
+        });
+    }
+
+    private static String revision(GitRepository repository) {
+        return repository.getStatus() == null || repository.getStatus().artifact == null ? null : repository.getStatus().artifact.revision;
+    }
+
     private void recheckReleasesOf(HelmRepository repository) {
+        recheckReleasesOf(HelmRepository.KIND, repository.getMetadata());
+    }
+
+    private void recheckReleasesOf(String kind, ObjectMeta source) {
         informer.getStore().list().stream()
-                .filter(release -> uses(release, repository))
+                .filter(release -> uses(release, kind, source))
                 .forEach(release -> scheduler.now(ref(release)));
     }
 
-    private static boolean uses(HelmRelease release, HelmRepository repository) {
+    private static boolean uses(HelmRelease release, String kind, ObjectMeta source) {
         var chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
-        if (chart == null || chart.sourceRef == null || !HelmRepository.KIND.equals(chart.sourceRef.kind)) {
+        if (chart == null || chart.sourceRef == null || !kind.equals(chart.sourceRef.kind)) {
             return false;
         }
         String namespace = chart.sourceRef.namespace == null || chart.sourceRef.namespace.isEmpty()
                 ? release.getMetadata().getNamespace() : chart.sourceRef.namespace;
-        return repository.getMetadata().getName().equals(chart.sourceRef.name) && repository.getMetadata().getNamespace().equals(namespace);
+        return source.getName().equals(chart.sourceRef.name) && source.getNamespace().equals(namespace);
     }
 
     private void reconcile(ObjectRef ref) {
