@@ -40,7 +40,7 @@ public final class RenderBench {
         report("200-file directory, kustomize build binary", time(runs, () -> run(kustomize, "build", app.toString())));
 
         ChartRenderer renderer = new ChartRenderer();
-        report("traefik chart, Sluice (helm-java + crds/)", time(runs, () ->
+        report("traefik chart, Sluice (helm-java, hooks, crds/)", time(runs, () ->
                 renderer.render(traefik, "traefik", "traefik", Map.of(), "v1.37.2", CrdPolicy.CREATE_REPLACE)));
         report("traefik chart, helm template binary", time(runs, () -> run(helm, "template", "traefik", traefik.toString(),
                 "--namespace", "traefik", "--kube-version", "v1.37.2", "--include-crds", "--skip-tests")));
