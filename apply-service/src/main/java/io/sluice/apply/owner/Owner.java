@@ -9,6 +9,9 @@ import java.util.Map;
 public interface Owner {
     boolean suspended();
 
+    /** Whether an object whose change is refused as immutable is deleted and recreated ({@code spec.force}). */
+    boolean force();
+
     /** Whether objects that left the rendered set are deleted. */
     boolean prune();
 

@@ -7,8 +7,12 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.dependency.DependencyGate;
+import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Owner;
+import io.sluice.apply.owner.OwnerCache;
+import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.owner.Owners;
 import io.sluice.apply.prune.InventoryPruner;
 import io.sluice.apply.ssa.ApplyException;
@@ -35,6 +39,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -44,8 +52,9 @@ import org.jboss.logging.MDC;
 
 /**
  * The story of applying one rendered attempt of a Kustomization or HelmRelease: skip a redelivery, pass a render
- * failure on untouched, label the objects as their owner's, apply them in stages, prune what left Git, record the
- * inventory, and report the change set.
+ * failure on untouched, hold it while a dependency is not ready (and apply it the moment the dependency turns Ready),
+ * label the objects as their owner's, apply them in stages, prune what left Git, record the inventory, and report
+ * the change set.
  */
 @ApplicationScoped
 public class RenderedManifestsApplier {
@@ -58,15 +67,25 @@ public class RenderedManifestsApplier {
     private final AttemptLedger ledger = new AttemptLedger();
     private final StagedApplier stagedApplier;
     private final InventoryPruner pruner;
+    private final DependencyGate dependencies;
+    private final DesiredState desired;
+    /** Rendered attempts held back by a dependency, and the reason last reported for each (reported once, not per check). */
+    private final Map<ObjectRef, RenderResult> waiting = new ConcurrentHashMap<>();
+    private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
+    private final ExecutorService retries = Executors.newSingleThreadExecutor(r -> new Thread(r, "dependents"));
 
     public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
-                                ObjectStates states, MeterRegistry metrics, ApplyConfig config) {
+                                ObjectStates states, MeterRegistry metrics, ApplyConfig config, OwnerCache owners,
+                                DesiredState desired) {
+        this.desired = desired;
         this.client = client;
         this.metrics = metrics;
         this.applied = applied;
         this.states = states;
         this.stagedApplier = new StagedApplier(client, new ObjectApplier(client, config.fieldManager()));
         this.pruner = new InventoryPruner(client);
+        this.dependencies = new DependencyGate(owners::view);
+        owners.onChange(this::retryDependentsOf);
     }
 
     @Incoming(Topics.RENDERED)
@@ -77,10 +96,32 @@ public class RenderedManifestsApplier {
             LOG.debugf("%s: attempt already handled, skipped", attempt.object());
             return;
         }
+        handle(rendered);
+    }
+
+    /** A change to any Kustomization or HelmRelease may free the attempts waiting on it: those are tried again now. */
+    private void retryDependentsOf(OwnerView changed) {
+        waiting.forEach((ref, rendered) -> {
+            if (changed.ready()) {
+                retries.execute(() -> {
+                    RenderResult still = waiting.get(ref);
+                    if (still != null) {
+                        handle(still);
+                    }
+                });
+            }
+        });
+    }
+
+    private synchronized void handle(RenderResult rendered) {
+        Attempt attempt = rendered.attempt();
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
         Timer.Sample timer = Timer.start(metrics);
         try {
+            if (rendered.failure() == null && holdForDependencies(rendered)) {
+                return;
+            }
             ApplyResult result = rendered.failure() != null
                     ? ApplyResult.failed(attempt, rendered.failure())
                     : apply(attempt, rendered.manifests());
@@ -98,6 +139,26 @@ public class RenderedManifestsApplier {
         }
     }
 
+    /** True when a dependency holds the attempt back; its reason is reported once per distinct reason. */
+    private boolean holdForDependencies(RenderResult rendered) {
+        Attempt attempt = rendered.attempt();
+        ObjectRef ref = attempt.object();
+        Optional<Failure> blocked = dependencies.blocked(ref, attempt.revision());
+        if (blocked.isEmpty()) {
+            waiting.remove(ref);
+            waitingReason.remove(ref);
+            return false;
+        }
+        waiting.put(ref, rendered);
+        String reason = blocked.get().message();
+        if (!reason.equals(waitingReason.put(ref, reason))) {
+            LOG.infof("held: %s", reason);
+            states.failed(ref, attempt.revision(), blocked.get().reason(), reason);
+            applied.sendMessageAndAwait(Envelopes.of(ref, ApplyResult.TYPE, "apply-service", ApplyResult.failed(attempt, blocked.get())));
+        }
+        return true;
+    }
+
     private ApplyResult apply(Attempt attempt, String manifests) {
         ObjectRef ref = attempt.object();
         Owner owner = Owners.load(client, ref).orElse(null);
@@ -110,7 +171,8 @@ public class RenderedManifestsApplier {
         try {
             List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(manifests));
             objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
-            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(objects));
+            desired.beginApply(ref, attempt.revision(), objects);
+            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(objects, owner.force()));
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream().map(ObjectId::of).sorted(Comparator.comparing(ObjectId::id))
                     .forEach(id -> inventory.put(id.id(), id.entry()));
@@ -127,6 +189,8 @@ public class RenderedManifestsApplier {
         } catch (KubernetesClientException | IllegalArgumentException e) {
             LOG.warnf("apply failed: %s", e.getMessage());
             return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage()));
+        } finally {
+            desired.endApply(ref);
         }
     }
 

@@ -7,43 +7,104 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.AppliedObject.Action;
+import io.sluice.contracts.meta.Annotations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Applies a set of objects in Flux's stages: cluster definitions (CRDs, Namespaces, ClusterRoles) first, waiting for
- * new CRDs to be established so that their custom resources can follow; then everything else in the order given.
+ * new CRDs to be established so that their custom resources can follow; then {@code *Class} kinds; then a chart's
+ * pre-install/pre-upgrade hooks, everything else, its post-install/post-upgrade hooks; admission webhooks last, so
+ * that a webhook never refuses the objects of its own release. Objects within a stage are applied a few at a time.
  */
 public final class StagedApplier {
-    private static final Set<String> FIRST_STAGE = Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
+    private static final Set<String> DEFINITIONS = Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
+    private static final Set<String> WEBHOOKS = Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(30);
+    private static final int CONCURRENCY = 4;
+    static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
     private final KubernetesClient client;
     private final ObjectApplier applier;
+    private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, r -> {
+        Thread t = new Thread(r, "apply-stage");
+        t.setDaemon(true);
+        return t;
+    });
 
     public StagedApplier(KubernetesClient client, ObjectApplier applier) {
         this.client = client;
         this.applier = applier;
     }
 
-    public List<AppliedObject> apply(List<GenericKubernetesResource> objects) throws ApplyException {
+    public List<AppliedObject> apply(List<GenericKubernetesResource> objects, boolean force) throws ApplyException {
+        Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
+        objects.forEach(o -> stages.computeIfAbsent(stage(o), s -> new ArrayList<>()).add(o));
         List<AppliedObject> changes = new ArrayList<>();
-        List<GenericKubernetesResource> first = objects.stream().filter(o -> FIRST_STAGE.contains(o.getKind())).toList();
-        List<GenericKubernetesResource> rest = objects.stream().filter(o -> !FIRST_STAGE.contains(o.getKind())).toList();
-        for (GenericKubernetesResource object : first) {
-            changes.add(applied(object, applier.apply(object)));
-        }
-        for (GenericKubernetesResource crd : first) {
-            if ("CustomResourceDefinition".equals(crd.getKind())) {
-                awaitEstablished(crd.getMetadata().getName());
+        for (List<GenericKubernetesResource> stage : stages.values()) {
+            changes.addAll(applyTogether(stage, force));
+            for (GenericKubernetesResource object : stage) {
+                if ("CustomResourceDefinition".equals(object.getKind())) {
+                    awaitEstablished(object.getMetadata().getName());
+                }
             }
         }
-        for (GenericKubernetesResource object : rest) {
-            changes.add(applied(object, applier.apply(object)));
+        return changes;
+    }
+
+    /** The stage an object belongs to; lower stages are applied first. */
+    static int stage(GenericKubernetesResource object) {
+        String kind = object.getKind();
+        if (DEFINITIONS.contains(kind)) {
+            return 0;
+        }
+        if (kind.endsWith("Class")) {
+            return 1;
+        }
+        if (WEBHOOKS.contains(kind)) {
+            return 5;
+        }
+        String hook = ObjectApplier.annotation(object, Annotations.HELM_HOOK);
+        if (hook != null && hook.contains("pre-")) {
+            return 2;
+        }
+        if (hook != null && hook.contains("post-")) {
+            return 4;
+        }
+        return 3;
+    }
+
+    private List<AppliedObject> applyTogether(List<GenericKubernetesResource> stage, boolean force) throws ApplyException {
+        List<Future<AppliedObject>> pending = new ArrayList<>();
+        for (GenericKubernetesResource object : stage) {
+            boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION));
+            pending.add(workers.submit(() -> applied(object, applier.apply(object, forced))));
+        }
+        List<AppliedObject> changes = new ArrayList<>();
+        ApplyException first = null;
+        for (Future<AppliedObject> future : pending) {
+            try {
+                changes.add(future.get());
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof ApplyException a ? a : new ApplyException(e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApplyException("interrupted while applying", e);
+            }
+        }
+        if (first != null) {
+            throw first;
         }
         return changes;
     }

@@ -11,6 +11,9 @@ public final class Reasons {
     public static final String RECONCILIATION_FAILED = "ReconciliationFailed";
     public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
     public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";
+    /** Not a Flux reason (Flux waits on a cycle for ever): the dependsOn chain leads back to the object. */
+    public static final String DEPENDENCY_CYCLE = "DependencyCycle";
+    public static final String DRIFT_CORRECTED = "DriftCorrected";
     public static final String SUSPENDED = "Suspended";
 
     private Reasons() {

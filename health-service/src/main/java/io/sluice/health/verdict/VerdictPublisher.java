@@ -1,7 +1,6 @@
 package io.sluice.health.verdict;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
@@ -9,7 +8,6 @@ import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.Attempt;
-import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.AttemptLedger;
@@ -17,10 +15,12 @@ import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.health.alert.AlertPublisher;
 import io.sluice.health.readiness.Readiness;
 import io.sluice.health.readiness.ReadinessWaiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * The last word on an attempt of a Kustomization or HelmRelease: waits for the applied objects to be ready when the
@@ -40,10 +38,9 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class VerdictPublisher {
-    private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
 
     private final KubernetesClient client;
-    private final MutinyEmitter<Alert> alerts;
+    private final AlertPublisher alerts;
     private final ObjectStates states;
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
@@ -54,8 +51,7 @@ public class VerdictPublisher {
     });
     private final ReadinessWaiter waiter;
 
-    public VerdictPublisher(KubernetesClient client, @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, ObjectStates states,
-                            MeterRegistry metrics) {
+    public VerdictPublisher(KubernetesClient client, AlertPublisher alerts, ObjectStates states, MeterRegistry metrics) {
         this.client = client;
         this.metrics = metrics;
         this.alerts = alerts;
@@ -85,11 +81,14 @@ public class VerdictPublisher {
         if (subject == null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (!subject.waits()) {
+        if (!subject.waits() && subject.healthChecks().isEmpty()) {
             succeed(attempt);
             return CompletableFuture.completedFuture(null);
         }
-        List<AppliedObject> toCheck = result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).toList();
+        List<AppliedObject> toCheck = new ArrayList<>(subject.healthChecks());
+        if (subject.waits()) {
+            result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).forEach(toCheck::add);
+        }
         return waiter.await(toCheck, subject.timeout()).thenAcceptAsync(notReady -> {
             if (notReady.isEmpty()) {
                 succeed(attempt);
@@ -112,7 +111,7 @@ public class VerdictPublisher {
         status.put("lastAppliedRevision", attempt.revision());
         StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(), status);
         states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
-        publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt);
+        publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt, subject);
     }
 
     private void fail(Attempt attempt, Failure failure) {
@@ -128,7 +127,9 @@ public class VerdictPublisher {
         StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(),
                 status(attempt, subject, false, failure.reason(), failure.message()));
         states.failed(attempt.object(), attempt.revision(), failure.reason(), failure.message());
-        publish(Alert.Severity.error, failure.reason(), failure.message(), attempt);
+        // waiting on a dependency is news, not an error (Flux reports it as an info event)
+        Alert.Severity severity = Reasons.DEPENDENCY_NOT_READY.equals(failure.reason()) ? Alert.Severity.info : Alert.Severity.error;
+        publish(severity, failure.reason(), failure.message(), attempt, subject);
     }
 
     private static Map<String, Object> status(Attempt attempt, Subject subject, boolean ready, String reason, String message) {
@@ -141,10 +142,9 @@ public class VerdictPublisher {
         return status;
     }
 
-    private void publish(Alert.Severity severity, String reason, String message, Attempt attempt) {
-        LOG.infof("%s %s: %s (%s)", attempt.object(), reason, message, attempt.revision());
-        alerts.sendMessageAndAwait(Envelopes.of(attempt.object(), Alert.TYPE, "health-service",
-                new Alert(severity, reason, message, attempt.object(), attempt.revision(), Instant.now())));
+    private void publish(Alert.Severity severity, String reason, String message, Attempt attempt, Subject subject) {
+        alerts.publish(new Alert(severity, reason, message, attempt.object(), attempt.revision(), Instant.now()),
+                subject.live(), subject.interval());
     }
 
     private static String describe(Map<AppliedObject, Readiness> notReady) {

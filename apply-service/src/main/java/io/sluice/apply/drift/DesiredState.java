@@ -1,0 +1,63 @@
+package io.sluice.apply.drift;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.contracts.events.ObjectRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * What Git says each applied object should be, by inventory id: the objects of each owner's last apply, recorded
+ * before the apply starts so that drift checks never put an older revision back. While an owner is being applied
+ * its objects are its apply's business, not drift's. Kept in memory: after a restart, drift is corrected for an
+ * owner from its next apply on.
+ */
+@ApplicationScoped
+public class DesiredState {
+    public record Desired(ObjectRef owner, String revision, GenericKubernetesResource object) {
+    }
+
+    private final Map<String, Desired> byId = new ConcurrentHashMap<>();
+    private final Map<ObjectRef, Set<String>> byOwner = new ConcurrentHashMap<>();
+    private final Set<ObjectRef> applying = ConcurrentHashMap.newKeySet();
+    private final Set<String> kinds = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<GenericKubernetesResource>> newKindListeners = new CopyOnWriteArrayList<>();
+
+    public void beginApply(ObjectRef owner, String revision, List<GenericKubernetesResource> objects) {
+        applying.add(owner);
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        for (GenericKubernetesResource object : objects) {
+            String id = ObjectId.of(object).id();
+            ids.add(id);
+            byId.put(id, new Desired(owner, revision, object));
+            if (kinds.add(object.getApiVersion() + "|" + object.getKind())) {
+                newKindListeners.forEach(l -> l.accept(object));
+            }
+        }
+        Set<String> previous = byOwner.put(owner, ids);
+        if (previous != null) {
+            previous.stream().filter(id -> !ids.contains(id)).forEach(id -> byId.remove(id, byId.get(id)));
+        }
+    }
+
+    public void endApply(ObjectRef owner) {
+        applying.remove(owner);
+    }
+
+    /** The desired object for an id, unless its owner is being applied right now. */
+    public Optional<Desired> get(String id) {
+        Desired desired = byId.get(id);
+        return desired == null || applying.contains(desired.owner()) ? Optional.empty() : Optional.of(desired);
+    }
+
+    /** Called once for the first object of each apiVersion and kind, so a watch can be started for it. */
+    public void onNewKind(Consumer<GenericKubernetesResource> listener) {
+        newKindListeners.add(listener);
+    }
+}

@@ -1,0 +1,119 @@
+package io.sluice.apply.drift;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.apply.owner.OwnerCache;
+import io.sluice.apply.owner.OwnerView;
+import io.sluice.apply.ssa.ApplyException;
+import io.sluice.apply.ssa.ObjectApplier;
+import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.DriftCorrected;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.meta.Annotations;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Puts one drifted object back: when Git's version, applied as a dry run, differs from the live object (or the object
+ * is gone), it is applied for real and the correction is reported with the fields that had drifted and the field
+ * managers that changed them. Left alone: objects of a suspended owner, objects annotated {@code reconcile: disabled}
+ * or {@code ssa: Ignore}, and existing objects annotated {@code ssa: IfNotPresent}.
+ */
+@ApplicationScoped
+public class DriftCorrector {
+    private static final Logger LOG = Logger.getLogger(DriftCorrector.class);
+    private final KubernetesClient client;
+    private final DesiredState desired;
+    private final OwnerCache owners;
+    private final ObjectApplier applier;
+    private final String fieldManager;
+    private final MutinyEmitter<DriftCorrected> drift;
+    private final MeterRegistry metrics;
+
+    public DriftCorrector(KubernetesClient client, DesiredState desired, OwnerCache owners, ApplyConfig config,
+                          @Channel(Topics.DRIFT) MutinyEmitter<DriftCorrected> drift, MeterRegistry metrics) {
+        this.client = client;
+        this.desired = desired;
+        this.owners = owners;
+        this.fieldManager = config.fieldManager();
+        this.applier = new ObjectApplier(client, config.fieldManager());
+        this.drift = drift;
+        this.metrics = metrics;
+    }
+
+    public void check(String id) {
+        Optional<DesiredState.Desired> wanted = desired.get(id);
+        if (wanted.isEmpty()) {
+            return;
+        }
+        DesiredState.Desired d = wanted.get();
+        Optional<OwnerView> owner = owners.view(d.owner());
+        if (owner.isEmpty() || owner.get().suspended() || ObjectApplier.leftAlone(d.object())) {
+            return;
+        }
+        MDC.put("object", d.owner().key());
+        MDC.put("revision", d.revision());
+        try {
+            GenericKubernetesResource live = client.resource(d.object()).get();
+            DriftCorrected correction;
+            if (live == null) {
+                applier.apply(d.object(), false);
+                correction = corrected(d, true, List.of(), List.of());
+            } else {
+                if (ObjectApplier.leftAlone(live) || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(d.object(), Annotations.SSA))) {
+                    return;
+                }
+                GenericKubernetesResource dryRun = client.resource(d.object()).dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
+                List<String> fields = DriftDiff.paths(ObjectApplier.comparable(live), ObjectApplier.comparable(dryRun));
+                if (fields.isEmpty()) {
+                    return;
+                }
+                applier.apply(d.object(), false);
+                correction = corrected(d, false, fields, changedBy(live));
+            }
+            LOG.infof("drift corrected: %s", correction.describe());
+            metrics.counter("sluice.drift.corrections", "kind", d.object().getKind()).increment();
+            drift.sendMessageAndAwait(Envelopes.of(d.owner(), DriftCorrected.TYPE, "apply-service", correction));
+        } catch (ApplyException | KubernetesClientException e) {
+            LOG.warnf("could not correct drift of %s: %s", ObjectId.of(d.object()).display(), e.getMessage());
+        } finally {
+            MDC.remove("object");
+            MDC.remove("revision");
+        }
+    }
+
+    private static DriftCorrected corrected(DesiredState.Desired d, boolean recreated, List<String> fields, List<String> changedBy) {
+        ObjectId id = ObjectId.of(d.object());
+        return new DriftCorrected(d.owner(), d.revision(),
+                new AppliedObject(id.apiVersion(), id.kind(), id.namespace(), id.name(), AppliedObject.Action.CONFIGURED),
+                recreated, fields, changedBy, Instant.now());
+    }
+
+    /** The managers (other than Sluice and status writers) of the object's most recent write. */
+    private List<String> changedBy(GenericKubernetesResource live) {
+        List<ManagedFieldsEntry> writes = live.getMetadata().getManagedFields() == null ? List.of()
+                : live.getMetadata().getManagedFields().stream()
+                .filter(e -> !fieldManager.equals(e.getManager()) && !"status".equals(e.getSubresource()) && e.getTime() != null)
+                .toList();
+        String latest = writes.stream().map(ManagedFieldsEntry::getTime).max(Comparator.naturalOrder()).orElse(null);
+        return writes.stream().filter(e -> Objects.equals(latest, e.getTime())).map(ManagedFieldsEntry::getManager).distinct().toList();
+    }
+
+    private static String annotation(GenericKubernetesResource object, String key) {
+        return object.getMetadata().getAnnotations() == null ? null : object.getMetadata().getAnnotations().get(key);
+    }
+}

@@ -1,0 +1,127 @@
+package io.sluice.apply.owner;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.kustomize.DependencyReference;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.kustomize.SourceReference;
+import io.sluice.contracts.meta.Conditions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Every Kustomization and HelmRelease as informers see them, so that dependsOn and drift checks read no API server;
+ * listeners hear of each change (a dependency turning Ready, a release resumed).
+ */
+@ApplicationScoped
+public class OwnerCache {
+    private final KubernetesClient client;
+    private final List<Consumer<OwnerView>> listeners = new CopyOnWriteArrayList<>();
+    private SharedIndexInformer<Kustomization> kustomizations;
+    private SharedIndexInformer<HelmRelease> releases;
+
+    public OwnerCache(KubernetesClient client) {
+        this.client = client;
+    }
+
+    void start(@Observes StartupEvent event) {
+        kustomizations = client.resources(Kustomization.class).inAnyNamespace().inform(handler(OwnerCache::view));
+        releases = client.resources(HelmRelease.class).inAnyNamespace().inform(handler(OwnerCache::view));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (kustomizations != null) {
+            kustomizations.close();
+        }
+        if (releases != null) {
+            releases.close();
+        }
+    }
+
+    public void onChange(Consumer<OwnerView> listener) {
+        listeners.add(listener);
+    }
+
+    public Optional<OwnerView> view(ObjectRef ref) {
+        String key = ref.namespace() + "/" + ref.name();
+        if (HelmRelease.KIND.equals(ref.kind())) {
+            return releases == null ? Optional.empty() : Optional.ofNullable(releases.getIndexer().getByKey(key)).map(OwnerCache::view);
+        }
+        return kustomizations == null ? Optional.empty() : Optional.ofNullable(kustomizations.getIndexer().getByKey(key)).map(OwnerCache::view);
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Function<T, OwnerView> view) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                tell(view.apply(object));
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                tell(view.apply(after));
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                // a deleted dependency keeps its dependents waiting; nothing to tell
+            }
+        };
+    }
+
+    private void tell(OwnerView view) {
+        listeners.forEach(l -> l.accept(view));
+    }
+
+    static OwnerView view(Kustomization ks) {
+        var status = ks.getStatus();
+        return new OwnerView(ref(Kustomization.KIND, ks), generation(ks), status == null || status.observedGeneration == null ? -1 : status.observedGeneration,
+                status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
+                source(ks.getSpec().sourceRef, ks.getMetadata().getNamespace()),
+                dependencies(Kustomization.KIND, ks.getSpec().dependsOn, ks.getMetadata().getNamespace()),
+                Boolean.TRUE.equals(ks.getSpec().suspend));
+    }
+
+    static OwnerView view(HelmRelease release) {
+        var status = release.getStatus();
+        var chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
+        return new OwnerView(ref(HelmRelease.KIND, release), generation(release),
+                status == null || status.observedGeneration == null ? -1 : status.observedGeneration,
+                status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
+                chart == null ? null : source(chart.sourceRef, release.getMetadata().getNamespace()),
+                dependencies(HelmRelease.KIND, release.getSpec().dependsOn, release.getMetadata().getNamespace()),
+                Boolean.TRUE.equals(release.getSpec().suspend));
+    }
+
+    private static ObjectRef ref(String kind, HasMetadata object) {
+        return new ObjectRef(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+
+    private static long generation(HasMetadata object) {
+        return object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
+    }
+
+    private static String source(SourceReference sourceRef, String namespace) {
+        if (sourceRef == null) {
+            return null;
+        }
+        return sourceRef.kind + "/" + (sourceRef.namespace == null || sourceRef.namespace.isEmpty() ? namespace : sourceRef.namespace)
+                + "/" + sourceRef.name;
+    }
+
+    private static List<ObjectRef> dependencies(String kind, List<DependencyReference> dependsOn, String namespace) {
+        return dependsOn == null ? List.of() : dependsOn.stream()
+                .map(d -> new ObjectRef(kind, d.namespace == null || d.namespace.isEmpty() ? namespace : d.namespace, d.name))
+                .toList();
+    }
+}
