@@ -35,11 +35,7 @@ public final class LocalStackMain {
         }));
         System.out.printf("stack started in %ds (logs in %s)%n", Duration.between(started, Instant.now()).toSeconds(), runDir.resolve("logs"));
 
-        String gitUrl = stack.git().create("sample");
-        try (GitWorkspace sample = GitWorkspace.init(Files.createTempDirectory("sample-"), gitUrl)) {
-            sample.copyFrom(repoRoot.resolve("deploy/local/sample")).commitAndPush("Sample repository shaped like the user's");
-        }
-        Manifests.apply(stack.client(), Files.readString(repoRoot.resolve("deploy/local/root.yaml")).replace("${GIT_URL}", gitUrl));
+        String gitUrl = bootstrapSample(stack, repoRoot);
 
         Files.writeString(local.resolve("env"), stack.environment() + "GIT_URL=" + gitUrl + "\nGIT_PUSH_URL=" + gitUrl + "\n");
         Files.copy(stack.kubeconfig(), local.resolve("kubeconfig"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -53,7 +49,18 @@ public final class LocalStackMain {
         stopped.await();
     }
 
-    private static boolean awaitReady(KubernetesClient client) throws InterruptedException {
+    /** Pushes deploy/local/sample to the stack's Git server and applies what {@code flux bootstrap} would; returns the URL. */
+    public static String bootstrapSample(LocalStack stack, Path repoRoot) throws Exception {
+        String gitUrl = stack.git().create("sample");
+        try (GitWorkspace sample = GitWorkspace.init(Files.createTempDirectory("sample-"), gitUrl)) {
+            sample.copyFrom(repoRoot.resolve("deploy/local/sample")).commitAndPush("Sample repository shaped like the user's");
+        }
+        Manifests.apply(stack.client(), Files.readString(repoRoot.resolve("deploy/local/root.yaml")).replace("${GIT_URL}", gitUrl));
+        return gitUrl;
+    }
+
+    /** Waits (up to 3 minutes) until every GitRepository and Kustomization is Ready. */
+    public static boolean awaitReady(KubernetesClient client) throws InterruptedException {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             List<Row> rows = rows(client);
@@ -88,7 +95,7 @@ public final class LocalStackMain {
     }
 
     /** As {@code flux get all -A} lays it out. */
-    static String statusTable(KubernetesClient client) {
+    public static String statusTable(KubernetesClient client) {
         StringBuilder out = new StringBuilder(String.format("%-14s %-28s %-52s %-6s %s%n", "KIND", "NAME", "REVISION", "READY", "MESSAGE"));
         for (Row r : rows(client)) {
             out.append(String.format("%-14s %-28s %-52s %-6s %s%n", r.kind, r.name, r.revision, r.ready, r.message));
