@@ -185,6 +185,22 @@ class ApplyAndDriftTest {
                 .containsEntry("app", "fixed-v2");
     }
 
+    @Test
+    @Order(9)
+    void deletingAKustomizationPrunesItsObjectsOrLeavesThemWhenPruneIsOff() {
+        Manifests.apply(client, kustomization("keeper", "./cycle", "").replace("prune: true", "prune: false"));
+        await().atMost(DEADLINE).until(() -> isReady("keeper") && client.configMaps().inNamespace(NS).withName("never").get() != null);
+        assertThat(client.resources(Kustomization.class).inNamespace(NS).withName("keeper").get().getMetadata().getFinalizers())
+                .containsExactly("finalizers.fluxcd.io");
+
+        client.resources(Kustomization.class).inNamespace(NS).withName("keeper").delete();
+        client.resources(Kustomization.class).inNamespace(NS).withName("immutable").delete();
+        await().atMost(DEADLINE).until(() -> client.resources(Kustomization.class).inNamespace(NS).withName("keeper").get() == null
+                && client.resources(Kustomization.class).inNamespace(NS).withName("immutable").get() == null);
+        assertThat(client.configMaps().inNamespace(NS).withName("never").get()).as("prune: false orphans").isNotNull();
+        await().atMost(DEADLINE).until(() -> client.apps().deployments().inNamespace(NS).withName("fixed").get() == null);
+    }
+
     private static String kustomization(String name, String path, String extra) {
         return """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1

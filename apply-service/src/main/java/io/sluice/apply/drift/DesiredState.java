@@ -46,6 +46,14 @@ public class DesiredState {
         }
     }
 
+    /** The owner is going away: none of its objects is to be put back any more. */
+    public void forget(ObjectRef owner) {
+        Set<String> ids = byOwner.remove(owner);
+        if (ids != null) {
+            ids.forEach(id -> byId.computeIfPresent(id, (k, d) -> d.owner().equals(owner) ? null : d));
+        }
+    }
+
     public void endApply(ObjectRef owner) {
         applying.remove(owner);
     }

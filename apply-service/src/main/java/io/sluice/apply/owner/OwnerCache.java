@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class OwnerCache {
+    /** Flux's finalizer name, so a cluster moved from Flux keeps working and vice versa. */
+    public static final String FINALIZER = "finalizers.fluxcd.io";
     private final KubernetesClient client;
     private final List<Consumer<OwnerView>> listeners = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<Kustomization> kustomizations;
@@ -89,7 +91,7 @@ public class OwnerCache {
                 status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
                 source(ks.getSpec().sourceRef, ks.getMetadata().getNamespace()),
                 dependencies(Kustomization.KIND, ks.getSpec().dependsOn, ks.getMetadata().getNamespace()),
-                Boolean.TRUE.equals(ks.getSpec().suspend));
+                Boolean.TRUE.equals(ks.getSpec().suspend), deleting(ks), finalized(ks));
     }
 
     static OwnerView view(HelmRelease release) {
@@ -100,11 +102,19 @@ public class OwnerCache {
                 status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
                 chart == null ? null : source(chart.sourceRef, release.getMetadata().getNamespace()),
                 dependencies(HelmRelease.KIND, release.getSpec().dependsOn, release.getMetadata().getNamespace()),
-                Boolean.TRUE.equals(release.getSpec().suspend));
+                Boolean.TRUE.equals(release.getSpec().suspend), deleting(release), finalized(release));
     }
 
     private static ObjectRef ref(String kind, HasMetadata object) {
         return new ObjectRef(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+
+    private static boolean deleting(HasMetadata object) {
+        return object.getMetadata().getDeletionTimestamp() != null;
+    }
+
+    private static boolean finalized(HasMetadata object) {
+        return object.getMetadata().getFinalizers() != null && object.getMetadata().getFinalizers().contains(FINALIZER);
     }
 
     private static long generation(HasMetadata object) {

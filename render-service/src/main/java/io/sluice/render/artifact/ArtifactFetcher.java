@@ -15,27 +15,54 @@ import java.time.Duration;
 import java.util.HexFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Downloads an artifact, checks its sha256 against the digest source-service announced, and unpacks it.
  * An entry or link that would land outside the destination is refused, so nothing in a repository can reach the host.
+ * The last few verified archives are kept by digest: the Kustomizations of one repository share one artifact, and it
+ * is downloaded once, not once per Kustomization.
  */
 public final class ArtifactFetcher {
+    private static final int CACHED_ARCHIVES = 8;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Map<String, Path> verified = new LinkedHashMap<>(16, 0.75f, true);
 
     public void fetchInto(String url, String digest, Path destination) throws IOException, InterruptedException {
-        Path archive = Files.createTempFile("artifact-", ".tar.gz");
-        try {
-            download(url, digest, archive);
-            unpack(archive, destination);
-        } finally {
-            Files.deleteIfExists(archive);
-        }
+        unpack(archive(url, digest), destination);
     }
 
-    /** Downloads the artifact as it is (a chart archive stays packed) and checks its digest. */
+    /** Copies the artifact as it is (a chart archive stays packed), checked against its digest. */
     public void download(String url, String digest, Path file) throws IOException, InterruptedException {
+        Files.copy(archive(url, digest), file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The verified archive for a digest, downloaded unless it is cached. */
+    private synchronized Path archive(String url, String digest) throws IOException, InterruptedException {
+        Path cached = verified.get(digest);
+        if (cached != null && Files.isRegularFile(cached)) {
+            return cached;
+        }
+        Path file = Files.createTempFile("artifact-", ".tar.gz");
+        try {
+            fetch(url, digest, file);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        verified.put(digest, file);
+        if (verified.size() > CACHED_ARCHIVES) {
+            var eldest = verified.entrySet().iterator().next();
+            Files.deleteIfExists(eldest.getValue());
+            verified.remove(eldest.getKey());
+        }
+        return file;
+    }
+
+    private void fetch(String url, String digest, Path file) throws IOException, InterruptedException {
         HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
                 HttpResponse.BodyHandlers.ofFile(file));
         if (response.statusCode() != 200) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ArtifactEvent;
+import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
@@ -16,25 +17,27 @@ import jakarta.enterprise.event.Observes;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * When a Kustomization is rendered: when its source announces a new artifact (Kafka), and when the Kustomization
  * itself is created, changed, or asked to reconcile. A HelmRelease is rendered when source-service announces its
- * chart (which it also does on a spec change). Renders run one at a time, in the order they were asked for.
+ * chart (which it also does on a spec change). Renders run a few at a time ({@code sluice.render.workers}), each
+ * object's in the order they were asked for.
  */
 @ApplicationScoped
 public class RenderTriggers {
     private final KubernetesClient client;
     private final KustomizationRenderer renderer;
     private final HelmReleaseRenderer helmReleases;
-    private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "render"));
+    private final RenderLanes lanes;
     private final CompletableFuture<SharedIndexInformer<Kustomization>> kustomizations = new CompletableFuture<>();
 
-    public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer, HelmReleaseRenderer helmReleases) {
+    public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer, HelmReleaseRenderer helmReleases,
+                          @ConfigProperty(name = "sluice.render.workers", defaultValue = "2") int workers) {
         this.client = client;
+        this.lanes = new RenderLanes(workers);
         this.renderer = renderer;
         this.helmReleases = helmReleases;
     }
@@ -43,14 +46,14 @@ public class RenderTriggers {
         kustomizations.complete(client.resources(Kustomization.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Kustomization ks) {
-                queue.execute(() -> renderer.render(ks));
+                lanes.submit(ref(ks), () -> renderer.render(ks));
             }
 
             @Override
             public void onUpdate(Kustomization before, Kustomization after) {
                 boolean specChanged = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
                 if (specChanged || !Objects.equals(KustomizationRenderer.requestedAt(before), KustomizationRenderer.requestedAt(after))) {
-                    queue.execute(() -> renderer.render(after));
+                    lanes.submit(ref(after), () -> renderer.render(after));
                 }
             }
 
@@ -62,18 +65,23 @@ public class RenderTriggers {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        queue.shutdownNow();
+        lanes.shutdown();
         kustomizations.thenAccept(SharedIndexInformer::close);
     }
 
     @Incoming(Topics.ARTIFACTS)
     public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
         if (HelmRelease.KIND.equals(artifact.source().kind())) {
-            return CompletableFuture.runAsync(() -> helmReleases.render(artifact), queue);
+            return lanes.submit(artifact.source(), () -> helmReleases.render(artifact));
         }
-        return kustomizations.thenAcceptAsync(informer -> informer.getStore().list().stream()
+        return kustomizations.thenCompose(informer -> CompletableFuture.allOf(informer.getStore().list().stream()
                 .filter(ks -> references(ks, artifact))
-                .forEach(ks -> renderer.render(ks, artifact)), queue);
+                .map(ks -> lanes.submit(ref(ks), () -> renderer.render(ks, artifact)))
+                .toArray(CompletableFuture[]::new)));
+    }
+
+    private static ObjectRef ref(Kustomization ks) {
+        return new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
     }
 
     private static boolean references(Kustomization ks, ArtifactEvent artifact) {

@@ -69,7 +69,9 @@ public class RenderPublisher {
         } catch (BuildException e) {
             return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
         } catch (IOException e) {
-            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, e.getMessage()));
+            // a refused connection has no message of its own: name the failure instead of printing "null"
+            String cause = e.getMessage() != null ? e.getMessage() : "cannot fetch the artifact: " + e.getClass().getSimpleName();
+            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));

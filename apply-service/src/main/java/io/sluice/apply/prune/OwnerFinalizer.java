@@ -1,0 +1,96 @@
+package io.sluice.apply.prune;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.runtime.StartupEvent;
+import io.sluice.apply.drift.DesiredState;
+import io.sluice.apply.owner.Owner;
+import io.sluice.apply.owner.OwnerCache;
+import io.sluice.apply.owner.OwnerView;
+import io.sluice.apply.owner.Owners;
+import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.kustomize.Kustomization;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletion of a Kustomization or HelmRelease, as Flux does it: Flux's finalizer is put on each one; when one is
+ * deleted, its inventory is pruned (Kustomization with {@code spec.prune: true}, every HelmRelease, as an uninstall
+ * would) or orphaned (prune false), drift correction forgets it, and the finalizer is taken off.
+ */
+@ApplicationScoped
+public class OwnerFinalizer {
+    private static final Logger LOG = Logger.getLogger(OwnerFinalizer.class);
+    private final KubernetesClient client;
+    private final OwnerCache owners;
+    private final DesiredState desired;
+    private final InventoryPruner pruner;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "finalizer"));
+
+    public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired) {
+        this.client = client;
+        this.owners = owners;
+        this.desired = desired;
+        this.pruner = new InventoryPruner(client);
+    }
+
+    void start(@Observes StartupEvent event) {
+        owners.onChange(view -> {
+            if (view.deleting() && view.finalized()) {
+                worker.execute(() -> finalize(view));
+            } else if (!view.deleting() && !view.finalized()) {
+                worker.execute(() -> patchFinalizers(view, "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"" + OwnerCache.FINALIZER + "\"}]", true));
+            }
+        });
+    }
+
+    private void finalize(OwnerView view) {
+        desired.forget(view.ref());
+        Owner owner = Owners.load(client, view.ref()).orElse(null);
+        if (owner != null && owner.prune()) {
+            List<AppliedObject> deleted = pruner.prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());
+            LOG.infof("%s deleted: pruned %d objects", view.ref(), deleted.size());
+        } else {
+            LOG.infof("%s deleted: its objects are left in place (prune is off)", view.ref());
+        }
+        HasMetadata live = resource(view).get();
+        if (live != null && live.getMetadata().getFinalizers() != null) {
+            int index = live.getMetadata().getFinalizers().indexOf(OwnerCache.FINALIZER);
+            if (index >= 0) {
+                patchFinalizers(view, "[{\"op\":\"test\",\"path\":\"/metadata/finalizers/" + index + "\",\"value\":\"" + OwnerCache.FINALIZER
+                        + "\"},{\"op\":\"remove\",\"path\":\"/metadata/finalizers/" + index + "\"}]", false);
+            }
+        }
+    }
+
+    private void patchFinalizers(OwnerView view, String jsonPatch, boolean adding) {
+        try {
+            HasMetadata live = resource(view).get();
+            if (live == null) {
+                return;
+            }
+            if (adding && live.getMetadata().getFinalizers() == null) {
+                jsonPatch = "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\"" + OwnerCache.FINALIZER + "\"]}]";
+            }
+            resource(view).patch(PatchContext.of(PatchType.JSON), jsonPatch);
+        } catch (KubernetesClientException e) {
+            LOG.warnf("%s: could not update finalizers: %s", view.ref(), e.getMessage());
+        }
+    }
+
+    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resource(OwnerView view) {
+        Class<? extends HasMetadata> type = HelmRelease.KIND.equals(view.ref().kind()) ? HelmRelease.class : Kustomization.class;
+        return client.resources(type).inNamespace(view.ref().namespace()).withName(view.ref().name());
+    }
+
+}
