@@ -31,7 +31,7 @@ import org.jboss.logging.MDC;
  * Puts one drifted object back: when Git's version, applied as a dry run, differs from the live object (or the object
  * is gone), it is applied for real and the correction is reported with the fields that had drifted and the field
  * managers that changed them. Left alone: objects of a suspended owner, objects annotated {@code reconcile: disabled}
- * or {@code ssa: Ignore}, and existing objects annotated {@code ssa: IfNotPresent}.
+ * or {@code ssa: Ignore}, existing objects annotated {@code ssa: IfNotPresent}, and Helm hooks.
  */
 @ApplicationScoped
 public class DriftCorrector {
@@ -62,7 +62,9 @@ public class DriftCorrector {
         }
         DesiredState.Desired d = wanted.get();
         Optional<OwnerView> owner = owners.view(d.owner());
-        if (owner.isEmpty() || owner.get().suspended() || ObjectApplier.leftAlone(d.object())) {
+        // a chart's hooks are one-shot: their delete policies and TTLs remove them, which is not drift
+        if (owner.isEmpty() || owner.get().suspended() || ObjectApplier.leftAlone(d.object())
+                || annotation(d.object(), Annotations.HELM_HOOK) != null) {
             return;
         }
         MDC.put("object", d.owner().key());
@@ -74,8 +76,9 @@ public class DriftCorrector {
                 applier.apply(d.object(), false);
                 correction = corrected(d, true, List.of(), List.of());
             } else {
-                if (ObjectApplier.leftAlone(live) || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(d.object(), Annotations.SSA))) {
-                    return;
+                if (live.getMetadata().getDeletionTimestamp() != null || ObjectApplier.leftAlone(live)
+                        || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(d.object(), Annotations.SSA))) {
+                    return; // being deleted: its deletion event comes next, and decides
                 }
                 GenericKubernetesResource dryRun = client.resource(d.object()).dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
                 List<String> fields = DriftDiff.paths(ObjectApplier.comparable(live), ObjectApplier.comparable(dryRun));

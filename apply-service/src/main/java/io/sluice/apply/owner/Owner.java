@@ -12,6 +12,9 @@ public interface Owner {
     /** Whether an object whose change is refused as immutable is deleted and recreated ({@code spec.force}). */
     boolean force();
 
+    /** The service account ({@code spec.serviceAccountName}) to apply and prune as; null for Sluice's own. */
+    String serviceAccountName();
+
     /** Whether objects that left the rendered set are deleted. */
     boolean prune();
 

@@ -23,19 +23,21 @@ public final class Owners {
         if (HelmRelease.KIND.equals(ref.kind())) {
             HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
             return Optional.ofNullable(release).map(r -> new Status<>(client, HelmRelease.class, ref,
-                    Boolean.TRUE.equals(r.getSpec().suspend), r.getSpec().upgrade != null && r.getSpec().upgrade.path("force").asBoolean(false), true,
+                    Boolean.TRUE.equals(r.getSpec().suspend), r.getSpec().upgrade != null && r.getSpec().upgrade.path("force").asBoolean(false),
+                    r.getSpec().serviceAccountName, true,
                     Map.of(Annotations.HELM_OWNER_NAME_LABEL, ref.name(), Annotations.HELM_OWNER_NAMESPACE_LABEL, ref.namespace()),
                     r.getStatus() == null ? null : r.getStatus().inventory));
         }
         Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
         return Optional.ofNullable(ks).map(k -> new Status<>(client, Kustomization.class, ref,
-                Boolean.TRUE.equals(k.getSpec().suspend), Boolean.TRUE.equals(k.getSpec().force), Boolean.TRUE.equals(k.getSpec().prune),
+                Boolean.TRUE.equals(k.getSpec().suspend), Boolean.TRUE.equals(k.getSpec().force),
+                k.getSpec().serviceAccountName, Boolean.TRUE.equals(k.getSpec().prune),
                 Map.of(Annotations.OWNER_NAME_LABEL, ref.name(), Annotations.OWNER_NAMESPACE_LABEL, ref.namespace()),
                 k.getStatus() == null ? null : k.getStatus().inventory));
     }
 
     private record Status<T extends io.fabric8.kubernetes.api.model.HasMetadata>(
-            KubernetesClient client, Class<T> type, ObjectRef ref, boolean suspended, boolean force, boolean prune,
+            KubernetesClient client, Class<T> type, ObjectRef ref, boolean suspended, boolean force, String serviceAccountName, boolean prune,
             Map<String, String> ownershipLabels, Inventory inventory) implements Owner {
 
         @Override

@@ -11,12 +11,12 @@ import io.sluice.apply.dependency.DependencyGate;
 import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Owner;
+import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.owner.Owners;
 import io.sluice.apply.prune.InventoryPruner;
 import io.sluice.apply.ssa.ApplyException;
-import io.sluice.apply.ssa.ObjectApplier;
 import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.AppliedObject;
@@ -66,9 +66,10 @@ public class RenderedManifestsApplier {
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
     private final StagedApplier stagedApplier;
-    private final InventoryPruner pruner;
+    private final Impersonation impersonation;
     private final DependencyGate dependencies;
     private final DesiredState desired;
+    private final OwnerCache owners;
     /** Rendered attempts held back by a dependency, and the reason last reported for each (reported once, not per check). */
     private final Map<ObjectRef, RenderResult> waiting = new ConcurrentHashMap<>();
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
@@ -76,14 +77,15 @@ public class RenderedManifestsApplier {
 
     public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
                                 ObjectStates states, MeterRegistry metrics, ApplyConfig config, OwnerCache owners,
-                                DesiredState desired) {
+                                DesiredState desired, Impersonation impersonation) {
         this.desired = desired;
+        this.owners = owners;
         this.client = client;
         this.metrics = metrics;
         this.applied = applied;
         this.states = states;
-        this.stagedApplier = new StagedApplier(client, new ObjectApplier(client, config.fieldManager()));
-        this.pruner = new InventoryPruner(client);
+        this.stagedApplier = new StagedApplier(config.fieldManager());
+        this.impersonation = impersonation;
         this.dependencies = new DependencyGate(owners::view);
         owners.onChange(this::retryDependentsOf);
     }
@@ -122,6 +124,10 @@ public class RenderedManifestsApplier {
             if (rendered.failure() == null && holdForDependencies(rendered)) {
                 return;
             }
+            if (beingDeleted(attempt.object())) {
+                LOG.infof("%s is being deleted: its rendered objects are not applied", attempt.object());
+                return;
+            }
             ApplyResult result = rendered.failure() != null
                     ? ApplyResult.failed(attempt, rendered.failure())
                     : apply(attempt, rendered.manifests());
@@ -137,6 +143,11 @@ public class RenderedManifestsApplier {
             MDC.remove("object");
             MDC.remove("revision");
         }
+    }
+
+    /** A deleted owner's objects belong to its finalizer now (prune or orphan): applying them would undo that. */
+    private boolean beingDeleted(ObjectRef ref) {
+        return owners.view(ref).map(OwnerView::deleting).orElse(false);
     }
 
     /** True when a dependency holds the attempt back; its reason is reported once per distinct reason. */
@@ -172,12 +183,13 @@ public class RenderedManifestsApplier {
             List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(manifests));
             objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
             desired.beginApply(ref, attempt.revision(), objects);
-            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(objects, owner.force()));
+            KubernetesClient as = impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
+            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(as, objects, owner.force()));
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream().map(ObjectId::of).sorted(Comparator.comparing(ObjectId::id))
                     .forEach(id -> inventory.put(id.id(), id.entry()));
             if (owner.prune()) {
-                changes.addAll(pruner.prune(owner.ownershipLabels(), owner.previousInventory(), inventory.keySet()));
+                changes.addAll(new InventoryPruner(as).prune(owner.ownershipLabels(), owner.previousInventory(), inventory.keySet()));
             }
             owner.recordApplied(List.copyOf(inventory.values()), attempt.revision());
             LOG.infof("applied: %s", summary(changes));

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.drift.DesiredState;
+import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.Owner;
 import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
@@ -34,14 +35,14 @@ public class OwnerFinalizer {
     private final KubernetesClient client;
     private final OwnerCache owners;
     private final DesiredState desired;
-    private final InventoryPruner pruner;
+    private final Impersonation impersonation;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "finalizer"));
 
-    public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired) {
+    public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired, Impersonation impersonation) {
         this.client = client;
         this.owners = owners;
         this.desired = desired;
-        this.pruner = new InventoryPruner(client);
+        this.impersonation = impersonation;
     }
 
     void start(@Observes StartupEvent event) {
@@ -58,6 +59,7 @@ public class OwnerFinalizer {
         desired.forget(view.ref());
         Owner owner = Owners.load(client, view.ref()).orElse(null);
         if (owner != null && owner.prune()) {
+            InventoryPruner pruner = new InventoryPruner(impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName()));
             List<AppliedObject> deleted = pruner.prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());
             LOG.infof("%s deleted: pruned %d objects", view.ref(), deleted.size());
         } else {
@@ -79,7 +81,7 @@ public class OwnerFinalizer {
             if (live == null) {
                 return;
             }
-            if (adding && live.getMetadata().getFinalizers() == null) {
+            if (adding && (live.getMetadata().getFinalizers() == null || live.getMetadata().getFinalizers().isEmpty())) {
                 jsonPatch = "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\"" + OwnerCache.FINALIZER + "\"]}]";
             }
             resource(view).patch(PatchContext.of(PatchType.JSON), jsonPatch);

@@ -25,36 +25,43 @@ import java.util.concurrent.TimeUnit;
  * new CRDs to be established so that their custom resources can follow; then {@code *Class} kinds; then a chart's
  * pre-install/pre-upgrade hooks, everything else, its post-install/post-upgrade hooks; admission webhooks last, so
  * that a webhook never refuses the objects of its own release. Objects within a stage are applied a few at a time.
+ * Hooks are applied in their place but left out of the change set: they are one-shot, so not health-checked.
  */
 public final class StagedApplier {
     private static final Set<String> DEFINITIONS = Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
     private static final Set<String> WEBHOOKS = Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(30);
     private static final int CONCURRENCY = 4;
+    private static final int PRE_HOOKS = 2;
+    private static final int POST_HOOKS = 4;
     static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
-    private final KubernetesClient client;
-    private final ObjectApplier applier;
+    private final String fieldManager;
     private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, r -> {
         Thread t = new Thread(r, "apply-stage");
         t.setDaemon(true);
         return t;
     });
 
-    public StagedApplier(KubernetesClient client, ObjectApplier applier) {
-        this.client = client;
-        this.applier = applier;
+    public StagedApplier(String fieldManager) {
+        this.fieldManager = fieldManager;
     }
 
-    public List<AppliedObject> apply(List<GenericKubernetesResource> objects, boolean force) throws ApplyException {
+    /** Applies as {@code client}'s identity (Sluice's own, or an impersonated service account). */
+    public List<AppliedObject> apply(KubernetesClient client, List<GenericKubernetesResource> objects, boolean force) throws ApplyException {
+        ObjectApplier applier = new ObjectApplier(client, fieldManager);
         Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
         objects.forEach(o -> stages.computeIfAbsent(stage(o), s -> new ArrayList<>()).add(o));
         List<AppliedObject> changes = new ArrayList<>();
-        for (List<GenericKubernetesResource> stage : stages.values()) {
-            changes.addAll(applyTogether(stage, force));
+        for (var entry : stages.entrySet()) {
+            List<GenericKubernetesResource> stage = entry.getValue();
+            List<AppliedObject> applied = applyTogether(applier, stage, force);
+            if (entry.getKey() != PRE_HOOKS && entry.getKey() != POST_HOOKS) {
+                changes.addAll(applied); // hooks are one-shot (their delete policies remove them): not health-checked
+            }
             for (GenericKubernetesResource object : stage) {
                 if ("CustomResourceDefinition".equals(object.getKind())) {
-                    awaitEstablished(object.getMetadata().getName());
+                    awaitEstablished(client, object.getMetadata().getName());
                 }
             }
         }
@@ -75,15 +82,16 @@ public final class StagedApplier {
         }
         String hook = ObjectApplier.annotation(object, Annotations.HELM_HOOK);
         if (hook != null && hook.contains("pre-")) {
-            return 2;
+            return PRE_HOOKS;
         }
         if (hook != null && hook.contains("post-")) {
-            return 4;
+            return POST_HOOKS;
         }
         return 3;
     }
 
-    private List<AppliedObject> applyTogether(List<GenericKubernetesResource> stage, boolean force) throws ApplyException {
+    private List<AppliedObject> applyTogether(ObjectApplier applier, List<GenericKubernetesResource> stage, boolean force)
+            throws ApplyException {
         List<Future<AppliedObject>> pending = new ArrayList<>();
         for (GenericKubernetesResource object : stage) {
             boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION));
@@ -109,7 +117,7 @@ public final class StagedApplier {
         return changes;
     }
 
-    private void awaitEstablished(String name) throws ApplyException {
+    private static void awaitEstablished(KubernetesClient client, String name) throws ApplyException {
         try {
             client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(crd -> crd != null
                     && crd.getStatus() != null && crd.getStatus().getConditions().stream()

@@ -44,6 +44,7 @@ public final class ReadinessRules {
             case "CustomResourceDefinition" -> condition(status, "Established").filter("True"::equals).isPresent()
                     ? Readiness.current() : Readiness.notReady("not established");
             case "Namespace" -> "Terminating".equals(status.get("phase")) ? Readiness.notReady("terminating") : Readiness.current();
+            case "Kustomization", "HelmRelease", "GitRepository", "HelmRepository" -> fluxObject(object, status);
             default -> byConditions(status);
         };
     }
@@ -104,6 +105,21 @@ public final class ReadinessRules {
         Object ingress = map(status.get("loadBalancer")).get("ingress");
         return ingress instanceof List<?> list && !list.isEmpty() ? Readiness.current()
                 : Readiness.notReady("no load balancer address yet");
+    }
+
+    /**
+     * A Flux object is ready only once its controller has judged its current generation Ready: one just applied has
+     * no status yet, and must not count as ready (Flux's controllers set Reconciling at once; here the verdict comes
+     * a little later).
+     */
+    private static Readiness fluxObject(Map<String, Object> object, Map<String, Object> status) {
+        Object generation = map(object.get("metadata")).get("generation");
+        if (status.get("observedGeneration") == null || (generation != null && number(status.get("observedGeneration"), 0) < number(generation, 0))) {
+            return Readiness.notReady("not yet reconciled");
+        }
+        Optional<String> ready = condition(status, "Ready");
+        return ready.filter("True"::equals).isPresent() ? Readiness.current()
+                : Readiness.notReady("not ready" + (ready.isPresent() ? ": " + conditionMessage(status, "Ready") : ""));
     }
 
     private static Readiness byConditions(Map<String, Object> status) {

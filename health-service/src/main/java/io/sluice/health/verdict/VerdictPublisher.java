@@ -9,6 +9,7 @@ import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
@@ -44,6 +46,7 @@ public class VerdictPublisher {
     private final ObjectStates states;
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
+    private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "readiness");
         t.setDaemon(true);
@@ -59,13 +62,24 @@ public class VerdictPublisher {
         this.waiter = new ReadinessWaiter(client, scheduler);
     }
 
-    /** Runs off the Kafka event loop: every step here calls the API server. */
+    /**
+     * Acknowledged at once: a wait may last the object's whole timeout (minutes), and must hold up neither the verdicts
+     * of other objects nor the topic's commits. The judgement runs off the Kafka event loop, since every step calls
+     * the API server.
+     */
     @Incoming(Topics.APPLIED)
     public CompletionStage<Void> onApplied(ApplyResult result) {
         Timer.Sample timer = Timer.start(metrics);
-        return CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict)
+        latest.put(result.attempt().object(), result.attempt());
+        CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict)
                 .whenComplete((done, error) -> timer.stop(metrics.timer(Metrics.RECONCILE_DURATION,
                         "kind", result.attempt().object().kind(), "stage", "health")));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether a newer attempt for the same object has arrived since (its verdict is the one that counts). */
+    private boolean superseded(Attempt attempt) {
+        return !attempt.equals(latest.get(attempt.object()));
     }
 
     private CompletionStage<Void> judge(ApplyResult result) {
@@ -101,7 +115,11 @@ public class VerdictPublisher {
         });
     }
 
-    private void succeed(Attempt attempt) {
+    /** Verdicts are written one at a time, so a superseded one can never land after the one that supersedes it. */
+    private synchronized void succeed(Attempt attempt) {
+        if (superseded(attempt)) {
+            return;
+        }
         String message = "Applied revision: " + attempt.revision();
         Subject subject = Subject.load(client, attempt.object()).orElse(null);
         if (subject == null) {
@@ -114,8 +132,11 @@ public class VerdictPublisher {
         publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt, subject);
     }
 
-    private void fail(Attempt attempt, Failure failure) {
+    private synchronized void fail(Attempt attempt, Failure failure) {
         ledger.forget(attempt.object());
+        if (superseded(attempt)) {
+            return;
+        }
         if (Reasons.SUSPENDED.equals(failure.reason())) {
             states.succeeded(attempt.object(), attempt.revision(), failure.reason(), failure.message());
             return;

@@ -98,9 +98,10 @@ class ReadinessRulesTest {
 
     @Test
     void nestedFluxObjectsAndOtherCustomResourcesAreJudgedByTheirConditions() {
-        assertThat(ReadinessRules.of(obj("Kustomization", Map.of(), conditions("Ready", "True", "Applied"))).ready()).isTrue();
-        assertThat(ReadinessRules.of(obj("HelmRelease", Map.of(), conditions("Ready", "False", "chart not found"))).message())
-                .isEqualTo("not ready: chart not found");
+        assertThat(ReadinessRules.of(flux("Kustomization", "True", "Applied")).ready()).isTrue();
+        assertThat(ReadinessRules.of(flux("HelmRelease", "False", "chart not found")).message()).isEqualTo("not ready: chart not found");
+        assertThat(ReadinessRules.of(obj("HelmRelease", Map.of(), Map.of())).message()).as("just applied, no verdict yet")
+                .isEqualTo("not yet reconciled");
         assertThat(ReadinessRules.of(obj("Certificate", Map.of(), conditions("Reconciling", "True", "issuing"))).message())
                 .isEqualTo("reconciling: issuing");
         assertThat(ReadinessRules.of(obj("Certificate", Map.of(), conditions("Stalled", "True", "bad issuer"))).message())
@@ -108,6 +109,11 @@ class ReadinessRulesTest {
         Map<String, Object> stale = Map.of("kind", "Kustomization", "metadata", Map.of("generation", 2),
                 "status", Map.of("observedGeneration", 1, "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
         assertThat(ReadinessRules.of(stale).ready()).isFalse();
+    }
+
+    private static Map<String, Object> flux(String kind, String ready, String message) {
+        return Map.of("kind", kind, "metadata", Map.of("generation", 1), "status", Map.of("observedGeneration", 1,
+                "conditions", List.of(Map.of("type", "Ready", "status", ready, "message", message))));
     }
 
     private static Map<String, Object> obj(String kind, Map<String, Object> spec, Map<String, Object> status) {

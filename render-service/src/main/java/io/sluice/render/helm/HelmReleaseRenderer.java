@@ -50,7 +50,7 @@ public class HelmReleaseRenderer {
     public void render(ArtifactEvent chart) {
         ObjectRef ref = chart.source();
         HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
-        if (release == null) {
+        if (release == null || release.getMetadata().getDeletionTimestamp() != null) {
             return;
         }
         if (Boolean.TRUE.equals(release.getSpec().suspend)) {

@@ -70,6 +70,9 @@ public class KustomizationRenderer {
 
     private void render(Kustomization ks, Artifact artifact) {
         ObjectRef ref = new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
+        if (ks.getMetadata().getDeletionTimestamp() != null) {
+            return; // being deleted (which bumps its generation): apply-service's finalizer prunes or orphans it
+        }
         if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
             states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
             return;
