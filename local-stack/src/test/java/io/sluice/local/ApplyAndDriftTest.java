@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.GitRepository;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -264,7 +263,6 @@ class ApplyAndDriftTest {
     }
 
     private static Optional<Condition> ready(String name) {
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(NS).withName(name).get();
-        return ks == null || ks.getStatus() == null ? Optional.empty() : Conditions.find(ks.getStatus().conditions, Conditions.READY);
+        return FluxReady.of(client, NS, name);
     }
 }

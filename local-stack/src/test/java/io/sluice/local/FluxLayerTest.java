@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.meta.Conditions;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
@@ -157,7 +155,6 @@ class FluxLayerTest {
     }
 
     private static Optional<Condition> ready(String name) {
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(NS).withName(name).get();
-        return ks == null || ks.getStatus() == null ? Optional.empty() : Conditions.find(ks.getStatus().conditions, Conditions.READY);
+        return FluxReady.of(client, NS, name);
     }
 }

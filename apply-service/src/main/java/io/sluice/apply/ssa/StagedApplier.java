@@ -1,6 +1,7 @@
 package io.sluice.apply.ssa;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -25,12 +26,14 @@ import java.util.concurrent.TimeUnit;
  * new CRDs to be established so that their custom resources can follow; then {@code *Class} kinds; then a chart's
  * pre-install/pre-upgrade hooks, everything else, its post-install/post-upgrade hooks; admission webhooks last, so
  * that a webhook never refuses the objects of its own release. Objects within a stage are applied a few at a time.
- * Hooks are applied in their place but left out of the change set: they are one-shot, so not health-checked.
+ * Hook Jobs are waited for (the release goes on only once they completed); hooks are left out of the change set:
+ * they are one-shot, so not health-checked.
  */
 public final class StagedApplier {
     private static final Set<String> DEFINITIONS = Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
     private static final Set<String> WEBHOOKS = Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration HOOK_TIMEOUT = Duration.ofMinutes(5);
     private static final int CONCURRENCY = 4;
     private static final int PRE_HOOKS = 2;
     private static final int POST_HOOKS = 4;
@@ -56,7 +59,9 @@ public final class StagedApplier {
         for (var entry : stages.entrySet()) {
             List<GenericKubernetesResource> stage = entry.getValue();
             List<AppliedObject> applied = applyTogether(applier, stage, force);
-            if (entry.getKey() != PRE_HOOKS && entry.getKey() != POST_HOOKS) {
+            if (entry.getKey() == PRE_HOOKS || entry.getKey() == POST_HOOKS) {
+                awaitHookJobs(client, stage); // as Helm does: the release goes on only once its hooks have run
+            } else {
                 changes.addAll(applied); // hooks are one-shot (their delete policies remove them): not health-checked
             }
             for (GenericKubernetesResource object : stage) {
@@ -94,7 +99,9 @@ public final class StagedApplier {
             throws ApplyException {
         List<Future<AppliedObject>> pending = new ArrayList<>();
         for (GenericKubernetesResource object : stage) {
-            boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION));
+            // a hook is replaced, not updated, when it changes (Helm's before-hook-creation): a Job's template is immutable
+            boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION))
+                    || ObjectApplier.annotation(object, Annotations.HELM_HOOK) != null;
             pending.add(workers.submit(() -> applied(object, applier.apply(object, forced))));
         }
         List<AppliedObject> changes = new ArrayList<>();
@@ -115,6 +122,31 @@ public final class StagedApplier {
             throw first;
         }
         return changes;
+    }
+
+    /** Waits for each hook Job to complete (one already deleted by its TTL or delete policy has run); a failed one fails the apply. */
+    private static void awaitHookJobs(KubernetesClient client, List<GenericKubernetesResource> hooks) throws ApplyException {
+        for (GenericKubernetesResource hook : hooks) {
+            if (!"Job".equals(hook.getKind())) {
+                continue;
+            }
+            String display = ObjectId.of(hook).display();
+            try {
+                Job job = client.batch().v1().jobs().inNamespace(hook.getMetadata().getNamespace()).withName(hook.getMetadata().getName())
+                        .waitUntilCondition(j -> j == null || jobCondition(j, "Complete") || jobCondition(j, "Failed"),
+                                HOOK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                if (job != null && jobCondition(job, "Failed")) {
+                    throw new ApplyException("hook " + display + " failed", null);
+                }
+            } catch (KubernetesClientException e) {
+                throw new ApplyException("hook " + display + " did not complete within " + HOOK_TIMEOUT.toMinutes() + "m", e);
+            }
+        }
+    }
+
+    private static boolean jobCondition(Job job, String type) {
+        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions().stream()
+                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void awaitEstablished(KubernetesClient client, String name) throws ApplyException {
