@@ -3,6 +3,8 @@ package io.sluice.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +31,7 @@ class HelmReleaseTest {
     private static final String NS = "helm-test";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Path FIXTURES = Path.of("../../shared/fixtures/charts").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static KubernetesClient client;
 
     @BeforeAll
@@ -193,6 +196,32 @@ class HelmReleaseTest {
             awaitReady("podinfo-git", "main@sha1:" + second);
             assertThat(client.apps().deployments().inNamespace(NS).withName("podinfo-git").get().getSpec().getReplicas()).isEqualTo(2);
         }
+    }
+
+    @Test
+    @Order(6)
+    void aFailingUpgradeIsRetriedThenRolledBackToTheLastGoodRender() {
+        client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").edit(r -> {
+            r.getSpec().upgrade = JSON.createObjectNode().set("remediation", JSON.createObjectNode().put("retries", 1));
+            return r;
+        });
+        awaitReady("podinfo", "6.9.4");
+        // the Service takes the new annotation, then the API server refuses the Deployment's negative replica count
+        client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").edit(r -> {
+            ((ObjectNode) r.getSpec().values).put("replicaCount", -1)
+                    .set("service", JSON.createObjectNode().set("annotations", JSON.createObjectNode().put("rollout", "bad")));
+            return r;
+        });
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready("podinfo")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).contains("Deployment/helm-test/podinfo apply failed").contains("spec.replicas")
+                    .contains("rolled back to the last good render (6.9.4");
+        }));
+        await().atMost(DEADLINE).until(() -> {
+            var annotations = client.services().inNamespace(NS).withName("podinfo").get().getMetadata().getAnnotations();
+            return annotations == null || !annotations.containsKey("rollout");
+        });
+        assertThat(client.apps().deployments().inNamespace(NS).withName("podinfo").get().getSpec().getReplicas()).isEqualTo(3);
     }
 
     private static void awaitReady(String name, String revision) {

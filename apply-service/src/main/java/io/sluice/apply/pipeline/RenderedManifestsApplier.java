@@ -16,6 +16,8 @@ import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.owner.Owners;
 import io.sluice.apply.prune.InventoryPruner;
+import io.sluice.apply.remediation.Remediation;
+import io.sluice.apply.remediation.RemediationPolicy;
 import io.sluice.apply.ssa.ApplyException;
 import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.admin.ObjectStates;
@@ -28,6 +30,7 @@ import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.InventoryEntry;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
@@ -41,7 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -73,7 +78,10 @@ public class RenderedManifestsApplier {
     /** Rendered attempts held back by a dependency, and the reason last reported for each (reported once, not per check). */
     private final Map<ObjectRef, RenderResult> waiting = new ConcurrentHashMap<>();
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
-    private final ExecutorService retries = Executors.newSingleThreadExecutor(r -> new Thread(r, "dependents"));
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "retries"));
+    private final Remediation remediation = new Remediation();
+    private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
     public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
                                 ObjectStates states, MeterRegistry metrics, ApplyConfig config, OwnerCache owners,
@@ -98,6 +106,7 @@ public class RenderedManifestsApplier {
             LOG.debugf("%s: attempt already handled, skipped", attempt.object());
             return;
         }
+        latest.put(attempt.object(), attempt);
         handle(rendered);
     }
 
@@ -131,6 +140,9 @@ public class RenderedManifestsApplier {
             ApplyResult result = rendered.failure() != null
                     ? ApplyResult.failed(attempt, rendered.failure())
                     : apply(attempt, rendered.manifests());
+            if (HelmRelease.KIND.equals(attempt.object().kind()) && rendered.failure() == null) {
+                result = remediated(rendered, result);
+            }
             if (result.failure() != null) {
                 ledger.forget(attempt.object());
                 states.failed(attempt.object(), attempt.revision(), result.failure().reason(), result.failure().message());
@@ -143,6 +155,63 @@ public class RenderedManifestsApplier {
             MDC.remove("object");
             MDC.remove("revision");
         }
+    }
+
+    /**
+     * A HelmRelease's apply that failed is remediated as its spec says (see {@link RemediationPolicy}): tried again in
+     * a few seconds while retries remain, then rolled back to the last render that applied cleanly, or uninstalled.
+     */
+    private ApplyResult remediated(RenderResult rendered, ApplyResult result) {
+        Attempt attempt = rendered.attempt();
+        if (result.failure() == null) {
+            remediation.succeeded(rendered);
+            return result;
+        }
+        if (!Reasons.RECONCILIATION_FAILED.equals(result.failure().reason())) {
+            return result;
+        }
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(attempt.object().namespace())
+                .withName(attempt.object().name()).get();
+        if (release == null) {
+            return result;
+        }
+        String cause = result.failure().message();
+        Remediation.Decision decision = remediation.failed(attempt, RemediationPolicy.of(release, remediation.installed(attempt.object())));
+        if (decision instanceof Remediation.Retry retry) {
+            retries.schedule(() -> {
+                if (attempt.equals(latest.get(attempt.object()))) { // a newer render replaces the retry
+                    handle(rendered);
+                }
+            }, RETRY_DELAY.toSeconds(), TimeUnit.SECONDS);
+            return failed(attempt, cause + " (attempt " + retry.failures() + " of " + (retry.retries() + 1) + ", retrying)");
+        }
+        if (decision instanceof Remediation.RollBack back) {
+            ApplyResult rolledBack = apply(back.lastGood().attempt(), back.lastGood().manifests());
+            return failed(attempt, cause + "; " + (rolledBack.failure() == null
+                    ? "rolled back to the last good render (" + back.lastGood().attempt().revision() + ", generation "
+                    + back.lastGood().attempt().generation() + ")" : "rollback failed too: " + rolledBack.failure().message()));
+        }
+        if (decision instanceof Remediation.Uninstall) {
+            uninstall(attempt.object(), rendered.manifests());
+            return failed(attempt, cause + "; uninstalled");
+        }
+        return result;
+    }
+
+    private void uninstall(ObjectRef ref, String manifests) {
+        Owners.load(client, ref).ifPresent(owner -> {
+            List<ObjectId> everything = new ArrayList<>(owner.previousInventory());
+            StagedApplier.resources(Manifests.decode(manifests)).stream().map(ObjectId::of).forEach(everything::add);
+            desired.forget(ref);
+            new InventoryPruner(impersonation.clientFor(ref.namespace(), owner.serviceAccountName()))
+                    .prune(owner.ownershipLabels(), everything, java.util.Set.of());
+            owner.recordApplied(List.of(), null);
+        });
+        remediation.forget(ref);
+    }
+
+    private static ApplyResult failed(Attempt attempt, String message) {
+        return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, message));
     }
 
     /** A deleted owner's objects belong to its finalizer now (prune or orphan): applying them would undo that. */
