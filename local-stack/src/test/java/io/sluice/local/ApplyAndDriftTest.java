@@ -51,7 +51,8 @@ class ApplyAndDriftTest {
                 .write("apps/moving.yaml", configMap("moving", "owned-by-apps", ""))
                 .write("apps/once.yaml", configMap("seeded-once", "from-git", "kustomize.toolkit.fluxcd.io/ssa: IfNotPresent"))
                 .write("immutable/web.yaml", deployment("fixed", 1, "fixed"))
-                .write("cycle/config.yaml", configMap("never", "x", ""));
+                .write("cycle/config.yaml", configMap("never", "x", ""))
+                .write("unhealthy/stuck.yaml", deployment("stuck", 1, "stuck").replace("containers:", "nodeSelector: {nowhere: \"true\"}\n      containers:"));
         head = repo.commitAndPush("apps and infra");
         Manifests.apply(client, Manifests.namespace(NS));
         Manifests.apply(client, Manifests.gitRepository(NS, "drift-test", url, "10m"));
@@ -198,6 +199,20 @@ class ApplyAndDriftTest {
                 && client.resources(Kustomization.class).inNamespace(NS).withName("immutable").get() == null);
         assertThat(client.configMaps().inNamespace(NS).withName("never").get()).as("prune: false orphans").isNotNull();
         await().atMost(DEADLINE).until(() -> client.apps().deployments().inNamespace(NS).withName("fixed").get() == null);
+    }
+
+    @Test
+    @Order(10)
+    void aWaitOrHealthCheckThatTimesOutNamesTheObjectAndWhy() {
+        Manifests.apply(client, kustomization("unhealthy", "./unhealthy", "wait: true\n  timeout: 5s"));
+        Manifests.apply(client, kustomization("checker", "./cycle", "timeout: 5s\n  healthChecks: [{apiVersion: apps/v1, kind: Deployment, name: stuck}]"));
+        for (String name : new String[] {"unhealthy", "checker"}) {
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(name)).hasValueSatisfying(c -> {
+                assertThat(c.getStatus()).isEqualTo("False");
+                assertThat(c.getReason()).isEqualTo("HealthCheckFailed");
+                assertThat(c.getMessage()).contains("Deployment/drift-test/stuck: 0 of 1 replicas available");
+            }));
+        }
     }
 
     private static String kustomization(String name, String path, String extra) {
