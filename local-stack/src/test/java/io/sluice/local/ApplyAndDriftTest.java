@@ -215,6 +215,27 @@ class ApplyAndDriftTest {
         }
     }
 
+    @Test
+    @Order(11)
+    void pruneNeverDeletesAnObjectWithoutItsOwnershipLabels() throws Exception {
+        head = repo.write("guard/guarded.yaml", configMap("guarded", "from-git", "")).commitAndPush("a ConfigMap to guard");
+        requestReconcile();
+        Manifests.apply(client, kustomization("guard", "./guard", ""));
+        await().atMost(DEADLINE).until(() -> isReadyAt("guard", head) && client.configMaps().inNamespace(NS).withName("guarded").get() != null);
+        // someone takes the object over: no Sluice labels any more (and drift told to leave it alone)
+        client.configMaps().inNamespace(NS).withName("guarded").edit(cm -> {
+            cm.getMetadata().getLabels().remove(Annotations.OWNER_NAME_LABEL);
+            cm.getMetadata().getLabels().remove(Annotations.OWNER_NAMESPACE_LABEL);
+            cm.getMetadata().setAnnotations(Map.of(Annotations.RECONCILE, Annotations.DISABLED));
+            return cm;
+        });
+        head = repo.delete("guard/guarded.yaml").write("guard/other.yaml", configMap("guard-other", "x", ""))
+                .commitAndPush("guarded leaves Git");
+        requestReconcile();
+        await().atMost(DEADLINE).until(() -> isReadyAt("guard", head));
+        assertThat(client.configMaps().inNamespace(NS).withName("guarded").get()).as("not ours any more, so not pruned").isNotNull();
+    }
+
     private static String kustomization(String name, String path, String extra) {
         return """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1

@@ -224,6 +224,26 @@ class HelmReleaseTest {
         assertThat(client.apps().deployments().inNamespace(NS).withName("podinfo").get().getSpec().getReplicas()).isEqualTo(3);
     }
 
+    @Test
+    @Order(7)
+    void anUpgradeThatNeverBecomesHealthyIsRolledBackToo() {
+        // pods that can be scheduled nowhere: the apply succeeds, the health check times out, twice
+        client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").edit(r -> {
+            r.getSpec().timeout = "5s";
+            ((ObjectNode) r.getSpec().values).put("replicaCount", 3).remove("service");
+            ((ObjectNode) r.getSpec().values).set("nodeSelector", JSON.createObjectNode().put("nowhere", "true"));
+            return r;
+        });
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready("podinfo")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).contains("Deployment/helm-test/podinfo").contains("rolled back to the last good render (6.9.4");
+        }));
+        await().atMost(DEADLINE).until(() -> {
+            var selector = client.apps().deployments().inNamespace(NS).withName("podinfo").get().getSpec().getTemplate().getSpec().getNodeSelector();
+            return selector == null || selector.isEmpty();
+        });
+    }
+
     private static void awaitReady(String name, String revision) {
         await().atMost(DEADLINE).untilAsserted(() -> {
             HelmRelease release = client.resources(HelmRelease.class).inNamespace(NS).withName(name).get();

@@ -30,6 +30,7 @@ import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.InventoryEntry;
 import io.sluice.contracts.meta.AttemptLedger;
@@ -66,7 +67,7 @@ public class RenderedManifestsApplier {
     private static final Logger LOG = Logger.getLogger(RenderedManifestsApplier.class);
 
     private final KubernetesClient client;
-    private final MutinyEmitter<ApplyResult> applied;
+    private final MutinyEmitter<ApplyResult> appliedTopic;
     private final ObjectStates states;
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
@@ -81,6 +82,8 @@ public class RenderedManifestsApplier {
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "retries"));
     private final Remediation remediation = new Remediation();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
+    /** Each HelmRelease's last applied render, waiting for health-service's verdict on it. */
+    private final Map<ObjectRef, RenderResult> applied = new ConcurrentHashMap<>();
     private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
     public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
@@ -90,7 +93,7 @@ public class RenderedManifestsApplier {
         this.owners = owners;
         this.client = client;
         this.metrics = metrics;
-        this.applied = applied;
+        this.appliedTopic = applied;
         this.states = states;
         this.stagedApplier = new StagedApplier(config.fieldManager());
         this.impersonation = impersonation;
@@ -149,7 +152,7 @@ public class RenderedManifestsApplier {
             } else {
                 states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, summary(result.changes()));
             }
-            applied.sendMessageAndAwait(Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
+            appliedTopic.sendMessageAndAwait(Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
         } finally {
             timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "apply"));
             MDC.remove("object");
@@ -164,18 +167,48 @@ public class RenderedManifestsApplier {
     private ApplyResult remediated(RenderResult rendered, ApplyResult result) {
         Attempt attempt = rendered.attempt();
         if (result.failure() == null) {
-            remediation.succeeded(rendered);
+            applied.put(attempt.object(), rendered); // good once health-service says it is ready
             return result;
         }
         if (!Reasons.RECONCILIATION_FAILED.equals(result.failure().reason())) {
             return result;
         }
+        return remediate(rendered, result.failure().message(), result);
+    }
+
+    /**
+     * health-service's verdict on a HelmRelease: ready makes its render the last good one; a failed health check is
+     * remediated like a failed apply (the retry applies the same render again, and health-service waits again).
+     */
+    @Incoming(Topics.VERDICTS)
+    @Blocking
+    public void onVerdict(Verdict verdict) {
+        ObjectRef ref = verdict.attempt().object();
+        RenderResult rendered = applied.get(ref);
+        if (!HelmRelease.KIND.equals(ref.kind()) || rendered == null || !rendered.attempt().equals(verdict.attempt())) {
+            return;
+        }
+        if (verdict.ready()) {
+            remediation.succeeded(rendered);
+        } else if (Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
+            synchronized (this) {
+                ApplyResult result = remediate(rendered, verdict.failure().message(), null);
+                if (result != null) {
+                    this.applied.remove(ref);
+                    appliedTopic.sendMessageAndAwait(Envelopes.of(ref, ApplyResult.TYPE, "apply-service", result));
+                }
+            }
+        }
+    }
+
+    /** The remediation decision for a failed attempt; {@code unchanged} when there is nothing to do. */
+    private ApplyResult remediate(RenderResult rendered, String cause, ApplyResult unchanged) {
+        Attempt attempt = rendered.attempt();
         HelmRelease release = client.resources(HelmRelease.class).inNamespace(attempt.object().namespace())
                 .withName(attempt.object().name()).get();
         if (release == null) {
-            return result;
+            return unchanged;
         }
-        String cause = result.failure().message();
         Remediation.Decision decision = remediation.failed(attempt, RemediationPolicy.of(release, remediation.installed(attempt.object())));
         if (decision instanceof Remediation.Retry retry) {
             retries.schedule(() -> {
@@ -195,7 +228,7 @@ public class RenderedManifestsApplier {
             uninstall(attempt.object(), rendered.manifests());
             return failed(attempt, cause + "; uninstalled");
         }
-        return result;
+        return unchanged;
     }
 
     private void uninstall(ObjectRef ref, String manifests) {
@@ -234,7 +267,7 @@ public class RenderedManifestsApplier {
         if (!reason.equals(waitingReason.put(ref, reason))) {
             LOG.infof("held: %s", reason);
             states.failed(ref, attempt.revision(), blocked.get().reason(), reason);
-            applied.sendMessageAndAwait(Envelopes.of(ref, ApplyResult.TYPE, "apply-service", ApplyResult.failed(attempt, blocked.get())));
+            appliedTopic.sendMessageAndAwait(Envelopes.of(ref, ApplyResult.TYPE, "apply-service", ApplyResult.failed(attempt, blocked.get())));
         }
         return true;
     }

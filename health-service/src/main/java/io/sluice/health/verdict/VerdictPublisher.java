@@ -10,7 +10,11 @@ import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.events.Verdict;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.Metrics;
@@ -43,6 +47,7 @@ public class VerdictPublisher {
 
     private final KubernetesClient client;
     private final AlertPublisher alerts;
+    private final MutinyEmitter<Verdict> verdicts;
     private final ObjectStates states;
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
@@ -54,7 +59,9 @@ public class VerdictPublisher {
     });
     private final ReadinessWaiter waiter;
 
-    public VerdictPublisher(KubernetesClient client, AlertPublisher alerts, ObjectStates states, MeterRegistry metrics) {
+    public VerdictPublisher(KubernetesClient client, AlertPublisher alerts, ObjectStates states, MeterRegistry metrics,
+                            @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts) {
+        this.verdicts = verdicts;
         this.client = client;
         this.metrics = metrics;
         this.alerts = alerts;
@@ -130,6 +137,7 @@ public class VerdictPublisher {
         StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(), status);
         states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
         publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt, subject);
+        verdicts.sendMessageAndAwait(Envelopes.of(attempt.object(), Verdict.TYPE, "health-service", new Verdict(attempt, null)));
     }
 
     private synchronized void fail(Attempt attempt, Failure failure) {
@@ -151,6 +159,7 @@ public class VerdictPublisher {
         // waiting on a dependency is news, not an error (Flux reports it as an info event)
         Alert.Severity severity = Reasons.DEPENDENCY_NOT_READY.equals(failure.reason()) ? Alert.Severity.info : Alert.Severity.error;
         publish(severity, failure.reason(), failure.message(), attempt, subject);
+        verdicts.sendMessageAndAwait(Envelopes.of(attempt.object(), Verdict.TYPE, "health-service", new Verdict(attempt, failure)));
     }
 
     private static Map<String, Object> status(Attempt attempt, Subject subject, boolean ready, String reason, String message) {
