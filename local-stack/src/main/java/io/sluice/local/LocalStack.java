@@ -98,7 +98,8 @@ public final class LocalStack implements AutoCloseable {
             }
             Map<String, String> serviceEnv = new LinkedHashMap<>(env);
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
-            services.put(name, new ServiceProcess(name, jar, serviceEnv, runDir.resolve("logs").resolve(name + ".log")));
+            services.put(name, new ServiceProcess(name, jar, serviceEnv, runDir.resolve("logs").resolve(name + ".log"),
+                    Files.createDirectories(runDir.resolve("services")).resolve("pids")));
         }
         services.get("render-service").environment("SLUICE_KUSTOMIZE", Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
         ServiceProcess source = services.get("source-service");
@@ -106,9 +107,24 @@ public final class LocalStack implements AutoCloseable {
         for (ServiceProcess service : services.values()) {
             service.start();
         }
+        watchServices();
         for (ServiceProcess service : services.values()) {
             service.awaitReady(Duration.ofSeconds(90));
         }
+    }
+
+    /**
+     * A watchdog stops the services (their pids are in services/pids, also after a restart) if this JVM dies without
+     * closing the stack (a killed test run), as the control plane's and Kafka's own watchdogs do.
+     */
+    private void watchServices() throws IOException {
+        Path dir = runDir.resolve("services");
+        Process watchdog = new ProcessBuilder("setsid", "bash", "-c",
+                "while kill -0 \"$1\" 2>/dev/null; do sleep 2; done; \"$2\" \"$3\"", "watchdog",
+                String.valueOf(ProcessHandle.current().pid()), repoRoot.resolve("deploy/local/stop-processes").toString(), dir.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Files.writeString(dir.resolve("watchdog.pid"), String.valueOf(watchdog.pid()));
     }
 
     public KubernetesClient client() {
@@ -165,6 +181,7 @@ public final class LocalStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Launcher.stop(repoRoot, runDir.resolve("services"));
         client.close();
         try {
             git.close();

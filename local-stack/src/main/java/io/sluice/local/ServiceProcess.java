@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,9 +24,12 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Map<String, String> env;
     private final Path log;
+    private final Path pids;
     private Process process;
 
-    ServiceProcess(String name, Path jar, Map<String, String> env, Path log) throws IOException {
+    /** @param pids where each started process's pid is recorded, for deploy/local/stop-processes and its watchdog */
+    ServiceProcess(String name, Path jar, Map<String, String> env, Path log, Path pids) throws IOException {
+        this.pids = pids;
         this.name = name;
         this.jar = jar;
         this.port = freePort();
@@ -59,6 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
         process = builder.start();
+        Files.writeString(pids, process.pid() + " " + name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return this;
     }
 
