@@ -64,7 +64,7 @@ public class DriftCorrector {
         Optional<OwnerView> owner = owners.view(d.owner());
         // a chart's hooks are one-shot: their delete policies and TTLs remove them, which is not drift
         if (owner.isEmpty() || owner.get().suspended() || ObjectApplier.leftAlone(d.object())
-                || annotation(d.object(), Annotations.HELM_HOOK) != null) {
+                || ObjectApplier.annotation(d.object(), Annotations.HELM_HOOK) != null) {
             return;
         }
         MDC.put("object", d.owner().key());
@@ -77,7 +77,7 @@ public class DriftCorrector {
                 correction = corrected(d, true, List.of(), List.of());
             } else {
                 if (live.getMetadata().getDeletionTimestamp() != null || ObjectApplier.leftAlone(live)
-                        || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(d.object(), Annotations.SSA))) {
+                        || Annotations.SSA_IF_NOT_PRESENT.equals(ObjectApplier.annotation(d.object(), Annotations.SSA))) {
                     return; // being deleted: its deletion event comes next, and decides
                 }
                 GenericKubernetesResource dryRun = client.resource(d.object()).dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
@@ -114,9 +114,5 @@ public class DriftCorrector {
                 .toList();
         String latest = writes.stream().map(ManagedFieldsEntry::getTime).max(Comparator.naturalOrder()).orElse(null);
         return writes.stream().filter(e -> Objects.equals(latest, e.getTime())).map(ManagedFieldsEntry::getManager).distinct().toList();
-    }
-
-    private static String annotation(GenericKubernetesResource object, String key) {
-        return object.getMetadata().getAnnotations() == null ? null : object.getMetadata().getAnnotations().get(key);
     }
 }

@@ -115,16 +115,15 @@ public class RenderedManifestsApplier {
 
     /** A change to any Kustomization or HelmRelease may free the attempts waiting on it: those are tried again now. */
     private void retryDependentsOf(OwnerView changed) {
-        waiting.forEach((ref, rendered) -> {
-            if (changed.ready()) {
-                retries.execute(() -> {
-                    RenderResult still = waiting.get(ref);
-                    if (still != null) {
-                        handle(still);
-                    }
-                });
+        if (!changed.ready()) {
+            return;
+        }
+        waiting.keySet().forEach(ref -> retries.execute(() -> {
+            RenderResult still = waiting.get(ref);
+            if (still != null) {
+                handle(still);
             }
-        });
+        }));
     }
 
     private synchronized void handle(RenderResult rendered) {

@@ -3,8 +3,7 @@ package io.sluice.apply.prune;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.owner.Impersonation;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,7 +50,7 @@ public class OwnerFinalizer {
             if (view.deleting() && view.finalized()) {
                 worker.execute(() -> finalize(view));
             } else if (!view.deleting() && !view.finalized()) {
-                worker.execute(() -> patchFinalizers(view, "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"" + OwnerCache.FINALIZER + "\"}]", true));
+                worker.execute(() -> setFinalizer(view, true));
             }
         });
     }
@@ -65,32 +65,33 @@ public class OwnerFinalizer {
         } else {
             LOG.infof("%s deleted: its objects are left in place (prune is off)", view.ref());
         }
-        HasMetadata live = resource(view).get();
-        if (live != null && live.getMetadata().getFinalizers() != null) {
-            int index = live.getMetadata().getFinalizers().indexOf(OwnerCache.FINALIZER);
-            if (index >= 0) {
-                patchFinalizers(view, "[{\"op\":\"test\",\"path\":\"/metadata/finalizers/" + index + "\",\"value\":\"" + OwnerCache.FINALIZER
-                        + "\"},{\"op\":\"remove\",\"path\":\"/metadata/finalizers/" + index + "\"}]", false);
-            }
-        }
+        setFinalizer(view, false);
     }
 
-    private void patchFinalizers(OwnerView view, String jsonPatch, boolean adding) {
+    private void setFinalizer(OwnerView view, boolean present) {
         try {
-            HasMetadata live = resource(view).get();
-            if (live == null) {
-                return;
-            }
-            if (adding && (live.getMetadata().getFinalizers() == null || live.getMetadata().getFinalizers().isEmpty())) {
-                jsonPatch = "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\"" + OwnerCache.FINALIZER + "\"]}]";
-            }
-            resource(view).patch(PatchContext.of(PatchType.JSON), jsonPatch);
+            edit(resource(view), object -> {
+                List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers() == null
+                        ? List.of() : object.getMetadata().getFinalizers());
+                finalizers.remove(OwnerCache.FINALIZER);
+                if (present) {
+                    finalizers.add(OwnerCache.FINALIZER);
+                }
+                object.getMetadata().setFinalizers(finalizers);
+                return object;
+            });
         } catch (KubernetesClientException e) {
             LOG.warnf("%s: could not update finalizers: %s", view.ref(), e.getMessage());
         }
     }
 
-    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resource(OwnerView view) {
+    private static <T extends HasMetadata> void edit(Resource<T> resource, UnaryOperator<T> change) {
+        if (resource.get() != null) {
+            resource.edit(change);
+        }
+    }
+
+    private Resource<? extends HasMetadata> resource(OwnerView view) {
         Class<? extends HasMetadata> type = HelmRelease.KIND.equals(view.ref().kind()) ? HelmRelease.class : Kustomization.class;
         return client.resources(type).inNamespace(view.ref().namespace()).withName(view.ref().name());
     }

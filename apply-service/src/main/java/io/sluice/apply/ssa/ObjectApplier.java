@@ -86,7 +86,7 @@ public final class ObjectApplier {
         return e.getCode() == 422 && e.getMessage() != null && e.getMessage().contains("immutable");
     }
 
-    static String annotation(HasMetadata object, String key) {
+    public static String annotation(HasMetadata object, String key) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
     }

@@ -3,16 +3,15 @@ package io.sluice.render.helm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
 import io.sluice.render.build.YamlDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Renders a packaged chart with the real Helm (helm-java embeds Helm's Go library), as {@code helm template
@@ -46,18 +45,7 @@ public final class ChartRenderer {
         } catch (RuntimeException e) {
             throw new BuildException("helm template of " + chart.getFileName() + " failed: " + e.getMessage(), e);
         } finally {
-            deleteRecursively(workDir);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
+            WorkDirs.delete(workDir);
         }
     }
 }

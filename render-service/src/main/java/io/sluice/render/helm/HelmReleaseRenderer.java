@@ -12,6 +12,7 @@ import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.render.artifact.ArtifactFetcher;
+import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
 import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,7 +90,7 @@ public class HelmReleaseRenderer {
             namespaces.apply(objects, namespace);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
-            ChartRenderer.deleteRecursively(workDir);
+            WorkDirs.delete(workDir);
         }
     }
 

@@ -16,6 +16,7 @@ import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
+import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
 import io.sluice.render.publish.RenderPublisher;
 import io.sluice.render.build.FluxOverlay;
@@ -25,11 +26,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.jboss.logging.Logger;
 
 /**
  * The story of rendering one Kustomization: find its source's artifact, download and verify it, build
@@ -37,7 +35,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class KustomizationRenderer {
-    private static final Logger LOG = Logger.getLogger(KustomizationRenderer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() {
     };
@@ -94,7 +91,7 @@ public class KustomizationRenderer {
             List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks), postBuild);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
-            deleteQuietly(workDir);
+            WorkDirs.delete(workDir);
         }
     }
 
@@ -128,16 +125,5 @@ public class KustomizationRenderer {
     static String requestedAt(Kustomization ks) {
         Map<String, String> annotations = ks.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", dir, e.getMessage());
-        }
     }
 }
