@@ -97,6 +97,13 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** {@code kill -9}: no shutdown hook, no last commit, no goodbye to the consumer group. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

@@ -214,8 +214,11 @@ class HelmReleaseTest {
         });
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready("podinfo")).hasValueSatisfying(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).contains("Deployment/helm-test/podinfo apply failed").contains("spec.replicas")
-                    .contains("rolled back to the last good render (6.9.4");
+            assertThat(c.getReason()).isEqualTo("RetriesExceeded");
+            assertThat(c.getMessage()).contains("Helm upgrade failed for release helm-test/podinfo with chart podinfo@6.9.4: "
+                            + "Deployment/helm-test/podinfo apply failed").contains("spec.replicas")
+                    .contains("Helm rollback to previous release helm-test/podinfo.v").contains("Failed to upgrade after 2 attempt(s)")
+                    .doesNotContain("uninstall");
         }));
         await().atMost(DEADLINE).until(() -> {
             var annotations = client.services().inNamespace(NS).withName("podinfo").get().getMetadata().getAnnotations();
@@ -236,7 +239,8 @@ class HelmReleaseTest {
         });
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready("podinfo")).hasValueSatisfying(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).contains("Deployment/helm-test/podinfo").contains("rolled back to the last good render (6.9.4");
+            assertThat(c.getMessage()).contains("Deployment/helm-test/podinfo").contains("Helm rollback to previous release helm-test/podinfo.v")
+                    .contains("Failed to upgrade after 2 attempt(s)");
         }));
         await().atMost(DEADLINE).until(() -> {
             var selector = client.apps().deployments().inNamespace(NS).withName("podinfo").get().getSpec().getTemplate().getSpec().getNodeSelector();

@@ -13,14 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * What Git says each applied object should be, by inventory id: the objects of each owner's last apply, recorded
- * before the apply starts so that drift checks never put an older revision back. While an owner is being applied
- * its objects are its apply's business, not drift's. Kept in memory: after a restart, drift is corrected for an
- * owner from its next apply on.
+ * What Git says each applied object should be, by inventory id: the objects of each owner's last successful apply,
+ * and the service account that applied them (drift is corrected as the same identity). While an owner is being
+ * applied its objects are its apply's business, not drift's; after a failed apply the owner has none here (drift
+ * never puts back what was not applied, nor an older revision) until an apply succeeds. Kept in memory and rebuilt
+ * by the next apply: every owner is applied again at its interval and after a restart.
  */
 @ApplicationScoped
 public class DesiredState {
-    public record Desired(ObjectRef owner, String revision, GenericKubernetesResource object) {
+    public record Desired(ObjectRef owner, String revision, GenericKubernetesResource object, String serviceAccountName) {
     }
 
     private final Map<String, Desired> byId = new ConcurrentHashMap<>();
@@ -29,13 +30,18 @@ public class DesiredState {
     private final Set<String> kinds = ConcurrentHashMap.newKeySet();
     private final List<Consumer<GenericKubernetesResource>> newKindListeners = new CopyOnWriteArrayList<>();
 
-    public void beginApply(ObjectRef owner, String revision, List<GenericKubernetesResource> objects) {
+    /** The owner is being applied: its objects are the apply's business until {@link #endApply}. */
+    public void beginApply(ObjectRef owner) {
         applying.add(owner);
+    }
+
+    /** What an apply actually applied, as the service account it applied as (null: Sluice's own). */
+    public void applied(ObjectRef owner, String revision, List<GenericKubernetesResource> objects, String serviceAccountName) {
         Set<String> ids = ConcurrentHashMap.newKeySet();
         for (GenericKubernetesResource object : objects) {
             String id = ObjectId.of(object).id();
             ids.add(id);
-            byId.put(id, new Desired(owner, revision, object));
+            byId.put(id, new Desired(owner, revision, object, serviceAccountName));
             if (kinds.add(object.getApiVersion() + "|" + object.getKind())) {
                 newKindListeners.forEach(l -> l.accept(object));
             }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.inventory.ObjectId;
+import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.ssa.ApplyException;
@@ -31,26 +32,25 @@ import org.jboss.logging.MDC;
  * Puts one drifted object back: when Git's version, applied as a dry run, differs from the live object (or the object
  * is gone), it is applied for real and the correction is reported with the fields that had drifted and the field
  * managers that changed them. Left alone: objects of a suspended owner, objects annotated {@code reconcile: disabled}
- * or {@code ssa: Ignore}, existing objects annotated {@code ssa: IfNotPresent}, and Helm hooks.
+ * or {@code ssa: Ignore}, existing objects annotated {@code ssa: IfNotPresent}, and Helm hooks. Corrections are made as
+ * the service account that applied the object.
  */
 @ApplicationScoped
 public class DriftCorrector {
     private static final Logger LOG = Logger.getLogger(DriftCorrector.class);
-    private final KubernetesClient client;
+    private final Impersonation impersonation;
     private final DesiredState desired;
     private final OwnerCache owners;
-    private final ObjectApplier applier;
     private final String fieldManager;
     private final MutinyEmitter<DriftCorrected> drift;
     private final MeterRegistry metrics;
 
-    public DriftCorrector(KubernetesClient client, DesiredState desired, OwnerCache owners, ApplyConfig config,
+    public DriftCorrector(Impersonation impersonation, DesiredState desired, OwnerCache owners, ApplyConfig config,
                           @Channel(Topics.DRIFT) MutinyEmitter<DriftCorrected> drift, MeterRegistry metrics) {
-        this.client = client;
+        this.impersonation = impersonation;
         this.desired = desired;
         this.owners = owners;
         this.fieldManager = config.fieldManager();
-        this.applier = new ObjectApplier(client, config.fieldManager());
         this.drift = drift;
         this.metrics = metrics;
     }
@@ -70,6 +70,9 @@ public class DriftCorrector {
         MDC.put("object", d.owner().key());
         MDC.put("revision", d.revision());
         try {
+            // as the identity that applied it: drift correction never does what the owner's service account may not
+            KubernetesClient client = impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
+            ObjectApplier applier = new ObjectApplier(client, fieldManager);
             GenericKubernetesResource live = client.resource(d.object()).get();
             DriftCorrected correction;
             if (live == null) {

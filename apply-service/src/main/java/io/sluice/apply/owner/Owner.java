@@ -23,6 +23,9 @@ public interface Owner {
 
     List<ObjectId> previousInventory();
 
+    /** When a failed apply is tried again: {@code spec.retryInterval}, else {@code spec.interval}. */
+    java.time.Duration retryInterval();
+
     /** Records what was applied ({@code status.inventory}) and the revision attempted. */
     void recordApplied(List<InventoryEntry> inventory, String revision);
 

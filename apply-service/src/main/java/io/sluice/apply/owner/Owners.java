@@ -9,6 +9,8 @@ import io.sluice.contracts.kustomize.InventoryEntry;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.contracts.meta.GoDuration;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,19 +28,28 @@ public final class Owners {
                     Boolean.TRUE.equals(r.getSpec().suspend), r.getSpec().upgrade != null && r.getSpec().upgrade.path("force").asBoolean(false),
                     r.getSpec().serviceAccountName, true,
                     Map.of(Annotations.HELM_OWNER_NAME_LABEL, ref.name(), Annotations.HELM_OWNER_NAMESPACE_LABEL, ref.namespace()),
-                    r.getStatus() == null ? null : r.getStatus().inventory));
+                    r.getStatus() == null ? null : r.getStatus().inventory, interval(null, r.getSpec().interval)));
         }
         Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
         return Optional.ofNullable(ks).map(k -> new Status<>(client, Kustomization.class, ref,
                 Boolean.TRUE.equals(k.getSpec().suspend), Boolean.TRUE.equals(k.getSpec().force),
                 k.getSpec().serviceAccountName, Boolean.TRUE.equals(k.getSpec().prune),
                 Map.of(Annotations.OWNER_NAME_LABEL, ref.name(), Annotations.OWNER_NAMESPACE_LABEL, ref.namespace()),
-                k.getStatus() == null ? null : k.getStatus().inventory));
+                k.getStatus() == null ? null : k.getStatus().inventory, interval(k.getSpec().retryInterval, k.getSpec().interval)));
+    }
+
+    private static Duration interval(String retryInterval, String interval) {
+        String text = retryInterval != null && !retryInterval.isEmpty() ? retryInterval : interval;
+        try {
+            return GoDuration.parse(text, Duration.ofMinutes(10));
+        } catch (IllegalArgumentException e) {
+            return Duration.ofMinutes(10);
+        }
     }
 
     private record Status<T extends io.fabric8.kubernetes.api.model.HasMetadata>(
             KubernetesClient client, Class<T> type, ObjectRef ref, boolean suspended, boolean force, String serviceAccountName, boolean prune,
-            Map<String, String> ownershipLabels, Inventory inventory) implements Owner {
+            Map<String, String> ownershipLabels, Inventory inventory, Duration retryInterval) implements Owner {
 
         @Override
         public List<ObjectId> previousInventory() {

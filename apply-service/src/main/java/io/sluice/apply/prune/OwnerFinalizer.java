@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.drift.DesiredState;
+import io.sluice.apply.helm.HelmReleaseReconciler;
 import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.Owner;
 import io.sluice.apply.owner.OwnerCache;
@@ -26,8 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletion of a Kustomization or HelmRelease, as Flux does it: Flux's finalizer is put on each one; when one is
- * deleted, its inventory is pruned (Kustomization with {@code spec.prune: true}, every HelmRelease, as an uninstall
- * would) or orphaned (prune false), drift correction forgets it, and the finalizer is taken off.
+ * deleted, a Kustomization's inventory is pruned ({@code spec.prune: true}) or orphaned (prune false), a HelmRelease
+ * is uninstalled as Helm does it (its delete hooks run), drift correction forgets it, and the finalizer is taken off.
  */
 @ApplicationScoped
 public class OwnerFinalizer {
@@ -36,10 +37,13 @@ public class OwnerFinalizer {
     private final OwnerCache owners;
     private final DesiredState desired;
     private final Impersonation impersonation;
+    private final HelmReleaseReconciler helmReleases;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "finalizer"));
 
-    public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired, Impersonation impersonation) {
+    public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired, Impersonation impersonation,
+                          HelmReleaseReconciler helmReleases) {
         this.client = client;
+        this.helmReleases = helmReleases;
         this.owners = owners;
         this.desired = desired;
         this.impersonation = impersonation;
@@ -58,7 +62,9 @@ public class OwnerFinalizer {
     private void finalize(OwnerView view) {
         desired.forget(view.ref());
         Owner owner = Owners.load(client, view.ref()).orElse(null);
-        if (owner != null && owner.prune()) {
+        if (owner != null && HelmRelease.KIND.equals(view.ref().kind())) {
+            helmReleases.uninstall(view.ref());
+        } else if (owner != null && owner.prune()) {
             InventoryPruner pruner = new InventoryPruner(impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName()));
             List<AppliedObject> deleted = pruner.prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());
             LOG.infof("%s deleted: pruned %d objects", view.ref(), deleted.size());

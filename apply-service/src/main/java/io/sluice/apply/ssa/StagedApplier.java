@@ -1,14 +1,12 @@
 package io.sluice.apply.ssa;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.AppliedObject.Action;
-import io.sluice.contracts.meta.Annotations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +21,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Applies a set of objects in Flux's stages: cluster definitions (CRDs, Namespaces, ClusterRoles) first, waiting for
- * new CRDs to be established so that their custom resources can follow; then {@code *Class} kinds; then a chart's
- * pre-install/pre-upgrade hooks, everything else, its post-install/post-upgrade hooks; admission webhooks last, so
- * that a webhook never refuses the objects of its own release. Objects within a stage are applied a few at a time.
- * Hook Jobs are waited for (the release goes on only once they completed); hooks are left out of the change set:
- * they are one-shot, so not health-checked.
+ * new CRDs to be established so that their custom resources can follow; then {@code *Class} kinds; then everything
+ * else; admission webhooks last, so that a webhook never refuses the objects of its own release. Objects within a
+ * stage are applied a few at a time. (A chart's hooks are not objects of the release: see the helm package.)
  */
 public final class StagedApplier {
     private static final Set<String> DEFINITIONS = Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
     private static final Set<String> WEBHOOKS = Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration HOOK_TIMEOUT = Duration.ofMinutes(5);
     private static final int CONCURRENCY = 4;
-    private static final int PRE_HOOKS = 2;
-    private static final int POST_HOOKS = 4;
     static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
     private final String fieldManager;
@@ -58,12 +51,7 @@ public final class StagedApplier {
         List<AppliedObject> changes = new ArrayList<>();
         for (var entry : stages.entrySet()) {
             List<GenericKubernetesResource> stage = entry.getValue();
-            List<AppliedObject> applied = applyTogether(applier, stage, force);
-            if (entry.getKey() == PRE_HOOKS || entry.getKey() == POST_HOOKS) {
-                awaitHookJobs(client, stage); // as Helm does: the release goes on only once its hooks have run
-            } else {
-                changes.addAll(applied); // hooks are one-shot (their delete policies remove them): not health-checked
-            }
+            changes.addAll(applyTogether(applier, stage, force));
             for (GenericKubernetesResource object : stage) {
                 if ("CustomResourceDefinition".equals(object.getKind())) {
                     awaitEstablished(client, object.getMetadata().getName());
@@ -83,25 +71,16 @@ public final class StagedApplier {
             return 1;
         }
         if (WEBHOOKS.contains(kind)) {
-            return 5;
+            return 3;
         }
-        String hook = ObjectApplier.annotation(object, Annotations.HELM_HOOK);
-        if (hook != null && hook.contains("pre-")) {
-            return PRE_HOOKS;
-        }
-        if (hook != null && hook.contains("post-")) {
-            return POST_HOOKS;
-        }
-        return 3;
+        return 2;
     }
 
     private List<AppliedObject> applyTogether(ObjectApplier applier, List<GenericKubernetesResource> stage, boolean force)
             throws ApplyException {
         List<Future<AppliedObject>> pending = new ArrayList<>();
         for (GenericKubernetesResource object : stage) {
-            // a hook is replaced, not updated, when it changes (Helm's before-hook-creation): a Job's template is immutable
-            boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION))
-                    || ObjectApplier.annotation(object, Annotations.HELM_HOOK) != null;
+            boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION));
             pending.add(workers.submit(() -> applied(object, applier.apply(object, forced))));
         }
         List<AppliedObject> changes = new ArrayList<>();
@@ -122,31 +101,6 @@ public final class StagedApplier {
             throw first;
         }
         return changes;
-    }
-
-    /** Waits for each hook Job to complete (one already deleted by its TTL or delete policy has run); a failed one fails the apply. */
-    private static void awaitHookJobs(KubernetesClient client, List<GenericKubernetesResource> hooks) throws ApplyException {
-        for (GenericKubernetesResource hook : hooks) {
-            if (!"Job".equals(hook.getKind())) {
-                continue;
-            }
-            String display = ObjectId.of(hook).display();
-            try {
-                Job job = client.batch().v1().jobs().inNamespace(hook.getMetadata().getNamespace()).withName(hook.getMetadata().getName())
-                        .waitUntilCondition(j -> j == null || jobCondition(j, "Complete") || jobCondition(j, "Failed"),
-                                HOOK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                if (job != null && jobCondition(job, "Failed")) {
-                    throw new ApplyException("hook " + display + " failed", null);
-                }
-            } catch (KubernetesClientException e) {
-                throw new ApplyException("hook " + display + " did not complete within " + HOOK_TIMEOUT.toMinutes() + "m", e);
-            }
-        }
-    }
-
-    private static boolean jobCondition(Job job, String type) {
-        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions().stream()
-                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static void awaitEstablished(KubernetesClient client, String name) throws ApplyException {

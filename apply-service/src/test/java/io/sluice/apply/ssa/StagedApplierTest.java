@@ -10,19 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class StagedApplierTest {
     @Test
-    void definitionsThenClassesThenPreHooksThenTheRestThenPostHooksThenWebhooks() {
+    void definitionsThenClassesThenTheRestThenWebhooks() {
         List<GenericKubernetesResource> objects = StagedApplier.resources(List.of(
                 object("ValidatingWebhookConfiguration", null),
-                object("Job", "post-install,post-upgrade"),
                 object("Deployment", null),
-                object("Job", "pre-install"),
                 object("IngressClass", null),
                 object("Namespace", null),
                 object("CustomResourceDefinition", null)));
         assertThat(objects.stream().sorted(Comparator.comparingInt(StagedApplier::stage))
                 .map(o -> o.getKind() + (ObjectApplier.annotation(o, "helm.sh/hook") == null ? "" : ":" + ObjectApplier.annotation(o, "helm.sh/hook")))
-                .toList()).containsExactly("Namespace", "CustomResourceDefinition", "IngressClass", "Job:pre-install", "Deployment",
-                "Job:post-install,post-upgrade", "ValidatingWebhookConfiguration");
+                .toList()).containsExactly("Namespace", "CustomResourceDefinition", "IngressClass", "Deployment",
+                "ValidatingWebhookConfiguration");
     }
 
     private static Map<String, Object> object(String kind, String hook) {

@@ -3,6 +3,11 @@ package io.sluice.contracts.helm;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
+/**
+ * Flux's HelmRelease status. apply-service keeps the remediation record here as helm-controller does (the
+ * {@code lastAttempted*} fields and the failure counters), so it survives any restart; the releases themselves live in
+ * Helm's storage Secrets.
+ */
 public class HelmReleaseStatus {
     public Long observedGeneration;
     public List<Condition> conditions;
@@ -10,6 +15,10 @@ public class HelmReleaseStatus {
     public String lastAttemptedValuesChecksum;
     public String lastHandledReconcileAt;
     public String storageNamespace;
+    public Long lastAttemptedGeneration;
+    public String lastAttemptedConfigDigest;
+    /** {@code install} or {@code upgrade}: which remediation settings apply to the failure counters. */
+    public String lastAttemptedReleaseAction;
     public Long installFailures;
     public Long upgradeFailures;
     public Long failures;

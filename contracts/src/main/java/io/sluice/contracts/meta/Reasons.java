@@ -16,6 +16,18 @@ public final class Reasons {
     public static final String DRIFT_CORRECTED = "DriftCorrected";
     public static final String SUSPENDED = "Suspended";
 
+    /** helm-controller's release reasons, with its messages' wording where Sluice reports the same step. */
+    public static final String INSTALL_SUCCEEDED = "InstallSucceeded";
+    public static final String INSTALL_FAILED = "InstallFailed";
+    public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
+    public static final String UPGRADE_FAILED = "UpgradeFailed";
+    public static final String ROLLBACK_SUCCEEDED = "RollbackSucceeded";
+    public static final String ROLLBACK_FAILED = "RollbackFailed";
+    public static final String UNINSTALL_SUCCEEDED = "UninstallSucceeded";
+    public static final String UNINSTALL_FAILED = "UninstallFailed";
+    public static final String RETRIES_EXCEEDED = "RetriesExceeded";
+    public static final String MISSING_ROLLBACK_TARGET = "MissingRollbackTarget";
+
     private Reasons() {
     }
 }

@@ -102,8 +102,10 @@ public class VerdictPublisher {
         if (subject == null) {
             return CompletableFuture.completedFuture(null);
         }
+        // a periodic resync that changed nothing is no news: Ready is written again, but no alert is sent
+        boolean news = !attempt.isResync() || result.changes().stream().anyMatch(c -> c.action() != AppliedObject.Action.UNCHANGED);
         if (!subject.waits() && subject.healthChecks().isEmpty()) {
-            succeed(attempt);
+            succeed(attempt, news);
             return CompletableFuture.completedFuture(null);
         }
         List<AppliedObject> toCheck = new ArrayList<>(subject.healthChecks());
@@ -112,7 +114,7 @@ public class VerdictPublisher {
         }
         return waiter.await(toCheck, subject.timeout()).thenAcceptAsync(notReady -> {
             if (notReady.isEmpty()) {
-                succeed(attempt);
+                succeed(attempt, news);
             } else {
                 fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "timeout waiting for: " + describe(notReady)));
             }
@@ -123,7 +125,7 @@ public class VerdictPublisher {
     }
 
     /** Verdicts are written one at a time, so a superseded one can never land after the one that supersedes it. */
-    private synchronized void succeed(Attempt attempt) {
+    private synchronized void succeed(Attempt attempt, boolean news) {
         if (superseded(attempt)) {
             return;
         }
@@ -136,7 +138,9 @@ public class VerdictPublisher {
         status.put("lastAppliedRevision", attempt.revision());
         StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(), status);
         states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
-        publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt, subject);
+        if (news) {
+            publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt, subject);
+        }
         verdicts.sendMessageAndAwait(Envelopes.of(attempt.object(), Verdict.TYPE, "health-service", new Verdict(attempt, null)));
     }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.ChartRelease;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
@@ -48,21 +49,26 @@ public class HelmReleaseRenderer {
         this.namespaces = new NamespaceDefaulter(client);
     }
 
-    public void render(ArtifactEvent chart) {
+    /**
+     * Renders the release from the chart source-service announced; {@code resyncAt} marks a periodic resync. False
+     * when the release is gone or being deleted.
+     */
+    public boolean render(ArtifactEvent chart, String resyncAt) {
         ObjectRef ref = chart.source();
         HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
         if (release == null || release.getMetadata().getDeletionTimestamp() != null) {
-            return;
+            return false;
         }
         if (Boolean.TRUE.equals(release.getSpec().suspend)) {
             states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
-            return;
+            return true;
         }
         String revision = chart.revision() == null ? "" : chart.revision();
         Map<String, String> annotations = release.getMetadata().getAnnotations();
         Attempt attempt = new Attempt(ref, release.getMetadata().getGeneration(), revision,
-                annotations == null ? null : annotations.get(Annotations.REQUESTED_AT));
+                annotations == null ? null : annotations.get(Annotations.REQUESTED_AT), resyncAt);
         publisher.publish(attempt, () -> chart.failure() != null ? RenderResult.failed(attempt, chart.failure()) : build(attempt, release, chart));
+        return true;
     }
 
     @SuppressWarnings("unchecked")
@@ -84,11 +90,14 @@ public class HelmReleaseRenderer {
                 archive = workDir.resolve("chart.tgz");
                 fetcher.download(chart.url(), chart.digest(), archive);
             }
-            List<Map<String, Object>> objects = renderer.render(archive,
-                    ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName),
-                    namespace, HelmValues.merge(layers), kubeVersion(), CrdPolicy.of(release));
+            String releaseName = ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName);
+            Map<String, Object> values = HelmValues.merge(layers);
+            List<Map<String, Object>> objects = renderer.render(archive, releaseName, namespace, values, kubeVersion(), CrdPolicy.of(release));
             namespaces.apply(objects, namespace);
-            return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
+            ChartMetadata chartMetadata = ChartMetadata.read(archive);
+            ChartRelease target = new ChartRelease(releaseName, namespace, chartMetadata.name(), chartMetadata.version(),
+                    chartMetadata.appVersion(), HelmValues.digest(values));
+            return RenderResult.renderedRelease(attempt, Manifests.encode(objects), objects.size(), target);
         } finally {
             WorkDirs.delete(workDir);
         }

@@ -1,5 +1,12 @@
 package io.sluice.render.helm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +16,7 @@ import java.util.Map;
  * {@code spec.values} over them all. Maps merge key by key, recursively; anything else is replaced.
  */
 public final class HelmValues {
+    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private HelmValues() {
     }
 
@@ -18,6 +26,16 @@ public final class HelmValues {
             mergeInto(merged, layer);
         }
         return merged;
+    }
+
+    /** {@code sha256:<hex>} of the values as JSON with sorted keys: equal values, equal digest, whatever their order. */
+    public static String digest(Map<String, Object> values) {
+        try {
+            byte[] json = CANONICAL.writeValueAsString(values).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot digest values", e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -12,6 +12,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
@@ -26,6 +27,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 
@@ -51,34 +54,47 @@ public class KustomizationRenderer {
         this.states = states;
     }
 
-    /** Renders against the artifact its source's status currently names. */
-    public void render(Kustomization ks) {
-        render(ks, sourceArtifact(ks));
+    /**
+     * Renders against the artifact its source's status currently names; {@code resyncAt} marks a periodic resync.
+     * Returns when it is due again: its interval, or its retry interval after a failure; empty when it is being deleted.
+     */
+    public Optional<Duration> render(Kustomization ks, String resyncAt) {
+        return render(ks, sourceArtifact(ks), resyncAt);
     }
 
     /** Renders against an artifact just announced: the source's status may not name it yet. */
-    public void render(Kustomization ks, ArtifactEvent announced) {
+    public Optional<Duration> render(Kustomization ks, ArtifactEvent announced) {
         Artifact artifact = new Artifact();
         artifact.revision = announced.revision();
         artifact.digest = announced.digest();
         artifact.url = announced.url();
-        render(ks, artifact);
+        return render(ks, artifact, null);
     }
 
-    private void render(Kustomization ks, Artifact artifact) {
+    private Optional<Duration> render(Kustomization ks, Artifact artifact, String resyncAt) {
         ObjectRef ref = new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
         if (ks.getMetadata().getDeletionTimestamp() != null) {
-            return; // being deleted (which bumps its generation): apply-service's finalizer prunes or orphans it
+            return Optional.empty(); // being deleted (which bumps its generation): apply-service's finalizer prunes or orphans it
         }
+        Duration interval = duration(ks.getSpec().interval, Duration.ofMinutes(10));
         if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
             states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
-            return;
+            return Optional.of(interval);
         }
         String revision = artifact == null ? "" : artifact.revision;
-        Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks));
-        publisher.publish(attempt, () -> artifact == null
+        Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks), resyncAt);
+        RenderResult result = publisher.publish(attempt, () -> artifact == null
                 ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
                 : build(attempt, artifact, ks));
+        return Optional.of(result.failure() == null ? interval : duration(ks.getSpec().retryInterval, interval));
+    }
+
+    private static Duration duration(String text, Duration fallback) {
+        try {
+            return GoDuration.parse(text, fallback);
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
     }
 
     private RenderResult build(Attempt attempt, Artifact artifact, Kustomization ks)

@@ -1,5 +1,8 @@
 package io.sluice.render.kustomize;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,25 +17,41 @@ import io.sluice.contracts.source.GitRepository;
 import io.sluice.render.helm.HelmReleaseRenderer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * When a Kustomization is rendered: when its source announces a new artifact (Kafka), and when the Kustomization
- * itself is created, changed, or asked to reconcile. A HelmRelease is rendered when source-service announces its
- * chart (which it also does on a spec change). Renders run a few at a time ({@code sluice.render.workers}), each
+ * When a Kustomization or HelmRelease is rendered: when its source announces a new artifact (Kafka); when a
+ * Kustomization is created, changed, or asked to reconcile (a HelmRelease's chart is announced again on those);
+ * when a ConfigMap or Secret it takes values or variables from changes and is labelled
+ * {@code reconcile.fluxcd.io/watch: Enabled}, as Flux watches them; and again at its interval whatever happened
+ * (level-triggered: a Kustomization by {@link ResyncTimer}, a HelmRelease when source-service announces its chart
+ * again at its next check). Renders run a few at a time ({@code sluice.render.workers}), each
  * object's in the order they were asked for.
  */
 @ApplicationScoped
 public class RenderTriggers {
+    static final String WATCH_LABEL = "reconcile.fluxcd.io/watch";
+
     private final KubernetesClient client;
     private final KustomizationRenderer renderer;
     private final HelmReleaseRenderer helmReleases;
     private final RenderLanes lanes;
+    private final ResyncTimer resync = new ResyncTimer();
     private final CompletableFuture<SharedIndexInformer<Kustomization>> kustomizations = new CompletableFuture<>();
+    private final List<SharedIndexInformer<?>> watchedValues = new ArrayList<>();
+    /** Each HelmRelease's last announced chart: what its resyncs render (source-service announces it again on a restart). */
+    private final Map<ObjectRef, ArtifactEvent> charts = new ConcurrentHashMap<>();
 
     public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer, HelmReleaseRenderer helmReleases,
                           @ConfigProperty(name = "sluice.render.workers", defaultValue = "2") int workers) {
@@ -46,38 +65,135 @@ public class RenderTriggers {
         kustomizations.complete(client.resources(Kustomization.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Kustomization ks) {
-                lanes.submit(ref(ks), () -> renderer.render(ks));
+                renderKustomization(ks, null);
             }
 
             @Override
             public void onUpdate(Kustomization before, Kustomization after) {
                 boolean specChanged = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
                 if (specChanged || !Objects.equals(KustomizationRenderer.requestedAt(before), KustomizationRenderer.requestedAt(after))) {
-                    lanes.submit(ref(after), () -> renderer.render(after));
+                    renderKustomization(after, null);
                 }
             }
 
             @Override
             public void onDelete(Kustomization ks, boolean finalStateUnknown) {
-                // apply-service owns deletion (finalizer and prune); nothing to render.
+                resync.cancel(ref(ks)); // apply-service owns deletion (finalizer and prune); nothing to render
             }
         }));
+        watchedValues.add(client.configMaps().inAnyNamespace().withLabel(WATCH_LABEL, "Enabled").inform(this.<ConfigMap>valuesHandler("ConfigMap")));
+        watchedValues.add(client.secrets().inAnyNamespace().withLabel(WATCH_LABEL, "Enabled").inform(this.<Secret>valuesHandler("Secret")));
     }
 
     void stop(@Observes ShutdownEvent event) {
         lanes.shutdown();
+        resync.shutdown();
         kustomizations.thenAccept(SharedIndexInformer::close);
+        watchedValues.forEach(SharedIndexInformer::close);
     }
 
     @Incoming(Topics.ARTIFACTS)
     public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
         if (HelmRelease.KIND.equals(artifact.source().kind())) {
-            return lanes.submit(artifact.source(), () -> helmReleases.render(artifact));
+            // source-service announces a release's chart at every check: the same chart again is the release's resync
+            boolean again = artifact.equals(charts.put(artifact.source(), artifact));
+            return renderHelmRelease(artifact.source(), again ? Instant.now().toString() : null);
         }
         return kustomizations.thenCompose(informer -> CompletableFuture.allOf(informer.getStore().list().stream()
                 .filter(ks -> references(ks, artifact))
-                .map(ks -> lanes.submit(ref(ks), () -> renderer.render(ks, artifact)))
+                .map(ks -> lanes.submit(ref(ks), () -> reschedule(ref(ks), renderer.render(ks, artifact))))
                 .toArray(CompletableFuture[]::new)));
+    }
+
+    private CompletableFuture<Void> renderKustomization(Kustomization ks, String resyncAt) {
+        return lanes.submit(ref(ks), () -> reschedule(ref(ks), renderer.render(ks, resyncAt)));
+    }
+
+    private CompletableFuture<Void> renderHelmRelease(ObjectRef release, String resyncAt) {
+        return lanes.submit(release, () -> {
+            ArtifactEvent chart = charts.get(release);
+            if (chart == null || !helmReleases.render(chart, resyncAt)) {
+                charts.remove(release);
+            }
+        });
+    }
+
+    /** A Kustomization's next resync after a render: rendered again, as it is then, at the delay the render asked for. */
+    private void reschedule(ObjectRef object, Optional<Duration> delay) {
+        if (delay.isEmpty()) {
+            resync.cancel(object);
+            return;
+        }
+        resync.schedule(object, delay.get(), () -> kustomization(object).ifPresent(ks -> renderKustomization(ks, Instant.now().toString())));
+    }
+
+    private Optional<Kustomization> kustomization(ObjectRef ref) {
+        return Optional.ofNullable(kustomizations.getNow(null)).map(informer -> informer.getStore().getByKey(ref.namespace() + "/" + ref.name()));
+    }
+
+    /** A watched ConfigMap or Secret changed: every Kustomization and HelmRelease of its namespace that reads it renders again. */
+    private <T extends HasMetadata> ResourceEventHandler<T> valuesHandler(String kind) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                // present at start or newly labelled: the objects reading it render at their own triggers
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                if (!Objects.equals(data(before), data(after))) {
+                    renderReaders(kind, after.getMetadata().getNamespace(), after.getMetadata().getName());
+                }
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                renderReaders(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+            }
+        };
+    }
+
+    private void renderReaders(String kind, String namespace, String name) {
+        String at = Instant.now().toString();
+        kustomizationsIn(namespace).forEach(ks -> {
+            if (substitutesFrom(ks, kind, name)) {
+                renderKustomization(ks, at);
+            }
+        });
+        charts.keySet().stream().filter(ref -> ref.namespace().equals(namespace)).forEach(ref -> {
+            HelmRelease release = client.resources(HelmRelease.class).inNamespace(namespace).withName(ref.name()).get();
+            if (release != null && release.getSpec().valuesFrom != null && release.getSpec().valuesFrom.stream()
+                    .anyMatch(v -> kind.equals(v.kind) && name.equals(v.name))) {
+                renderHelmRelease(ref, at);
+            }
+        });
+    }
+
+    private List<Kustomization> kustomizationsIn(String namespace) {
+        SharedIndexInformer<Kustomization> informer = kustomizations.getNow(null);
+        return informer == null ? List.of() : informer.getStore().list().stream()
+                .filter(ks -> namespace.equals(ks.getMetadata().getNamespace())).toList();
+    }
+
+    private static boolean substitutesFrom(Kustomization ks, String kind, String name) {
+        var postBuild = ks.getSpec().postBuild;
+        if (postBuild == null) {
+            return false;
+        }
+        for (var source : postBuild.path("substituteFrom")) {
+            if (kind.equals(source.path("kind").asText()) && name.equals(source.path("name").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Object data(HasMetadata object) {
+        if (object instanceof ConfigMap configMap) {
+            return List.of(Objects.requireNonNullElse(configMap.getData(), Map.of()), Objects.requireNonNullElse(configMap.getBinaryData(), Map.of()));
+        }
+        Secret secret = (Secret) object;
+        return List.of(Objects.requireNonNullElse(secret.getData(), Map.of()), Objects.requireNonNullElse(secret.getStringData(), Map.of()));
     }
 
     private static ObjectRef ref(Kustomization ks) {

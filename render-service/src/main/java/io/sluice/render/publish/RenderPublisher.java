@@ -41,8 +41,8 @@ public class RenderPublisher {
         RenderResult run() throws BuildException, IOException, InterruptedException;
     }
 
-    /** Renders with {@code render} and publishes its result, or the reason it failed, for {@code attempt}. */
-    public void publish(Attempt attempt, Render render) {
+    /** Renders with {@code render} and publishes its result, or the reason it failed, for {@code attempt}; returns it. */
+    public RenderResult publish(Attempt attempt, Render render) {
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
         Timer.Sample timer = Timer.start(metrics);
@@ -56,6 +56,7 @@ public class RenderPublisher {
                 states.failed(attempt.object(), attempt.revision(), result.failure().reason(), result.failure().message());
                 LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
             }
+            return result;
         } finally {
             timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "render"));
             MDC.remove("object");

@@ -37,8 +37,9 @@ import org.jboss.logging.MDC;
 /**
  * The story of a HelmRelease's chart (what Flux's HelmChart object does): find its HelmRepository, resolve
  * {@code chart.spec.version} against the repository's index, store the chart archive, and announce it keyed by the
- * HelmRelease, again whenever the release's spec changes so that new values are rendered. A chart or version the
- * repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause. A chart in a
+ * HelmRelease: whenever the release's spec changes, and at every check (the chart's interval, else the release's),
+ * changed or not, since that is the release's level-triggered reconcile (helm-controller reconciles each interval).
+ * A chart or version the repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause. A chart in a
  * GitRepository is announced as that repository's artifact (render-service takes {@code chart.spec.chart} as the
  * chart's path in it), again at each new Git revision.
  */
@@ -55,7 +56,7 @@ public class HelmChartReconciler {
     private final MeterRegistry metrics;
     private final SourceConfig config;
     private final HelmRepositoryConditions repositoryStatus;
-    /** What was last announced per release: the (generation, requestedAt, revision, digest) it was for, or the failure. */
+    /** What was last announced per release (the generation, requestedAt, revision and digest it was for, or the failure): a failure is announced once, a change logged once. */
     private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
 
     public HelmChartReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
@@ -94,11 +95,10 @@ public class HelmChartReconciler {
                 ChartVersion version = resolve(repositoryClient, repository, chart, repositoryName(release, chart));
                 StoredArtifact stored = repositoryClient.download(url, version, store);
                 String key = trigger + "/" + version.version() + "/" + stored.digest();
-                if (!key.equals(announced.get(ref))) {
-                    String artifactUrl = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
-                    artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                            ArtifactEvent.stored(ref, version.version(), stored.digest(), artifactUrl, stored.size())));
-                    announced.put(ref, key);
+                String artifactUrl = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
+                artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
+                        ArtifactEvent.stored(ref, version.version(), stored.digest(), artifactUrl, stored.size())));
+                if (!key.equals(announced.put(ref, key))) {
                     LOG.infof("stored chart %s@%s (%s)", version.name(), version.version(), stored.digest());
                 }
                 states.succeeded(ref, version.version(), Reasons.SUCCEEDED, "stored chart " + version.name() + "@" + version.version());
@@ -117,10 +117,9 @@ public class HelmChartReconciler {
 
     private void announceGitArtifact(ObjectRef ref, String trigger, Artifact artifact, String path) {
         String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
-        if (!key.equals(announced.get(ref))) {
-            artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                    ArtifactEvent.stored(ref, artifact.revision, artifact.digest, artifact.url, artifact.size == null ? 0 : artifact.size)));
-            announced.put(ref, key);
+        artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
+                ArtifactEvent.stored(ref, artifact.revision, artifact.digest, artifact.url, artifact.size == null ? 0 : artifact.size)));
+        if (!key.equals(announced.put(ref, key))) {
             LOG.infof("chart %s from Git revision %s", path, artifact.revision);
         }
         states.succeeded(ref, artifact.revision, Reasons.SUCCEEDED, "chart " + path + " at " + artifact.revision);

@@ -9,18 +9,29 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Runs each object's reconcile now or after a delay, never two at once for the same object: a request that comes
- * while one runs is queued behind it, and a newer request replaces a pending one.
+ * while one runs is queued behind it, and a newer request replaces a pending one. A reconcile that throws is
+ * scheduled again after {@link #AFTER_ERROR}.
  */
 public final class ReconcileScheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ReconcileScheduler.class);
+    static final Duration AFTER_ERROR = Duration.ofSeconds(30);
+    private final Duration afterError;
+
     private final ScheduledExecutorService executor;
     private final Consumer<ObjectRef> reconcile;
     private final Map<ObjectRef, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Object> locks = new ConcurrentHashMap<>();
 
     public ReconcileScheduler(int workers, Consumer<ObjectRef> reconcile) {
+        this(workers, reconcile, AFTER_ERROR);
+    }
+
+    ReconcileScheduler(int workers, Consumer<ObjectRef> reconcile, Duration afterError) {
+        this.afterError = afterError;
         this.executor = Executors.newScheduledThreadPool(workers, r -> {
             Thread t = new Thread(r, "reconcile");
             t.setDaemon(true);
@@ -49,9 +60,15 @@ public final class ReconcileScheduler implements AutoCloseable {
         locks.remove(object);
     }
 
+    /** A reconcile that throws is tried again later: one unexpected error never stops an object's polling for good. */
     private void run(ObjectRef object) {
         synchronized (locks.computeIfAbsent(object, o -> new Object())) {
-            reconcile.accept(object);
+            try {
+                reconcile.accept(object);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s: reconcile failed unexpectedly; trying again in %s", object, afterError);
+                after(object, afterError);
+            }
         }
     }
 

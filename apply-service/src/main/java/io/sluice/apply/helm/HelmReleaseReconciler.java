@@ -1,0 +1,503 @@
+package io.sluice.apply.helm;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.apply.owner.Owner;
+import io.sluice.apply.owner.Owners;
+import io.sluice.apply.pipeline.OwnerApply;
+import io.sluice.apply.ssa.ApplyException;
+import io.sluice.apply.ssa.StagedApplier;
+import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.ApplyResult;
+import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.ChartRelease;
+import io.sluice.contracts.events.Failure;
+import io.sluice.contracts.events.Manifests;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.Verdict;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.meta.StatusPatches;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The story of one HelmRelease, as helm-controller tells it, with Helm's own storage as the record: the latest stored
+ * revision says what to do. None (or uninstalled): install. Pending: still waiting for its health verdict when it is
+ * this attempt's and recent, else stale and marked failed. Failed: remediate as the spec says (uninstall after a
+ * failed install, roll back or uninstall after a failed upgrade) while retries remain, or when
+ * {@code remediateLastFailure} asks for it; otherwise stop there, the failed revision left in place. Deployed: nothing
+ * to do when this render is the one deployed (its objects are applied again, which writes nothing unless they
+ * drifted), else upgrade. A revision stays pending until health-service's verdict marks it deployed or failed.
+ * Because the record is in the cluster, a restart changes nothing: a release once installed is upgraded, never
+ * installed or uninstalled as if it were new.
+ */
+@ApplicationScoped
+public class HelmReleaseReconciler {
+    private static final Logger LOG = Logger.getLogger(HelmReleaseReconciler.class);
+    /** How long past its timeout a pending revision of this very attempt is still awaited before it counts as stale. */
+    private static final Duration PENDING_GRACE = Duration.ofMinutes(2);
+    private static final int MAX_STEPS = 6;
+
+    private final KubernetesClient client;
+    private final ReleaseStorage storage;
+    private final OwnerApply ownerApply;
+    private final HookRunner hooks;
+    /** Each release's last render: what a retry after a failed health check applies again (a new render brings it back after a restart). */
+    private final Map<ObjectRef, RenderResult> renders = new ConcurrentHashMap<>();
+
+    public HelmReleaseReconciler(KubernetesClient client, OwnerApply ownerApply, ApplyConfig config) {
+        this.client = client;
+        this.storage = new ReleaseStorage(client);
+        this.ownerApply = ownerApply;
+        this.hooks = new HookRunner(config.fieldManager());
+    }
+
+    /** Reconciles a rendered attempt; empty when there is nothing to report. */
+    public Optional<ApplyResult> reconcile(RenderResult render) {
+        Attempt attempt = render.attempt();
+        Optional<Run> run = Run.start(this, attempt, render);
+        if (run.isEmpty()) {
+            return Optional.of(ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, attempt.object() + " no longer exists")));
+        }
+        if (run.get().owner.suspended()) {
+            return Optional.of(ApplyResult.failed(attempt, new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
+        }
+        renders.put(attempt.object(), render);
+        run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
+        run.get().saveCounts();
+        return run.get().loop();
+    }
+
+    /**
+     * health-service's verdict on a pending revision: ready makes it the deployed one (the one before it superseded);
+     * a failed health check fails it and remediation follows, as after a failed apply.
+     */
+    public Optional<ApplyResult> onVerdict(Verdict verdict) {
+        Attempt attempt = verdict.attempt();
+        RenderResult render = renders.get(attempt.object());
+        Optional<Run> started = Run.start(this, attempt, render != null && render.attempt().equals(attempt) ? render : null);
+        if (started.isEmpty()) {
+            return Optional.empty();
+        }
+        Run run = started.get();
+        Optional<ReleaseStorage.Stored> latest = run.latest();
+        if (latest.isEmpty() || !pending(latest.get().record()) || !latest.get().attempt().equals(attemptKey(attempt))) {
+            return Optional.empty();
+        }
+        run.counts = FailureCounts.stored(run.release);
+        ReleaseRecord record = latest.get().record();
+        if (verdict.ready()) {
+            run.deployed(latest.get(), ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? "Install complete" : "Upgrade complete");
+            LOG.infof("%s deployed", record.display());
+            return Optional.empty();
+        }
+        if (!Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
+            return Optional.empty();
+        }
+        String action = ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
+        run.releaseFailed(latest.get(), action, verdict.failure().message());
+        return run.loop();
+    }
+
+    /** The HelmRelease is being deleted: uninstalled as Helm does it (delete hooks around the deletion, history removed). */
+    public void uninstall(ObjectRef ref) {
+        Run.start(this, new Attempt(ref, 0, "", null), null).ifPresent(run -> {
+            try {
+                run.uninstall(false);
+            } catch (ApplyException | KubernetesClientException e) {
+                LOG.warnf("%s: uninstall failed, its objects are left in place: %s", ref, e.getMessage());
+            }
+        });
+        renders.remove(ref);
+    }
+
+    static String attemptKey(Attempt attempt) {
+        return attempt.generation() + "/" + attempt.revision() + "/" + (attempt.requestedAt() == null ? "" : attempt.requestedAt());
+    }
+
+    /** What makes two renders the same release for helm-controller: the chart revision and the values. */
+    static String renderDigest(String revision, ChartRelease target) {
+        try {
+            byte[] text = (target.chartName() + "|" + revision + "|" + target.configDigest()).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean pending(ReleaseRecord record) {
+        return record.status().startsWith("pending-");
+    }
+
+    /** One reconcile of one release: what it read, and the messages it gathers on the way to its result. */
+    private static final class Run {
+        private final HelmReleaseReconciler reconciler;
+        private final Attempt attempt;
+        private final RenderResult render;
+        private final HelmRelease release;
+        private final Owner owner;
+        private final ReleasePolicy policy;
+        private final String storageNamespace;
+        private final String releaseName;
+        private final List<String> messages = new ArrayList<>();
+        private FailureCounts counts;
+        private String reason;
+
+        private Run(HelmReleaseReconciler reconciler, Attempt attempt, RenderResult render, HelmRelease release, Owner owner) {
+            this.reconciler = reconciler;
+            this.attempt = attempt;
+            this.render = render;
+            this.release = release;
+            this.owner = owner;
+            this.policy = ReleasePolicy.of(release);
+            String storage = release.getSpec().storageNamespace;
+            this.storageNamespace = storage == null || storage.isEmpty() ? attempt.object().namespace() : storage;
+            this.releaseName = render != null && render.release() != null ? render.release().name()
+                    : storedReleaseName(release, attempt.object());
+        }
+
+        static Optional<Run> start(HelmReleaseReconciler reconciler, Attempt attempt, RenderResult render) {
+            ObjectRef ref = attempt.object();
+            HelmRelease release = reconciler.client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+            Optional<Owner> owner = Owners.load(reconciler.client, ref);
+            if (release == null || owner.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Run(reconciler, attempt, render, release, owner.get()));
+        }
+
+        /** Without a render (a deletion), the release name is the one its stored revisions carry, found by Flux's labels. */
+        private static String storedReleaseName(HelmRelease release, ObjectRef ref) {
+            String target = release.getSpec().targetNamespace;
+            String name = release.getSpec().releaseName;
+            if (name != null && !name.isEmpty()) {
+                return name;
+            }
+            return target == null || target.isEmpty() ? ref.name() : target + "-" + ref.name();
+        }
+
+        Optional<ReleaseStorage.Stored> latest() {
+            return reconciler.storage.latest(storageNamespace, releaseName);
+        }
+
+        /** helm-controller's loop: act on the stored state until a release is made, a wait begins, or it must stop. */
+        Optional<ApplyResult> loop() {
+            for (int step = 0; step < MAX_STEPS; step++) {
+                try {
+                    Optional<ReleaseStorage.Stored> latest = latest();
+                    String status = latest.map(s -> s.record().status()).orElse(ReleaseRecord.UNINSTALLED);
+                    if (ReleaseRecord.UNINSTALLED.equals(status)) {
+                        if (policy.exhausted(ReleasePolicy.INSTALL, counts.install())) {
+                            return Optional.of(stalled(ReleasePolicy.INSTALL));
+                        }
+                        Optional<ApplyResult> made = release(ReleasePolicy.INSTALL, latest);
+                        if (made.isPresent()) {
+                            return made;
+                        }
+                    } else if (pending(latest.get().record())) {
+                        if (awaitingVerdict(latest.get())) {
+                            return reapply(latest.get());
+                        }
+                        unlock(latest.get());
+                    } else if (ReleaseRecord.FAILED.equals(status)) {
+                        Optional<ApplyResult> done = remediate(latest.get());
+                        if (done.isPresent()) {
+                            return done;
+                        }
+                    } else if (render != null && render.release() != null
+                            && latest.get().renderDigest().equals(renderDigest(attempt.revision(), render.release()))) {
+                        return reapply(latest.get());
+                    } else {
+                        if (policy.exhausted(ReleasePolicy.UPGRADE, counts.upgrade())) {
+                            return Optional.of(stalled(ReleasePolicy.UPGRADE));
+                        }
+                        Optional<ApplyResult> made = release(ReleasePolicy.UPGRADE, latest);
+                        if (made.isPresent()) {
+                            return made;
+                        }
+                    }
+                } catch (ApplyException | KubernetesClientException | IllegalStateException | java.io.UncheckedIOException e) {
+                    messages.add(e.getMessage());
+                    return Optional.of(failed(Reasons.RECONCILIATION_FAILED));
+                }
+            }
+            return Optional.of(failed(Reasons.RECONCILIATION_FAILED));
+        }
+
+        /**
+         * Installs or upgrades to this render: a pending revision is written first, then the pre-hooks of the action
+         * run, the objects are applied, and its post-hooks run; the revision awaits health-service's verdict. Empty
+         * when it failed (the revision is then failed, and counted).
+         */
+        private Optional<ApplyResult> release(String action, Optional<ReleaseStorage.Stored> latest) throws ApplyException {
+            if (render == null || render.release() == null) {
+                messages.add("waiting for the next render of " + attempt.object() + " to " + action + " again");
+                return Optional.of(failed(Reasons.RECONCILIATION_FAILED));
+            }
+            boolean install = ReleasePolicy.INSTALL.equals(action);
+            ChartRelease target = render.release();
+            List<GenericKubernetesResource> objects = new ArrayList<>();
+            List<Hook> releaseHooks = new ArrayList<>();
+            for (GenericKubernetesResource object : StagedApplier.resources(Manifests.decode(render.manifests()))) {
+                if (Hook.isHook(object)) {
+                    Hook.of(object).ifPresent(releaseHooks::add);
+                } else {
+                    objects.add(object);
+                }
+            }
+            Instant now = Instant.now();
+            int version = latest.map(s -> s.record().version() + 1).orElse(1);
+            Instant firstDeployed = install || latest.isEmpty() ? now : latest.get().record().firstDeployed();
+            ReleaseRecord record = ReleaseRecord.create(target, version, install ? ReleaseRecord.PENDING_INSTALL : ReleaseRecord.PENDING_UPGRADE,
+                    install ? "Initial install underway" : "Preparing upgrade", Manifest.yaml(objects), releaseHooks, firstDeployed, now);
+            counts = counts.attempting(action);
+            saveCounts();
+            String digest = renderDigest(attempt.revision(), target);
+            reconciler.storage.write(storageNamespace, record, attemptKey(attempt), digest, false);
+            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, attemptKey(attempt), digest, false, now);
+            LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
+            try {
+                KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
+                ReleaseOwnership.check(as, releaseObjects(objects), known(), target.name(), target.namespace(),
+                        owner.ownershipLabels(), install ? "install" : "update");
+                releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, target.name(), target.namespace()));
+                List<AppliedObject> changes = reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
+                        client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE, policy.timeout()),
+                        client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE, policy.timeout()));
+                reconciler.storage.write(storageNamespace, record, attemptKey(attempt), digest, true);
+                return Optional.of(ApplyResult.applied(attempt, changes));
+            } catch (ApplyException e) {
+                releaseFailed(stored, action, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        /** A revision that failed (apply, hook or health check): recorded as Helm records it, and counted. */
+        void releaseFailed(ReleaseStorage.Stored stored, String action, String cause) {
+            ReleaseRecord record = stored.record();
+            String message = "Helm " + action + " failed for release " + attempt.object().namespace() + "/" + record.name()
+                    + " with chart " + record.chart() + ": " + cause;
+            LOG.warnf("%s", message);
+            messages.add(message);
+            reason = ReleasePolicy.INSTALL.equals(action) ? Reasons.INSTALL_FAILED : Reasons.UPGRADE_FAILED;
+            reconciler.storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED, message, Instant.now()));
+            counts = counts.failed(action);
+            saveCounts();
+        }
+
+        /**
+         * After a failure: nothing to remediate when the counts were reset (then an upgrade follows); stop, the failed
+         * revision left in place, once retries are spent and the last failure is not to be remediated; otherwise
+         * uninstall or roll back, then go on while retries remain.
+         */
+        private Optional<ApplyResult> remediate(ReleaseStorage.Stored failed) throws ApplyException {
+            String action = counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
+            if (counts.active() <= 0) {
+                if (policy.exhausted(ReleasePolicy.UPGRADE, counts.upgrade())) {
+                    return Optional.of(stalled(ReleasePolicy.UPGRADE));
+                }
+                return release(ReleasePolicy.UPGRADE, Optional.of(failed));
+            }
+            boolean exhausted = policy.exhausted(action, counts.active());
+            if (exhausted && !policy.remediateLastFailure(action)) {
+                if (messages.isEmpty()) {
+                    messages.add(failed.record().description());
+                }
+                return Optional.of(stalled(action));
+            }
+            boolean uninstall = ReleasePolicy.INSTALL.equals(action) || policy.upgradeUninstalls();
+            if (uninstall) {
+                uninstall(true);
+            } else {
+                Optional<ReleaseStorage.Stored> target = rollbackTarget();
+                if (target.isEmpty()) {
+                    messages.add("Failed to perform remediation: no previous release to roll back to");
+                    reason = Reasons.MISSING_ROLLBACK_TARGET;
+                    return Optional.of(failed(reason));
+                }
+                if (!rollback(failed, target.get())) {
+                    return Optional.of(failed(reason));
+                }
+            }
+            if (exhausted && !(uninstall && ReleasePolicy.UPGRADE.equals(action))) {
+                return Optional.of(stalled(action));
+            }
+            return Optional.empty();
+        }
+
+        /** The revision before the latest that was deployed: what a rollback returns to. */
+        private Optional<ReleaseStorage.Stored> rollbackTarget() {
+            List<ReleaseStorage.Stored> history = reconciler.storage.history(storageNamespace, releaseName);
+            for (int i = history.size() - 2; i >= 0; i--) {
+                String status = history.get(i).record().status();
+                if (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.SUPERSEDED.equals(status)) {
+                    return Optional.of(history.get(i));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** Helm's rollback: a new revision copied from the target, its pre/post-rollback hooks around its objects. */
+        private boolean rollback(ReleaseStorage.Stored failed, ReleaseStorage.Stored target) {
+            ReleaseRecord from = target.record();
+            ReleaseRecord record = from.copyAs(failed.record().version() + 1, ReleaseRecord.PENDING_ROLLBACK,
+                    "Rollback to " + from.version(), Instant.now());
+            reconciler.storage.write(storageNamespace, record, target.attempt(), target.renderDigest(), false);
+            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, target.attempt(), target.renderDigest(), true, Instant.now());
+            List<GenericKubernetesResource> objects = Manifest.objects(from.manifest());
+            List<Hook> targetHooks = from.hooks();
+            try {
+                releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
+                reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
+                        client -> reconciler.hooks.run(client, targetHooks, Hook.PRE_ROLLBACK, policy.timeout()),
+                        client -> reconciler.hooks.run(client, targetHooks, Hook.POST_ROLLBACK, policy.timeout()));
+            } catch (ApplyException e) {
+                reconciler.storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED,
+                        "Rollback \"" + record.name() + "\" failed: " + e.getMessage(), Instant.now()));
+                messages.add("Helm rollback to previous release " + from.display() + " with chart " + from.chart() + " failed: " + e.getMessage());
+                reason = Reasons.ROLLBACK_FAILED;
+                counts = counts.otherFailure();
+                saveCounts();
+                return false;
+            }
+            deployed(stored, "Rollback to " + from.version());
+            messages.add("Helm rollback to previous release " + from.display() + " with chart " + from.chart() + " succeeded");
+            reason = Reasons.ROLLBACK_SUCCEEDED;
+            return true;
+        }
+
+        /**
+         * Helm's uninstall of the latest revision: its pre-delete hooks, then the release's objects (those of its
+         * inventory and stored manifest that still carry its labels: never anything else), then its post-delete
+         * hooks; the history is removed unless {@code uninstall.keepHistory}.
+         */
+        void uninstall(boolean remediation) throws ApplyException {
+            Optional<ReleaseStorage.Stored> latest = latest();
+            List<Hook> releaseHooks = latest.map(s -> s.record().hooks()).orElse(List.of());
+            KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
+            reconciler.hooks.run(as, releaseHooks, Hook.PRE_DELETE, policy.timeout());
+            Set<String> seen = new HashSet<>();
+            List<ObjectId> candidates = new ArrayList<>();
+            owner.previousInventory().stream().filter(id -> seen.add(id.id())).forEach(candidates::add);
+            latest.ifPresent(s -> Manifest.objects(s.record().manifest()).stream().map(ObjectId::of)
+                    .filter(id -> seen.add(id.id())).forEach(candidates::add));
+            reconciler.ownerApply.delete(attempt.object(), owner, candidates);
+            reconciler.hooks.run(as, releaseHooks, Hook.POST_DELETE, policy.timeout());
+            if (policy.keepHistory()) {
+                latest.ifPresent(s -> reconciler.storage.update(storageNamespace, s,
+                        s.record().withStatus(ReleaseRecord.UNINSTALLED, "Uninstallation complete", Instant.now())));
+            } else {
+                reconciler.storage.history(storageNamespace, releaseName).forEach(s -> reconciler.storage.delete(storageNamespace, s.record()));
+            }
+            owner.recordApplied(List.of(), null);
+            if (remediation) {
+                String chart = latest.map(s -> s.record().chart()).orElse("");
+                messages.add("Helm uninstall remediation for release " + attempt.object().namespace() + "/" + releaseName
+                        + " with chart " + chart + " succeeded");
+                reason = Reasons.UNINSTALL_SUCCEEDED;
+            }
+            LOG.infof("%s uninstalled", releaseName);
+        }
+
+        /** A revision deployed: the ones deployed before it are superseded, and history beyond {@code maxHistory} goes. */
+        void deployed(ReleaseStorage.Stored stored, String description) {
+            Instant now = Instant.now();
+            reconciler.storage.update(storageNamespace, stored, stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
+            List<ReleaseStorage.Stored> history = reconciler.storage.history(storageNamespace, releaseName);
+            for (ReleaseStorage.Stored earlier : history) {
+                int version = earlier.record().version();
+                String status = earlier.record().status();
+                if (version < stored.record().version() && (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.FAILED.equals(status))) {
+                    reconciler.storage.update(storageNamespace, earlier, earlier.record().withStatus(ReleaseRecord.SUPERSEDED, null, now));
+                }
+            }
+            int excess = policy.maxHistory() > 0 ? history.size() - policy.maxHistory() : 0;
+            for (int i = 0; i < excess; i++) {
+                reconciler.storage.delete(storageNamespace, history.get(i).record());
+            }
+        }
+
+        /**
+         * A pending revision of this attempt, fully applied, whose verdict can still come: its objects are applied again
+         * and awaited. One not fully applied was cut short (apply-service stopped mid-hook or mid-apply; within one
+         * apply-service a release's work never runs twice at once), and one past its timeout will get no verdict.
+         */
+        private boolean awaitingVerdict(ReleaseStorage.Stored latest) {
+            return latest.applied() && latest.attempt().equals(attemptKey(attempt)) && render != null
+                    && latest.modified().plus(policy.timeout()).plus(PENDING_GRACE).isAfter(Instant.now());
+        }
+
+        /** A pending revision nobody is finishing (Sluice stopped mid-release): failed, as helm-controller unlocks it. */
+        private void unlock(ReleaseStorage.Stored stale) {
+            String message = "Release unlocked from stale '" + stale.record().status() + "' state";
+            LOG.warnf("%s: %s", stale.record().display(), message);
+            reconciler.storage.update(storageNamespace, stale, stale.record().withStatus(ReleaseRecord.FAILED, message, Instant.now()));
+            counts = counts.otherFailure();
+            saveCounts();
+        }
+
+        /** The deployed (or awaited) revision of this render: its objects applied again, no hooks, no new revision. */
+        private Optional<ApplyResult> reapply(ReleaseStorage.Stored latest) throws ApplyException {
+            List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(render.manifests())).stream()
+                    .filter(o -> !Hook.isHook(o)).toList();
+            ReleaseRecord record = latest.record();
+            releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
+            return Optional.of(ApplyResult.applied(attempt, reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner,
+                    objects, OwnerApply.Step.NONE, OwnerApply.Step.NONE)));
+        }
+
+        /** Objects every revision of the release already had: Helm takes them as its own without asking. */
+        private Set<String> known() {
+            Set<String> ids = new HashSet<>();
+            owner.previousInventory().forEach(id -> ids.add(id.id()));
+            for (ReleaseStorage.Stored stored : reconciler.storage.history(storageNamespace, releaseName)) {
+                if (!pending(stored.record())) {
+                    Manifest.objects(stored.record().manifest()).forEach(o -> ids.add(ObjectId.of(o).id()));
+                }
+            }
+            return ids;
+        }
+
+        private ApplyResult stalled(String action) {
+            messages.add("Failed to " + action + " after " + (ReleasePolicy.INSTALL.equals(action) ? counts.install() : counts.upgrade())
+                    + " attempt(s)");
+            return failed(Reasons.RETRIES_EXCEEDED);
+        }
+
+        private ApplyResult failed(String fallbackReason) {
+            String why = Reasons.RETRIES_EXCEEDED.equals(fallbackReason) || reason == null ? fallbackReason : reason;
+            return ApplyResult.failed(attempt, new Failure(why, String.join("; ", messages)));
+        }
+
+        void saveCounts() {
+            StatusPatches.merge(reconciler.client, HelmRelease.class, attempt.object().namespace(), attempt.object().name(),
+                    counts.status(attempt, render == null ? null : render.release()));
+        }
+
+        /** The chart's own CRDs (from {@code crds/}) are not release objects for Helm: neither checked nor stamped. */
+        private static List<GenericKubernetesResource> releaseObjects(List<GenericKubernetesResource> objects) {
+            return objects.stream().filter(o -> !("CustomResourceDefinition".equals(o.getKind())
+                    && Annotations.DISABLED.equals(o.getMetadata().getAnnotations() == null ? null
+                    : o.getMetadata().getAnnotations().get(Annotations.PRUNE)))).toList();
+        }
+    }
+}

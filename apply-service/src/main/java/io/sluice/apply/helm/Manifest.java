@@ -1,0 +1,51 @@
+package io.sluice.apply.helm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A release's objects as Helm stores them: one YAML stream, documents separated by {@code ---}. */
+final class Manifest {
+    /** Strings stay quoted, so "9898" or "true" read back as the strings they were. */
+    private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+
+    private Manifest() {
+    }
+
+    static String yaml(List<GenericKubernetesResource> objects) {
+        StringBuilder manifest = new StringBuilder();
+        for (GenericKubernetesResource object : objects) {
+            try {
+                manifest.append("---\n# Source: ").append(object.getKind()).append('/').append(object.getMetadata().getName())
+                        .append('\n').append(YAML.writeValueAsString(object));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return manifest.toString();
+    }
+
+    /** The objects of a stored manifest (Helm's own, with its {@code # Source} comments, or Sluice's). */
+    static List<GenericKubernetesResource> objects(String manifest) {
+        List<GenericKubernetesResource> objects = new ArrayList<>();
+        try (MappingIterator<Object> documents = YAML.readerFor(Object.class).readValues(manifest)) {
+            while (documents.hasNextValue()) {
+                Object document = documents.nextValue();
+                if (document instanceof Map<?, ?> map && map.get("kind") != null) {
+                    objects.add(YAML.convertValue(document, GenericKubernetesResource.class));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a stored release manifest: " + e.getMessage(), e);
+        }
+        return objects;
+    }
+}

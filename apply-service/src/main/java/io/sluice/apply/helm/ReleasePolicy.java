@@ -1,0 +1,55 @@
+package io.sluice.apply.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.GoDuration;
+import java.time.Duration;
+
+/**
+ * What a HelmRelease's spec says about failures, with helm-controller's defaults: {@code retries} 0 for install and
+ * upgrade (negative: no limit); {@code remediateLastFailure} false for install, and for upgrade true exactly when
+ * retries &gt; 0; an install is remediated by uninstalling, an upgrade by rolling back unless
+ * {@code upgrade.remediation.strategy: uninstall}; {@code timeout} 5m; {@code maxHistory} 5 (0: unlimited);
+ * {@code uninstall.keepHistory} false.
+ */
+public record ReleasePolicy(int installRetries, boolean installRemediateLastFailure, int upgradeRetries,
+                            boolean upgradeRemediateLastFailure, boolean upgradeUninstalls, Duration timeout, int maxHistory,
+                            boolean keepHistory) {
+    public static final String INSTALL = "install";
+    public static final String UPGRADE = "upgrade";
+
+    public static ReleasePolicy of(HelmRelease release) {
+        JsonNode install = remediation(release.getSpec().install);
+        JsonNode upgrade = remediation(release.getSpec().upgrade);
+        int upgradeRetries = upgrade.path("retries").asInt(0);
+        String timeout = release.getSpec().timeout;
+        JsonNode uninstall = release.getSpec().uninstall;
+        return new ReleasePolicy(
+                install.path("retries").asInt(0),
+                install.path("remediateLastFailure").asBoolean(false),
+                upgradeRetries,
+                upgrade.has("remediateLastFailure") ? upgrade.path("remediateLastFailure").asBoolean() : upgradeRetries > 0,
+                "uninstall".equals(upgrade.path("strategy").asText("rollback")),
+                timeout == null || timeout.isEmpty() ? Duration.ofMinutes(5) : GoDuration.parse(timeout),
+                release.getSpec().maxHistory == null ? 5 : release.getSpec().maxHistory,
+                uninstall != null && uninstall.path("keepHistory").asBoolean(false));
+    }
+
+    int retries(String action) {
+        return INSTALL.equals(action) ? installRetries : upgradeRetries;
+    }
+
+    /** helm-controller's rule: retries &ge; 0 and more failures than retries. */
+    boolean exhausted(String action, long failures) {
+        int retries = retries(action);
+        return retries >= 0 && failures > retries;
+    }
+
+    boolean remediateLastFailure(String action) {
+        return INSTALL.equals(action) ? installRemediateLastFailure : upgradeRemediateLastFailure;
+    }
+
+    private static JsonNode remediation(JsonNode section) {
+        return section == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : section.path("remediation");
+    }
+}

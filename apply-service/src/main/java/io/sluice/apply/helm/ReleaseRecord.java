@@ -1,0 +1,143 @@
+package io.sluice.apply.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.contracts.events.ChartRelease;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One revision of a Helm release in Helm's own JSON (what {@code helm list}, {@code helm history} and
+ * {@code helm get manifest} read). The JSON tree is kept whole, so a record that Helm or helm-controller wrote is
+ * rewritten with nothing lost when Sluice only changes its status.
+ */
+public final class ReleaseRecord {
+    public static final String DEPLOYED = "deployed";
+    public static final String SUPERSEDED = "superseded";
+    public static final String FAILED = "failed";
+    public static final String UNINSTALLED = "uninstalled";
+    public static final String PENDING_INSTALL = "pending-install";
+    public static final String PENDING_UPGRADE = "pending-upgrade";
+    public static final String PENDING_ROLLBACK = "pending-rollback";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectNode json;
+
+    ReleaseRecord(ObjectNode json) {
+        this.json = json;
+    }
+
+    /** A new revision of {@code release}: its chart's metadata, its manifest (objects) and its hooks. */
+    public static ReleaseRecord create(ChartRelease release, int version, String status, String description,
+                                       String manifest, List<Hook> hooks, Instant firstDeployed, Instant now) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("name", release.name());
+        ObjectNode info = json.putObject("info");
+        info.put("first_deployed", firstDeployed.toString());
+        info.put("last_deployed", now.toString());
+        info.put("deleted", "");
+        info.put("description", description);
+        info.put("status", status);
+        ObjectNode metadata = json.putObject("chart").putObject("metadata");
+        metadata.put("name", release.chartName());
+        metadata.put("version", release.chartVersion());
+        if (!release.appVersion().isEmpty()) {
+            metadata.put("appVersion", release.appVersion());
+        }
+        metadata.put("apiVersion", "v2");
+        json.putObject("config");
+        json.put("manifest", manifest);
+        ArrayNode hookArray = json.putArray("hooks");
+        hooks.forEach(h -> hookArray.add(h.toJson()));
+        json.put("version", version);
+        json.put("namespace", release.namespace());
+        return new ReleaseRecord(json);
+    }
+
+    /** A copy of an earlier revision as a new one (what a rollback installs): same chart, manifest and hooks. */
+    public ReleaseRecord copyAs(int version, String status, String description, Instant now) {
+        ObjectNode copy = json.deepCopy();
+        copy.put("version", version);
+        ObjectNode info = (ObjectNode) copy.get("info");
+        info.put("last_deployed", now.toString());
+        info.put("status", status);
+        info.put("description", description);
+        return new ReleaseRecord(copy);
+    }
+
+    public ReleaseRecord withStatus(String status, String description, Instant now) {
+        ObjectNode copy = json.deepCopy();
+        ObjectNode info = copy.with("info");
+        info.put("status", status);
+        if (description != null) {
+            info.put("description", description);
+        }
+        if (DEPLOYED.equals(status)) {
+            info.put("last_deployed", now.toString());
+        }
+        return new ReleaseRecord(copy);
+    }
+
+    public String name() {
+        return json.path("name").asText();
+    }
+
+    public String namespace() {
+        return json.path("namespace").asText();
+    }
+
+    public int version() {
+        return json.path("version").asInt();
+    }
+
+    public String status() {
+        return json.path("info").path("status").asText();
+    }
+
+    public String description() {
+        return json.path("info").path("description").asText();
+    }
+
+    public Instant firstDeployed() {
+        String text = json.path("info").path("first_deployed").asText("");
+        return text.isEmpty() ? Instant.now() : Instant.parse(text);
+    }
+
+    public String manifest() {
+        return json.path("manifest").asText("");
+    }
+
+    public String chartName() {
+        return json.path("chart").path("metadata").path("name").asText();
+    }
+
+    public String chartVersion() {
+        return json.path("chart").path("metadata").path("version").asText();
+    }
+
+    /** {@code name@version}, as helm-controller names a chart in its messages. */
+    public String chart() {
+        return chartName() + "@" + chartVersion();
+    }
+
+    /** {@code namespace/name.vN}, as helm-controller names a release revision in its messages. */
+    public String display() {
+        return namespace() + "/" + name() + ".v" + version();
+    }
+
+    public List<Hook> hooks() {
+        List<Hook> hooks = new ArrayList<>();
+        for (JsonNode hook : json.path("hooks")) {
+            hooks.add(Hook.fromJson(hook));
+        }
+        return hooks;
+    }
+
+    ObjectNode json() {
+        return json;
+    }
+}

@@ -1,0 +1,99 @@
+package io.sluice.apply.pipeline;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.drift.DesiredState;
+import io.sluice.apply.inventory.ObjectId;
+import io.sluice.apply.owner.Impersonation;
+import io.sluice.apply.owner.Owner;
+import io.sluice.apply.prune.InventoryPruner;
+import io.sluice.apply.ssa.ApplyException;
+import io.sluice.apply.ssa.StagedApplier;
+import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.kustomize.InventoryEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies an owner's objects: labels them as its own, applies them in stages as its service account (between the
+ * {@code before} and {@code after} steps: a chart's hooks), prunes what left its inventory, records the new inventory,
+ * and hands exactly what was applied to drift correction (nothing, after a failure: drift never puts back objects
+ * that were not applied, nor older ones).
+ */
+@ApplicationScoped
+public class OwnerApply {
+    /** A step run as the owner's identity around the apply. */
+    public interface Step {
+        void run(KubernetesClient as) throws ApplyException;
+
+        Step NONE = as -> {
+        };
+    }
+
+    private final StagedApplier stagedApplier;
+    private final Impersonation impersonation;
+    private final DesiredState desired;
+
+    public OwnerApply(ApplyConfig config, Impersonation impersonation, DesiredState desired) {
+        this.stagedApplier = new StagedApplier(config.fieldManager());
+        this.impersonation = impersonation;
+        this.desired = desired;
+    }
+
+    public List<AppliedObject> apply(ObjectRef ref, String revision, Owner owner, List<GenericKubernetesResource> objects,
+                                     Step before, Step after) throws ApplyException {
+        objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
+        KubernetesClient as = impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
+        desired.beginApply(ref);
+        boolean applied = false;
+        try {
+            before.run(as);
+            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(as, objects, owner.force()));
+            after.run(as);
+            Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
+            objects.stream().map(ObjectId::of).sorted(Comparator.comparing(ObjectId::id))
+                    .forEach(id -> inventory.put(id.id(), id.entry()));
+            if (owner.prune()) {
+                changes.addAll(new InventoryPruner(as).prune(owner.ownershipLabels(), owner.previousInventory(), inventory.keySet()));
+            }
+            owner.recordApplied(List.copyOf(inventory.values()), revision);
+            desired.applied(ref, revision, objects, owner.serviceAccountName());
+            applied = true;
+            return changes;
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            throw new ApplyException("apply failed: " + e.getMessage(), e);
+        } finally {
+            if (!applied) {
+                owner.recordAttempt(revision);
+                desired.forget(ref);
+            }
+            desired.endApply(ref);
+        }
+    }
+
+    /** Deletes the owner's objects among {@code candidates} (only those still labelled as its own), as its service account. */
+    public List<AppliedObject> delete(ObjectRef ref, Owner owner, List<ObjectId> candidates) {
+        desired.forget(ref);
+        return new InventoryPruner(impersonation.clientFor(ref.namespace(), owner.serviceAccountName()))
+                .prune(owner.ownershipLabels(), candidates, java.util.Set.of());
+    }
+
+    public KubernetesClient clientFor(ObjectRef ref, Owner owner) {
+        return impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
+    }
+
+    private static void labelAsOwned(GenericKubernetesResource object, Map<String, String> ownershipLabels) {
+        Map<String, String> labels = object.getMetadata().getLabels() == null
+                ? new HashMap<>() : new HashMap<>(object.getMetadata().getLabels());
+        labels.putAll(ownershipLabels);
+        object.getMetadata().setLabels(labels);
+    }
+}

@@ -1,0 +1,167 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Conditions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a HelmRelease must never do, each case in its own namespace: take over an object that is no release's, uninstall
+ * after its last failed install unless asked, or forget across a restart of apply-service that it was installed.
+ */
+@ExtendWith(LocalStackExtension.class)
+class HelmReleaseSafetyTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static KubernetesClient client;
+    private static String charts;
+
+    @BeforeAll
+    static void stack() {
+        LocalStack stack = LocalStackExtension.stack();
+        client = stack.client();
+        charts = stack.charts().orElseThrow(() -> new IllegalStateException("shared/fixtures/charts not found")).url();
+    }
+
+    @Test
+    void anExistingObjectOfNoReleaseIsNeitherTakenOverNorTouched() {
+        String ns = namespaceWithCharts("helm-unowned");
+        Manifests.apply(client, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: podinfo, namespace: helm-unowned}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: mine}}
+                  template:
+                    metadata: {labels: {app: mine}}
+                    spec: {containers: [{name: web, image: nginx:1.27}]}
+                """);
+        Deployment before = client.apps().deployments().inNamespace(ns).withName("podinfo").get();
+        Manifests.apply(client, release(ns, "podinfo", ""));
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(ns, "podinfo")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).contains("Unable to continue with install: Deployment \"podinfo\" in namespace \"helm-unowned\" "
+                    + "exists and cannot be imported into the current release: invalid ownership metadata; label validation error: "
+                    + "missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key "
+                    + "\"meta.helm.sh/release-name\": must be set to \"podinfo\"").contains("Failed to install after 1 attempt(s)");
+        }));
+        Deployment after = client.apps().deployments().inNamespace(ns).withName("podinfo").get();
+        assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+        assertThat(after.getMetadata().getManagedFields()).as("never written by Sluice").extracting(f -> f.getManager())
+                .doesNotContain("sluice");
+        assertThat(after.getMetadata().getLabels()).doesNotContainKeys("helm.toolkit.fluxcd.io/name", "app.kubernetes.io/managed-by");
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
+        assertThat(client.services().inNamespace(ns).withName("podinfo").get()).as("nothing of the release applied").isNull();
+        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).containsEntry("status", "failed");
+    }
+
+    @Test
+    void aFailedInstallIsUninstalledBetweenRetriesAndItsLastFailureLeftInPlace() {
+        String ns = namespaceWithCharts("helm-install-retries");
+        Manifests.apply(client, release(ns, "podinfo", """
+                  install:
+                    remediation: {retries: 1}
+                  values:
+                    replicaCount: -1
+                """));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(ns, "podinfo")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("RetriesExceeded");
+            assertThat(c.getMessage()).contains("Helm install failed for release helm-install-retries/podinfo with chart podinfo@6.9.4: "
+                            + "Deployment/helm-install-retries/podinfo apply failed")
+                    .contains("Helm uninstall remediation for release helm-install-retries/podinfo with chart podinfo@6.9.4 succeeded")
+                    .contains("Failed to install after 2 attempt(s)");
+        }));
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").get();
+        assertThat(release.getStatus().installFailures).isEqualTo(2);
+        assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("install");
+        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).containsEntry("status", "failed");
+        assertThat(client.services().inNamespace(ns).withName("podinfo").get()).as("the last failure is left in place").isNotNull();
+    }
+
+    @Test
+    void afterApplyServiceIsKilledAFailedUpgradeIsRolledBackNeverUninstalled() throws Exception {
+        String ns = namespaceWithCharts("helm-restart");
+        Manifests.apply(client, release(ns, "podinfo", """
+                  upgrade:
+                    remediation: {retries: 1}
+                """));
+        await().atMost(DEADLINE).until(() -> ready(ns, "podinfo").map(c -> "True".equals(c.getStatus())).orElse(false)
+                && "deployed".equals(latestRelease(ns, "podinfo").getMetadata().getLabels().get("status")));
+        String uid = client.apps().deployments().inNamespace(ns).withName("podinfo").get().getMetadata().getUid();
+
+        ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
+        apply.kill();
+        apply.start();
+        apply.awaitReady(Duration.ofSeconds(60));
+
+        client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").edit(r -> {
+            ((ObjectNode) r.getSpec().values).put("replicaCount", -1);
+            return r;
+        });
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(ns, "podinfo")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).contains("Helm upgrade failed for release helm-restart/podinfo")
+                    .contains("Helm rollback to previous release helm-restart/podinfo.v1 with chart podinfo@6.9.4 succeeded")
+                    .contains("Failed to upgrade after 2 attempt(s)").doesNotContain("install");
+        }));
+        Deployment deployment = client.apps().deployments().inNamespace(ns).withName("podinfo").get();
+        assertThat(deployment.getMetadata().getUid()).as("never deleted").isEqualTo(uid);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).containsEntry("status", "deployed");
+    }
+
+    private static String namespaceWithCharts(String ns) {
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmRepository
+                metadata: {name: fixtures, namespace: %s}
+                spec: {interval: 10m, url: "%s"}
+                """.formatted(ns, charts));
+        return ns;
+    }
+
+    /** A podinfo HelmRelease; {@code spec} is appended to its spec (indented two spaces). */
+    private static String release(String ns, String name, String spec) {
+        String values = spec.contains("values:") ? "" : "  values: {}\n";
+        return """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  interval: 10m
+                  timeout: 30s
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: "6.9.4"
+                      sourceRef: {kind: HelmRepository, name: fixtures}
+                """.formatted(name, ns) + spec + values;
+    }
+
+    private static Secret latestRelease(String ns, String name) {
+        List<Secret> history = client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", name).list().getItems();
+        return history.stream().max(Comparator.comparingInt(s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
+                .orElseThrow(() -> new AssertionError("no release of " + ns + "/" + name + " in Helm's storage"));
+    }
+
+    private static Optional<Condition> ready(String ns, String name) {
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName(name).get();
+        return release == null || release.getStatus() == null ? Optional.empty() : Conditions.find(release.getStatus().conditions, Conditions.READY);
+    }
+}
