@@ -125,6 +125,62 @@ class HelmReleaseSafetyTest {
         assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).containsEntry("status", "deployed");
     }
 
+    @Test
+    void aReleaseCutShortByAKillDuringItsHookWaitIsUnlockedAndUpgradedNeverUninstalledOrInstalledAgain() throws Exception {
+        String ns = "helm-hook-kill";
+        Manifests.apply(client, Manifests.namespace(ns));
+        String url = LocalStackExtension.stack().git().create("hook-kill");
+        try (GitWorkspace repo = GitWorkspace.init(java.nio.file.Files.createTempDirectory("hook-kill"), url)) {
+            repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
+                    .write("charts/gated/templates/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
+                    .write("charts/gated/templates/hook.yaml", """
+                            apiVersion: batch/v1
+                            kind: Job
+                            metadata:
+                              name: gated-migrate
+                              annotations: {helm.sh/hook: pre-install}
+                            spec:
+                              template:
+                                spec:
+                                  restartPolicy: Never
+                                  nodeSelector: {helm-hook-kill-gate: open}
+                                  containers: [{name: migrate, image: busybox}]
+                            """)
+                    .commitAndPush("a chart whose pre-install hook waits for a node label");
+        }
+        Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
+        Manifests.apply(client, """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: gated, namespace: helm-hook-kill}
+                spec:
+                  interval: 1h
+                  timeout: 10m
+                  chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
+                """);
+        await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
+
+        ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
+        apply.kill();
+        apply.start();
+        apply.awaitReady(Duration.ofSeconds(60));
+        client.nodes().list().getItems().forEach(node -> client.nodes().withName(node.getMetadata().getName()).edit(n -> {
+            n.getMetadata().getLabels().put("helm-hook-kill-gate", "open");
+            return n;
+        }));
+
+        await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
+                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
+        List<Secret> history = client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", "gated").list().getItems();
+        assertThat(history).extracting(s -> s.getMetadata().getLabels().get("version") + " " + s.getMetadata().getLabels().get("status"))
+                .containsExactlyInAnyOrder("1 failed", "2 deployed");
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
+        assertThat(release.getStatus().installFailures).as("an unlock is no failed install").isZero();
+        assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("upgrade");
+        assertThat(client.configMaps().inNamespace(ns).withName("gated-settings").get()).isNotNull();
+    }
+
     private static String namespaceWithCharts(String ns) {
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, """

@@ -8,6 +8,7 @@ import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Owner;
 import io.sluice.apply.owner.Owners;
 import io.sluice.apply.pipeline.OwnerApply;
+import io.sluice.apply.pipeline.OwnerLanes;
 import io.sluice.apply.ssa.ApplyException;
 import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.events.AppliedObject;
@@ -20,6 +21,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.helm.ReleaseNaming;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
@@ -58,15 +60,17 @@ public class HelmReleaseReconciler {
     private static final int MAX_STEPS = 6;
 
     private final KubernetesClient client;
-    private final ReleaseStorage storage;
     private final OwnerApply ownerApply;
     private final HookRunner hooks;
+    private final OwnerLanes lanes;
+    /** Pending revisions this process applied and published (storage namespace/release/version): health-service is judging them. */
+    private final Set<String> judging = ConcurrentHashMap.newKeySet();
     /** Each release's last render: what a retry after a failed health check applies again (a new render brings it back after a restart). */
     private final Map<ObjectRef, RenderResult> renders = new ConcurrentHashMap<>();
 
-    public HelmReleaseReconciler(KubernetesClient client, OwnerApply ownerApply, ApplyConfig config) {
+    public HelmReleaseReconciler(KubernetesClient client, OwnerApply ownerApply, ApplyConfig config, OwnerLanes lanes) {
         this.client = client;
-        this.storage = new ReleaseStorage(client);
+        this.lanes = lanes;
         this.ownerApply = ownerApply;
         this.hooks = new HookRunner(config.fieldManager());
     }
@@ -94,7 +98,8 @@ public class HelmReleaseReconciler {
     public Optional<ApplyResult> onVerdict(Verdict verdict) {
         Attempt attempt = verdict.attempt();
         RenderResult render = renders.get(attempt.object());
-        Optional<Run> started = Run.start(this, attempt, render != null && render.attempt().equals(attempt) ? render : null);
+        boolean sameAttempt = render != null && attemptKey(render.attempt()).equals(attemptKey(attempt));
+        Optional<Run> started = Run.start(this, attempt, sameAttempt ? render : null);
         if (started.isEmpty()) {
             return Optional.empty();
         }
@@ -105,6 +110,7 @@ public class HelmReleaseReconciler {
         }
         run.counts = FailureCounts.stored(run.release);
         ReleaseRecord record = latest.get().record();
+        judging.remove(run.judgingKey(record));
         if (verdict.ready()) {
             run.deployed(latest.get(), ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? "Install complete" : "Upgrade complete");
             LOG.infof("%s deployed", record.display());
@@ -118,16 +124,23 @@ public class HelmReleaseReconciler {
         return run.loop();
     }
 
-    /** The HelmRelease is being deleted: uninstalled as Helm does it (delete hooks around the deletion, history removed). */
-    public void uninstall(ObjectRef ref) {
-        Run.start(this, new Attempt(ref, 0, "", null), null).ifPresent(run -> {
+    /**
+     * The HelmRelease is being deleted: uninstalled as Helm does it (delete hooks around the deletion, history
+     * removed), unless it is suspended (then, as in Flux, everything is left in place). False when the uninstall
+     * failed: the finalizer stays and it is tried again.
+     */
+    public boolean uninstall(ObjectRef ref) {
+        Optional<Run> run = Run.start(this, new Attempt(ref, 0, "", null), null);
+        if (run.isPresent() && !run.get().owner.suspended()) {
             try {
-                run.uninstall(false);
-            } catch (ApplyException | KubernetesClientException e) {
-                LOG.warnf("%s: uninstall failed, its objects are left in place: %s", ref, e.getMessage());
+                run.get().uninstall(false);
+            } catch (ApplyException | RuntimeException e) {
+                LOG.warnf("%s: uninstall failed, tried again shortly: %s", ref, e.getMessage());
+                return false;
             }
-        });
+        }
         renders.remove(ref);
+        return true;
     }
 
     static String attemptKey(Attempt attempt) {
@@ -141,6 +154,13 @@ public class HelmReleaseReconciler {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Work cut short by the shutdown: nothing recorded, nothing reported; the restart does it again. */
+    private static final class CutShort extends RuntimeException {
+        CutShort() {
+            super(null, null, false, false);
         }
     }
 
@@ -158,6 +178,7 @@ public class HelmReleaseReconciler {
         private final ReleasePolicy policy;
         private final String storageNamespace;
         private final String releaseName;
+        private final ReleaseStorage storage;
         private final List<String> messages = new ArrayList<>();
         private FailureCounts counts;
         private String reason;
@@ -172,7 +193,9 @@ public class HelmReleaseReconciler {
             String storage = release.getSpec().storageNamespace;
             this.storageNamespace = storage == null || storage.isEmpty() ? attempt.object().namespace() : storage;
             this.releaseName = render != null && render.release() != null ? render.release().name()
-                    : storedReleaseName(release, attempt.object());
+                    : ReleaseNaming.releaseName(attempt.object().name(), release.getSpec().targetNamespace, release.getSpec().releaseName);
+            // Helm's storage is read and written as the owner's service account, as helm-controller does
+            this.storage = new ReleaseStorage(reconciler.ownerApply.clientFor(attempt.object(), owner));
         }
 
         static Optional<Run> start(HelmReleaseReconciler reconciler, Attempt attempt, RenderResult render) {
@@ -185,18 +208,8 @@ public class HelmReleaseReconciler {
             return Optional.of(new Run(reconciler, attempt, render, release, owner.get()));
         }
 
-        /** Without a render (a deletion), the release name is the one its stored revisions carry, found by Flux's labels. */
-        private static String storedReleaseName(HelmRelease release, ObjectRef ref) {
-            String target = release.getSpec().targetNamespace;
-            String name = release.getSpec().releaseName;
-            if (name != null && !name.isEmpty()) {
-                return name;
-            }
-            return target == null || target.isEmpty() ? ref.name() : target + "-" + ref.name();
-        }
-
         Optional<ReleaseStorage.Stored> latest() {
-            return reconciler.storage.latest(storageNamespace, releaseName);
+            return storage.latest(storageNamespace, releaseName);
         }
 
         /** helm-controller's loop: act on the stored state until a release is made, a wait begins, or it must stop. */
@@ -215,7 +228,8 @@ public class HelmReleaseReconciler {
                         }
                     } else if (pending(latest.get().record())) {
                         if (awaitingVerdict(latest.get())) {
-                            return reapply(latest.get());
+                            // judged already (a resync or a redelivery): let that verdict come; after a restart, judge it again
+                            return reconciler.judging.contains(judgingKey(latest.get().record())) ? Optional.empty() : reapply(latest.get());
                         }
                         unlock(latest.get());
                     } else if (ReleaseRecord.FAILED.equals(status)) {
@@ -235,7 +249,12 @@ public class HelmReleaseReconciler {
                             return made;
                         }
                     }
-                } catch (ApplyException | KubernetesClientException | IllegalStateException | java.io.UncheckedIOException e) {
+                } catch (CutShort e) {
+                    return Optional.empty();
+                } catch (ApplyException | RuntimeException e) {
+                    if (reconciler.lanes.stopping()) {
+                        return Optional.empty();
+                    }
                     messages.add(e.getMessage());
                     return Optional.of(failed(Reasons.RECONCILIATION_FAILED));
                 }
@@ -272,7 +291,7 @@ public class HelmReleaseReconciler {
             counts = counts.attempting(action);
             saveCounts();
             String digest = renderDigest(attempt.revision(), target);
-            reconciler.storage.write(storageNamespace, record, attemptKey(attempt), digest, false);
+            storage.write(storageNamespace, record, attemptKey(attempt), digest, false);
             ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, attemptKey(attempt), digest, false, now);
             LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
             try {
@@ -283,11 +302,17 @@ public class HelmReleaseReconciler {
                 List<AppliedObject> changes = reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
                         client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE, policy.timeout()),
                         client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE, policy.timeout()));
-                reconciler.storage.write(storageNamespace, record, attemptKey(attempt), digest, true);
+                storage.write(storageNamespace, record, attemptKey(attempt), digest, true);
+                reconciler.judging.add(judgingKey(record));
                 return Optional.of(ApplyResult.applied(attempt, changes));
-            } catch (ApplyException e) {
+            } catch (ApplyException | RuntimeException e) {
+                if (reconciler.lanes.stopping()) {
+                    throw new CutShort(); // left pending and not applied: unlocked and done again after the restart
+                }
                 releaseFailed(stored, action, e.getMessage());
                 return Optional.empty();
+            } finally {
+                trimHistory();
             }
         }
 
@@ -299,7 +324,7 @@ public class HelmReleaseReconciler {
             LOG.warnf("%s", message);
             messages.add(message);
             reason = ReleasePolicy.INSTALL.equals(action) ? Reasons.INSTALL_FAILED : Reasons.UPGRADE_FAILED;
-            reconciler.storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED, message, Instant.now()));
+            storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED, message, Instant.now()));
             counts = counts.failed(action);
             saveCounts();
         }
@@ -346,7 +371,7 @@ public class HelmReleaseReconciler {
 
         /** The revision before the latest that was deployed: what a rollback returns to. */
         private Optional<ReleaseStorage.Stored> rollbackTarget() {
-            List<ReleaseStorage.Stored> history = reconciler.storage.history(storageNamespace, releaseName);
+            List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
             for (int i = history.size() - 2; i >= 0; i--) {
                 String status = history.get(i).record().status();
                 if (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.SUPERSEDED.equals(status)) {
@@ -361,7 +386,7 @@ public class HelmReleaseReconciler {
             ReleaseRecord from = target.record();
             ReleaseRecord record = from.copyAs(failed.record().version() + 1, ReleaseRecord.PENDING_ROLLBACK,
                     "Rollback to " + from.version(), Instant.now());
-            reconciler.storage.write(storageNamespace, record, target.attempt(), target.renderDigest(), false);
+            storage.write(storageNamespace, record, target.attempt(), target.renderDigest(), false);
             ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, target.attempt(), target.renderDigest(), true, Instant.now());
             List<GenericKubernetesResource> objects = Manifest.objects(from.manifest());
             List<Hook> targetHooks = from.hooks();
@@ -370,8 +395,11 @@ public class HelmReleaseReconciler {
                 reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
                         client -> reconciler.hooks.run(client, targetHooks, Hook.PRE_ROLLBACK, policy.timeout()),
                         client -> reconciler.hooks.run(client, targetHooks, Hook.POST_ROLLBACK, policy.timeout()));
-            } catch (ApplyException e) {
-                reconciler.storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED,
+            } catch (ApplyException | RuntimeException e) {
+                if (reconciler.lanes.stopping()) {
+                    throw new CutShort();
+                }
+                storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED,
                         "Rollback \"" + record.name() + "\" failed: " + e.getMessage(), Instant.now()));
                 messages.add("Helm rollback to previous release " + from.display() + " with chart " + from.chart() + " failed: " + e.getMessage());
                 reason = Reasons.ROLLBACK_FAILED;
@@ -379,6 +407,7 @@ public class HelmReleaseReconciler {
                 saveCounts();
                 return false;
             }
+            storage.update(storageNamespace, failed, failed.record().withStatus(ReleaseRecord.SUPERSEDED, null, Instant.now()));
             deployed(stored, "Rollback to " + from.version());
             messages.add("Helm rollback to previous release " + from.display() + " with chart " + from.chart() + " succeeded");
             reason = Reasons.ROLLBACK_SUCCEEDED;
@@ -403,10 +432,10 @@ public class HelmReleaseReconciler {
             reconciler.ownerApply.delete(attempt.object(), owner, candidates);
             reconciler.hooks.run(as, releaseHooks, Hook.POST_DELETE, policy.timeout());
             if (policy.keepHistory()) {
-                latest.ifPresent(s -> reconciler.storage.update(storageNamespace, s,
+                latest.ifPresent(s -> storage.update(storageNamespace, s,
                         s.record().withStatus(ReleaseRecord.UNINSTALLED, "Uninstallation complete", Instant.now())));
             } else {
-                reconciler.storage.history(storageNamespace, releaseName).forEach(s -> reconciler.storage.delete(storageNamespace, s.record()));
+                storage.history(storageNamespace, releaseName).forEach(s -> storage.delete(storageNamespace, s.record()));
             }
             owner.recordApplied(List.of(), null);
             if (remediation) {
@@ -421,19 +450,36 @@ public class HelmReleaseReconciler {
         /** A revision deployed: the ones deployed before it are superseded, and history beyond {@code maxHistory} goes. */
         void deployed(ReleaseStorage.Stored stored, String description) {
             Instant now = Instant.now();
-            reconciler.storage.update(storageNamespace, stored, stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
-            List<ReleaseStorage.Stored> history = reconciler.storage.history(storageNamespace, releaseName);
+            storage.update(storageNamespace, stored, stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
+            List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
             for (ReleaseStorage.Stored earlier : history) {
-                int version = earlier.record().version();
-                String status = earlier.record().status();
-                if (version < stored.record().version() && (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.FAILED.equals(status))) {
-                    reconciler.storage.update(storageNamespace, earlier, earlier.record().withStatus(ReleaseRecord.SUPERSEDED, null, now));
+                if (earlier.record().version() < stored.record().version() && ReleaseRecord.DEPLOYED.equals(earlier.record().status())) {
+                    storage.update(storageNamespace, earlier, earlier.record().withStatus(ReleaseRecord.SUPERSEDED, null, now));
                 }
             }
-            int excess = policy.maxHistory() > 0 ? history.size() - policy.maxHistory() : 0;
-            for (int i = 0; i < excess; i++) {
-                reconciler.storage.delete(storageNamespace, history.get(i).record());
+            trimHistory();
+        }
+
+        /** At most {@code maxHistory} revisions are kept (0: all), oldest first to go, never the deployed one. */
+        private void trimHistory() {
+            if (policy.maxHistory() <= 0) {
+                return;
             }
+            List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
+            int excess = history.size() - policy.maxHistory();
+            for (ReleaseStorage.Stored old : history) {
+                if (excess <= 0) {
+                    break;
+                }
+                if (!ReleaseRecord.DEPLOYED.equals(old.record().status())) {
+                    storage.delete(storageNamespace, old.record());
+                    excess--;
+                }
+            }
+        }
+
+        String judgingKey(ReleaseRecord record) {
+            return storageNamespace + "/" + record.name() + "/" + record.version();
         }
 
         /**
@@ -442,7 +488,8 @@ public class HelmReleaseReconciler {
          * apply-service a release's work never runs twice at once), and one past its timeout will get no verdict.
          */
         private boolean awaitingVerdict(ReleaseStorage.Stored latest) {
-            return latest.applied() && latest.attempt().equals(attemptKey(attempt)) && render != null
+            return latest.applied() && latest.attempt().equals(attemptKey(attempt)) && render != null && render.release() != null
+                    && latest.renderDigest().equals(renderDigest(attempt.revision(), render.release()))
                     && latest.modified().plus(policy.timeout()).plus(PENDING_GRACE).isAfter(Instant.now());
         }
 
@@ -450,8 +497,10 @@ public class HelmReleaseReconciler {
         private void unlock(ReleaseStorage.Stored stale) {
             String message = "Release unlocked from stale '" + stale.record().status() + "' state";
             LOG.warnf("%s: %s", stale.record().display(), message);
-            reconciler.storage.update(storageNamespace, stale, stale.record().withStatus(ReleaseRecord.FAILED, message, Instant.now()));
-            counts = counts.otherFailure();
+            storage.update(storageNamespace, stale, stale.record().withStatus(ReleaseRecord.FAILED, message, Instant.now()));
+            // applied and never judged in time: its wait timed out, a failure of its action; cut short: no release failed
+            String action = ReleaseRecord.PENDING_INSTALL.equals(stale.record().status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
+            counts = stale.applied() && !ReleaseRecord.PENDING_ROLLBACK.equals(stale.record().status()) ? counts.failed(action) : counts.otherFailure();
             saveCounts();
         }
 
@@ -465,12 +514,13 @@ public class HelmReleaseReconciler {
                     objects, OwnerApply.Step.NONE, OwnerApply.Step.NONE)));
         }
 
-        /** Objects every revision of the release already had: Helm takes them as its own without asking. */
+        /** Objects of the release's deployed revisions (and its inventory): Helm takes them as its own without asking. */
         private Set<String> known() {
             Set<String> ids = new HashSet<>();
             owner.previousInventory().forEach(id -> ids.add(id.id()));
-            for (ReleaseStorage.Stored stored : reconciler.storage.history(storageNamespace, releaseName)) {
-                if (!pending(stored.record())) {
+            for (ReleaseStorage.Stored stored : storage.history(storageNamespace, releaseName)) {
+                String status = stored.record().status();
+                if (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.SUPERSEDED.equals(status)) {
                     Manifest.objects(stored.record().manifest()).forEach(o -> ids.add(ObjectId.of(o).id()));
                 }
             }

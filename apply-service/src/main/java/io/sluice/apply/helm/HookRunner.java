@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the hooks of one event as Helm does: one at a time in Helm's order; each deleted first when its policy is
- * {@code before-hook-creation} (the default), created, and for a Job or Pod waited for until it completes (at most the
+ * {@code before-hook-creation} (the default), created (an object of the same name that is no hook is never
+ * replaced: the event fails naming it), and for a Job or Pod waited for until it completes (at most the
  * release's timeout); a failed hook stops the event (deleted if its policy is {@code hook-failed}); once all have
  * succeeded, those with {@code hook-succeeded} are deleted, last first. A CRD hook is never deleted.
  */
@@ -31,15 +32,22 @@ final class HookRunner {
         List<Hook> ordered = Hook.forEvent(hooks, event);
         List<Hook> succeeded = new ArrayList<>();
         for (Hook hook : ordered) {
+            boolean created = false;
             try {
-                if (hook.policies().contains(Hook.BEFORE_HOOK_CREATION)) {
+                GenericKubernetesResource live = client.resource(hook.object()).get();
+                if (live != null && !Hook.isHook(live)) {
+                    // a hook never replaces an object that is not a hook: Sluice deletes nothing it did not create
+                    throw new ApplyException(hook.display() + " exists and is not a chart hook; it is left untouched", null);
+                }
+                if (live != null && hook.policies().contains(Hook.BEFORE_HOOK_CREATION)) {
                     delete(client, hook, timeout);
                 }
                 client.resource(hook.object()).fieldManager(fieldManager).forceConflicts().serverSideApply();
+                created = true;
                 LOG.infof("%s hook %s created", event, hook.display());
                 awaitCompletion(client, hook, timeout);
             } catch (ApplyException | KubernetesClientException e) {
-                if (hook.policies().contains(Hook.HOOK_FAILED)) {
+                if (created && hook.policies().contains(Hook.HOOK_FAILED)) {
                     deleteQuietly(client, hook, timeout);
                 }
                 deleteSucceeded(client, succeeded, timeout);

@@ -79,6 +79,9 @@ public final class ReleaseRecord {
         if (DEPLOYED.equals(status)) {
             info.put("last_deployed", now.toString());
         }
+        if (UNINSTALLED.equals(status)) {
+            info.put("deleted", now.toString());
+        }
         return new ReleaseRecord(copy);
     }
 

@@ -59,16 +59,22 @@ public final class ReleaseStorage {
         return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
     }
 
-    /** Writes a revision: creates its Secret, or replaces the one of the same version. */
+    /**
+     * Writes a revision: creates its Secret ({@code createdAt} label), or replaces the one of the same version
+     * ({@code modifiedAt}, and whatever other labels it carries kept, as Helm keeps custom release labels).
+     */
     public void write(String namespace, ReleaseRecord record, String attempt, String renderDigest, boolean applied) {
-        Map<String, String> labels = new HashMap<>();
+        String name = secretName(record.name(), record.version());
+        Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+        Map<String, String> labels = new HashMap<>(existing == null || existing.getMetadata().getLabels() == null
+                ? Map.of() : existing.getMetadata().getLabels());
         labels.put("name", record.name());
         labels.put("owner", "helm");
         labels.put("status", record.status());
         labels.put("version", Integer.toString(record.version()));
-        labels.put("modifiedAt", Long.toString(Instant.now().getEpochSecond()));
+        labels.put(existing == null ? "createdAt" : "modifiedAt", Long.toString(Instant.now().getEpochSecond()));
         Secret secret = new SecretBuilder()
-                .withNewMetadata().withName(secretName(record.name(), record.version())).withNamespace(namespace)
+                .withNewMetadata().withName(name).withNamespace(namespace)
                 .withLabels(labels).withAnnotations(Map.of(ATTEMPT, attempt, RENDER_DIGEST, renderDigest, APPLIED, Boolean.toString(applied))).endMetadata()
                 .withType(TYPE)
                 .addToData("release", Base64.getEncoder().encodeToString(encode(record).getBytes(StandardCharsets.US_ASCII)))

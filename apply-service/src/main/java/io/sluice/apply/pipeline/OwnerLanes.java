@@ -1,6 +1,9 @@
 package io.sluice.apply.pipeline;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.sluice.contracts.events.ObjectRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,21 +12,22 @@ import java.util.concurrent.Executors;
 
 /**
  * Many owners in flight, each one's work in the order it came: work for an owner starts when its previous work ended
- * (however that ended), so one owner's long hook wait holds up only that owner.
+ * (however that ended), so one owner's long hook wait holds up only that owner. Every step for an owner (apply,
+ * verdict, deletion) runs here, so none of them ever runs beside another for the same owner.
  */
-final class OwnerLanes {
-    private final ExecutorService workers;
+@ApplicationScoped
+public class OwnerLanes {
+    private static final int THREADS = 8;
+
+    private final ExecutorService workers = Executors.newFixedThreadPool(THREADS, r -> {
+        Thread t = new Thread(r, "owner-lane");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<ObjectRef, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
-    OwnerLanes(int threads) {
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "owner-lane");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    CompletableFuture<Void> submit(ObjectRef owner, Runnable work) {
+    public CompletableFuture<Void> submit(ObjectRef owner, Runnable work) {
         CompletableFuture<Void> next = tails.compute(owner, (key, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
                 .handle((done, error) -> null)
                 .thenRunAsync(work, workers));
@@ -31,7 +35,13 @@ final class OwnerLanes {
         return next;
     }
 
-    void shutdown() {
+    /** True once the service is shutting down: work cut short now is not a failure of the owner's (it is redone after the restart). */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         workers.shutdownNow();
     }
 }

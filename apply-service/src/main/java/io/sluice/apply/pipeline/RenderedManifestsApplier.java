@@ -1,5 +1,6 @@
 package io.sluice.apply.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,6 +48,7 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -73,7 +75,8 @@ public class RenderedManifestsApplier {
     private final HelmReleaseReconciler helmReleases;
     private final DependencyGate dependencies;
     private final OwnerCache owners;
-    private final OwnerLanes lanes = new OwnerLanes(8);
+    private final OwnerLanes lanes;
+    private final ObjectMapper json;
     /** Rendered attempts held back by a dependency, and the reason last reported for each (reported once, not per check). */
     private final Map<ObjectRef, RenderResult> waiting = new ConcurrentHashMap<>();
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
@@ -86,7 +89,9 @@ public class RenderedManifestsApplier {
 
     public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
                                     ObjectStates states, MeterRegistry metrics, OwnerCache owners, OwnerApply ownerApply,
-                                    HelmReleaseReconciler helmReleases) {
+                                    HelmReleaseReconciler helmReleases, OwnerLanes lanes, ObjectMapper json) {
+        this.lanes = lanes;
+        this.json = json;
         this.client = client;
         this.appliedTopic = applied;
         this.states = states;
@@ -98,16 +103,22 @@ public class RenderedManifestsApplier {
         owners.onChange(this::retryDependentsOf);
     }
 
+    /** Read as text and parsed here, so that a record that is no render is this method's to handle (see {@link #unreadable}). */
     @Incoming(Topics.RENDERED)
-    public CompletionStage<Void> onRendered(Message<RenderResult> message) {
-        RenderResult rendered = message.getPayload();
+    public CompletionStage<Void> onRendered(Message<String> message) {
+        RenderResult rendered = parse(message.getPayload());
+        if (rendered == null || rendered.attempt() == null || rendered.attempt().object() == null) {
+            unreadable(message);
+            return message.ack();
+        }
         Attempt attempt = rendered.attempt();
         if (!ledger.firstDelivery(attempt)) {
             LOG.debugf("%s: attempt already handled, skipped", attempt.object());
             return message.ack();
         }
         latest.put(attempt.object(), attempt);
-        lanes.submit(attempt.object(), () -> handle(rendered)).whenComplete((done, error) -> message.ack());
+        // acknowledged only when done: a record whose work was cut short by a shutdown is delivered again after it
+        lanes.submit(attempt.object(), () -> handle(rendered)).whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
     }
 
@@ -118,17 +129,47 @@ public class RenderedManifestsApplier {
     @Incoming(Topics.VERDICTS)
     public CompletionStage<Void> onVerdict(Message<Verdict> message) {
         Verdict verdict = message.getPayload();
+        if (verdict == null || verdict.attempt() == null || verdict.attempt().object() == null) {
+            LOG.errorf("an unreadable record on %s was skipped", Topics.VERDICTS);
+            return message.ack();
+        }
         ObjectRef ref = verdict.attempt().object();
         if (!HelmRelease.KIND.equals(ref.kind())) {
             return message.ack();
         }
         lanes.submit(ref, () -> guarded(verdict.attempt(), () -> helmReleases.onVerdict(verdict).ifPresent(this::publish)))
-                .whenComplete((done, error) -> message.ack());
+                .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
     }
 
+    private void acknowledge(Message<?> message, Throwable error) {
+        if (error == null && !lanes.stopping()) {
+            message.ack();
+        }
+    }
+
+    /**
+     * A record that could not be read (not JSON, not a render): skipped, so the consumer goes on, and reported to the
+     * object its key names (status and alert), if it names one; the next render of that object replaces it.
+     */
+    private RenderResult parse(String payload) {
+        try {
+            return payload == null ? null : json.readValue(payload, RenderResult.class);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private void unreadable(Message<String> message) {
+        Object key = message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getKey).orElse(null);
+        LOG.errorf("an unreadable record on %s (key %s) was skipped", Topics.RENDERED, key);
+        ObjectRef.fromKey(key).ifPresent(ref -> lanes.submit(ref, () -> publish(ApplyResult.failed(
+                new Attempt(ref, owners.view(ref).map(OwnerView::generation).orElse(0L), "", null),
+                new Failure(Reasons.RECONCILIATION_FAILED, "a rendered record for " + ref + " on " + Topics.RENDERED
+                        + " could not be read and was skipped; the next render replaces it")))));
+    }
+
     void stop(@Observes ShutdownEvent event) {
-        lanes.shutdown();
         retries.shutdownNow();
     }
 
@@ -181,6 +222,9 @@ public class RenderedManifestsApplier {
         try {
             step.run();
         } catch (RuntimeException e) {
+            if (lanes.stopping()) {
+                return; // cut short by the shutdown: done again after the restart, not a failure of the owner's
+            }
             LOG.errorf(e, "apply of %s failed unexpectedly", attempt.object());
             ApplyResult failed = ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED,
                     "apply-service failed unexpectedly: " + e));
@@ -210,6 +254,9 @@ public class RenderedManifestsApplier {
     }
 
     private void publish(ApplyResult result) {
+        if (lanes.stopping()) {
+            return; // work cut short by the shutdown is done again after the restart: nothing to report now
+        }
         Attempt attempt = result.attempt();
         if (result.failure() != null) {
             ledger.forget(attempt.object());

@@ -20,29 +20,40 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import io.sluice.apply.pipeline.OwnerLanes;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
  * Deletion of a Kustomization or HelmRelease, as Flux does it: Flux's finalizer is put on each one; when one is
  * deleted, a Kustomization's inventory is pruned ({@code spec.prune: true}) or orphaned (prune false), a HelmRelease
- * is uninstalled as Helm does it (its delete hooks run), drift correction forgets it, and the finalizer is taken off.
+ * is uninstalled as Helm does it (its delete hooks run; a suspended one is left in place), drift correction forgets
+ * it, and the finalizer is taken off (after a failed uninstall it stays, and the uninstall is tried again).
  */
 @ApplicationScoped
 public class OwnerFinalizer {
+    private static final Duration RETRY = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(OwnerFinalizer.class);
     private final KubernetesClient client;
     private final OwnerCache owners;
     private final DesiredState desired;
     private final Impersonation impersonation;
     private final HelmReleaseReconciler helmReleases;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "finalizer"));
+    private final OwnerLanes lanes;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "finalizer-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired, Impersonation impersonation,
-                          HelmReleaseReconciler helmReleases) {
+                          HelmReleaseReconciler helmReleases, OwnerLanes lanes) {
         this.client = client;
+        this.lanes = lanes;
         this.helmReleases = helmReleases;
         this.owners = owners;
         this.desired = desired;
@@ -51,10 +62,11 @@ public class OwnerFinalizer {
 
     void start(@Observes StartupEvent event) {
         owners.onChange(view -> {
+            // in the owner's lane: never beside its own apply or remediation
             if (view.deleting() && view.finalized()) {
-                worker.execute(() -> finalize(view));
+                lanes.submit(view.ref(), () -> finalize(view));
             } else if (!view.deleting() && !view.finalized()) {
-                worker.execute(() -> setFinalizer(view, true));
+                lanes.submit(view.ref(), () -> setFinalizer(view, true));
             }
         });
     }
@@ -63,7 +75,10 @@ public class OwnerFinalizer {
         desired.forget(view.ref());
         Owner owner = Owners.load(client, view.ref()).orElse(null);
         if (owner != null && HelmRelease.KIND.equals(view.ref().kind())) {
-            helmReleases.uninstall(view.ref());
+            if (!helmReleases.uninstall(view.ref())) {
+                retries.schedule(() -> lanes.submit(view.ref(), () -> finalize(view)), RETRY.toSeconds(), TimeUnit.SECONDS);
+                return; // the finalizer stays until the uninstall succeeds
+            }
         } else if (owner != null && owner.prune()) {
             InventoryPruner pruner = new InventoryPruner(impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName()));
             List<AppliedObject> deleted = pruner.prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());

@@ -28,6 +28,9 @@ public class DriftAlerts {
     @Incoming(Topics.DRIFT)
     @Blocking
     public void onDrift(DriftCorrected drift) {
+        if (drift == null || drift.owner() == null) {
+            return; // unreadable (see application.properties): skipped
+        }
         // every correction is news: never throttled away (the window is zero)
         alerts.publish(new Alert(Alert.Severity.info, Reasons.DRIFT_CORRECTED, drift.describe(), drift.owner(), drift.revision(),
                 drift.correctedAt()), owner(drift.owner()), Duration.ZERO);

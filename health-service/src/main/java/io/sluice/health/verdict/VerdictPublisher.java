@@ -52,6 +52,8 @@ public class VerdictPublisher {
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
+    /** The attempt each object's readiness wait is for, while it runs. */
+    private final Map<ObjectRef, Attempt> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "readiness");
         t.setDaemon(true);
@@ -76,12 +78,26 @@ public class VerdictPublisher {
      */
     @Incoming(Topics.APPLIED)
     public CompletionStage<Void> onApplied(ApplyResult result) {
+        if (result == null || result.attempt() == null || result.attempt().object() == null) {
+            return CompletableFuture.completedFuture(null); // unreadable (see application.properties): skipped
+        }
+        Attempt running = waiting.get(result.attempt().object());
+        if (result.attempt().isResync() && running != null && sameChange(running, result.attempt())) {
+            // a resync of what is being waited for: that wait answers for it (else a resync shorter than the
+            // timeout would restart the wait for ever, and a failing object never be reported)
+            return CompletableFuture.completedFuture(null);
+        }
         Timer.Sample timer = Timer.start(metrics);
         latest.put(result.attempt().object(), result.attempt());
         CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict)
                 .whenComplete((done, error) -> timer.stop(metrics.timer(Metrics.RECONCILE_DURATION,
                         "kind", result.attempt().object().kind(), "stage", "health")));
         return CompletableFuture.completedFuture(null);
+    }
+
+    private static boolean sameChange(Attempt a, Attempt b) {
+        return a.generation() == b.generation() && java.util.Objects.equals(a.revision(), b.revision())
+                && java.util.Objects.equals(a.requestedAt(), b.requestedAt());
     }
 
     /** Whether a newer attempt for the same object has arrived since (its verdict is the one that counts). */
@@ -112,7 +128,9 @@ public class VerdictPublisher {
         if (subject.waits()) {
             result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).forEach(toCheck::add);
         }
-        return waiter.await(toCheck, subject.timeout()).thenAcceptAsync(notReady -> {
+        waiting.put(attempt.object(), attempt);
+        return waiter.await(toCheck, subject.timeout()).whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
+                .thenAcceptAsync(notReady -> {
             if (notReady.isEmpty()) {
                 succeed(attempt, news);
             } else {

@@ -1,5 +1,7 @@
 package io.sluice.render.helm;
 
+import io.sluice.contracts.helm.ReleaseNaming;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;

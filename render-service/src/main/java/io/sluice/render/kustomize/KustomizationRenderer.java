@@ -39,6 +39,7 @@ import java.util.Map;
 @ApplicationScoped
 public class KustomizationRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() {
     };
 
@@ -89,9 +90,11 @@ public class KustomizationRenderer {
         return Optional.of(result.failure() == null ? interval : duration(ks.getSpec().retryInterval, interval));
     }
 
+    /** A Go duration, at least a second (an interval of 0s would resync without pause); the fallback if it cannot be read. */
     private static Duration duration(String text, Duration fallback) {
         try {
-            return GoDuration.parse(text, fallback);
+            Duration parsed = GoDuration.parse(text, fallback);
+            return parsed.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : parsed;
         } catch (IllegalArgumentException e) {
             return fallback;
         }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -42,6 +43,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class RenderTriggers {
     static final String WATCH_LABEL = "reconcile.fluxcd.io/watch";
+    private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final KustomizationRenderer renderer;
@@ -94,6 +96,9 @@ public class RenderTriggers {
 
     @Incoming(Topics.ARTIFACTS)
     public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
+        if (artifact == null || artifact.source() == null) {
+            return CompletableFuture.completedFuture(null); // unreadable (see application.properties): skipped
+        }
         if (HelmRelease.KIND.equals(artifact.source().kind())) {
             // source-service announces a release's chart at every check: the same chart again is the release's resync
             boolean again = artifact.equals(charts.put(artifact.source(), artifact));
@@ -101,12 +106,22 @@ public class RenderTriggers {
         }
         return kustomizations.thenCompose(informer -> CompletableFuture.allOf(informer.getStore().list().stream()
                 .filter(ks -> references(ks, artifact))
-                .map(ks -> lanes.submit(ref(ks), () -> reschedule(ref(ks), renderer.render(ks, artifact))))
+                .map(ks -> lanes.submit(ref(ks), () -> renderThenReschedule(ref(ks), () -> renderer.render(ks, artifact))))
                 .toArray(CompletableFuture[]::new)));
     }
 
     private CompletableFuture<Void> renderKustomization(Kustomization ks, String resyncAt) {
-        return lanes.submit(ref(ks), () -> reschedule(ref(ks), renderer.render(ks, resyncAt)));
+        return lanes.submit(ref(ks), () -> renderThenReschedule(ref(ks), () -> renderer.render(ks, resyncAt)));
+    }
+
+    /** Renders, then schedules the next resync, whatever happened: an error (say, the broker down) is retried shortly. */
+    private void renderThenReschedule(ObjectRef ref, Supplier<Optional<Duration>> render) {
+        Optional<Duration> next = Optional.of(AFTER_ERROR);
+        try {
+            next = render.get();
+        } finally {
+            reschedule(ref, next);
+        }
     }
 
     private CompletableFuture<Void> renderHelmRelease(ObjectRef release, String resyncAt) {

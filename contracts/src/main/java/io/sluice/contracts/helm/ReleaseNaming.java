@@ -1,4 +1,4 @@
-package io.sluice.render.helm;
+package io.sluice.contracts.helm;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
