@@ -25,6 +25,16 @@ public final class KafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Stops the broker: an outage. {@link #restart()} ends it. */
+    public void stop() {
+        Launcher.stop(repoRoot, runDir);
+    }
+
+    /** Starts the stopped broker again, on the same port with the same data. */
+    public void restart() throws IOException, InterruptedException {
+        Launcher.run(repoRoot.resolve("deploy/local/kafka/start"), runDir, runDir.getParent().resolve("kafka-start.log"));
+    }
+
     @Override
     public void close() {
         Launcher.stop(repoRoot, runDir);

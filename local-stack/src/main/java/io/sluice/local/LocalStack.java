@@ -135,6 +135,10 @@ public final class LocalStack implements AutoCloseable {
         return controlPlane.kubeconfig();
     }
 
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }

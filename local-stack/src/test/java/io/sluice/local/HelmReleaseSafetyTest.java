@@ -127,10 +127,52 @@ class HelmReleaseSafetyTest {
 
     @Test
     void aReleaseCutShortByAKillDuringItsHookWaitIsUnlockedAndUpgradedNeverUninstalledOrInstalledAgain() throws Exception {
-        String ns = "helm-hook-kill";
+        String ns = gatedRelease("helm-hook-kill", "helm-hook-kill-gate");
+        await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
+
+        ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
+        apply.kill();
+        apply.start();
+        apply.awaitReady(Duration.ofSeconds(60));
+        openGate("helm-hook-kill-gate");
+
+        await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
+                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
+        List<Secret> history = client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", "gated").list().getItems();
+        assertThat(history).extracting(s -> s.getMetadata().getLabels().get("version") + " " + s.getMetadata().getLabels().get("status"))
+                .containsExactlyInAnyOrder("1 failed", "2 deployed");
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
+        assertThat(release.getStatus().installFailures).as("an unlock is no failed install").isZero();
+        assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("upgrade");
+        assertThat(client.configMaps().inNamespace(ns).withName("gated-settings").get()).isNotNull();
+    }
+
+    @Test
+    void aNinetySecondHookWaitHoldsUpOnlyItsOwnReleaseAndTheConsumerStaysAlive() throws Exception {
+        String ns = gatedRelease("helm-long-hook", "helm-long-hook-gate");
+        await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
+        long applyPid = LocalStackExtension.stack().service("apply-service").pid();
+        Manifests.apply(client, release(namespaceWithCharts("helm-long-hook"), "other", ""));
+        await().atMost(DEADLINE).as("another release is installed while the hook waits")
+                .until(() -> ready(ns, "other").map(c -> "True".equals(c.getStatus())).orElse(false));
+
+        Thread.sleep(Duration.ofSeconds(90).toMillis()); // the hook's wait itself, past the consumer's 60 s limit
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
+        openGate("helm-long-hook-gate");
+        await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
+                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
+        assertThat(LocalStackExtension.stack().service("apply-service").pid()).as("apply-service never restarted").isEqualTo(applyPid);
+        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
+        assertThat(release.getStatus().lastAttemptedReleaseAction).as("installed in one go").isEqualTo("install");
+        assertThat(release.getStatus().failures).isZero();
+    }
+
+    /** A HelmRelease, from Git, whose pre-install hook Job waits until the nodes carry {@code gate: open}. */
+    private static String gatedRelease(String ns, String gate) throws Exception {
         Manifests.apply(client, Manifests.namespace(ns));
-        String url = LocalStackExtension.stack().git().create("hook-kill");
-        try (GitWorkspace repo = GitWorkspace.init(java.nio.file.Files.createTempDirectory("hook-kill"), url)) {
+        String url = LocalStackExtension.stack().git().create(ns);
+        try (GitWorkspace repo = GitWorkspace.init(java.nio.file.Files.createTempDirectory(ns), url)) {
             repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
                     .write("charts/gated/templates/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
                     .write("charts/gated/templates/hook.yaml", """
@@ -143,42 +185,29 @@ class HelmReleaseSafetyTest {
                               template:
                                 spec:
                                   restartPolicy: Never
-                                  nodeSelector: {helm-hook-kill-gate: open}
+                                  nodeSelector: {%s: open}
                                   containers: [{name: migrate, image: busybox}]
-                            """)
+                            """.formatted(gate))
                     .commitAndPush("a chart whose pre-install hook waits for a node label");
         }
         Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
         Manifests.apply(client, """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
-                metadata: {name: gated, namespace: helm-hook-kill}
+                metadata: {name: gated, namespace: %s}
                 spec:
                   interval: 1h
                   timeout: 10m
                   chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
-                """);
-        await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
-        assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
+                """.formatted(ns));
+        return ns;
+    }
 
-        ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
-        apply.kill();
-        apply.start();
-        apply.awaitReady(Duration.ofSeconds(60));
+    private static void openGate(String gate) {
         client.nodes().list().getItems().forEach(node -> client.nodes().withName(node.getMetadata().getName()).edit(n -> {
-            n.getMetadata().getLabels().put("helm-hook-kill-gate", "open");
+            n.getMetadata().getLabels().put(gate, "open");
             return n;
         }));
-
-        await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
-                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
-        List<Secret> history = client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", "gated").list().getItems();
-        assertThat(history).extracting(s -> s.getMetadata().getLabels().get("version") + " " + s.getMetadata().getLabels().get("status"))
-                .containsExactlyInAnyOrder("1 failed", "2 deployed");
-        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
-        assertThat(release.getStatus().installFailures).as("an unlock is no failed install").isZero();
-        assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("upgrade");
-        assertThat(client.configMaps().inNamespace(ns).withName("gated-settings").get()).isNotNull();
     }
 
     private static String namespaceWithCharts(String ns) {

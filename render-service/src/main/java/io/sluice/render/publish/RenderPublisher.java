@@ -48,7 +48,16 @@ public class RenderPublisher {
         Timer.Sample timer = Timer.start(metrics);
         try {
             RenderResult result = outcome(attempt, render);
-            rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
+            try {
+                rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
+            } catch (RuntimeException e) {
+                if (!tooLarge(e)) {
+                    throw e; // the broker is out of reach: the render is tried again (see RenderTriggers)
+                }
+                result = RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, "the rendered objects of " + attempt.object()
+                        + " (" + result.objectCount() + " objects) are larger, compressed, than Kafka takes in one record (16 MiB)"));
+                rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
+            }
             if (result.failure() == null) {
                 states.succeeded(attempt.object(), attempt.revision(), "Rendered", result.objectCount() + " objects");
                 LOG.infof("rendered %d objects", result.objectCount());
@@ -62,6 +71,15 @@ public class RenderPublisher {
             MDC.remove("object");
             MDC.remove("revision");
         }
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RenderResult outcome(Attempt attempt, Render render) {
