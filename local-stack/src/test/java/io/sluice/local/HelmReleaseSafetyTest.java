@@ -154,7 +154,7 @@ class HelmReleaseSafetyTest {
         await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
         long applyPid = LocalStackExtension.stack().service("apply-service").pid();
         Manifests.apply(client, release(namespaceWithCharts("helm-long-hook"), "other", ""));
-        await().atMost(DEADLINE).as("another release is installed while the hook waits")
+        await("another release is installed while the hook waits").atMost(DEADLINE)
                 .until(() -> ready(ns, "other").map(c -> "True".equals(c.getStatus())).orElse(false));
 
         Thread.sleep(Duration.ofSeconds(90).toMillis()); // the hook's wait itself, past the consumer's 60 s limit
