@@ -26,17 +26,19 @@ final class ResyncTimer {
     private final Map<ObjectRef, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
 
     void schedule(ObjectRef object, Duration delay, Runnable resync) {
-        ScheduledFuture<?> next = timer.schedule(() -> {
-            try {
-                resync.run();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "%s: resync failed", object);
+        // atomic per object, so that a resync that starts before this call returns is never cancelled by it
+        pending.compute(object, (key, previous) -> {
+            if (previous != null) {
+                previous.cancel(false);
             }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> previous = pending.put(object, next);
-        if (previous != null) {
-            previous.cancel(false);
-        }
+            return timer.schedule(() -> {
+                try {
+                    resync.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "%s: resync failed", object);
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     void cancel(ObjectRef object) {

@@ -45,11 +45,14 @@ public final class ReconcileScheduler implements AutoCloseable {
     }
 
     public void after(ObjectRef object, Duration delay) {
-        ScheduledFuture<?> next = executor.schedule(() -> run(object), delay.toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> previous = pending.put(object, next);
-        if (previous != null) {
-            previous.cancel(false);
-        }
+        // atomic per object: a task that starts (and reschedules itself) before this call returns must not have its
+        // next run cancelled by this call's own bookkeeping, or the object would never be polled again
+        pending.compute(object, (key, previous) -> {
+            if (previous != null) {
+                previous.cancel(false);
+            }
+            return executor.schedule(() -> run(object), delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     public void cancel(ObjectRef object) {
