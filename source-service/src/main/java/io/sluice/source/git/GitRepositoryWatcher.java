@@ -29,7 +29,9 @@ public class GitRepositoryWatcher {
     }
 
     void start(@Observes StartupEvent event) {
-        informer = client.resources(GitRepository.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        // the field is set before the informer starts: its first events reconcile through it at once
+        informer = client.resources(GitRepository.class).inAnyNamespace().runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GitRepository repo) {
                 scheduler.now(ref(repo));
@@ -48,6 +50,7 @@ public class GitRepositoryWatcher {
                 scheduler.cancel(ref(repo));
             }
         });
+        informer.start();
     }
 
     void stop(@Observes ShutdownEvent event) {

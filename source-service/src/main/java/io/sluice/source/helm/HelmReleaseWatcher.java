@@ -38,7 +38,9 @@ public class HelmReleaseWatcher {
     }
 
     void start(@Observes StartupEvent event) {
-        informer = client.resources(HelmRelease.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        // the field is set before the informer starts: its first events reconcile through it at once
+        informer = client.resources(HelmRelease.class).inAnyNamespace().runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(HelmRelease release) {
                 scheduler.now(ref(release));
@@ -58,6 +60,7 @@ public class HelmReleaseWatcher {
                 reconciler.forget(ref(release));
             }
         });
+        informer.start();
         watchRepositories();
         watchGitRepositories();
     }
