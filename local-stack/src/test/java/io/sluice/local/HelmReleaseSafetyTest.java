@@ -13,6 +13,7 @@ import io.sluice.contracts.meta.Conditions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,27 +169,68 @@ class HelmReleaseSafetyTest {
         assertThat(release.getStatus().failures).isZero();
     }
 
+    @Test
+    void postInstallHooksRunOnlyOnceTheReleaseIsReady() throws Exception {
+        String ns = releaseOfChart("helm-post-hook", Map.of(
+                "templates/web.yaml", """
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: web}
+                        spec:
+                          replicas: 1
+                          selector: {matchLabels: {app: web}}
+                          template:
+                            metadata: {labels: {app: web}}
+                            spec:
+                              nodeSelector: {helm-post-hook-gate: open}
+                              containers: [{name: web, image: nginx}]
+                        """,
+                "templates/after.yaml", """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: after-ready
+                          annotations: {helm.sh/hook: post-install}
+                        data: {a: b}
+                        """));
+        await().atMost(DEADLINE).until(() -> client.apps().deployments().inNamespace(ns).withName("web").get() != null
+                && "true".equals(latestRelease(ns, "gated").getMetadata().getAnnotations().get("sluice.io/applied")));
+        assertThat(client.configMaps().inNamespace(ns).withName("after-ready").get())
+                .as("objects applied, not ready: no post-install hook yet").isNull();
+        openGate("helm-post-hook-gate");
+        await().atMost(DEADLINE).until(() -> client.configMaps().inNamespace(ns).withName("after-ready").get() != null
+                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
+    }
+
     /** A HelmRelease, from Git, whose pre-install hook Job waits until the nodes carry {@code gate: open}. */
     private static String gatedRelease(String ns, String gate) throws Exception {
+        return releaseOfChart(ns, Map.of(
+                "templates/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n",
+                "templates/hook.yaml", """
+                        apiVersion: batch/v1
+                        kind: Job
+                        metadata:
+                          name: gated-migrate
+                          annotations: {helm.sh/hook: pre-install}
+                        spec:
+                          template:
+                            spec:
+                              restartPolicy: Never
+                              nodeSelector: {%s: open}
+                              containers: [{name: migrate, image: busybox}]
+                        """.formatted(gate)));
+    }
+
+    /** A HelmRelease named {@code gated} of a chart kept in Git made of {@code templates}, in its own namespace. */
+    private static String releaseOfChart(String ns, Map<String, String> templates) throws Exception {
         Manifests.apply(client, Manifests.namespace(ns));
         String url = LocalStackExtension.stack().git().create(ns);
         try (GitWorkspace repo = GitWorkspace.init(java.nio.file.Files.createTempDirectory(ns), url)) {
-            repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
-                    .write("charts/gated/templates/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
-                    .write("charts/gated/templates/hook.yaml", """
-                            apiVersion: batch/v1
-                            kind: Job
-                            metadata:
-                              name: gated-migrate
-                              annotations: {helm.sh/hook: pre-install}
-                            spec:
-                              template:
-                                spec:
-                                  restartPolicy: Never
-                                  nodeSelector: {%s: open}
-                                  containers: [{name: migrate, image: busybox}]
-                            """.formatted(gate))
-                    .commitAndPush("a chart whose pre-install hook waits for a node label");
+            repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n");
+            for (var template : templates.entrySet()) {
+                repo.write("charts/gated/" + template.getKey(), template.getValue());
+            }
+            repo.commitAndPush("a chart");
         }
         Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
         Manifests.apply(client, """

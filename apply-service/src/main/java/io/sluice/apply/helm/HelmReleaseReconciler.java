@@ -111,10 +111,17 @@ public class HelmReleaseReconciler {
         run.counts = FailureCounts.stored(run.release);
         ReleaseRecord record = latest.get().record();
         judging.remove(run.judgingKey(record));
+        boolean install = ReleaseRecord.PENDING_INSTALL.equals(record.status());
         if (verdict.ready()) {
-            run.deployed(latest.get(), ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? "Install complete" : "Upgrade complete");
-            LOG.infof("%s deployed", record.display());
-            return Optional.empty();
+            // as Helm: the post-install/post-upgrade hooks run once the release's objects are ready
+            Optional<String> hookFailure = run.postHooks(record, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE);
+            if (hookFailure.isEmpty()) {
+                run.deployed(latest.get(), install ? "Install complete" : "Upgrade complete");
+                LOG.infof("%s deployed", record.display());
+                return Optional.empty();
+            }
+            run.releaseFailed(latest.get(), install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, hookFailure.get());
+            return run.loop();
         }
         if (!Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
             return Optional.empty();
@@ -301,7 +308,7 @@ public class HelmReleaseReconciler {
                 releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, target.name(), target.namespace()));
                 List<AppliedObject> changes = reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
                         client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE, policy.timeout()),
-                        client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE, policy.timeout()));
+                        OwnerApply.Step.NONE); // post-install/post-upgrade hooks wait for the release to be ready: see onVerdict
                 storage.write(storageNamespace, record, attemptKey(attempt), digest, true);
                 reconciler.judging.add(judgingKey(record));
                 return Optional.of(ApplyResult.applied(attempt, changes));
@@ -445,6 +452,19 @@ public class HelmReleaseReconciler {
                 reason = Reasons.UNINSTALL_SUCCEEDED;
             }
             LOG.infof("%s uninstalled", releaseName);
+        }
+
+        /** Runs a ready revision's post hooks (from its stored record); the failure, if one failed. */
+        Optional<String> postHooks(ReleaseRecord record, String event) {
+            try {
+                reconciler.hooks.run(reconciler.ownerApply.clientFor(attempt.object(), owner), record.hooks(), event, policy.timeout());
+                return Optional.empty();
+            } catch (ApplyException | RuntimeException e) {
+                if (reconciler.lanes.stopping()) {
+                    throw new CutShort();
+                }
+                return Optional.of(e.getMessage());
+            }
         }
 
         /** A revision deployed: the ones deployed before it are superseded, and history beyond {@code maxHistory} goes. */
