@@ -43,7 +43,9 @@ class BrokerOutageTest {
                     r.getMetadata().setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
                     return r;
                 });
-                Thread.sleep(OUTAGE.toMillis()); // the outage itself, not a wait for anything
+                // the outage lasts OUTAGE; throughout it, the old value stays
+                await("the outage").during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> "one".equals(value(client)));
                 assertThat(value(client)).as("nothing reaches the cluster without Kafka").isEqualTo("one");
             } finally {
                 stack.kafka().restart();

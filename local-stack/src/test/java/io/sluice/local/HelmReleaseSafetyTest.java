@@ -158,7 +158,9 @@ class HelmReleaseSafetyTest {
         await("another release is installed while the hook waits").atMost(DEADLINE)
                 .until(() -> ready(ns, "other").map(c -> "True".equals(c.getStatus())).orElse(false));
 
-        Thread.sleep(Duration.ofSeconds(90).toMillis()); // the hook's wait itself, past the consumer's 60 s limit
+        // the hook waits 90 s, past the consumer's 60 s limit; throughout, the revision stays pending (nothing gives up)
+        await("the hook's wait").during(Duration.ofSeconds(90)).atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> "pending-install".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
         assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
         openGate("helm-long-hook-gate");
         await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
