@@ -28,7 +28,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * A Helm chart repository over HTTP, as chart hosts serve them: the packaged charts of a directory and an index.yaml
- * written from their Chart.yaml files (helm-java cannot run {@code helm repo index}, so it is written here).
+ * written from their Chart.yaml files (written here, so the server needs no helm binary).
  */
 public final class ChartRepositoryServer implements AutoCloseable {
     private final Path charts;

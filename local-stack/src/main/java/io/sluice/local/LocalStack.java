@@ -71,8 +71,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void installCrds() throws IOException {
-        try (Stream<Path> files = Files.list(repoRoot.resolve("deploy/crds"))) {
+    private void installCrds() throws IOException, InterruptedException {
+        // Flux's own CRDs, unchanged (deploy/crds/fetch takes them from the controllers' Go modules)
+        try (Stream<Path> files = Files.list(Path.of(Launcher.output(repoRoot.resolve("deploy/crds/fetch"))))) {
             for (Path crd : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (var in = Files.newInputStream(crd)) {
                     client.load(in).items().forEach(c -> client.resource(c).fieldManager("sluice-local").forceConflicts().serverSideApply());
@@ -101,7 +102,9 @@ public final class LocalStack implements AutoCloseable {
             services.put(name, new ServiceProcess(name, jar, serviceEnv, runDir.resolve("logs").resolve(name + ".log"),
                     Files.createDirectories(runDir.resolve("services")).resolve("pids")));
         }
-        services.get("render-service").environment("SLUICE_KUSTOMIZE", Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
+        ServiceProcess render = services.get("render-service");
+        render.environment("SLUICE_KUSTOMIZE", Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
+        render.environment("SLUICE_HELM", Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
         ServiceProcess source = services.get("source-service");
         source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
         for (ServiceProcess service : services.values()) {

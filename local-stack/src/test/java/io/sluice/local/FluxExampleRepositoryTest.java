@@ -66,7 +66,9 @@ class FluxExampleRepositoryTest {
     @Test
     void chartsThatExistAreInstalledWithTheOverlaysValues() {
         awaitRelease("ingress-nginx", "ingress-nginx", "True");
-        assertThat(release("ingress-nginx", "ingress-nginx").getStatus().lastAppliedRevision).isEqualTo("4.15.1");
+        // Ready comes from health-service a moment before apply-service records the revision deployed
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(release("ingress-nginx", "ingress-nginx").getStatus().history)
+                .first().extracting(s -> s.chartName, s -> s.chartVersion, s -> s.status).containsExactly("ingress-nginx", "4.15.1", "deployed"));
         assertThat(client.apps().deployments().inNamespace("ingress-nginx").withName("ingress-nginx-controller").get()).isNotNull();
         // The example sets admissionWebhooks at the top level, where the chart does not read it, so ingress-nginx's
         // validating webhook is installed, as it is under Flux. A simulated cluster has nothing behind the webhook, so

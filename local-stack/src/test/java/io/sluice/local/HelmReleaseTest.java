@@ -252,8 +252,17 @@ class HelmReleaseTest {
         await().atMost(DEADLINE).untilAsserted(() -> {
             HelmRelease release = client.resources(HelmRelease.class).inNamespace(NS).withName(name).get();
             assertThat(release.getStatus()).isNotNull();
-            assertThat(release.getStatus().lastAppliedRevision).isEqualTo(revision);
-            assertThat(ready(name)).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            // the revision rendered (a chart version, or a Git revision for a chart kept in Git) is deployed
+            assertThat(release.getStatus().lastAttemptedRevision).isEqualTo(revision);
+            assertThat(release.getStatus().history).isNotEmpty();
+            assertThat(release.getStatus().history.get(0).status).isEqualTo("deployed");
+            if (!revision.contains("@")) {
+                assertThat(release.getStatus().history.get(0).chartVersion).isEqualTo(revision);
+            }
+            assertThat(ready(name)).hasValueSatisfying(c -> {
+                assertThat(c.getStatus()).isEqualTo("True");
+                assertThat(c.getMessage()).isEqualTo("Applied revision: " + revision);
+            });
             assertThat(release.getStatus().observedGeneration).isEqualTo(release.getMetadata().getGeneration());
         });
     }

@@ -88,7 +88,16 @@ public class HelmReleaseReconciler {
         renders.put(attempt.object(), render);
         run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
         run.get().saveCounts();
-        return run.get().loop();
+        return loopAndRecord(run.get());
+    }
+
+    /** Runs the release's steps, then records its stored revisions in {@code status.history}, as helm-controller does. */
+    private static Optional<ApplyResult> loopAndRecord(Run run) {
+        try {
+            return run.loop();
+        } finally {
+            run.saveHistory();
+        }
     }
 
     /**
@@ -117,18 +126,19 @@ public class HelmReleaseReconciler {
             Optional<String> hookFailure = run.postHooks(record, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE);
             if (hookFailure.isEmpty()) {
                 run.deployed(latest.get(), install ? "Install complete" : "Upgrade complete");
+                run.saveHistory();
                 LOG.infof("%s deployed", record.display());
                 return Optional.empty();
             }
             run.releaseFailed(latest.get(), install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, hookFailure.get());
-            return run.loop();
+            return loopAndRecord(run);
         }
         if (!Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
             return Optional.empty();
         }
         String action = ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
         run.releaseFailed(latest.get(), action, verdict.failure().message());
-        return run.loop();
+        return loopAndRecord(run);
     }
 
     /**
@@ -238,7 +248,7 @@ public class HelmReleaseReconciler {
                             // judged already (a resync or a redelivery): let that verdict come; after a restart, judge it again
                             return reconciler.judging.contains(judgingKey(latest.get().record())) ? Optional.empty() : reapply(latest.get());
                         }
-                        unlock(latest.get());
+                        unlock(latest.get(), whyNotAwaited(latest.get()));
                     } else if (ReleaseRecord.FAILED.equals(status)) {
                         Optional<ApplyResult> done = remediate(latest.get());
                         if (done.isPresent()) {
@@ -298,8 +308,8 @@ public class HelmReleaseReconciler {
             counts = counts.attempting(action);
             saveCounts();
             String digest = renderDigest(attempt.revision(), target);
-            storage.write(storageNamespace, record, attemptKey(attempt), digest, false);
-            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, attemptKey(attempt), digest, false, now);
+            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, attemptKey(attempt), digest, target.configDigest(), false, now);
+            storage.write(storageNamespace, stored);
             LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
             try {
                 KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
@@ -309,7 +319,7 @@ public class HelmReleaseReconciler {
                 List<AppliedObject> changes = reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
                         client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE, policy.timeout()),
                         OwnerApply.Step.NONE); // post-install/post-upgrade hooks wait for the release to be ready: see onVerdict
-                storage.write(storageNamespace, record, attemptKey(attempt), digest, true);
+                storage.write(storageNamespace, stored.asApplied());
                 reconciler.judging.add(judgingKey(record));
                 return Optional.of(ApplyResult.applied(attempt, changes));
             } catch (ApplyException | RuntimeException e) {
@@ -393,8 +403,10 @@ public class HelmReleaseReconciler {
             ReleaseRecord from = target.record();
             ReleaseRecord record = from.copyAs(failed.record().version() + 1, ReleaseRecord.PENDING_ROLLBACK,
                     "Rollback to " + from.version(), Instant.now());
-            storage.write(storageNamespace, record, target.attempt(), target.renderDigest(), false);
-            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, target.attempt(), target.renderDigest(), true, Instant.now());
+            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, target.attempt(), target.renderDigest(),
+                    target.configDigest(), false, Instant.now());
+            storage.write(storageNamespace, stored);
+            stored = stored.asApplied();
             List<GenericKubernetesResource> objects = Manifest.objects(from.manifest());
             List<Hook> targetHooks = from.hooks();
             try {
@@ -513,10 +525,23 @@ public class HelmReleaseReconciler {
                     && latest.modified().plus(policy.timeout()).plus(PENDING_GRACE).isAfter(Instant.now());
         }
 
+        private String whyNotAwaited(ReleaseStorage.Stored latest) {
+            if (!latest.applied()) {
+                return "its objects were never all applied";
+            }
+            if (!latest.attempt().equals(attemptKey(attempt))) {
+                return "it is attempt " + latest.attempt() + ", this is " + attemptKey(attempt);
+            }
+            if (render == null || render.release() == null || !latest.renderDigest().equals(renderDigest(attempt.revision(), render.release()))) {
+                return "this render differs from it";
+            }
+            return "it is older than the timeout";
+        }
+
         /** A pending revision nobody is finishing (Sluice stopped mid-release): failed, as helm-controller unlocks it. */
-        private void unlock(ReleaseStorage.Stored stale) {
+        private void unlock(ReleaseStorage.Stored stale, String why) {
             String message = "Release unlocked from stale '" + stale.record().status() + "' state";
-            LOG.warnf("%s: %s", stale.record().display(), message);
+            LOG.warnf("%s: %s (%s)", stale.record().display(), message, why);
             storage.update(storageNamespace, stale, stale.record().withStatus(ReleaseRecord.FAILED, message, Instant.now()));
             // applied and never judged in time: its wait timed out, a failure of its action; cut short: no release failed
             String action = ReleaseRecord.PENDING_INSTALL.equals(stale.record().status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
@@ -556,6 +581,16 @@ public class HelmReleaseReconciler {
         private ApplyResult failed(String fallbackReason) {
             String why = Reasons.RETRIES_EXCEEDED.equals(fallbackReason) || reason == null ? fallbackReason : reason;
             return ApplyResult.failed(attempt, new Failure(why, String.join("; ", messages)));
+        }
+
+        /** Never fails the run: the history is rewritten whole at the next one. */
+        void saveHistory() {
+            try {
+                StatusPatches.merge(reconciler.client, HelmRelease.class, attempt.object().namespace(), attempt.object().name(),
+                        Map.of("history", ReleaseHistory.snapshots(storage.history(storageNamespace, releaseName))));
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: could not record the release history: %s", attempt.object(), e.getMessage());
+            }
         }
 
         void saveCounts() {

@@ -110,6 +110,20 @@ public final class ReleaseRecord {
         return text.isEmpty() ? Instant.now() : Instant.parse(text);
     }
 
+    /** Helm's {@code info.last_deployed}, as stored (RFC 3339). */
+    public String lastDeployed() {
+        return json.path("info").path("last_deployed").asText("");
+    }
+
+    /** Helm's {@code info.deleted}: empty unless the revision was uninstalled. */
+    public String deleted() {
+        return json.path("info").path("deleted").asText("");
+    }
+
+    public String appVersion() {
+        return json.path("chart").path("metadata").path("appVersion").asText("");
+    }
+
     public String manifest() {
         return json.path("manifest").asText("");
     }

@@ -32,11 +32,20 @@ public final class ReleaseStorage {
     static final String ATTEMPT = "sluice.io/attempt";
     static final String RENDER_DIGEST = "sluice.io/render-digest";
     static final String APPLIED = "sluice.io/applied";
+    static final String CONFIG_DIGEST = "sluice.io/config-digest";
     private static final String TYPE = "helm.sh/release.v1";
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
 
     /** A stored revision with what Sluice noted beside it (empty strings for one Helm itself wrote). */
-    public record Stored(ReleaseRecord record, String attempt, String renderDigest, boolean applied, Instant modified) {
+    public record Stored(ReleaseRecord record, String attempt, String renderDigest, String configDigest, boolean applied,
+                         Instant modified) {
+        Stored with(ReleaseRecord changed) {
+            return new Stored(changed, attempt, renderDigest, configDigest, applied, modified);
+        }
+
+        Stored asApplied() {
+            return new Stored(record, attempt, renderDigest, configDigest, true, modified);
+        }
     }
 
     private final KubernetesClient client;
@@ -63,7 +72,8 @@ public final class ReleaseStorage {
      * Writes a revision: creates its Secret ({@code createdAt} label), or replaces the one of the same version
      * ({@code modifiedAt}, and whatever other labels it carries kept, as Helm keeps custom release labels).
      */
-    public void write(String namespace, ReleaseRecord record, String attempt, String renderDigest, boolean applied) {
+    public void write(String namespace, Stored stored) {
+        ReleaseRecord record = stored.record();
         String name = secretName(record.name(), record.version());
         Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
         Map<String, String> labels = new HashMap<>(existing == null || existing.getMetadata().getLabels() == null
@@ -75,7 +85,8 @@ public final class ReleaseStorage {
         labels.put(existing == null ? "createdAt" : "modifiedAt", Long.toString(Instant.now().getEpochSecond()));
         Secret secret = new SecretBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace)
-                .withLabels(labels).withAnnotations(Map.of(ATTEMPT, attempt, RENDER_DIGEST, renderDigest, APPLIED, Boolean.toString(applied))).endMetadata()
+                .withLabels(labels).withAnnotations(Map.of(ATTEMPT, stored.attempt(), RENDER_DIGEST, stored.renderDigest(),
+                        CONFIG_DIGEST, stored.configDigest(), APPLIED, Boolean.toString(stored.applied()))).endMetadata()
                 .withType(TYPE)
                 .addToData("release", Base64.getEncoder().encodeToString(encode(record).getBytes(StandardCharsets.US_ASCII)))
                 .build();
@@ -84,7 +95,7 @@ public final class ReleaseStorage {
 
     /** Rewrites a stored revision with a new status, keeping what Sluice noted beside it. */
     public void update(String namespace, Stored stored, ReleaseRecord record) {
-        write(namespace, record, stored.attempt(), stored.renderDigest(), stored.applied());
+        write(namespace, stored.with(record));
     }
 
     public void delete(String namespace, ReleaseRecord record) {
@@ -138,6 +149,7 @@ public final class ReleaseStorage {
         Instant modified = modifiedAt == null ? Instant.parse(secret.getMetadata().getCreationTimestamp())
                 : Instant.ofEpochSecond(Long.parseLong(modifiedAt));
         return new Stored(record, annotations.getOrDefault(ATTEMPT, ""), annotations.getOrDefault(RENDER_DIGEST, ""),
+                annotations.getOrDefault(CONFIG_DIGEST, ""),
                 Boolean.parseBoolean(annotations.get(APPLIED)), modified);
     }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.sluice.apply.drift.DriftPolicy;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.DependencyReference;
@@ -91,18 +92,18 @@ public class OwnerCache {
                 status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
                 source(ks.getSpec().sourceRef, ks.getMetadata().getNamespace()),
                 dependencies(Kustomization.KIND, ks.getSpec().dependsOn, ks.getMetadata().getNamespace()),
-                Boolean.TRUE.equals(ks.getSpec().suspend), deleting(ks), finalized(ks));
+                Boolean.TRUE.equals(ks.getSpec().suspend), deleting(ks), finalized(ks), DriftPolicy.CORRECT);
     }
 
     static OwnerView view(HelmRelease release) {
         var status = release.getStatus();
-        var chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
+        // no source and no applied revision: helm-controller's dependsOn asks only that a dependency be Ready
         return new OwnerView(ref(HelmRelease.KIND, release), generation(release),
                 status == null || status.observedGeneration == null ? -1 : status.observedGeneration,
-                status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
-                chart == null ? null : source(chart.sourceRef, release.getMetadata().getNamespace()),
+                status != null && Conditions.isTrue(status.conditions, Conditions.READY), null, null,
                 dependencies(HelmRelease.KIND, release.getSpec().dependsOn, release.getMetadata().getNamespace()),
-                Boolean.TRUE.equals(release.getSpec().suspend), deleting(release), finalized(release));
+                Boolean.TRUE.equals(release.getSpec().suspend), deleting(release), finalized(release),
+                DriftPolicy.of(release.getSpec().driftDetection));
     }
 
     private static ObjectRef ref(String kind, HasMetadata object) {

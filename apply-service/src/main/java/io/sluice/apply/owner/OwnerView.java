@@ -1,6 +1,7 @@
 package io.sluice.apply.owner;
 
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.apply.drift.DriftPolicy;
 import java.util.List;
 
 /**
@@ -8,9 +9,12 @@ import java.util.List;
  *
  * @param deleting  the object has a deletion timestamp
  * @param finalized Sluice's finalizer is on it
- * @param source the source it builds from ({@code kind/namespace/name}), to compare revisions of same-source dependencies
+ * @param drift     what is done about its objects' drift
+ * @param lastAppliedRevision a Kustomization's {@code status.lastAppliedRevision}; null for a HelmRelease
+ * @param source the source a Kustomization builds from ({@code kind/namespace/name}), to compare revisions of
+ *               same-source dependencies as kustomize-controller does; null for a HelmRelease
  */
 public record OwnerView(ObjectRef ref, long generation, long observedGeneration, boolean ready, String lastAppliedRevision,
                         String source, List<ObjectRef> dependsOn, boolean suspended,
-                        boolean deleting, boolean finalized) {
+                        boolean deleting, boolean finalized, DriftPolicy drift) {
 }

@@ -1,6 +1,7 @@
 package io.sluice.apply.ssa;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,11 +16,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies one object with server-side apply under Sluice's field manager, conflicts forced. An existing object is
- * first applied as a dry run: when the result equals the live object nothing is sent and the object is unchanged.
+ * Applies one object with server-side apply under Sluice's field manager, conflicts forced, in two steps as Flux does:
+ * {@link #plan} applies it as a dry run (so a stage's objects are all validated before any is written) and decides what
+ * to do; {@link #execute} does it. An existing object whose dry run equals the live one is unchanged and not sent.
  * Flux's per-object annotations are honoured: {@code reconcile: disabled} (in Git or in the cluster) and
  * {@code ssa: Ignore} leave the object alone, {@code ssa: IfNotPresent} only creates it. With {@code force}, an
- * object whose change the API server refuses as immutable is deleted and created again.
+ * object whose change the API server refuses as immutable is deleted and created again. An object of a namespaced kind
+ * that names no namespace is refused, as in Flux, rather than written to the client's default namespace.
  */
 public final class ObjectApplier {
     private final KubernetesClient client;
@@ -30,44 +33,79 @@ public final class ObjectApplier {
         this.fieldManager = fieldManager;
     }
 
+    /** What {@link #execute} will do with an object that passed its dry run. */
+    public record Plan(GenericKubernetesResource object, Action action, boolean recreate) {
+    }
+
+    /** Plans and executes at once (one object, nothing to validate it with). */
     public Action apply(GenericKubernetesResource object, boolean force) throws ApplyException {
+        return execute(plan(object, force));
+    }
+
+    public Plan plan(GenericKubernetesResource object, boolean force) throws ApplyException {
         ObjectId id = ObjectId.of(object);
         try {
             if (leftAlone(object)) {
-                return Action.UNCHANGED;
+                return new Plan(object, Action.UNCHANGED, false);
             }
+            requireNamespace(object, id);
             GenericKubernetesResource live = client.resource(object).get();
-            if (live == null) {
-                client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
-                return Action.CREATED;
-            }
-            if (leftAlone(live) || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(object, Annotations.SSA))) {
-                return Action.UNCHANGED;
+            if (live != null && (leftAlone(live) || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(object, Annotations.SSA)))) {
+                return new Plan(object, Action.UNCHANGED, false);
             }
             GenericKubernetesResource dryRun;
             try {
                 dryRun = client.resource(object).dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
             } catch (KubernetesClientException e) {
-                if (force && immutable(e)) {
-                    recreate(object);
-                    return Action.CONFIGURED;
+                if (live != null && force && immutable(e)) {
+                    return new Plan(object, Action.CONFIGURED, true);
                 }
                 throw e;
             }
-            if (comparable(dryRun).equals(comparable(live))) {
-                return Action.UNCHANGED;
+            if (live == null) {
+                return new Plan(object, Action.CREATED, false);
             }
-            client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
-            return Action.CONFIGURED;
+            return new Plan(object, comparable(dryRun).equals(comparable(live)) ? Action.UNCHANGED : Action.CONFIGURED, false);
         } catch (KubernetesClientException e) {
-            String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-            if (reason != null && reason.contains("Could not find a registered handler")) {
-                reason = "the cluster has no " + id.apiVersion() + " " + id.kind() + " (is its CustomResourceDefinition installed?)";
-            } else if (immutable(e)) {
-                reason = reason + " (set spec.force: true to have Sluice delete and recreate it)";
-            }
-            throw new ApplyException(id.display() + " apply failed: " + reason, e);
+            throw failed(id, e);
         }
+    }
+
+    public Action execute(Plan plan) throws ApplyException {
+        try {
+            if (plan.recreate()) {
+                recreate(plan.object());
+            } else if (plan.action() != Action.UNCHANGED) {
+                client.resource(plan.object()).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            }
+            return plan.action();
+        } catch (KubernetesClientException e) {
+            throw failed(ObjectId.of(plan.object()), e);
+        }
+    }
+
+    private void requireNamespace(GenericKubernetesResource object, ObjectId id) throws ApplyException {
+        String namespace = object.getMetadata().getNamespace();
+        if ((namespace == null || namespace.isEmpty()) && namespaced(object)) {
+            throw new ApplyException(id.kind() + "/" + object.getMetadata().getName() + " namespace not specified", null);
+        }
+    }
+
+    /** From discovery; a kind the cluster does not serve is left to the dry run, which names it. */
+    private boolean namespaced(GenericKubernetesResource object) {
+        APIResourceList resources = client.getApiResources(object.getApiVersion());
+        return resources != null && resources.getResources().stream()
+                .anyMatch(r -> object.getKind().equals(r.getKind()) && !r.getName().contains("/") && Boolean.TRUE.equals(r.getNamespaced()));
+    }
+
+    private static ApplyException failed(ObjectId id, KubernetesClientException e) {
+        String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        if (reason != null && reason.contains("Could not find a registered handler")) {
+            reason = "the cluster has no " + id.apiVersion() + " " + id.kind() + " (is its CustomResourceDefinition installed?)";
+        } else if (immutable(e)) {
+            reason = reason + " (set spec.force: true to have Sluice delete and recreate it)";
+        }
+        return new ApplyException(id.display() + " apply failed: " + reason, e);
     }
 
     /** Whether the object, as given or as live, asks to be left as it is. */

@@ -76,18 +76,32 @@ public final class StagedApplier {
         return 2;
     }
 
+    /**
+     * As Flux applies a stage: every object's dry run first, a few at a time, and nothing of the stage written unless
+     * all passed; then the writes.
+     */
     private List<AppliedObject> applyTogether(ObjectApplier applier, List<GenericKubernetesResource> stage, boolean force)
             throws ApplyException {
-        List<Future<AppliedObject>> pending = new ArrayList<>();
-        for (GenericKubernetesResource object : stage) {
-            boolean forced = force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION));
-            pending.add(workers.submit(() -> applied(object, applier.apply(object, forced))));
+        List<ObjectApplier.Plan> plans = together(stage, object -> applier.plan(object,
+                force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION))));
+        return together(plans, plan -> applied(plan.object(), applier.execute(plan)));
+    }
+
+    private interface Step<T, R> {
+        R run(T input) throws ApplyException;
+    }
+
+    /** Runs {@code step} for each input on the workers; the results in order, or the first failure once all are done. */
+    private <T, R> List<R> together(List<T> inputs, Step<T, R> step) throws ApplyException {
+        List<Future<R>> pending = new ArrayList<>();
+        for (T input : inputs) {
+            pending.add(workers.submit(() -> step.run(input)));
         }
-        List<AppliedObject> changes = new ArrayList<>();
+        List<R> results = new ArrayList<>();
         ApplyException first = null;
-        for (Future<AppliedObject> future : pending) {
+        for (Future<R> future : pending) {
             try {
-                changes.add(future.get());
+                results.add(future.get());
             } catch (ExecutionException e) {
                 if (first == null) {
                     first = e.getCause() instanceof ApplyException a ? a : new ApplyException(e.getCause().getMessage(), e.getCause());
@@ -100,7 +114,7 @@ public final class StagedApplier {
         if (first != null) {
             throw first;
         }
-        return changes;
+        return results;
     }
 
     private static void awaitEstablished(KubernetesClient client, String name) throws ApplyException {

@@ -2,6 +2,7 @@ package io.sluice.apply.dependency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.apply.drift.DriftPolicy;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.ObjectRef;
@@ -29,7 +30,7 @@ class DependencyGateTest {
         put("infra", false, "git/flux/repo", null);
         assertThat(gate.blocked(ref("apps"), "main@sha1:2")).hasValueSatisfying(f -> is(f, "DependencyNotReady", "dependency 'flux/infra' is not ready"));
 
-        owners.put(ref("infra"), new OwnerView(ref("infra"), 3, 2, true, "main@sha1:2", "git/flux/repo", List.of(), false, false, true));
+        owners.put(ref("infra"), new OwnerView(ref("infra"), 3, 2, true, "main@sha1:2", "git/flux/repo", List.of(), false, false, true, DriftPolicy.CORRECT));
         assertThat(gate.blocked(ref("apps"), "main@sha1:2")).hasValueSatisfying(f -> is(f, "DependencyNotReady", "generation 3 not yet reconciled"));
 
         put("infra", true, "git/flux/repo", "main@sha1:1");
@@ -66,7 +67,7 @@ class DependencyGateTest {
     }
 
     private void put(String name, boolean ready, String source, String revision, ObjectRef... dependsOn) {
-        owners.put(ref(name), new OwnerView(ref(name), 1, 1, ready, revision, source, List.of(dependsOn), false, false, true));
+        owners.put(ref(name), new OwnerView(ref(name), 1, 1, ready, revision, source, List.of(dependsOn), false, false, true, DriftPolicy.CORRECT));
     }
 
     private static ObjectRef ref(String name) {

@@ -1,15 +1,15 @@
 package io.sluice.contracts.helm;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.generator.annotation.Required;
 import io.sluice.contracts.kustomize.DependencyReference;
 import java.util.List;
 
 /** Every field of Flux's HelmRelease spec; those Sluice does not act on yet are accepted and kept. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class HelmReleaseSpec {
     public HelmChartTemplate chart;
     public JsonNode chartRef;
-    @Required
     public String interval;
     public String timeout;
     public Boolean suspend;

@@ -1,5 +1,6 @@
 package io.sluice.contracts.helm;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import java.util.List;
  * {@code lastAttempted*} fields and the failure counters), so it survives any restart; the releases themselves live in
  * Helm's storage Secrets.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class HelmReleaseStatus {
     public Long observedGeneration;
     public List<Condition> conditions;
@@ -24,5 +26,6 @@ public class HelmReleaseStatus {
     public Long failures;
     /** What Sluice applied for this release, in the Kustomization inventory format (prune works from it). */
     public io.sluice.contracts.kustomize.Inventory inventory;
-    public String lastAppliedRevision;
+    /** The stored revisions, newest first, cut as helm-controller cuts it: down to the last one that was deployed. */
+    public List<Snapshot> history;
 }

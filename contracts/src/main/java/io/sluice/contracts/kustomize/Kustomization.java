@@ -1,6 +1,5 @@
 package io.sluice.contracts.kustomize;
 
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,9 +14,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("Kustomization")
 @Plural("kustomizations")
 @ShortNames("ks")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.conditions[?(@.type==\"Ready\")].message", type = AdditionalPrinterColumn.Type.STRING)
 public class Kustomization extends CustomResource<KustomizationSpec, KustomizationStatus> implements Namespaced {
     public static final String KIND = "Kustomization";
 }

@@ -1,20 +1,17 @@
 package io.sluice.contracts.kustomize;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.generator.annotation.Required;
 import java.util.List;
-import java.util.Map;
 
 /** Every field of Flux's Kustomization spec; those Sluice does not act on yet are accepted and kept. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class KustomizationSpec {
-    @Required
     public SourceReference sourceRef;
     public String path;
-    @Required
     public String interval;
     public String retryInterval;
     public String timeout;
-    @Required
     public Boolean prune;
     public Boolean wait;
     public Boolean force;
@@ -26,7 +23,6 @@ public class KustomizationSpec {
     public List<DependencyReference> dependsOn;
     public List<HealthCheckReference> healthChecks;
     public List<String> components;
-    public Map<String, String> commonMetadataLabels;
     public JsonNode commonMetadata;
     public JsonNode patches;
     public JsonNode images;

@@ -1,8 +1,10 @@
 package io.sluice.contracts.kustomize;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class KustomizationStatus {
     public Long observedGeneration;
     public List<Condition> conditions;

@@ -11,6 +11,8 @@ import java.util.Optional;
 /** Sets a condition as Kubernetes expects: lastTransitionTime moves only when the status changes. */
 public final class Conditions {
     public static final String READY = "Ready";
+    /** Flux's condition schema caps a message at this length; a longer one would fail the whole status write. */
+    static final int MAX_MESSAGE = 32768;
 
     private Conditions() {
     }
@@ -28,11 +30,18 @@ public final class Conditions {
                 .withType(type)
                 .withStatus(statusText)
                 .withReason(reason)
-                .withMessage(message)
+                .withMessage(capped(message))
                 .withObservedGeneration(observedGeneration)
                 .withLastTransitionTime(transition)
                 .build());
         return result;
+    }
+
+    private static String capped(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -14,6 +14,8 @@ public final class Reasons {
     /** Not a Flux reason (Flux waits on a cycle for ever): the dependsOn chain leads back to the object. */
     public static final String DEPENDENCY_CYCLE = "DependencyCycle";
     public static final String DRIFT_CORRECTED = "DriftCorrected";
+    /** helm-controller's reason for drift found and, in {@code warn} mode, not corrected. */
+    public static final String DRIFT_DETECTED = "DriftDetected";
     public static final String SUSPENDED = "Suspended";
 
     /** helm-controller's release reasons, with its messages' wording where Sluice reports the same step. */

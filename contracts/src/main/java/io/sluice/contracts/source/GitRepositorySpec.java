@@ -1,14 +1,13 @@
 package io.sluice.contracts.source;
 
-import io.fabric8.generator.annotation.Required;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.util.List;
 
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class GitRepositorySpec {
-    @Required
     public String url;
     public GitRepositoryRef ref;
-    @Required
     public String interval;
     public String timeout;
     public LocalObjectReference secretRef;
@@ -17,5 +16,4 @@ public class GitRepositorySpec {
     public List<GitRepositoryInclude> include;
     public Boolean recurseSubmodules;
     public Boolean suspend;
-    public String proxySecretRef;
 }

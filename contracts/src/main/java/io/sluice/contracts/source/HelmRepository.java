@@ -1,6 +1,5 @@
 package io.sluice.contracts.source;
 
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,10 +14,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("HelmRepository")
 @Plural("helmrepositories")
 @ShortNames("helmrepo")
-@AdditionalPrinterColumn(name = "URL", jsonPath = ".spec.url", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.conditions[?(@.type==\"Ready\")].message", type = AdditionalPrinterColumn.Type.STRING)
 public class HelmRepository extends CustomResource<HelmRepositorySpec, HelmRepositoryStatus> implements Namespaced {
     public static final String KIND = "HelmRepository";
 }

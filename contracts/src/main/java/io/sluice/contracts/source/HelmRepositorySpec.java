@@ -1,10 +1,10 @@
 package io.sluice.contracts.source;
 
-import io.fabric8.generator.annotation.Required;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class HelmRepositorySpec {
-    @Required
     public String url;
     public String interval;
     public String timeout;

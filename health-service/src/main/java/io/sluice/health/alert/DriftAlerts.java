@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Every drift correction apply-service reports becomes a {@code DriftCorrected} alert and an Event on its owner. */
+/**
+ * Every drift correction apply-service reports becomes a {@code DriftCorrected} alert and an Event on its owner; drift
+ * found and left alone ({@code driftDetection.mode: warn}) a {@code DriftDetected} one.
+ */
 @ApplicationScoped
 public class DriftAlerts {
     private final KubernetesClient client;
@@ -32,7 +35,7 @@ public class DriftAlerts {
             return; // unreadable (see application.properties): skipped
         }
         // every correction is news: never throttled away (the window is zero)
-        alerts.publish(new Alert(Alert.Severity.info, Reasons.DRIFT_CORRECTED, drift.describe(), drift.owner(), drift.revision(),
+        alerts.publish(new Alert(Alert.Severity.info, drift.warnOnly() ? Reasons.DRIFT_DETECTED : Reasons.DRIFT_CORRECTED, drift.describe(), drift.owner(), drift.revision(),
                 drift.correctedAt()), owner(drift.owner()), Duration.ZERO);
     }
 

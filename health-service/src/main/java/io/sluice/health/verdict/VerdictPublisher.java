@@ -13,6 +13,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
+import io.sluice.contracts.kustomize.Kustomization;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import io.sluice.contracts.meta.AttemptLedger;
@@ -153,7 +154,9 @@ public class VerdictPublisher {
             return;
         }
         Map<String, Object> status = status(attempt, subject, true, Reasons.RECONCILIATION_SUCCEEDED, message);
-        status.put("lastAppliedRevision", attempt.revision());
+        if (Kustomization.KIND.equals(attempt.object().kind())) {
+            status.put("lastAppliedRevision", attempt.revision()); // a HelmRelease has none: apply-service keeps its history
+        }
         StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(), status);
         states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
         if (news) {

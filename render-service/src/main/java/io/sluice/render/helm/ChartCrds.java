@@ -16,7 +16,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The CRDs a packaged chart ships in {@code crds/} (its own, then its unpacked subcharts'), as {@code helm template
- * --include-crds} emits them: untemplated, in archive order. helm-java's template leaves them out, so they are read here.
+ * --include-crds} emits them: untemplated, in archive order. They are read here rather than by Helm so that each is known
+ * to come from {@code crds/} (and gets the CrdPolicy's mark).
  * Only CustomResourceDefinitions are kept: anything else there (traefik's chart ships a kustomization.yaml in crds/)
  * makes Helm's own install fail with "no matches for kind", which helps nobody.
  */

@@ -18,7 +18,7 @@ public enum CrdPolicy {
     SKIP, CREATE, CREATE_REPLACE;
 
     static CrdPolicy of(HelmRelease release) {
-        boolean installed = release.getStatus() != null && release.getStatus().lastAppliedRevision != null;
+        boolean installed = installed(release);
         JsonNode section = installed ? release.getSpec().upgrade : release.getSpec().install;
         String value = section == null ? "" : section.path("crds").asText("");
         return switch (value) {
@@ -27,6 +27,12 @@ public enum CrdPolicy {
             case "CreateReplace" -> CREATE_REPLACE;
             default -> installed ? SKIP : CREATE;
         };
+    }
+
+    /** Whether the release is installed (so the next render is an upgrade): its history holds a revision still there. */
+    static boolean installed(HelmRelease release) {
+        return release.getStatus() != null && release.getStatus().history != null
+                && release.getStatus().history.stream().anyMatch(s -> !"uninstalled".equals(s.status));
     }
 
     boolean includes() {

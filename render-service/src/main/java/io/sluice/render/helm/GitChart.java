@@ -1,15 +1,17 @@
 package io.sluice.render.helm;
 
-import com.marcnuri.helm.Helm;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.helm.HelmChartTemplateSpec;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.build.BuildException;
+import io.sluice.render.build.PinnedTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +27,7 @@ final class GitChart {
         return chart != null && chart.sourceRef != null && GitRepository.KIND.equals(chart.sourceRef.kind);
     }
 
-    static Path packaged(ArtifactFetcher fetcher, ArtifactEvent artifact, String path, Path workDir)
+    static Path packaged(PinnedTool helm, ArtifactFetcher fetcher, ArtifactEvent artifact, String path, Path workDir)
             throws BuildException, IOException, InterruptedException {
         Path root = Files.createDirectories(workDir.resolve("source")).toRealPath();
         fetcher.fetchInto(artifact.url(), artifact.digest(), root);
@@ -37,11 +39,8 @@ final class GitChart {
             throw new BuildException("chart path '" + path + "' not found in revision " + artifact.revision() + " (no Chart.yaml)");
         }
         Path destination = Files.createDirectories(workDir.resolve("packaged"));
-        try {
-            new Helm(chart).packageIt().withDestination(destination).call();
-        } catch (RuntimeException e) {
-            throw new BuildException("cannot package chart '" + path + "': " + e.getMessage(), e);
-        }
+        helm.run("packaging chart '" + path + "'", List.of("package", chart.toString(), "--destination", destination.toString()),
+                Duration.ofMinutes(1));
         try (Stream<Path> files = Files.list(destination)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
                     .orElseThrow(() -> new BuildException("packaging chart '" + path + "' produced no archive"));

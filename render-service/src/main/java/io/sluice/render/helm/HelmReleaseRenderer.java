@@ -17,6 +17,7 @@ import io.sluice.contracts.meta.Reasons;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
+import io.sluice.render.build.PinnedTool;
 import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -40,12 +41,15 @@ public class HelmReleaseRenderer {
     private final RenderPublisher publisher;
     private final ObjectStates states;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
-    private final ChartRenderer renderer = new ChartRenderer();
+    private final PinnedTool helm = PinnedTool.locate("SLUICE_HELM", "helm");
+    private final ChartRenderer renderer = new ChartRenderer(helm);
+    private final ClusterCapabilities capabilities;
     private final NamespaceDefaulter namespaces;
-    private volatile String kubeVersion;
 
-    public HelmReleaseRenderer(KubernetesClient client, RenderPublisher publisher, ObjectStates states) {
+    public HelmReleaseRenderer(KubernetesClient client, RenderPublisher publisher, ObjectStates states,
+                               ClusterCapabilities capabilities) {
         this.client = client;
+        this.capabilities = capabilities;
         this.publisher = publisher;
         this.states = states;
         this.namespaces = new NamespaceDefaulter(client);
@@ -87,14 +91,15 @@ public class HelmReleaseRenderer {
             }
             Path archive;
             if (GitChart.isGitChart(release)) {
-                archive = GitChart.packaged(fetcher, chart, release.getSpec().chart.spec.chart, workDir);
+                archive = GitChart.packaged(helm, fetcher, chart, release.getSpec().chart.spec.chart, workDir);
             } else {
                 archive = workDir.resolve("chart.tgz");
                 fetcher.download(chart.url(), chart.digest(), archive);
             }
             String releaseName = ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName);
             Map<String, Object> values = HelmValues.merge(layers);
-            List<Map<String, Object>> objects = renderer.render(archive, releaseName, namespace, values, kubeVersion(), CrdPolicy.of(release));
+            List<Map<String, Object>> objects = renderer.render(archive, releaseName, namespace, values, target(release), CrdPolicy.of(release),
+                    release.getSpec().commonMetadata);
             namespaces.apply(objects, namespace);
             ChartMetadata chartMetadata = ChartMetadata.read(archive);
             ChartRelease target = new ChartRelease(releaseName, namespace, chartMetadata.name(), chartMetadata.version(),
@@ -105,10 +110,10 @@ public class HelmReleaseRenderer {
         }
     }
 
-    private String kubeVersion() {
-        if (kubeVersion == null) {
-            kubeVersion = client.getKubernetesVersion().getGitVersion();
-        }
-        return kubeVersion;
+    /** As helm-controller renders: the live cluster's capabilities, and {@code lookup} as the release's service account. */
+    private ChartRenderer.Target target(HelmRelease release) {
+        String account = release.getSpec().serviceAccountName;
+        return new ChartRenderer.Target(capabilities.current(), CrdPolicy.installed(release), true,
+                account == null || account.isBlank() ? null : release.getMetadata().getNamespace() + ":" + account);
     }
 }

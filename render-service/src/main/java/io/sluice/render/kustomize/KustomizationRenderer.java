@@ -21,6 +21,7 @@ import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
 import io.sluice.render.publish.RenderPublisher;
 import io.sluice.render.build.FluxOverlay;
+import io.sluice.render.build.CommonMetadata;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,6 +109,7 @@ public class KustomizationRenderer {
             workDir = Files.createTempDirectory("render-");
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
             List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks), postBuild);
+            CommonMetadata.apply(objects, ks.getSpec().commonMetadata);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
             WorkDirs.delete(workDir);

@@ -94,6 +94,9 @@ public class RenderPublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
+        } catch (RuntimeException e) {
+            // reading the cluster failed (say, the API server is briefly away): reported like any failure, and retried
+            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, "render failed: " + e.getMessage()));
         }
     }
 }

@@ -5,6 +5,8 @@ import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
 import io.sluice.render.helm.ChartRenderer;
 import io.sluice.render.helm.CrdPolicy;
+import io.sluice.render.build.PinnedTool;
+import io.sluice.render.helm.HelmCapabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,9 +41,10 @@ public final class RenderBench {
         builder.build(tree, "app", FluxOverlay.NONE);
         report("200-file directory, kustomize build binary", time(runs, () -> run(kustomize, "build", app.toString())));
 
-        ChartRenderer renderer = new ChartRenderer();
-        report("traefik chart, Sluice (helm-java, hooks, crds/)", time(runs, () ->
-                renderer.render(traefik, "traefik", "traefik", Map.of(), "v1.37.2", CrdPolicy.CREATE_REPLACE)));
+        ChartRenderer renderer = new ChartRenderer(new PinnedTool(List.of(helm)));
+        ChartRenderer.Target target = new ChartRenderer.Target(new HelmCapabilities("v1.37.2", List.of()), false, false, null);
+        report("traefik chart, Sluice (helm template, crds/)", time(runs, () ->
+                renderer.render(traefik, "traefik", "traefik", Map.of(), target, CrdPolicy.CREATE_REPLACE, null)));
         report("traefik chart, helm template binary", time(runs, () -> run(helm, "template", "traefik", traefik.toString(),
                 "--namespace", "traefik", "--kube-version", "v1.37.2", "--include-crds", "--skip-tests")));
     }

@@ -3,6 +3,7 @@ package io.sluice.render.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.render.build.PinnedTool;
 import io.sluice.render.build.YamlDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +20,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every fixture chart (the charts users run: podinfo, traefik with its CRDs, metrics-server, ingress-nginx) rendered
- * by Sluice and by the helm CLI of the same Helm version must give the same objects, with default values and with an
+ * by Sluice (the chart's crds/ read and marked by Sluice, the rest by {@code helm template}) and by the helm CLI alone,
+ * with the same API versions, must give the same objects, with default values and with an
  * override, with and without CRDs, hooks included (test hooks are not run by Flux, so both sides skip them).
  */
 class ChartRendererConformanceTest {
     private static final Path CHARTS = Path.of("../../shared/fixtures/charts").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KUBE_VERSION = "v1.37.2";
+    /** What discovery gives for the API groups these charts ask about (traefik's PDB, ingress-nginx's HPA). */
+    private static final List<String> API_VERSIONS = List.of("policy/v1", "policy/v1/PodDisruptionBudget",
+            "autoscaling/v2", "autoscaling/v2/HorizontalPodAutoscaler");
     private static String helm;
 
     @BeforeAll
@@ -57,7 +62,8 @@ class ChartRendererConformanceTest {
     void rendersAsHelmTemplateDoes(String chart, Map<String, Object> values, boolean includeCrds) throws Exception {
         Path archive = CHARTS.resolve(chart);
         CrdPolicy policy = includeCrds ? CrdPolicy.CREATE_REPLACE : CrdPolicy.SKIP;
-        List<Map<String, Object>> ours = new ChartRenderer().render(archive, "my-release", "apps", values, KUBE_VERSION, policy);
+        List<Map<String, Object>> ours = new ChartRenderer(new PinnedTool(List.of(helm))).render(archive, "my-release",
+                "apps", values, new ChartRenderer.Target(new HelmCapabilities(KUBE_VERSION, API_VERSIONS), false, false, null), policy, null);
         List<Map<String, Object>> expected = helmTemplate(archive, values, includeCrds);
         // the one intended difference: crds/ CRDs carry Sluice's never-prune mark, as Helm never deletes them
         policy.mark(expected.stream().filter(o -> "CustomResourceDefinition".equals(o.get("kind"))).toList());
@@ -88,7 +94,8 @@ class ChartRendererConformanceTest {
         try {
             JSON.writeValue(valuesFile.toFile(), values);
             List<String> command = new ArrayList<>(List.of(helm, "template", "my-release", chart.toString(),
-                    "--namespace", "apps", "--kube-version", KUBE_VERSION, "--skip-tests", "-f", valuesFile.toString()));
+                    "--namespace", "apps", "--kube-version", KUBE_VERSION, "--skip-tests", "-f", valuesFile.toString(),
+                    "--api-versions", String.join(",", API_VERSIONS)));
             if (includeCrds) {
                 command.add("--include-crds");
             }

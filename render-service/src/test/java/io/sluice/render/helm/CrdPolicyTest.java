@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.helm.HelmReleaseSpec;
 import io.sluice.contracts.helm.HelmReleaseStatus;
+import io.sluice.contracts.helm.Snapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,9 @@ class CrdPolicyTest {
         }
         if (applied) {
             release.setStatus(new HelmReleaseStatus());
-            release.getStatus().lastAppliedRevision = "6.9.4";
+            Snapshot deployed = new Snapshot();
+            deployed.status = "deployed";
+            release.getStatus().history = List.of(deployed);
         }
         return release;
     }

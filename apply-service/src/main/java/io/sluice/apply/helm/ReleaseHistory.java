@@ -1,0 +1,62 @@
+package io.sluice.apply.helm;
+
+import io.sluice.contracts.helm.Snapshot;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A release's stored revisions as helm-controller reports them in {@code status.history}: newest first, down to the
+ * most recent earlier revision that was deployed or superseded (the one a rollback would return to); when there is
+ * none, the newest five.
+ */
+final class ReleaseHistory {
+    private static final int MAX_WITHOUT_PREVIOUS = 5;
+
+    private ReleaseHistory() {
+    }
+
+    /** {@code stored} oldest first, as {@link ReleaseStorage#history} lists it. */
+    static List<Snapshot> snapshots(List<ReleaseStorage.Stored> stored) {
+        List<ReleaseStorage.Stored> newestFirst = new ArrayList<>(stored);
+        newestFirst.sort((a, b) -> Integer.compare(b.record().version(), a.record().version()));
+        int keep = Math.min(newestFirst.size(), MAX_WITHOUT_PREVIOUS);
+        for (int i = 1; i < newestFirst.size(); i++) {
+            String status = newestFirst.get(i).record().status();
+            if (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.SUPERSEDED.equals(status)) {
+                keep = i + 1;
+                break;
+            }
+        }
+        return newestFirst.subList(0, keep).stream().map(ReleaseHistory::snapshot).toList();
+    }
+
+    private static Snapshot snapshot(ReleaseStorage.Stored stored) {
+        ReleaseRecord record = stored.record();
+        Snapshot snapshot = new Snapshot();
+        snapshot.digest = "sha256:" + sha256(ReleaseStorage.encode(record));
+        snapshot.name = record.name();
+        snapshot.namespace = record.namespace();
+        snapshot.version = record.version();
+        snapshot.status = record.status();
+        snapshot.chartName = record.chartName();
+        snapshot.chartVersion = record.chartVersion();
+        snapshot.appVersion = record.appVersion().isEmpty() ? null : record.appVersion();
+        snapshot.configDigest = stored.configDigest();
+        snapshot.firstDeployed = record.firstDeployed().toString();
+        snapshot.lastDeployed = record.lastDeployed().isEmpty() ? snapshot.firstDeployed : record.lastDeployed();
+        snapshot.deleted = record.deleted().isEmpty() ? null : record.deleted();
+        return snapshot;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Conditions;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Flux's fields as the API server keeps them (Sluice installs Flux's own CRDs) and as Sluice honours them. Each test has
+ * its own namespace.
+ */
+@ExtendWith(LocalStackExtension.class)
+class FluxFieldsTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = Serialization.jsonMapper();
+
+    private static KubernetesClient client;
+    private static String gitUrl;
+
+    @BeforeAll
+    static void repository() throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        client = stack.client();
+        gitUrl = stack.git().create("flux-fields");
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("flux-fields"), gitUrl)) {
+            repo.write("labelled/app.yaml", """
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: settings, namespace: fields-common, labels: {team: app}}
+                            data: {color: blue}
+                            """)
+                    .write("placeless/ok.yaml", """
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: placed, namespace: fields-placeless}
+                            """)
+                    .write("placeless/nowhere.yaml", """
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: nowhere}
+                            """)
+                    .write("invalid/ok.yaml", """
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: valid, namespace: fields-invalid-object}
+                            """)
+                    .write("invalid/service.yaml", """
+                            apiVersion: v1
+                            kind: Service
+                            metadata: {name: web, namespace: fields-invalid-object}
+                            spec:
+                              ports: [{port: 70000}]
+                            """)
+                    .commitAndPush("fixtures for Flux's fields");
+        }
+    }
+
+    @Test
+    void everyFluxFieldIsKeptOnARoundTripThroughTheApiServer() throws Exception {
+        String ns = "fields-round-trip";
+        Manifests.apply(client, Manifests.namespace(ns));
+        // fields real repositories use that a generated schema used to drop or reject
+        String yaml = """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: kept, namespace: %1$s}
+                spec:
+                  interval: 10m
+                  prune: true
+                  suspend: true
+                  sourceRef: {kind: GitRepository, name: nothing}
+                  ignoreMissingComponents: true
+                  healthCheckExprs:
+                  - apiVersion: example.com/v1
+                    kind: Widget
+                    current: status.ready == true
+                    failed: status.phase == 'Failed'
+                  dependsOn:
+                  - name: other
+                    readyExpr: dep.status.observedGeneration == dep.metadata.generation
+                  commonMetadata:
+                    labels: {team: platform}
+                  deletionPolicy: Orphan
+                ---
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: GitRepository
+                metadata: {name: kept, namespace: %1$s}
+                spec:
+                  interval: 10m
+                  suspend: true
+                  url: https://example.com/repo.git
+                  proxySecretRef: {name: proxy}
+                  verify: {mode: HEAD, secretRef: {name: keys}}
+                ---
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: kept, namespace: %1$s}
+                spec:
+                  interval: 10m
+                  suspend: true
+                  chart:
+                    spec:
+                      chart: podinfo
+                      sourceRef: {kind: HelmRepository, name: nothing}
+                  driftDetection:
+                    mode: warn
+                    ignore:
+                    - paths: ["/spec/replicas"]
+                      target: {kind: Deployment}
+                  upgrade: {strategy: {name: RetryOnFailure, retryInterval: 5m}}
+                  install: {strategy: {name: RemediateOnFailure}}
+                  waitStrategy: {name: poller}
+                """.formatted(ns);
+        Manifests.apply(client, yaml);
+
+        JsonNode kustomization = live("kustomize.toolkit.fluxcd.io/v1", "Kustomization", ns);
+        assertThat(kustomization.at("/spec/ignoreMissingComponents").asBoolean()).isTrue();
+        assertThat(kustomization.at("/spec/healthCheckExprs/0/failed").asText()).isEqualTo("status.phase == 'Failed'");
+        assertThat(kustomization.at("/spec/dependsOn/0/readyExpr").asText()).isEqualTo("dep.status.observedGeneration == dep.metadata.generation");
+        assertThat(kustomization.at("/spec/commonMetadata/labels/team").asText()).isEqualTo("platform");
+        assertThat(kustomization.at("/spec/deletionPolicy").asText()).isEqualTo("Orphan");
+        JsonNode git = live("source.toolkit.fluxcd.io/v1", "GitRepository", ns);
+        assertThat(git.at("/spec/proxySecretRef/name").asText()).isEqualTo("proxy");
+        assertThat(git.at("/spec/verify/mode").asText()).isEqualTo("HEAD");
+        assertThat(git.at("/spec/timeout").asText()).as("Flux's default, from Flux's schema").isEqualTo("60s");
+        JsonNode release = live("helm.toolkit.fluxcd.io/v2", "HelmRelease", ns);
+        assertThat(release.at("/spec/driftDetection/ignore/0/paths/0").asText()).isEqualTo("/spec/replicas");
+        assertThat(release.at("/spec/driftDetection/ignore/0/target/kind").asText()).isEqualTo("Deployment");
+        assertThat(release.at("/spec/upgrade/strategy/retryInterval").asText()).isEqualTo("5m");
+        assertThat(release.at("/spec/waitStrategy/name").asText()).isEqualTo("poller");
+        assertThat(release.at("/spec/chart/spec/reconcileStrategy").asText()).as("Flux's default").isEqualTo("ChartVersion");
+    }
+
+    @Test
+    void aFieldOutsideFluxsSchemaIsRefusedWithFluxsMessage() {
+        String ns = "fields-invalid";
+        Manifests.apply(client, Manifests.namespace(ns));
+        assertThatThrownBy(() -> Manifests.apply(client, """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: wrong, namespace: %s}
+                spec:
+                  interval: 10m
+                  chart: {spec: {chart: podinfo, sourceRef: {kind: HelmRepository, name: nothing}}}
+                  driftDetection: {mode: sometimes}
+                """.formatted(ns))).isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.driftDetection.mode: Unsupported value: \"sometimes\"")
+                .hasMessageContaining("supported values: \"enabled\", \"warn\", \"disabled\"");
+    }
+
+    @Test
+    void commonMetadataLabelsAndAnnotatesEveryObject() {
+        String ns = "fields-common";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, Manifests.kustomization(ns, "labelled", "flux-fields", "./labelled") + """
+                  commonMetadata:
+                    labels: {team: platform, tier: backend}
+                    annotations: {owner: sre}
+                """);
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            ConfigMap settings = client.configMaps().inNamespace(ns).withName("settings").get();
+            assertThat(settings).isNotNull();
+            assertThat(settings.getMetadata().getLabels()).containsEntry("team", "platform").containsEntry("tier", "backend")
+                    .containsEntry("kustomize.toolkit.fluxcd.io/name", "labelled");
+            assertThat(settings.getMetadata().getAnnotations()).containsEntry("owner", "sre");
+        });
+    }
+
+    @Test
+    void aNamespacedObjectWithoutANamespaceFailsTheWholeKustomizationAsInFlux() {
+        String ns = "fields-placeless";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, Manifests.kustomization(ns, "placeless", "flux-fields", "./placeless"));
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Kustomization ks = client.resources(Kustomization.class).inNamespace(ns).withName("placeless").get();
+            assertThat(Conditions.find(ks.getStatus() == null ? null : ks.getStatus().conditions, Conditions.READY))
+                    .hasValueSatisfying(c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getMessage()).contains("ConfigMap/nowhere namespace not specified");
+                    });
+        });
+        assertThat(client.configMaps().inNamespace(ns).withName("placed").get()).as("nothing of the tree applied").isNull();
+        assertThat(client.configMaps().inNamespace("default").withName("nowhere").get()).isNull();
+    }
+
+    @Test
+    void anObjectTheApiServerRefusesStopsItsStageBeforeAnyObjectIsWritten() {
+        String ns = "fields-invalid-object";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, Manifests.kustomization(ns, "invalid", "flux-fields", "./invalid"));
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Kustomization ks = client.resources(Kustomization.class).inNamespace(ns).withName("invalid").get();
+            assertThat(Conditions.find(ks.getStatus() == null ? null : ks.getStatus().conditions, Conditions.READY))
+                    .hasValueSatisfying(c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getMessage()).contains("Service/" + ns + "/web").contains("70000");
+                    });
+        });
+        assertThat(client.configMaps().inNamespace(ns).withName("valid").get()).as("the valid object of the same stage").isNull();
+    }
+
+    private static JsonNode live(String apiVersion, String kind, String ns) {
+        GenericKubernetesResource object = client.genericKubernetesResources(apiVersion, kind).inNamespace(ns).withName("kept").get();
+        assertThat(object).as(kind).isNotNull();
+        return JSON.valueToTree(object);
+    }
+}
