@@ -65,6 +65,26 @@ class FluxFieldsTest {
                             spec:
                               ports: [{port: 70000}]
                             """)
+                    .write("deletion-delete/cm.yaml", """
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: doomed, namespace: fields-delete}
+                            """)
+                    .write("deletion-orphan/cm.yaml", """
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: orphan, namespace: fields-orphan}
+                            """)
+                    .write("charts/plain/Chart.yaml", "apiVersion: v2\nname: plain\nversion: 1.0.0\n")
+                    .write("charts/plain/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: '{{ .Release.Name }}'}\n")
+                    .write("comp-app/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n")
+                    .write("comp-app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: composed, namespace: fields-components}\n")
+                    .write("comp-present/kustomization.yaml", """
+                            apiVersion: kustomize.config.k8s.io/v1alpha1
+                            kind: Component
+                            labels:
+                            - pairs: {component: present}
+                            """)
                     .commitAndPush("fixtures for Flux's fields");
         }
     }
@@ -214,6 +234,106 @@ class FluxFieldsTest {
                     });
         });
         assertThat(client.configMaps().inNamespace(ns).withName("valid").get()).as("the valid object of the same stage").isNull();
+    }
+
+    @Test
+    void deletionPolicyDeleteDeletesTheObjectsEvenWithPruneOff() {
+        String ns = "fields-delete";
+        applyAndDelete(ns, "./deletion-delete", "prune: false", "Delete");
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(client.configMaps().inNamespace(ns).withName("doomed").get()).isNull());
+    }
+
+    @Test
+    void deletionPolicyOrphanLeavesTheObjectsEvenWithPruneOn() {
+        String ns = "fields-orphan";
+        applyAndDelete(ns, "./deletion-orphan", "prune: true", "Orphan");
+        assertThat(client.configMaps().inNamespace(ns).withName("orphan").get()).isNotNull();
+    }
+
+    @Test
+    void installCreateNamespaceCreatesTheTargetNamespaceAsHelmDoes() {
+        String ns = "fields-create-ns";
+        String target = "fields-created";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: plain, namespace: %s}
+                spec:
+                  interval: 10m
+                  targetNamespace: %s
+                  install: {createNamespace: true}
+                  chart:
+                    spec:
+                      chart: ./charts/plain
+                      sourceRef: {kind: GitRepository, name: flux-fields}
+                """.formatted(ns, target));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(client.configMaps().inNamespace(target).withName(target + "-plain").get()).isNotNull());
+        assertThat(client.namespaces().withName(target).get().getMetadata().getLabels()).containsEntry("name", target);
+    }
+
+    @Test
+    void ignoreMissingComponentsLeavesOutTheComponentsThatAreNotThere() {
+        String ns = "fields-components";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, Manifests.kustomization(ns, "composed", "flux-fields", "./comp-app") + """
+                  components: [../comp-present, ../comp-missing]
+                  ignoreMissingComponents: true
+                """);
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            ConfigMap composed = client.configMaps().inNamespace(ns).withName("composed").get();
+            assertThat(composed).isNotNull();
+            assertThat(composed.getMetadata().getLabels()).containsEntry("component", "present");
+        });
+    }
+
+    @Test
+    void postRenderersPatchTheReleasesObjectsThenCommonMetadataLabelsThem() {
+        String ns = "fields-post-render";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: plain, namespace: %s}
+                spec:
+                  interval: 10m
+                  chart:
+                    spec:
+                      chart: ./charts/plain
+                      sourceRef: {kind: GitRepository, name: flux-fields}
+                  commonMetadata:
+                    labels: {team: platform}
+                  postRenderers:
+                  - kustomize:
+                      patches:
+                      - target: {kind: ConfigMap}
+                        patch: |
+                          - op: add
+                            path: /data
+                            value: {patched: "yes"}
+                """.formatted(ns));
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            ConfigMap plain = client.configMaps().inNamespace(ns).withName("plain").get();
+            assertThat(plain).isNotNull();
+            assertThat(plain.getData()).containsEntry("patched", "yes");
+            assertThat(plain.getMetadata().getLabels()).containsEntry("team", "platform");
+        });
+    }
+
+    /** Applies the path's Kustomization, waits for its ConfigMap, deletes it and waits until it is gone. */
+    private static void applyAndDelete(String ns, String path, String prune, String deletionPolicy) {
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(client, Manifests.kustomization(ns, "owner", "flux-fields", path).replace("prune: true", prune)
+                + "  deletionPolicy: " + deletionPolicy + "\n");
+        await().atMost(DEADLINE).until(() -> !client.configMaps().inNamespace(ns).list().getItems().stream()
+                .filter(c -> c.getMetadata().getLabels() != null && "owner".equals(c.getMetadata().getLabels().get("kustomize.toolkit.fluxcd.io/name")))
+                .toList().isEmpty());
+        client.resources(Kustomization.class).inNamespace(ns).withName("owner").delete();
+        await().atMost(DEADLINE).until(() -> client.resources(Kustomization.class).inNamespace(ns).withName("owner").get() == null);
     }
 
     private static JsonNode live(String apiVersion, String kind, String ns) {

@@ -1,6 +1,7 @@
 package io.sluice.apply.helm;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.apply.ApplyConfig;
@@ -106,6 +107,11 @@ public class HelmReleaseReconciler {
      */
     public Optional<ApplyResult> onVerdict(Verdict verdict) {
         Attempt attempt = verdict.attempt();
+        if (!verdict.ready() && !Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
+            // a verdict on a failure reported before any revision was judged (a failed render, say): nothing to do, and
+            // nothing read, so a failure to read never becomes a new failure, verdict, and failure again
+            return Optional.empty();
+        }
         RenderResult render = renders.get(attempt.object());
         boolean sameAttempt = render != null && attemptKey(render.attempt()).equals(attemptKey(attempt));
         Optional<Run> started = Run.start(this, attempt, sameAttempt ? render : null);
@@ -132,9 +138,6 @@ public class HelmReleaseReconciler {
             }
             run.releaseFailed(latest.get(), install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, hookFailure.get());
             return loopAndRecord(run);
-        }
-        if (!Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
-            return Optional.empty();
         }
         String action = ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
         run.releaseFailed(latest.get(), action, verdict.failure().message());
@@ -313,6 +316,9 @@ public class HelmReleaseReconciler {
             LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
             try {
                 KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
+                if (install && policy.createNamespace()) {
+                    createNamespace(as, target.namespace());
+                }
                 ReleaseOwnership.check(as, releaseObjects(objects), known(), target.name(), target.namespace(),
                         owner.ownershipLabels(), install ? "install" : "update");
                 releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, target.name(), target.namespace()));
@@ -523,6 +529,14 @@ public class HelmReleaseReconciler {
             return latest.applied() && latest.attempt().equals(attemptKey(attempt)) && render != null && render.release() != null
                     && latest.renderDigest().equals(renderDigest(attempt.revision(), render.release()))
                     && latest.modified().plus(policy.timeout()).plus(PENDING_GRACE).isAfter(Instant.now());
+        }
+
+        /** Helm's install.createNamespace: the release namespace, labelled as Helm labels it, when it is not there. */
+        private static void createNamespace(KubernetesClient client, String namespace) {
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).addToLabels("name", namespace)
+                        .endMetadata().build()).create();
+            }
         }
 
         private String whyNotAwaited(ReleaseStorage.Stored latest) {

@@ -10,11 +10,11 @@ import java.time.Duration;
  * upgrade (negative: no limit); {@code remediateLastFailure} false for install, and for upgrade true exactly when
  * retries &gt; 0; an install is remediated by uninstalling, an upgrade by rolling back unless
  * {@code upgrade.remediation.strategy: uninstall}; {@code timeout} 5m; {@code maxHistory} 5 (0: unlimited);
- * {@code uninstall.keepHistory} false.
+ * {@code uninstall.keepHistory} false; {@code install.createNamespace} false.
  */
 public record ReleasePolicy(int installRetries, boolean installRemediateLastFailure, int upgradeRetries,
                             boolean upgradeRemediateLastFailure, boolean upgradeUninstalls, Duration timeout, int maxHistory,
-                            boolean keepHistory) {
+                            boolean keepHistory, boolean createNamespace) {
     public static final String INSTALL = "install";
     public static final String UPGRADE = "upgrade";
 
@@ -32,7 +32,8 @@ public record ReleasePolicy(int installRetries, boolean installRemediateLastFail
                 "uninstall".equals(upgrade.path("strategy").asText("rollback")),
                 timeout == null || timeout.isEmpty() ? Duration.ofMinutes(5) : GoDuration.parse(timeout),
                 release.getSpec().maxHistory == null ? 5 : release.getSpec().maxHistory,
-                uninstall != null && uninstall.path("keepHistory").asBoolean(false));
+                uninstall != null && uninstall.path("keepHistory").asBoolean(false),
+                release.getSpec().install != null && release.getSpec().install.path("createNamespace").asBoolean(false));
     }
 
     int retries(String action) {

@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import io.sluice.apply.pipeline.OwnerLanes;
+import io.sluice.contracts.meta.GoDuration;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletion of a Kustomization or HelmRelease, as Flux does it: Flux's finalizer is put on each one; when one is
- * deleted, a Kustomization's inventory is pruned ({@code spec.prune: true}) or orphaned (prune false), a HelmRelease
+ * deleted, a Kustomization's inventory is deleted or left as its {@link DeletionPolicy} says, a HelmRelease
  * is uninstalled as Helm does it (its delete hooks run; a suspended one is left in place), drift correction forgets
  * it, and the finalizer is taken off (after a failed uninstall it stays, and the uninstall is tried again).
  */
@@ -79,14 +81,39 @@ public class OwnerFinalizer {
                 retries.schedule(() -> lanes.submit(view.ref(), () -> finalize(view)), RETRY.toSeconds(), TimeUnit.SECONDS);
                 return; // the finalizer stays until the uninstall succeeds
             }
-        } else if (owner != null && owner.prune()) {
-            InventoryPruner pruner = new InventoryPruner(impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName()));
-            List<AppliedObject> deleted = pruner.prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());
-            LOG.infof("%s deleted: pruned %d objects", view.ref(), deleted.size());
-        } else {
-            LOG.infof("%s deleted: its objects are left in place (prune is off)", view.ref());
+        } else if (owner != null) {
+            Kustomization ks = client.resources(Kustomization.class).inNamespace(view.ref().namespace()).withName(view.ref().name()).get();
+            if (ks != null && DeletionPolicy.deletesObjects(ks)) {
+                KubernetesClient as = impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName());
+                List<AppliedObject> deleted = new InventoryPruner(as).prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());
+                LOG.infof("%s deleted: its %d objects deleted (deletionPolicy %s)", view.ref(), deleted.size(), DeletionPolicy.of(ks));
+                if (DeletionPolicy.of(ks) == DeletionPolicy.WAIT_FOR_TERMINATION) {
+                    awaitTermination(as, view, deleted, GoDuration.parse(ks.getSpec().timeout, GoDuration.parse(ks.getSpec().interval, Duration.ofMinutes(5))));
+                }
+            } else {
+                LOG.infof("%s deleted: its objects are left in place (prune off, suspended, or deletionPolicy Orphan)", view.ref());
+            }
         }
         setFinalizer(view, false);
+    }
+
+    /** As kustomize-controller: waits (at most the Kustomization's timeout) until the deleted objects are gone; then goes on. */
+    private static void awaitTermination(KubernetesClient client, OwnerView view, List<AppliedObject> deleted, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        for (AppliedObject object : deleted) {
+            var resource = client.genericKubernetesResources(object.apiVersion(), object.kind());
+            var one = object.namespace() == null || object.namespace().isEmpty() ? resource.withName(object.name())
+                    : resource.inNamespace(object.namespace()).withName(object.name());
+            long left = Duration.between(Instant.now(), deadline).toMillis();
+            try {
+                if (left <= 0 || one.waitUntilCondition(o -> o == null, left, TimeUnit.MILLISECONDS) != null) {
+                    throw new KubernetesClientException("still there");
+                }
+            } catch (KubernetesClientException e) {
+                LOG.errorf("%s: failed to wait for resources termination (%s not gone within %s)", view.ref(), object.display(), timeout);
+                return;
+            }
+        }
     }
 
     private void setFinalizer(OwnerView view, boolean present) {

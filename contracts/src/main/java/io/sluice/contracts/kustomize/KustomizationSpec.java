@@ -23,6 +23,7 @@ public class KustomizationSpec {
     public List<DependencyReference> dependsOn;
     public List<HealthCheckReference> healthChecks;
     public List<String> components;
+    public Boolean ignoreMissingComponents;
     public JsonNode commonMetadata;
     public JsonNode patches;
     public JsonNode images;

@@ -6,6 +6,7 @@ import io.sluice.contracts.meta.Annotations;
 import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
 import io.sluice.render.build.CommonMetadata;
+import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.PinnedTool;
 import io.sluice.render.build.YamlDocuments;
 import java.io.IOException;
@@ -30,9 +31,11 @@ public final class ChartRenderer {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final PinnedTool helm;
+    private final PostRenderers postRenderers;
 
-    public ChartRenderer(PinnedTool helm) {
+    public ChartRenderer(PinnedTool helm, KustomizeRunner kustomize) {
         this.helm = helm;
+        this.postRenderers = new PostRenderers(kustomize);
     }
 
     /**
@@ -45,9 +48,13 @@ public final class ChartRenderer {
     public record Target(HelmCapabilities capabilities, boolean upgrade, boolean lookup, String serviceAccount) {
     }
 
-    /** {@code commonMetadata} goes on the release's objects, as helm-controller's post-renderer puts it: not on hooks or crds/. */
+    /**
+     * {@code postRenderers}, then {@code commonMetadata}, go over the release's objects as helm-controller's post-renderers
+     * do: not over hooks or crds/.
+     */
     public List<Map<String, Object>> render(Path chart, String releaseName, String namespace, Map<String, Object> values,
-                                            Target target, CrdPolicy crds, JsonNode commonMetadata) throws BuildException {
+                                            Target target, CrdPolicy crds, JsonNode postRenderers, JsonNode commonMetadata)
+            throws BuildException {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("chart-");
@@ -71,8 +78,10 @@ public final class ChartRenderer {
             List<Map<String, Object>> objects = new ArrayList<>(crds.includes() ? crds.mark(ChartCrds.read(chart)) : List.of());
             List<Map<String, Object>> rendered = YamlDocuments.objects(helm.run("helm template of " + chart.getFileName(), args, TIMEOUT),
                     "helm template of " + chart.getFileName());
-            CommonMetadata.apply(rendered.stream().filter(o -> !isHook(o)).toList(), commonMetadata);
-            objects.addAll(rendered);
+            List<Map<String, Object>> release = this.postRenderers.apply(rendered.stream().filter(o -> !isHook(o)).toList(), postRenderers);
+            CommonMetadata.apply(release, commonMetadata);
+            objects.addAll(release);
+            objects.addAll(rendered.stream().filter(ChartRenderer::isHook).toList());
             return objects;
         } catch (IOException e) {
             throw new BuildException("cannot write values for " + chart.getFileName() + ": " + e.getMessage(), e);

@@ -17,6 +17,7 @@ import io.sluice.contracts.meta.Reasons;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
+import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.PinnedTool;
 import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +43,7 @@ public class HelmReleaseRenderer {
     private final ObjectStates states;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
     private final PinnedTool helm = PinnedTool.locate("SLUICE_HELM", "helm");
-    private final ChartRenderer renderer = new ChartRenderer(helm);
+    private final ChartRenderer renderer = new ChartRenderer(helm, KustomizeRunner.locate());
     private final ClusterCapabilities capabilities;
     private final NamespaceDefaulter namespaces;
 
@@ -99,7 +100,7 @@ public class HelmReleaseRenderer {
             String releaseName = ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName);
             Map<String, Object> values = HelmValues.merge(layers);
             List<Map<String, Object>> objects = renderer.render(archive, releaseName, namespace, values, target(release), CrdPolicy.of(release),
-                    release.getSpec().commonMetadata);
+                    release.getSpec().postRenderers, release.getSpec().commonMetadata);
             namespaces.apply(objects, namespace);
             ChartMetadata chartMetadata = ChartMetadata.read(archive);
             ChartRelease target = new ChartRelease(releaseName, namespace, chartMetadata.name(), chartMetadata.version(),

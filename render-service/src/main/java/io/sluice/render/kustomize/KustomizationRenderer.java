@@ -11,6 +11,7 @@ import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.kustomize.KustomizationSpec;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Reasons;
@@ -108,7 +109,7 @@ public class KustomizationRenderer {
             var postBuild = SubstitutionVariables.of(client, ks);
             workDir = Files.createTempDirectory("render-");
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
-            List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks), postBuild);
+            List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks, workDir), postBuild);
             CommonMetadata.apply(objects, ks.getSpec().commonMetadata);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
@@ -116,12 +117,21 @@ public class KustomizationRenderer {
         }
     }
 
-    private static FluxOverlay overlay(Kustomization ks) {
+    private static FluxOverlay overlay(Kustomization ks, Path artifact) {
         var spec = ks.getSpec();
         return new FluxOverlay(spec.targetNamespace, spec.namePrefix, spec.nameSuffix,
                 spec.patches == null ? null : JSON.convertValue(spec.patches, LIST_OF_MAPS),
                 spec.images == null ? null : JSON.convertValue(spec.images, LIST_OF_MAPS),
-                spec.components);
+                components(spec, artifact));
+    }
+
+    /** {@code components}, relative to {@code path}; with {@code ignoreMissingComponents}, those not in the artifact left out. */
+    private static List<String> components(KustomizationSpec spec, Path artifact) {
+        if (spec.components == null || !Boolean.TRUE.equals(spec.ignoreMissingComponents)) {
+            return spec.components;
+        }
+        Path base = artifact.resolve(spec.path == null ? "" : spec.path.replaceFirst("^/+", ""));
+        return spec.components.stream().filter(c -> Files.exists(base.resolve(c).normalize())).toList();
     }
 
     private Artifact sourceArtifact(Kustomization ks) {

@@ -41,10 +41,10 @@ public final class RenderBench {
         builder.build(tree, "app", FluxOverlay.NONE);
         report("200-file directory, kustomize build binary", time(runs, () -> run(kustomize, "build", app.toString())));
 
-        ChartRenderer renderer = new ChartRenderer(new PinnedTool(List.of(helm)));
+        ChartRenderer renderer = new ChartRenderer(new PinnedTool(List.of(helm)), new KustomizeRunner(List.of(kustomize, "build")));
         ChartRenderer.Target target = new ChartRenderer.Target(new HelmCapabilities("v1.37.2", List.of()), false, false, null);
         report("traefik chart, Sluice (helm template, crds/)", time(runs, () ->
-                renderer.render(traefik, "traefik", "traefik", Map.of(), target, CrdPolicy.CREATE_REPLACE, null)));
+                renderer.render(traefik, "traefik", "traefik", Map.of(), target, CrdPolicy.CREATE_REPLACE, null, null)));
         report("traefik chart, helm template binary", time(runs, () -> run(helm, "template", "traefik", traefik.toString(),
                 "--namespace", "traefik", "--kube-version", "v1.37.2", "--include-crds", "--skip-tests")));
     }

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The kustomize the tests compare against: the pinned build of deploy/local/kustomize/build (built once, cached). */
-final class PinnedKustomize {
+public final class PinnedKustomize {
     private static KustomizeRunner runner;
 
     private PinnedKustomize() {
     }
 
-    static synchronized KustomizeRunner runner() {
+    public static synchronized KustomizeRunner runner() {
         if (runner == null) {
             try {
                 Process build = new ProcessBuilder(Path.of("../deploy/local/kustomize/build").toAbsolutePath().toString())

@@ -3,6 +3,7 @@ package io.sluice.render.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.render.build.PinnedKustomize;
 import io.sluice.render.build.PinnedTool;
 import io.sluice.render.build.YamlDocuments;
 import java.io.IOException;
@@ -62,8 +63,8 @@ class ChartRendererConformanceTest {
     void rendersAsHelmTemplateDoes(String chart, Map<String, Object> values, boolean includeCrds) throws Exception {
         Path archive = CHARTS.resolve(chart);
         CrdPolicy policy = includeCrds ? CrdPolicy.CREATE_REPLACE : CrdPolicy.SKIP;
-        List<Map<String, Object>> ours = new ChartRenderer(new PinnedTool(List.of(helm))).render(archive, "my-release",
-                "apps", values, new ChartRenderer.Target(new HelmCapabilities(KUBE_VERSION, API_VERSIONS), false, false, null), policy, null);
+        List<Map<String, Object>> ours = new ChartRenderer(new PinnedTool(List.of(helm)), PinnedKustomize.runner()).render(archive, "my-release",
+                "apps", values, new ChartRenderer.Target(new HelmCapabilities(KUBE_VERSION, API_VERSIONS), false, false, null), policy, null, null);
         List<Map<String, Object>> expected = helmTemplate(archive, values, includeCrds);
         // the one intended difference: crds/ CRDs carry Sluice's never-prune mark, as Helm never deletes them
         policy.mark(expected.stream().filter(o -> "CustomResourceDefinition".equals(o.get("kind"))).toList());
