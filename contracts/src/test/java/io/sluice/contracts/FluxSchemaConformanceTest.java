@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -33,9 +33,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Sluice installs Flux's own CRDs (deploy/crds/fetch), so the API server keeps exactly what Flux's schema declares and
- * prunes the rest. This checks the other direction: every field Sluice's classes read or write exists in Flux's schema
- * of the served version, with a compatible type; a field that does not would be silently dropped by the API server.
+ * Sluice installs Flux's own CRDs (deploy/crds/fetch), so the API server keeps exactly what Flux's
+ * schema declares and prunes the rest. This checks the other direction: every field Sluice's
+ * classes read or write exists in Flux's schema of the served version, with a compatible type; a
+ * field that does not would be silently dropped by the API server.
  */
 class FluxSchemaConformanceTest {
     private static final ObjectMapper JSON = Serialization.jsonMapper();
@@ -43,10 +44,14 @@ class FluxSchemaConformanceTest {
 
     @BeforeAll
     static void fetchFluxCrds() throws Exception {
-        Process fetch = new ProcessBuilder(Path.of("../deploy/crds/fetch").toAbsolutePath().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process fetch =
+                new ProcessBuilder(Path.of("../deploy/crds/fetch").toAbsolutePath().toString())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
         String dir;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(fetch.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(fetch.getInputStream(), StandardCharsets.UTF_8))) {
             dir = out.readLine();
         }
         assertThat(fetch.waitFor()).as("deploy/crds/fetch").isZero();
@@ -54,34 +59,74 @@ class FluxSchemaConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {GitRepository.class, HelmRepository.class, Kustomization.class, HelmRelease.class})
-    void everyFieldSluiceUsesIsInFluxSchema(Class<? extends CustomResource<?, ?>> type) throws Exception {
-        CustomResourceDefinition crd = load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
-        CustomResourceDefinitionVersion served = crd.getSpec().getVersions().stream()
-                .filter(v -> v.getName().equals(HasMetadata.getVersion(type))).findFirst().orElseThrow();
-        assertThat(served.getStorage()).as("Sluice reads and writes Flux's storage version").isTrue();
+    @ValueSource(
+            classes = {
+                GitRepository.class,
+                HelmRepository.class,
+                Kustomization.class,
+                HelmRelease.class
+            })
+    void everyFieldSluiceUsesIsInFluxSchema(Class<? extends CustomResource<?, ?>> type)
+            throws Exception {
+        CustomResourceDefinition crd =
+                load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
+        CustomResourceDefinitionVersion served =
+                crd.getSpec().getVersions().stream()
+                        .filter(v -> v.getName().equals(HasMetadata.getVersion(type)))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(served.getStorage())
+                .as("Sluice reads and writes Flux's storage version")
+                .isTrue();
         assertThat(crd.getSpec().getNames().getKind()).isEqualTo(HasMetadata.getKind(type));
 
         ParameterizedType parts = (ParameterizedType) type.getGenericSuperclass();
         JSONSchemaProps root = served.getSchema().getOpenAPIV3Schema();
         List<String> differences = new ArrayList<>();
-        compare(JSON.constructType(parts.getActualTypeArguments()[0]), root.getProperties().get("spec"), ".spec", differences);
-        compare(JSON.constructType(parts.getActualTypeArguments()[1]), root.getProperties().get("status"), ".status", differences);
-        assertThat(differences).as(type.getSimpleName() + " fields missing from or typed differently in Flux's schema").isEmpty();
+        compare(
+                JSON.constructType(parts.getActualTypeArguments()[0]),
+                root.getProperties().get("spec"),
+                ".spec",
+                differences);
+        compare(
+                JSON.constructType(parts.getActualTypeArguments()[1]),
+                root.getProperties().get("status"),
+                ".status",
+                differences);
+        assertThat(differences)
+                .as(
+                        type.getSimpleName()
+                                + " fields missing from or typed differently in Flux's schema")
+                .isEmpty();
     }
 
     /**
-     * The other direction: an object holding every field of Flux's schema (Sluice does not model them all) is read
-     * without error. A field Sluice's classes refused would stop the informers of its kind in every service.
+     * The other direction: an object holding every field of Flux's schema (Sluice does not model
+     * them all) is read without error. A field Sluice's classes refused would stop the informers of
+     * its kind in every service.
      */
     @ParameterizedTest
-    @ValueSource(classes = {GitRepository.class, HelmRepository.class, Kustomization.class, HelmRelease.class})
-    void everyObjectFluxAcceptsIsReadBySluice(Class<? extends CustomResource<?, ?>> type) throws Exception {
-        CustomResourceDefinition crd = load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
-        JSONSchemaProps root = crd.getSpec().getVersions().stream().filter(v -> v.getName().equals(HasMetadata.getVersion(type)))
-                .findFirst().orElseThrow().getSchema().getOpenAPIV3Schema();
+    @ValueSource(
+            classes = {
+                GitRepository.class,
+                HelmRepository.class,
+                Kustomization.class,
+                HelmRelease.class
+            })
+    void everyObjectFluxAcceptsIsReadBySluice(Class<? extends CustomResource<?, ?>> type)
+            throws Exception {
+        CustomResourceDefinition crd =
+                load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
+        JSONSchemaProps root =
+                crd.getSpec().getVersions().stream()
+                        .filter(v -> v.getName().equals(HasMetadata.getVersion(type)))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSchema()
+                        .getOpenAPIV3Schema();
         ObjectNode object = JSON.createObjectNode();
-        object.put("apiVersion", HasMetadata.getApiVersion(type)).put("kind", HasMetadata.getKind(type));
+        object.put("apiVersion", HasMetadata.getApiVersion(type))
+                .put("kind", HasMetadata.getKind(type));
         object.putObject("metadata").put("name", "every-field").put("namespace", "flux-system");
         object.set("spec", sample(root.getProperties().get("spec")));
         object.set("status", sample(root.getProperties().get("status")));
@@ -101,17 +146,28 @@ class FluxSchemaConformanceTest {
         }
         String type = schema.getType() == null ? "object" : schema.getType();
         return switch (type) {
-            case "string" -> JSON.getNodeFactory().textNode("date-time".equals(schema.getFormat()) ? "2026-11-28T00:00:00Z" : "1m");
+            case "string" ->
+                    JSON.getNodeFactory()
+                            .textNode(
+                                    "date-time".equals(schema.getFormat())
+                                            ? "2026-11-28T00:00:00Z"
+                                            : "1m");
             case "integer" -> JSON.getNodeFactory().numberNode(1);
             case "number" -> JSON.getNodeFactory().numberNode(1.5);
             case "boolean" -> JSON.getNodeFactory().booleanNode(true);
-            case "array" -> JSON.createArrayNode().add(schema.getItems() == null || schema.getItems().getSchema() == null
-                    ? JSON.getNodeFactory().textNode("x") : sample(schema.getItems().getSchema()));
+            case "array" ->
+                    JSON.createArrayNode()
+                            .add(
+                                    schema.getItems() == null
+                                                    || schema.getItems().getSchema() == null
+                                            ? JSON.getNodeFactory().textNode("x")
+                                            : sample(schema.getItems().getSchema()));
             default -> {
                 ObjectNode node = JSON.createObjectNode();
                 if (schema.getProperties() != null) {
                     schema.getProperties().forEach((name, child) -> node.set(name, sample(child)));
-                } else if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
+                } else if (schema.getAdditionalProperties() != null
+                        && schema.getAdditionalProperties().getSchema() != null) {
                     node.set("key", sample(schema.getAdditionalProperties().getSchema()));
                 } else {
                     node.put("anything", "kept");
@@ -121,7 +177,8 @@ class FluxSchemaConformanceTest {
         };
     }
 
-    private static void compare(JavaType type, JSONSchemaProps schema, String path, List<String> differences) {
+    private static void compare(
+            JavaType type, JSONSchemaProps schema, String path, List<String> differences) {
         if (schema == null) {
             differences.add(path + ": not in Flux's schema");
             return;
@@ -136,21 +193,37 @@ class FluxSchemaConformanceTest {
             return;
         }
         if (type.isCollectionLikeType()) {
-            compare(type.getContentType(), schema.getItems() == null ? null : schema.getItems().getSchema(), path + "[]", differences);
+            compare(
+                    type.getContentType(),
+                    schema.getItems() == null ? null : schema.getItems().getSchema(),
+                    path + "[]",
+                    differences);
         } else if (type.isMapLikeType()) {
-            if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
-                compare(type.getContentType(), schema.getAdditionalProperties().getSchema(), path + "{}", differences);
+            if (schema.getAdditionalProperties() != null
+                    && schema.getAdditionalProperties().getSchema() != null) {
+                compare(
+                        type.getContentType(),
+                        schema.getAdditionalProperties().getSchema(),
+                        path + "{}",
+                        differences);
             } else if (!Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
                 differences.add(path + ": a map in Sluice, fixed properties in Flux's schema");
             }
         } else if ("object".equals(expected)) {
-            for (BeanPropertyDefinition property : JSON.getSerializationConfig().introspect(type).findProperties()) {
-                Map<String, JSONSchemaProps> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
+            for (BeanPropertyDefinition property :
+                    JSON.getSerializationConfig().introspect(type).findProperties()) {
+                Map<String, JSONSchemaProps> properties =
+                        schema.getProperties() == null ? Map.of() : schema.getProperties();
                 JSONSchemaProps child = properties.get(property.getName());
-                if (child == null && Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
+                if (child == null
+                        && Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
                     continue;
                 }
-                compare(property.getPrimaryType(), child, path + "." + property.getName(), differences);
+                compare(
+                        property.getPrimaryType(),
+                        child,
+                        path + "." + property.getName(),
+                        differences);
             }
         }
     }
@@ -179,7 +252,8 @@ class FluxSchemaConformanceTest {
         try (var files = Files.list(crds)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+                    CustomResourceDefinition crd =
+                            Serialization.unmarshal(in, CustomResourceDefinition.class);
                     if (name.equals(crd.getMetadata().getName())) {
                         return crd;
                     }

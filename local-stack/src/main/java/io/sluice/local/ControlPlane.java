@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The real Kubernetes control plane of {@code deploy/local/controlplane/start}: etcd, API server, controllers, kwok. */
+/**
+ * The real Kubernetes control plane of {@code deploy/local/controlplane/start}: etcd, API server,
+ * controllers, kwok.
+ */
 public final class ControlPlane implements AutoCloseable {
     private final Path repoRoot;
     private final Path runDir;
@@ -19,9 +22,13 @@ public final class ControlPlane implements AutoCloseable {
         this.kubeconfig = kubeconfig;
     }
 
-    public static ControlPlane start(Path repoRoot, Path runDir) throws IOException, InterruptedException {
-        String kubeconfig = Launcher.run(repoRoot.resolve("deploy/local/controlplane/start"), runDir,
-                runDir.getParent().resolve("controlplane-start.log"));
+    public static ControlPlane start(Path repoRoot, Path runDir)
+            throws IOException, InterruptedException {
+        String kubeconfig =
+                Launcher.run(
+                        repoRoot.resolve("deploy/local/controlplane/start"),
+                        runDir,
+                        runDir.getParent().resolve("controlplane-start.log"));
         return new ControlPlane(repoRoot, runDir, Path.of(kubeconfig));
     }
 
@@ -30,7 +37,9 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public KubernetesClient client() throws IOException {
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+        return new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
+                .build();
     }
 
     @Override

@@ -14,7 +14,10 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceivePack;
 
-/** Bare Git repositories served over smart HTTP (clone, fetch and push), as a Git host serves them to Flux. */
+/**
+ * Bare Git repositories served over smart HTTP (clone, fetch and push), as a Git host serves them
+ * to Flux.
+ */
 public final class GitServer implements AutoCloseable {
     private final Path root;
     private final Server server;
@@ -33,7 +36,12 @@ public final class GitServer implements AutoCloseable {
 
     /** Creates an empty bare repository and returns its URL. */
     public String create(String name) throws Exception {
-        Git.init().setBare(true).setInitialBranch("main").setDirectory(root.resolve(name + ".git").toFile()).call().close();
+        Git.init()
+                .setBare(true)
+                .setInitialBranch("main")
+                .setDirectory(root.resolve(name + ".git").toFile())
+                .call()
+                .close();
         return url(name);
     }
 

@@ -12,7 +12,10 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.URIish;
 
-/** A working copy that commits and pushes to a repository on the {@link GitServer}, as a developer would. */
+/**
+ * A working copy that commits and pushes to a repository on the {@link GitServer}, as a developer
+ * would.
+ */
 public final class GitWorkspace implements AutoCloseable {
     private final Git git;
     private final Path dir;
@@ -22,7 +25,8 @@ public final class GitWorkspace implements AutoCloseable {
         this.dir = dir;
     }
 
-    public static GitWorkspace init(Path dir, String remoteUrl) throws GitAPIException, URISyntaxException {
+    public static GitWorkspace init(Path dir, String remoteUrl)
+            throws GitAPIException, URISyntaxException {
         Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
         git.remoteAdd().setName("origin").setUri(new URIish(remoteUrl)).call();
         return new GitWorkspace(git, dir);
@@ -56,8 +60,12 @@ public final class GitWorkspace implements AutoCloseable {
     public String commitAndPush(String message) throws GitAPIException {
         git.add().addFilepattern(".").call();
         git.add().addFilepattern(".").setUpdate(true).call();
-        RevCommit commit = git.commit().setMessage(message).setAuthor("Sluice", "sluice@example.com")
-                .setCommitter("Sluice", "sluice@example.com").call();
+        RevCommit commit =
+                git.commit()
+                        .setMessage(message)
+                        .setAuthor("Sluice", "sluice@example.com")
+                        .setCommitter("Sluice", "sluice@example.com")
+                        .call();
         git.push().setRemote("origin").add("main").call();
         return commit.getName();
     }

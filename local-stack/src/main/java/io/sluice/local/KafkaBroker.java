@@ -15,9 +15,13 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    public static KafkaBroker start(Path repoRoot, Path runDir) throws IOException, InterruptedException {
-        String bootstrap = Launcher.run(repoRoot.resolve("deploy/local/kafka/start"), runDir,
-                runDir.getParent().resolve("kafka-start.log"));
+    public static KafkaBroker start(Path repoRoot, Path runDir)
+            throws IOException, InterruptedException {
+        String bootstrap =
+                Launcher.run(
+                        repoRoot.resolve("deploy/local/kafka/start"),
+                        runDir,
+                        runDir.getParent().resolve("kafka-start.log"));
         return new KafkaBroker(repoRoot, runDir, bootstrap);
     }
 
@@ -32,7 +36,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts the stopped broker again, on the same port with the same data. */
     public void restart() throws IOException, InterruptedException {
-        Launcher.run(repoRoot.resolve("deploy/local/kafka/start"), runDir, runDir.getParent().resolve("kafka-start.log"));
+        Launcher.run(
+                repoRoot.resolve("deploy/local/kafka/start"),
+                runDir,
+                runDir.getParent().resolve("kafka-start.log"));
     }
 
     @Override

@@ -7,24 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one of the launcher scripts in {@code deploy/local} (the same ones {@code deploy/local/up} uses) and returns
- * the last line it printed. The processes it starts are tied to this JVM: they stop when it exits, however it exits.
+ * Runs one of the launcher scripts in {@code deploy/local} (the same ones {@code deploy/local/up}
+ * uses) and returns the last line it printed. The processes it starts are tied to this JVM: they
+ * stop when it exits, however it exits.
  */
 final class Launcher {
-    private Launcher() {
-    }
+    private Launcher() {}
 
     static String run(Path script, Path runDir, Path log) throws IOException, InterruptedException {
         Files.createDirectories(runDir);
-        List<String> command = new ArrayList<>(List.of(script.toString(), runDir.toString(),
-                "--watch-pid", String.valueOf(ProcessHandle.current().pid())));
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                script.toString(),
+                                runDir.toString(),
+                                "--watch-pid",
+                                String.valueOf(ProcessHandle.current().pid())));
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
         String output = new String(process.getInputStream().readAllBytes()).strip();
         if (process.waitFor() != 0) {
-            throw new IOException(script.getFileName() + " failed (exit " + process.exitValue() + "); see " + log);
+            throw new IOException(
+                    script.getFileName()
+                            + " failed (exit "
+                            + process.exitValue()
+                            + "); see "
+                            + log);
         }
         String[] lines = output.split("\n");
         return lines[lines.length - 1].strip();
@@ -32,7 +43,10 @@ final class Launcher {
 
     /** Runs a build script and returns the path it printed. */
     static String output(Path script) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process =
+                new ProcessBuilder(script.toString())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
         String output = new String(process.getInputStream().readAllBytes()).strip();
         if (process.waitFor() != 0) {
             throw new IOException(script + " failed (exit " + process.exitValue() + ")");
@@ -42,8 +56,13 @@ final class Launcher {
 
     static void stop(Path repoRoot, Path runDir) {
         try {
-            new ProcessBuilder(repoRoot.resolve("deploy/local/stop-processes").toString(), runDir.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder(
+                            repoRoot.resolve("deploy/local/stop-processes").toString(),
+                            runDir.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             System.err.println("could not stop processes in " + runDir + ": " + e.getMessage());
         } catch (InterruptedException e) {

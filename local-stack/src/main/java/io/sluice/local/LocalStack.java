@@ -13,11 +13,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * The whole embedded stack on one machine: a real control plane, a real Kafka broker, a Git server over smart HTTP,
- * Sluice's CRDs, and the four services as processes. {@code deploy/local/up} and the system tests both start it here.
+ * The whole embedded stack on one machine: a real control plane, a real Kafka broker, a Git server
+ * over smart HTTP, Sluice's CRDs, and the four services as processes. {@code deploy/local/up} and
+ * the system tests both start it here.
  */
 public final class LocalStack implements AutoCloseable {
-    public static final List<String> SERVICES = List.of("source-service", "render-service", "apply-service", "health-service");
+    public static final List<String> SERVICES =
+            List.of("source-service", "render-service", "apply-service", "health-service");
 
     private final Path repoRoot;
     private final Path runDir;
@@ -29,7 +31,9 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final String adminToken = java.util.UUID.randomUUID().toString();
 
-    private LocalStack(Path repoRoot, Path runDir, ControlPlane controlPlane, KafkaBroker kafka, GitServer git) throws IOException {
+    private LocalStack(
+            Path repoRoot, Path runDir, ControlPlane controlPlane, KafkaBroker kafka, GitServer git)
+            throws IOException {
         this.repoRoot = repoRoot;
         this.runDir = runDir;
         this.controlPlane = controlPlane;
@@ -37,13 +41,20 @@ public final class LocalStack implements AutoCloseable {
         this.git = git;
         this.client = controlPlane.client();
         Path fixtureCharts = repoRoot.resolve("../shared/fixtures/charts").normalize();
-        this.charts = Files.isDirectory(fixtureCharts) ? new ChartRepositoryServer(fixtureCharts) : null;
+        this.charts =
+                Files.isDirectory(fixtureCharts) ? new ChartRepositoryServer(fixtureCharts) : null;
     }
 
     public static LocalStack start(Path repoRoot, Path runDir) throws Exception {
         Files.createDirectories(runDir.resolve("logs"));
         // The two slow starts run side by side.
-        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> unchecked(() -> KafkaBroker.start(repoRoot, runDir.resolve("kafka"))));
+        CompletableFuture<KafkaBroker> kafka =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                unchecked(
+                                        () ->
+                                                KafkaBroker.start(
+                                                        repoRoot, runDir.resolve("kafka"))));
         ControlPlane controlPlane;
         try {
             controlPlane = ControlPlane.start(repoRoot, runDir.resolve("controlplane"));
@@ -51,7 +62,13 @@ public final class LocalStack implements AutoCloseable {
             kafka.thenAccept(KafkaBroker::close);
             throw e;
         }
-        LocalStack stack = new LocalStack(repoRoot, runDir, controlPlane, join(kafka, controlPlane), new GitServer(runDir.resolve("git")));
+        LocalStack stack =
+                new LocalStack(
+                        repoRoot,
+                        runDir,
+                        controlPlane,
+                        join(kafka, controlPlane),
+                        new GitServer(runDir.resolve("git")));
         try {
             stack.installCrds();
             stack.startServices();
@@ -62,7 +79,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static KafkaBroker join(CompletableFuture<KafkaBroker> kafka, ControlPlane controlPlane) throws Exception {
+    private static KafkaBroker join(CompletableFuture<KafkaBroker> kafka, ControlPlane controlPlane)
+            throws Exception {
         try {
             return kafka.join();
         } catch (RuntimeException e) {
@@ -72,39 +90,82 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void installCrds() throws IOException, InterruptedException {
-        // Flux's own CRDs, unchanged (deploy/crds/fetch takes them from the controllers' Go modules)
-        try (Stream<Path> files = Files.list(Path.of(Launcher.output(repoRoot.resolve("deploy/crds/fetch"))))) {
-            for (Path crd : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
+        // Flux's own CRDs, unchanged (deploy/crds/fetch takes them from the controllers' Go
+        // modules)
+        try (Stream<Path> files =
+                Files.list(Path.of(Launcher.output(repoRoot.resolve("deploy/crds/fetch"))))) {
+            for (Path crd :
+                    files.filter(
+                                    f ->
+                                            f.toString().endsWith(".yml")
+                                                    || f.toString().endsWith(".yaml"))
+                            .sorted()
+                            .toList()) {
                 try (var in = Files.newInputStream(crd)) {
-                    client.load(in).items().forEach(c -> client.resource(c).fieldManager("sluice-local").forceConflicts().serverSideApply());
+                    client.load(in)
+                            .items()
+                            .forEach(
+                                    c ->
+                                            client.resource(c)
+                                                    .fieldManager("sluice-local")
+                                                    .forceConflicts()
+                                                    .serverSideApply());
                 }
             }
         }
         for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, java.util.concurrent.TimeUnit.SECONDS);
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd.getMetadata().getName())
+                    .waitUntilCondition(
+                            c ->
+                                    c.getStatus() != null
+                                            && c.getStatus().getConditions().stream()
+                                                    .anyMatch(
+                                                            x ->
+                                                                    "Established"
+                                                                                    .equals(
+                                                                                            x
+                                                                                                    .getType())
+                                                                            && "True"
+                                                                                    .equals(
+                                                                                            x
+                                                                                                    .getStatus())),
+                            30,
+                            java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
     private void startServices() throws Exception {
-        Map<String, String> env = Map.of(
-                "KUBECONFIG", controlPlane.kubeconfig().toString(),
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "SLUICE_ADMIN_TOKEN", adminToken);
+        Map<String, String> env =
+                Map.of(
+                        "KUBECONFIG", controlPlane.kubeconfig().toString(),
+                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "SLUICE_ADMIN_TOKEN", adminToken);
         for (String name : SERVICES) {
             Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
-                throw new IOException(jar + " is missing: build with ./mvnw -B package -DskipTests first");
+                throw new IOException(
+                        jar + " is missing: build with ./mvnw -B package -DskipTests first");
             }
             Map<String, String> serviceEnv = new LinkedHashMap<>(env);
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
-            services.put(name, new ServiceProcess(name, jar, serviceEnv, runDir.resolve("logs").resolve(name + ".log"),
-                    Files.createDirectories(runDir.resolve("services")).resolve("pids")));
+            services.put(
+                    name,
+                    new ServiceProcess(
+                            name,
+                            jar,
+                            serviceEnv,
+                            runDir.resolve("logs").resolve(name + ".log"),
+                            Files.createDirectories(runDir.resolve("services")).resolve("pids")));
         }
         ServiceProcess render = services.get("render-service");
-        render.environment("SLUICE_KUSTOMIZE", Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
-        render.environment("SLUICE_HELM", Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
+        render.environment(
+                "SLUICE_KUSTOMIZE",
+                Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
+        render.environment(
+                "SLUICE_HELM", Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
         ServiceProcess source = services.get("source-service");
         source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
         for (ServiceProcess service : services.values()) {
@@ -117,16 +178,26 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * A watchdog stops the services (their pids are in services/pids, also after a restart) if this JVM dies without
-     * closing the stack (a killed test run), as the control plane's and Kafka's own watchdogs do.
+     * A watchdog stops the services (their pids are in services/pids, also after a restart) if this
+     * JVM dies without closing the stack (a killed test run), as the control plane's and Kafka's
+     * own watchdogs do.
      */
     private void watchServices() throws IOException {
         Path dir = runDir.resolve("services");
-        Process watchdog = new ProcessBuilder("setsid", "bash", "-c",
-                "while kill -0 \"$1\" 2>/dev/null; do sleep 2; done; \"$2\" \"$3\"", "watchdog",
-                String.valueOf(ProcessHandle.current().pid()), repoRoot.resolve("deploy/local/stop-processes").toString(), dir.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process watchdog =
+                new ProcessBuilder(
+                                "setsid",
+                                "bash",
+                                "-c",
+                                "while kill -0 \"$1\" 2>/dev/null; do sleep 2; done; \"$2\" \"$3\"",
+                                "watchdog",
+                                String.valueOf(ProcessHandle.current().pid()),
+                                repoRoot.resolve("deploy/local/stop-processes").toString(),
+                                dir.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
         Files.writeString(dir.resolve("watchdog.pid"), String.valueOf(watchdog.pid()));
     }
 
@@ -150,7 +221,10 @@ public final class LocalStack implements AutoCloseable {
         return git;
     }
 
-    /** The local chart repository serving the fixture charts, when shared/fixtures is beside the repository. */
+    /**
+     * The local chart repository serving the fixture charts, when shared/fixtures is beside the
+     * repository.
+     */
     public java.util.Optional<ChartRepositoryServer> charts() {
         return java.util.Optional.ofNullable(charts);
     }
@@ -174,7 +248,9 @@ public final class LocalStack implements AutoCloseable {
         lines.add("KUBECONFIG=" + kubeconfig());
         lines.add("KAFKA_BOOTSTRAP_SERVERS=" + kafkaBootstrapServers());
         lines.add("SLUICE_ADMIN_TOKEN=" + adminToken);
-        services.forEach((name, service) -> lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
+        services.forEach(
+                (name, service) ->
+                        lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
         charts().ifPresent(repository -> lines.add("HELM_REPOSITORY_URL=" + repository.url()));
         return String.join("\n", lines) + "\n";
     }

@@ -4,14 +4,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Applies YAML as {@code kubectl apply --server-side} would, and writes the Flux objects the stack's users write. */
+/**
+ * Applies YAML as {@code kubectl apply --server-side} would, and writes the Flux objects the
+ * stack's users write.
+ */
 public final class Manifests {
-    private Manifests() {
-    }
+    private Manifests() {}
 
     public static void apply(KubernetesClient client, String yaml) {
-        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()
-                .forEach(o -> client.resource(o).fieldManager("sluice-local").forceConflicts().serverSideApply());
+        client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .items()
+                .forEach(
+                        o ->
+                                client.resource(o)
+                                        .fieldManager("sluice-local")
+                                        .forceConflicts()
+                                        .serverSideApply());
     }
 
     public static String gitRepository(String namespace, String name, String url, String interval) {
@@ -26,7 +34,8 @@ public final class Manifests {
                   url: %s
                   ref:
                     branch: main
-                """.formatted(name, namespace, interval, url);
+                """
+                .formatted(name, namespace, interval, url);
     }
 
     public static String kustomization(String namespace, String name, String source, String path) {
@@ -45,7 +54,8 @@ public final class Manifests {
                   sourceRef:
                     kind: GitRepository
                     name: %s
-                """.formatted(name, namespace, path, source);
+                """
+                .formatted(name, namespace, path, source);
     }
 
     public static String namespace(String name) {

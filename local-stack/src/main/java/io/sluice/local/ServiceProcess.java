@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One Sluice service run as users run it: {@code java -jar quarkus-run.jar}, configured by environment variables. */
+/**
+ * One Sluice service run as users run it: {@code java -jar quarkus-run.jar}, configured by
+ * environment variables.
+ */
 public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final String name;
@@ -27,8 +30,12 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path pids;
     private Process process;
 
-    /** @param pids where each started process's pid is recorded, for deploy/local/stop-processes and its watchdog */
-    ServiceProcess(String name, Path jar, Map<String, String> env, Path log, Path pids) throws IOException {
+    /**
+     * @param pids where each started process's pid is recorded, for deploy/local/stop-processes and
+     *     its watchdog
+     */
+    ServiceProcess(String name, Path jar, Map<String, String> env, Path log, Path pids)
+            throws IOException {
         this.pids = pids;
         this.name = name;
         this.jar = jar;
@@ -47,7 +54,10 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Sets a variable for the next start (the source service learns its own URL only once its port is chosen). */
+    /**
+     * Sets a variable for the next start (the source service learns its own URL only once its port
+     * is chosen).
+     */
     public void environment(String variable, String value) {
         env.put(variable, value);
     }
@@ -57,24 +67,39 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public ServiceProcess start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of("java", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                                List.of(
+                                        "java",
+                                        "-Xmx192m",
+                                        "-XX:+UseSerialGC",
+                                        "-XX:TieredStopAtLevel=1",
+                                        "-jar",
+                                        jar.toString()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
         process = builder.start();
-        Files.writeString(pids, process.pid() + " " + name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                pids,
+                process.pid() + " " + name + "\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         return this;
     }
 
     /** Waits for {@code /q/health/ready}; fails early if the process died. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready =
+                HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
+                throw new IOException(
+                        name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -110,7 +135,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket =
+                new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

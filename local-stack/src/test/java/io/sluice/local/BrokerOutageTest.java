@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The broker stopped for two minutes while a new commit goes from push to apply: nothing is applied meanwhile (every
- * hop needs Kafka), and once the broker is back all four services resume, without a restart of any, and the commit is
- * applied.
+ * The broker stopped for two minutes while a new commit goes from push to apply: nothing is applied
+ * meanwhile (every hop needs Kafka), and once the broker is back all four services resume, without
+ * a restart of any, and the commit is applied.
  */
 @ExtendWith(LocalStackExtension.class)
 class BrokerOutageTest {
@@ -24,42 +24,65 @@ class BrokerOutageTest {
     private static final Duration OUTAGE = Duration.ofMinutes(2);
 
     @Test
-    void aCommitPushedDuringABrokerOutageIsAppliedOnceTheBrokerIsBackWithoutRestartingAnyService() throws Exception {
+    void aCommitPushedDuringABrokerOutageIsAppliedOnceTheBrokerIsBackWithoutRestartingAnyService()
+            throws Exception {
         LocalStack stack = LocalStackExtension.stack();
         KubernetesClient client = stack.client();
         Manifests.apply(client, Manifests.namespace(NS));
         String url = stack.git().create("broker-outage");
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("broker-outage"), url)) {
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory("broker-outage"), url)) {
             repo.write("app/settings.yaml", settings("one")).commitAndPush("one");
             Manifests.apply(client, Manifests.gitRepository(NS, "repo", url, "1h"));
-            Manifests.apply(client, Manifests.kustomization(NS, "app", "repo", "./app").replace("interval: 10m", "interval: 30s"));
+            Manifests.apply(
+                    client,
+                    Manifests.kustomization(NS, "app", "repo", "./app")
+                            .replace("interval: 10m", "interval: 30s"));
             await().atMost(Duration.ofSeconds(90)).until(() -> "one".equals(value(client)));
-            List<Long> pids = LocalStack.SERVICES.stream().map(name -> stack.service(name).pid()).toList();
+            List<Long> pids =
+                    LocalStack.SERVICES.stream().map(name -> stack.service(name).pid()).toList();
 
             stack.kafka().stop();
             try {
                 String head = repo.write("app/settings.yaml", settings("two")).commitAndPush("two");
-                client.resources(GitRepository.class).inNamespace(NS).withName("repo").edit(r -> {
-                    r.getMetadata().setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
-                    return r;
-                });
+                client.resources(GitRepository.class)
+                        .inNamespace(NS)
+                        .withName("repo")
+                        .edit(
+                                r -> {
+                                    r.getMetadata()
+                                            .setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
+                                    return r;
+                                });
                 // the outage lasts OUTAGE; throughout it, the old value stays
-                await("the outage").during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).pollInterval(Duration.ofSeconds(1))
+                await("the outage")
+                        .during(OUTAGE)
+                        .atMost(OUTAGE.plusSeconds(10))
+                        .pollInterval(Duration.ofSeconds(1))
                         .until(() -> "one".equals(value(client)));
-                assertThat(value(client)).as("nothing reaches the cluster without Kafka").isEqualTo("one");
+                assertThat(value(client))
+                        .as("nothing reaches the cluster without Kafka")
+                        .isEqualTo("one");
             } finally {
                 stack.kafka().restart();
             }
             long back = System.nanoTime();
             await().atMost(Duration.ofSeconds(180)).until(() -> "two".equals(value(client)));
-            System.out.printf("broker outage: the commit was applied %.1f s after the broker came back%n", (System.nanoTime() - back) / 1e9);
-            assertThat(LocalStack.SERVICES.stream().map(name -> stack.service(name).pid()).toList()).as("no service restarted").isEqualTo(pids);
-            assertThat(FluxReady.of(client, NS, "app")).hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            System.out.printf(
+                    "broker outage: the commit was applied %.1f s after the broker came back%n",
+                    (System.nanoTime() - back) / 1e9);
+            assertThat(LocalStack.SERVICES.stream().map(name -> stack.service(name).pid()).toList())
+                    .as("no service restarted")
+                    .isEqualTo(pids);
+            assertThat(FluxReady.of(client, NS, "app"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
         }
     }
 
     private static String settings(String value) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: broker-outage}\ndata: {value: " + value + "}\n";
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: broker-outage}\ndata: {value: "
+                + value
+                + "}\n";
     }
 
     private static String value(KubernetesClient client) {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Flux's fields as the API server keeps them (Sluice installs Flux's own CRDs) and as Sluice honours them. Each test has
- * its own namespace.
+ * Flux's fields as the API server keeps them (Sluice installs Flux's own CRDs) and as Sluice
+ * honours them. Each test has its own namespace.
  */
 @ExtendWith(LocalStackExtension.class)
 class FluxFieldsTest {
@@ -36,50 +36,75 @@ class FluxFieldsTest {
         LocalStack stack = LocalStackExtension.stack();
         client = stack.client();
         gitUrl = stack.git().create("flux-fields");
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("flux-fields"), gitUrl)) {
-            repo.write("labelled/app.yaml", """
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory("flux-fields"), gitUrl)) {
+            repo.write(
+                            "labelled/app.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata: {name: settings, namespace: fields-common, labels: {team: app}}
                             data: {color: blue}
                             """)
-                    .write("placeless/ok.yaml", """
+                    .write(
+                            "placeless/ok.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata: {name: placed, namespace: fields-placeless}
                             """)
-                    .write("placeless/nowhere.yaml", """
+                    .write(
+                            "placeless/nowhere.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata: {name: nowhere}
                             """)
-                    .write("invalid/ok.yaml", """
+                    .write(
+                            "invalid/ok.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata: {name: valid, namespace: fields-invalid-object}
                             """)
-                    .write("invalid/service.yaml", """
+                    .write(
+                            "invalid/service.yaml",
+                            """
                             apiVersion: v1
                             kind: Service
                             metadata: {name: web, namespace: fields-invalid-object}
                             spec:
                               ports: [{port: 70000}]
                             """)
-                    .write("deletion-delete/cm.yaml", """
+                    .write(
+                            "deletion-delete/cm.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata: {name: doomed, namespace: fields-delete}
                             """)
-                    .write("deletion-orphan/cm.yaml", """
+                    .write(
+                            "deletion-orphan/cm.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata: {name: orphan, namespace: fields-orphan}
                             """)
-                    .write("charts/plain/Chart.yaml", "apiVersion: v2\nname: plain\nversion: 1.0.0\n")
-                    .write("charts/plain/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: '{{ .Release.Name }}'}\n")
-                    .write("comp-app/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n")
-                    .write("comp-app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: composed, namespace: fields-components}\n")
-                    .write("comp-present/kustomization.yaml", """
+                    .write(
+                            "charts/plain/Chart.yaml",
+                            "apiVersion: v2\nname: plain\nversion: 1.0.0\n")
+                    .write(
+                            "charts/plain/templates/cm.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: '{{ .Release.Name }}'}\n")
+                    .write(
+                            "comp-app/kustomization.yaml",
+                            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n")
+                    .write(
+                            "comp-app/cm.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: composed, namespace: fields-components}\n")
+                    .write(
+                            "comp-present/kustomization.yaml",
+                            """
                             apiVersion: kustomize.config.k8s.io/v1alpha1
                             kind: Component
                             labels:
@@ -94,7 +119,8 @@ class FluxFieldsTest {
         String ns = "fields-round-trip";
         Manifests.apply(client, Manifests.namespace(ns));
         // fields real repositories use that a generated schema used to drop or reject
-        String yaml = """
+        String yaml =
+                """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: kept, namespace: %1$s}
@@ -144,32 +170,46 @@ class FluxFieldsTest {
                   upgrade: {strategy: {name: RetryOnFailure, retryInterval: 5m}}
                   install: {strategy: {name: RemediateOnFailure}}
                   waitStrategy: {name: poller}
-                """.formatted(ns);
+                """
+                        .formatted(ns);
         Manifests.apply(client, yaml);
 
         JsonNode kustomization = live("kustomize.toolkit.fluxcd.io/v1", "Kustomization", ns);
         assertThat(kustomization.at("/spec/ignoreMissingComponents").asBoolean()).isTrue();
-        assertThat(kustomization.at("/spec/healthCheckExprs/0/failed").asText()).isEqualTo("status.phase == 'Failed'");
-        assertThat(kustomization.at("/spec/dependsOn/0/readyExpr").asText()).isEqualTo("dep.status.observedGeneration == dep.metadata.generation");
-        assertThat(kustomization.at("/spec/commonMetadata/labels/team").asText()).isEqualTo("platform");
+        assertThat(kustomization.at("/spec/healthCheckExprs/0/failed").asText())
+                .isEqualTo("status.phase == 'Failed'");
+        assertThat(kustomization.at("/spec/dependsOn/0/readyExpr").asText())
+                .isEqualTo("dep.status.observedGeneration == dep.metadata.generation");
+        assertThat(kustomization.at("/spec/commonMetadata/labels/team").asText())
+                .isEqualTo("platform");
         assertThat(kustomization.at("/spec/deletionPolicy").asText()).isEqualTo("Orphan");
         JsonNode git = live("source.toolkit.fluxcd.io/v1", "GitRepository", ns);
         assertThat(git.at("/spec/proxySecretRef/name").asText()).isEqualTo("proxy");
         assertThat(git.at("/spec/verify/mode").asText()).isEqualTo("HEAD");
-        assertThat(git.at("/spec/timeout").asText()).as("Flux's default, from Flux's schema").isEqualTo("60s");
+        assertThat(git.at("/spec/timeout").asText())
+                .as("Flux's default, from Flux's schema")
+                .isEqualTo("60s");
         JsonNode release = live("helm.toolkit.fluxcd.io/v2", "HelmRelease", ns);
-        assertThat(release.at("/spec/driftDetection/ignore/0/paths/0").asText()).isEqualTo("/spec/replicas");
-        assertThat(release.at("/spec/driftDetection/ignore/0/target/kind").asText()).isEqualTo("Deployment");
+        assertThat(release.at("/spec/driftDetection/ignore/0/paths/0").asText())
+                .isEqualTo("/spec/replicas");
+        assertThat(release.at("/spec/driftDetection/ignore/0/target/kind").asText())
+                .isEqualTo("Deployment");
         assertThat(release.at("/spec/upgrade/strategy/retryInterval").asText()).isEqualTo("5m");
         assertThat(release.at("/spec/waitStrategy/name").asText()).isEqualTo("poller");
-        assertThat(release.at("/spec/chart/spec/reconcileStrategy").asText()).as("Flux's default").isEqualTo("ChartVersion");
+        assertThat(release.at("/spec/chart/spec/reconcileStrategy").asText())
+                .as("Flux's default")
+                .isEqualTo("ChartVersion");
     }
 
     @Test
     void aFieldOutsideFluxsSchemaIsRefusedWithFluxsMessage() {
         String ns = "fields-invalid";
         Manifests.apply(client, Manifests.namespace(ns));
-        assertThatThrownBy(() -> Manifests.apply(client, """
+        assertThatThrownBy(
+                        () ->
+                                Manifests.apply(
+                                        client,
+                                        """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: wrong, namespace: %s}
@@ -177,7 +217,9 @@ class FluxFieldsTest {
                   interval: 10m
                   chart: {spec: {chart: podinfo, sourceRef: {kind: HelmRepository, name: nothing}}}
                   driftDetection: {mode: sometimes}
-                """.formatted(ns))).isInstanceOf(KubernetesClientException.class)
+                """
+                                                .formatted(ns)))
+                .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("spec.driftDetection.mode: Unsupported value: \"sometimes\"")
                 .hasMessageContaining("supported values: \"enabled\", \"warn\", \"disabled\"");
     }
@@ -187,18 +229,27 @@ class FluxFieldsTest {
         String ns = "fields-common";
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
-        Manifests.apply(client, Manifests.kustomization(ns, "labelled", "flux-fields", "./labelled") + """
+        Manifests.apply(
+                client,
+                Manifests.kustomization(ns, "labelled", "flux-fields", "./labelled")
+                        + """
                   commonMetadata:
                     labels: {team: platform, tier: backend}
                     annotations: {owner: sre}
                 """);
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            ConfigMap settings = client.configMaps().inNamespace(ns).withName("settings").get();
-            assertThat(settings).isNotNull();
-            assertThat(settings.getMetadata().getLabels()).containsEntry("team", "platform").containsEntry("tier", "backend")
-                    .containsEntry("kustomize.toolkit.fluxcd.io/name", "labelled");
-            assertThat(settings.getMetadata().getAnnotations()).containsEntry("owner", "sre");
-        });
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            ConfigMap settings =
+                                    client.configMaps().inNamespace(ns).withName("settings").get();
+                            assertThat(settings).isNotNull();
+                            assertThat(settings.getMetadata().getLabels())
+                                    .containsEntry("team", "platform")
+                                    .containsEntry("tier", "backend")
+                                    .containsEntry("kustomize.toolkit.fluxcd.io/name", "labelled");
+                            assertThat(settings.getMetadata().getAnnotations())
+                                    .containsEntry("owner", "sre");
+                        });
     }
 
     @Test
@@ -206,16 +257,33 @@ class FluxFieldsTest {
         String ns = "fields-placeless";
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
-        Manifests.apply(client, Manifests.kustomization(ns, "placeless", "flux-fields", "./placeless"));
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            Kustomization ks = client.resources(Kustomization.class).inNamespace(ns).withName("placeless").get();
-            assertThat(Conditions.find(ks.getStatus() == null ? null : ks.getStatus().conditions, Conditions.READY))
-                    .hasValueSatisfying(c -> {
-                        assertThat(c.getStatus()).isEqualTo("False");
-                        assertThat(c.getMessage()).contains("ConfigMap/nowhere namespace not specified");
-                    });
-        });
-        assertThat(client.configMaps().inNamespace(ns).withName("placed").get()).as("nothing of the tree applied").isNull();
+        Manifests.apply(
+                client, Manifests.kustomization(ns, "placeless", "flux-fields", "./placeless"));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            Kustomization ks =
+                                    client.resources(Kustomization.class)
+                                            .inNamespace(ns)
+                                            .withName("placeless")
+                                            .get();
+                            assertThat(
+                                            Conditions.find(
+                                                    ks.getStatus() == null
+                                                            ? null
+                                                            : ks.getStatus().conditions,
+                                                    Conditions.READY))
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("False");
+                                                assertThat(c.getMessage())
+                                                        .contains(
+                                                                "ConfigMap/nowhere namespace not specified");
+                                            });
+                        });
+        assertThat(client.configMaps().inNamespace(ns).withName("placed").get())
+                .as("nothing of the tree applied")
+                .isNull();
         assertThat(client.configMaps().inNamespace("default").withName("nowhere").get()).isNull();
     }
 
@@ -225,22 +293,46 @@ class FluxFieldsTest {
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
         Manifests.apply(client, Manifests.kustomization(ns, "invalid", "flux-fields", "./invalid"));
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            Kustomization ks = client.resources(Kustomization.class).inNamespace(ns).withName("invalid").get();
-            assertThat(Conditions.find(ks.getStatus() == null ? null : ks.getStatus().conditions, Conditions.READY))
-                    .hasValueSatisfying(c -> {
-                        assertThat(c.getStatus()).isEqualTo("False");
-                        assertThat(c.getMessage()).contains("Service/" + ns + "/web").contains("70000");
-                    });
-        });
-        assertThat(client.configMaps().inNamespace(ns).withName("valid").get()).as("the valid object of the same stage").isNull();
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            Kustomization ks =
+                                    client.resources(Kustomization.class)
+                                            .inNamespace(ns)
+                                            .withName("invalid")
+                                            .get();
+                            assertThat(
+                                            Conditions.find(
+                                                    ks.getStatus() == null
+                                                            ? null
+                                                            : ks.getStatus().conditions,
+                                                    Conditions.READY))
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("False");
+                                                assertThat(c.getMessage())
+                                                        .contains("Service/" + ns + "/web")
+                                                        .contains("70000");
+                                            });
+                        });
+        assertThat(client.configMaps().inNamespace(ns).withName("valid").get())
+                .as("the valid object of the same stage")
+                .isNull();
     }
 
     @Test
     void deletionPolicyDeleteDeletesTheObjectsEvenWithPruneOff() {
         String ns = "fields-delete";
         applyAndDelete(ns, "./deletion-delete", "prune: false", "Delete");
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(client.configMaps().inNamespace(ns).withName("doomed").get()).isNull());
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client.configMaps()
+                                                        .inNamespace(ns)
+                                                        .withName("doomed")
+                                                        .get())
+                                        .isNull());
     }
 
     @Test
@@ -256,7 +348,9 @@ class FluxFieldsTest {
         String target = "fields-created";
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: plain, namespace: %s}
@@ -268,9 +362,19 @@ class FluxFieldsTest {
                     spec:
                       chart: ./charts/plain
                       sourceRef: {kind: GitRepository, name: flux-fields}
-                """.formatted(ns, target));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(client.configMaps().inNamespace(target).withName(target + "-plain").get()).isNotNull());
-        assertThat(client.namespaces().withName(target).get().getMetadata().getLabels()).containsEntry("name", target);
+                """
+                        .formatted(ns, target));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client.configMaps()
+                                                        .inNamespace(target)
+                                                        .withName(target + "-plain")
+                                                        .get())
+                                        .isNotNull());
+        assertThat(client.namespaces().withName(target).get().getMetadata().getLabels())
+                .containsEntry("name", target);
     }
 
     @Test
@@ -278,15 +382,22 @@ class FluxFieldsTest {
         String ns = "fields-components";
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
-        Manifests.apply(client, Manifests.kustomization(ns, "composed", "flux-fields", "./comp-app") + """
+        Manifests.apply(
+                client,
+                Manifests.kustomization(ns, "composed", "flux-fields", "./comp-app")
+                        + """
                   components: [../comp-present, ../comp-missing]
                   ignoreMissingComponents: true
                 """);
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            ConfigMap composed = client.configMaps().inNamespace(ns).withName("composed").get();
-            assertThat(composed).isNotNull();
-            assertThat(composed.getMetadata().getLabels()).containsEntry("component", "present");
-        });
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            ConfigMap composed =
+                                    client.configMaps().inNamespace(ns).withName("composed").get();
+                            assertThat(composed).isNotNull();
+                            assertThat(composed.getMetadata().getLabels())
+                                    .containsEntry("component", "present");
+                        });
     }
 
     @Test
@@ -294,7 +405,9 @@ class FluxFieldsTest {
         String ns = "fields-post-render";
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: plain, namespace: %s}
@@ -314,30 +427,67 @@ class FluxFieldsTest {
                           - op: add
                             path: /data
                             value: {patched: "yes"}
-                """.formatted(ns));
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            ConfigMap plain = client.configMaps().inNamespace(ns).withName("plain").get();
-            assertThat(plain).isNotNull();
-            assertThat(plain.getData()).containsEntry("patched", "yes");
-            assertThat(plain.getMetadata().getLabels()).containsEntry("team", "platform");
-        });
+                """
+                        .formatted(ns));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            ConfigMap plain =
+                                    client.configMaps().inNamespace(ns).withName("plain").get();
+                            assertThat(plain).isNotNull();
+                            assertThat(plain.getData()).containsEntry("patched", "yes");
+                            assertThat(plain.getMetadata().getLabels())
+                                    .containsEntry("team", "platform");
+                        });
     }
 
-    /** Applies the path's Kustomization, waits for its ConfigMap, deletes it and waits until it is gone. */
-    private static void applyAndDelete(String ns, String path, String prune, String deletionPolicy) {
+    /**
+     * Applies the path's Kustomization, waits for its ConfigMap, deletes it and waits until it is
+     * gone.
+     */
+    private static void applyAndDelete(
+            String ns, String path, String prune, String deletionPolicy) {
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
-        Manifests.apply(client, Manifests.kustomization(ns, "owner", "flux-fields", path).replace("prune: true", prune)
-                + "  deletionPolicy: " + deletionPolicy + "\n");
-        await().atMost(DEADLINE).until(() -> !client.configMaps().inNamespace(ns).list().getItems().stream()
-                .filter(c -> c.getMetadata().getLabels() != null && "owner".equals(c.getMetadata().getLabels().get("kustomize.toolkit.fluxcd.io/name")))
-                .toList().isEmpty());
+        Manifests.apply(
+                client,
+                Manifests.kustomization(ns, "owner", "flux-fields", path)
+                                .replace("prune: true", prune)
+                        + "  deletionPolicy: "
+                        + deletionPolicy
+                        + "\n");
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                !client.configMaps().inNamespace(ns).list().getItems().stream()
+                                        .filter(
+                                                c ->
+                                                        c.getMetadata().getLabels() != null
+                                                                && "owner"
+                                                                        .equals(
+                                                                                c.getMetadata()
+                                                                                        .getLabels()
+                                                                                        .get(
+                                                                                                "kustomize.toolkit.fluxcd.io/name")))
+                                        .toList()
+                                        .isEmpty());
         client.resources(Kustomization.class).inNamespace(ns).withName("owner").delete();
-        await().atMost(DEADLINE).until(() -> client.resources(Kustomization.class).inNamespace(ns).withName("owner").get() == null);
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.resources(Kustomization.class)
+                                                .inNamespace(ns)
+                                                .withName("owner")
+                                                .get()
+                                        == null);
     }
 
     private static JsonNode live(String apiVersion, String kind, String ns) {
-        GenericKubernetesResource object = client.genericKubernetesResources(apiVersion, kind).inNamespace(ns).withName("kept").get();
+        GenericKubernetesResource object =
+                client.genericKubernetesResources(apiVersion, kind)
+                        .inNamespace(ns)
+                        .withName("kept")
+                        .get();
         assertThat(object).as(kind).isNotNull();
         return JSON.valueToTree(object);
     }

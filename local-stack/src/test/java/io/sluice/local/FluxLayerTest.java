@@ -3,8 +3,8 @@ package io.sluice.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Kustomization's own build fields end to end: targetNamespace, namePrefix, a patch and postBuild substitution
- * from inline values, a ConfigMap and a Secret (plus an optional one that does not exist).
+ * The Kustomization's own build fields end to end: targetNamespace, namePrefix, a patch and
+ * postBuild substitution from inline values, a ConfigMap and a Secret (plus an optional one that
+ * does not exist).
  */
 @ExtendWith(LocalStackExtension.class)
 class FluxLayerTest {
@@ -30,8 +31,11 @@ class FluxLayerTest {
         LocalStack stack = LocalStackExtension.stack();
         client = stack.client();
         String url = stack.git().create("flux-layer");
-        repo = GitWorkspace.init(Files.createTempDirectory("flux-layer"), url)
-                .write("app/settings.yaml", """
+        repo =
+                GitWorkspace.init(Files.createTempDirectory("flux-layer"), url)
+                        .write(
+                                "app/settings.yaml",
+                                """
                         apiVersion: v1
                         kind: ConfigMap
                         metadata:
@@ -43,7 +47,9 @@ class FluxLayerTest {
                           region: ${REGION:=eu-west-1}
                           replicas: "1"
                         """)
-                .write("app/raw.yaml", """
+                        .write(
+                                "app/raw.yaml",
+                                """
                         apiVersion: v1
                         kind: ConfigMap
                         metadata:
@@ -56,7 +62,9 @@ class FluxLayerTest {
         repo.commitAndPush("templated settings");
         Manifests.apply(client, Manifests.namespace(NS));
         Manifests.apply(client, Manifests.namespace(TARGET));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: cluster-vars, namespace: flux-layer}
@@ -68,7 +76,9 @@ class FluxLayerTest {
                 stringData: {DB_PASSWORD: s3cret}
                 """);
         Manifests.apply(client, Manifests.gitRepository(NS, "flux-layer", url, "10m"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: flux-layer, namespace: flux-layer}
@@ -97,7 +107,9 @@ class FluxLayerTest {
 
     @Test
     void anUnsetVariableOrAMissingSourceFailsTheBuildAndAppliesNothing() {
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: unset-variable, namespace: flux-layer}
@@ -111,7 +123,9 @@ class FluxLayerTest {
                   postBuild:
                     substitute: {GREETING: hello}
                 """);
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: missing-source, namespace: flux-layer}
@@ -123,15 +137,34 @@ class FluxLayerTest {
                   postBuild:
                     substituteFrom: [{kind: ConfigMap, name: nowhere}]
                 """);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ready("unset-variable")).hasValueSatisfying(c -> {
-            assertThat(c.getReason()).isEqualTo("BuildFailed");
-            assertThat(c.getMessage()).contains("ConfigMap/flux-layer-target/unset-settings").contains("variable not set (strict mode): \"CLUSTER\"");
-        }));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ready("missing-source")).hasValueSatisfying(c -> {
-            assertThat(c.getReason()).isEqualTo("BuildFailed");
-            assertThat(c.getMessage()).contains("ConfigMap/nowhere").contains("not found");
-        }));
-        assertThat(client.configMaps().inNamespace(TARGET).withName("unset-settings").get()).isNull();
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThat(ready("unset-variable"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("BuildFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains(
+                                                                    "ConfigMap/flux-layer-target/unset-settings")
+                                                            .contains(
+                                                                    "variable not set (strict mode): \"CLUSTER\"");
+                                                }));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThat(ready("missing-source"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("BuildFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains("ConfigMap/nowhere")
+                                                            .contains("not found");
+                                                }));
+        assertThat(client.configMaps().inNamespace(TARGET).withName("unset-settings").get())
+                .isNull();
     }
 
     @AfterAll
@@ -141,8 +174,16 @@ class FluxLayerTest {
 
     @Test
     void theKustomizationsOwnFieldsShapeWhatIsApplied() {
-        await().atMost(Duration.ofSeconds(90)).until(() -> client.configMaps().inNamespace(TARGET).withName("prod-settings").get() != null);
-        ConfigMap settings = client.configMaps().inNamespace(TARGET).withName("prod-settings").get();
+        await().atMost(Duration.ofSeconds(90))
+                .until(
+                        () ->
+                                client.configMaps()
+                                                .inNamespace(TARGET)
+                                                .withName("prod-settings")
+                                                .get()
+                                        != null);
+        ConfigMap settings =
+                client.configMaps().inNamespace(TARGET).withName("prod-settings").get();
         assertThat(settings.getData())
                 .containsEntry("greeting", "inline-wins")
                 .containsEntry("cluster", "local")
@@ -151,7 +192,12 @@ class FluxLayerTest {
                 .containsEntry("replicas", "3");
         assertThat(client.configMaps().inNamespace(TARGET).withName("prod-raw").get().getData())
                 .containsEntry("script", "echo ${HOME}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> ready("flux-layer").map(c -> "True".equals(c.getStatus())).orElse(false));
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                ready("flux-layer")
+                                        .map(c -> "True".equals(c.getStatus()))
+                                        .orElse(false));
     }
 
     private static Optional<Condition> ready(String name) {

@@ -8,11 +8,13 @@ import java.util.Optional;
 
 /** The Ready condition of a Kustomization, as the tests poll for it. */
 final class FluxReady {
-    private FluxReady() {
-    }
+    private FluxReady() {}
 
     static Optional<Condition> of(KubernetesClient client, String namespace, String name) {
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(namespace).withName(name).get();
-        return ks == null || ks.getStatus() == null ? Optional.empty() : Conditions.find(ks.getStatus().conditions, Conditions.READY);
+        Kustomization ks =
+                client.resources(Kustomization.class).inNamespace(namespace).withName(name).get();
+        return ks == null || ks.getStatus() == null
+                ? Optional.empty()
+                : Conditions.find(ks.getStatus().conditions, Conditions.READY);
     }
 }

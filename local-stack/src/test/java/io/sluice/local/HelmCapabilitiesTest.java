@@ -24,18 +24,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Charts render as helm-controller installs them: {@code .Capabilities} from the live cluster (the API versions Helm's
- * own discovery finds), {@code lookup} answered by the cluster as the release's service account, and
- * {@code .Release.IsUpgrade} once the release is installed. Each test has its own namespace and release.
+ * Charts render as helm-controller installs them: {@code .Capabilities} from the live cluster (the
+ * API versions Helm's own discovery finds), {@code lookup} answered by the cluster as the release's
+ * service account, and {@code .Release.IsUpgrade} once the release is installed. Each test has its
+ * own namespace and release.
  */
 @ExtendWith(LocalStackExtension.class)
 class HelmCapabilitiesTest {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> CHART = Map.of(
-            "Chart.yaml", "apiVersion: v2\nname: report\nversion: 1.0.0\n",
-            "values.yaml", "round: 1\n",
-            "templates/report.yaml", """
+    private static final Map<String, String> CHART =
+            Map.of(
+                    "Chart.yaml", "apiVersion: v2\nname: report\nversion: 1.0.0\n",
+                    "values.yaml", "round: 1\n",
+                    "templates/report.yaml",
+                            """
                     apiVersion: v1
                     kind: ConfigMap
                     metadata:
@@ -59,7 +62,8 @@ class HelmCapabilitiesTest {
         client = stack.client();
         gitUrl = stack.git().create("capability-charts");
         chartDir = Files.createTempDirectory("report-chart");
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("capability-charts"), gitUrl)) {
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory("capability-charts"), gitUrl)) {
             for (var file : CHART.entrySet()) {
                 repo.write("charts/report/" + file.getKey(), file.getValue());
                 Files.createDirectories(chartDir.resolve(file.getKey()).getParent());
@@ -75,15 +79,19 @@ class HelmCapabilitiesTest {
         release(ns, null, 1);
         Map<String, String> report = awaitReport(ns, "1");
 
-        // The oracle: the same chart through the helm CLI, once with the cluster (--validate: Helm's own discovery),
-        // once without (helm template's built-in defaults, which it adds to any --api-versions it is given).
+        // The oracle: the same chart through the helm CLI, once with the cluster (--validate:
+        // Helm's own discovery),
+        // once without (helm template's built-in defaults, which it adds to any --api-versions it
+        // is given).
         Set<String> discovered = apiVersions(helm("--validate"));
         Set<String> defaults = apiVersions(helm());
         Set<String> expected = new TreeSet<>(discovered);
         expected.addAll(defaults);
-        assertThat(discovered).contains("policy/v1/PodDisruptionBudget", "helm.toolkit.fluxcd.io/v2/HelmRelease");
+        assertThat(discovered)
+                .contains("policy/v1/PodDisruptionBudget", "helm.toolkit.fluxcd.io/v2/HelmRelease");
         assertThat(new TreeSet<>(parse(report.get("apiVersions")))).isEqualTo(expected);
-        assertThat(report.get("kubeVersion")).isEqualTo(client.getKubernetesVersion().getGitVersion());
+        assertThat(report.get("kubeVersion"))
+                .isEqualTo(client.getKubernetesVersion().getGitVersion());
         assertThat(report).containsEntry("lookedUp", "blue").containsEntry("isUpgrade", "false");
     }
 
@@ -91,9 +99,12 @@ class HelmCapabilitiesTest {
     void aCrdThatAppearsIsInTheNextRenderWhichIsAnUpgrade() {
         String ns = "caps-new-crd";
         release(ns, null, 1);
-        assertThat(parse(awaitReport(ns, "1").get("apiVersions"))).doesNotContain("caps.sluice.test/v1/Gadget");
+        assertThat(parse(awaitReport(ns, "1").get("apiVersions")))
+                .doesNotContain("caps.sluice.test/v1/Gadget");
 
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: apiextensions.k8s.io/v1
                 kind: CustomResourceDefinition
                 metadata: {name: gadgets.caps.sluice.test}
@@ -109,7 +120,8 @@ class HelmCapabilitiesTest {
                 """);
         release(ns, null, 2);
         Map<String, String> report = awaitReport(ns, "2");
-        assertThat(parse(report.get("apiVersions"))).contains("caps.sluice.test/v1", "caps.sluice.test/v1/Gadget");
+        assertThat(parse(report.get("apiVersions")))
+                .contains("caps.sluice.test/v1", "caps.sluice.test/v1/Gadget");
         assertThat(report).containsEntry("isUpgrade", "true");
     }
 
@@ -117,17 +129,38 @@ class HelmCapabilitiesTest {
     void lookupReadsAsTheReleasesServiceAccountWhichMayNotReadConfigMaps() {
         String ns = "caps-identity";
         Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: nobody, namespace: " + ns + "}\n");
+        Manifests.apply(
+                client,
+                "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: nobody, namespace: "
+                        + ns
+                        + "}\n");
         release(ns, "nobody", 1);
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("report").get();
-            assertThat(Conditions.find(release.getStatus() == null ? null : release.getStatus().conditions, Conditions.READY))
-                    .hasValueSatisfying(c -> {
-                        assertThat(c.getStatus()).isEqualTo("False");
-                        assertThat(c.getMessage()).contains("system:serviceaccount:" + ns + ":nobody").contains("forbidden")
-                                .contains("configmaps");
-                    });
-        });
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            HelmRelease release =
+                                    client.resources(HelmRelease.class)
+                                            .inNamespace(ns)
+                                            .withName("report")
+                                            .get();
+                            assertThat(
+                                            Conditions.find(
+                                                    release.getStatus() == null
+                                                            ? null
+                                                            : release.getStatus().conditions,
+                                                    Conditions.READY))
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("False");
+                                                assertThat(c.getMessage())
+                                                        .contains(
+                                                                "system:serviceaccount:"
+                                                                        + ns
+                                                                        + ":nobody")
+                                                        .contains("forbidden")
+                                                        .contains("configmaps");
+                                            });
+                        });
         assertThat(client.configMaps().inNamespace(ns).withName("report-report").get()).isNull();
     }
 
@@ -135,7 +168,9 @@ class HelmCapabilitiesTest {
     void traefiksPodDisruptionBudgetIsRenderedForPolicyV1AsTheClusterServesIt() {
         String ns = "caps-traefik";
         Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: source.toolkit.fluxcd.io/v1
                 kind: HelmRepository
                 metadata: {name: fixtures, namespace: %s}
@@ -153,21 +188,37 @@ class HelmCapabilitiesTest {
                       sourceRef: {kind: HelmRepository, name: fixtures}
                   values:
                     podDisruptionBudget: {enabled: true, minAvailable: 1}
-                """.formatted(ns, stack.charts().orElseThrow().url(), ns));
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            GenericKubernetesResource pdb = client.genericKubernetesResources("policy/v1", "PodDisruptionBudget")
-                    .inNamespace(ns).withName("traefik").get();
-            assertThat(pdb).isNotNull();
-            assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");
-        });
+                """
+                        .formatted(ns, stack.charts().orElseThrow().url(), ns));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            GenericKubernetesResource pdb =
+                                    client.genericKubernetesResources(
+                                                    "policy/v1", "PodDisruptionBudget")
+                                            .inNamespace(ns)
+                                            .withName("traefik")
+                                            .get();
+                            assertThat(pdb).isNotNull();
+                            assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");
+                        });
     }
 
-    /** The report release from Git in {@code ns} (created with its "existing" ConfigMap), at values round {@code round}. */
+    /**
+     * The report release from Git in {@code ns} (created with its "existing" ConfigMap), at values
+     * round {@code round}.
+     */
     private static void release(String ns, String serviceAccount, int round) {
         Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: existing, namespace: " + ns + "}\ndata: {color: blue}\n");
+        Manifests.apply(
+                client,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: existing, namespace: "
+                        + ns
+                        + "}\ndata: {color: blue}\n");
         Manifests.apply(client, Manifests.gitRepository(ns, "capability-charts", gitUrl, "10m"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: report, namespace: %s}
@@ -180,34 +231,68 @@ class HelmCapabilitiesTest {
                       sourceRef: {kind: GitRepository, name: capability-charts}
                   values:
                     round: %d
-                """.formatted(ns, serviceAccount == null ? "" : "serviceAccountName: " + serviceAccount, round));
+                """
+                        .formatted(
+                                ns,
+                                serviceAccount == null
+                                        ? ""
+                                        : "serviceAccountName: " + serviceAccount,
+                                round));
     }
 
     private static Map<String, String> awaitReport(String ns, String round) {
         Map<String, String> report = new HashMap<>();
-        await().atMost(DEADLINE).untilAsserted(() -> {
-            ConfigMap map = client.configMaps().inNamespace(ns).withName("report-report").get();
-            assertThat(map).isNotNull();
-            assertThat(map.getData()).containsEntry("round", round);
-            report.putAll(map.getData());
-        });
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            ConfigMap map =
+                                    client.configMaps()
+                                            .inNamespace(ns)
+                                            .withName("report-report")
+                                            .get();
+                            assertThat(map).isNotNull();
+                            assertThat(map.getData()).containsEntry("round", round);
+                            report.putAll(map.getData());
+                        });
         return report;
     }
 
     private static String helm(String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Launcher.output(Path.of("../deploy/local/helm/build").toAbsolutePath()),
-                "template", "report", chartDir.toString(), "--namespace", "caps-oracle", "--kubeconfig", stack.kubeconfig().toString()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Launcher.output(
+                                        Path.of("../deploy/local/helm/build").toAbsolutePath()),
+                                "template",
+                                "report",
+                                chartDir.toString(),
+                                "--namespace",
+                                "caps-oracle",
+                                "--kubeconfig",
+                                stack.kubeconfig().toString()));
         command.addAll(List.of(extra));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out =
+                new String(
+                        process.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
         return out;
     }
 
     /** The apiVersions list out of a {@code helm template} of the report chart. */
     private static Set<String> apiVersions(String rendered) throws Exception {
-        Map<String, Object> configMap = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
-                .loadAllFromString(rendered).iterator().next() instanceof Map<?, ?> m ? castMap(m) : Map.of();
+        Map<String, Object> configMap =
+                new org.snakeyaml.engine.v2.api.Load(
+                                                org.snakeyaml.engine.v2.api.LoadSettings.builder()
+                                                        .build())
+                                        .loadAllFromString(rendered)
+                                        .iterator()
+                                        .next()
+                                instanceof Map<?, ?> m
+                        ? castMap(m)
+                        : Map.of();
         @SuppressWarnings("unchecked")
         Map<String, String> data = (Map<String, String>) configMap.get("data");
         return new TreeSet<>(parse(data.get("apiVersions")));
@@ -220,8 +305,7 @@ class HelmCapabilitiesTest {
 
     private static List<String> parse(String json) throws RuntimeException {
         try {
-            return JSON.readValue(json, new TypeReference<>() {
-            });
+            return JSON.readValue(json, new TypeReference<>() {});
         } catch (Exception e) {
             throw new IllegalStateException("not a JSON list: " + json, e);
         }

@@ -16,14 +16,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A HelmRelease's {@code spec.driftDetection}, as helm-controller reads it: disabled by default (a changed object of the
- * release is left as it is), {@code warn} reports without correcting, {@code enabled} corrects all but the ignored
- * paths. Each test has its own namespace and release of the same chart.
+ * A HelmRelease's {@code spec.driftDetection}, as helm-controller reads it: disabled by default (a
+ * changed object of the release is left as it is), {@code warn} reports without correcting, {@code
+ * enabled} corrects all but the ignored paths. Each test has its own namespace and release of the
+ * same chart.
  */
 @ExtendWith(LocalStackExtension.class)
 class HelmDriftDetectionTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
-    /** Drift is corrected within a second or so; a release left alone this long was not going to be corrected. */
+
+    /**
+     * Drift is corrected within a second or so; a release left alone this long was not going to be
+     * corrected.
+     */
     private static final Duration LEFT_ALONE = Duration.ofSeconds(5);
 
     private static KubernetesClient client;
@@ -36,9 +41,14 @@ class HelmDriftDetectionTest {
         client = stack.client();
         alerts = new TopicReader(stack.kafkaBootstrapServers(), Topics.ALERTS);
         gitUrl = stack.git().create("drift-charts");
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("drift-charts"), gitUrl)) {
-            repo.write("charts/settings/Chart.yaml", "apiVersion: v2\nname: settings\nversion: 1.0.0\n")
-                    .write("charts/settings/templates/settings.yaml", """
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory("drift-charts"), gitUrl)) {
+            repo.write(
+                            "charts/settings/Chart.yaml",
+                            "apiVersion: v2\nname: settings\nversion: 1.0.0\n")
+                    .write(
+                            "charts/settings/templates/settings.yaml",
+                            """
                             apiVersion: v1
                             kind: ConfigMap
                             metadata:
@@ -61,9 +71,15 @@ class HelmDriftDetectionTest {
         String ns = "drift-default";
         release(ns, "");
         change(ns, Map.of("color", "red"));
-        await().during(LEFT_ALONE).atMost(LEFT_ALONE.plusSeconds(5))
-                .untilAsserted(() -> assertThat(settings(ns).getData()).containsEntry("color", "red"));
-        assertThat(alerts.poll()).noneMatch(r -> r.key().equals("HelmRelease/" + ns + "/settings") && r.value().contains("Drift"));
+        await().during(LEFT_ALONE)
+                .atMost(LEFT_ALONE.plusSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(settings(ns).getData()).containsEntry("color", "red"));
+        assertThat(alerts.poll())
+                .noneMatch(
+                        r ->
+                                r.key().equals("HelmRelease/" + ns + "/settings")
+                                        && r.value().contains("Drift"));
     }
 
     @Test
@@ -71,8 +87,17 @@ class HelmDriftDetectionTest {
         String ns = "drift-warn";
         release(ns, "driftDetection: {mode: warn}");
         change(ns, Map.of("color", "red"));
-        await().atMost(DEADLINE).until(() -> alerts.poll().stream().anyMatch(r -> alert(r, ns, "DriftDetected")
-                && r.value().contains("data.color") && r.value().contains("left as it is")));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                alerts.poll().stream()
+                                        .anyMatch(
+                                                r ->
+                                                        alert(r, ns, "DriftDetected")
+                                                                && r.value().contains("data.color")
+                                                                && r.value()
+                                                                        .contains(
+                                                                                "left as it is")));
         assertThat(settings(ns).getData()).containsEntry("color", "red");
         assertThat(alerts.poll()).noneMatch(r -> alert(r, ns, "DriftCorrected"));
     }
@@ -80,7 +105,9 @@ class HelmDriftDetectionTest {
     @Test
     void whenEnabledEverythingButTheIgnoredPathsIsCorrected() {
         String ns = "drift-ignore";
-        release(ns, """
+        release(
+                ns,
+                """
                 driftDetection:
                     mode: enabled
                     ignore:
@@ -88,16 +115,28 @@ class HelmDriftDetectionTest {
                       target: {kind: ConfigMap}
                 """);
         change(ns, Map.of("color", "red", "size", "huge"));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(settings(ns).getData()).containsEntry("size", "small"));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> assertThat(settings(ns).getData()).containsEntry("size", "small"));
         assertThat(settings(ns).getData()).containsEntry("color", "red");
-        await().atMost(DEADLINE).until(() -> alerts.poll().stream().anyMatch(r -> alert(r, ns, "DriftCorrected")
-                && r.value().contains("data.size") && !r.value().contains("data.color")));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                alerts.poll().stream()
+                                        .anyMatch(
+                                                r ->
+                                                        alert(r, ns, "DriftCorrected")
+                                                                && r.value().contains("data.size")
+                                                                && !r.value()
+                                                                        .contains("data.color")));
     }
 
     private static void release(String ns, String driftDetection) {
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, "drift-charts", gitUrl, "10m"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: settings, namespace: %s}
@@ -108,15 +147,20 @@ class HelmDriftDetectionTest {
                       chart: ./charts/settings
                       sourceRef: {kind: GitRepository, name: drift-charts}
                   %s
-                """.formatted(ns, driftDetection.strip().replace("\n", "\n  ")));
+                """
+                        .formatted(ns, driftDetection.strip().replace("\n", "\n  ")));
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(settings(ns)).isNotNull());
     }
 
     private static void change(String ns, Map<String, String> data) {
-        client.configMaps().inNamespace(ns).withName("settings").edit(c -> {
-            c.getData().putAll(data);
-            return c;
-        });
+        client.configMaps()
+                .inNamespace(ns)
+                .withName("settings")
+                .edit(
+                        c -> {
+                            c.getData().putAll(data);
+                            return c;
+                        });
     }
 
     private static ConfigMap settings(String ns) {
@@ -124,6 +168,7 @@ class HelmDriftDetectionTest {
     }
 
     private static boolean alert(ConsumerRecord<String, String> record, String ns, String reason) {
-        return ("HelmRelease/" + ns + "/settings").equals(record.key()) && record.value().contains(reason);
+        return ("HelmRelease/" + ns + "/settings").equals(record.key())
+                && record.value().contains(reason);
     }
 }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * What a HelmRelease must never do, each case in its own namespace: take over an object that is no release's, uninstall
- * after its last failed install unless asked, or forget across a restart of apply-service that it was installed.
+ * What a HelmRelease must never do, each case in its own namespace: take over an object that is no
+ * release's, uninstall after its last failed install unless asked, or forget across a restart of
+ * apply-service that it was installed.
  */
 @ExtendWith(LocalStackExtension.class)
 class HelmReleaseSafetyTest {
@@ -33,13 +34,19 @@ class HelmReleaseSafetyTest {
     static void stack() {
         LocalStack stack = LocalStackExtension.stack();
         client = stack.client();
-        charts = stack.charts().orElseThrow(() -> new IllegalStateException("shared/fixtures/charts not found")).url();
+        charts =
+                stack.charts()
+                        .orElseThrow(
+                                () -> new IllegalStateException("shared/fixtures/charts not found"))
+                        .url();
     }
 
     @Test
     void anExistingObjectOfNoReleaseIsNeitherTakenOverNorTouched() {
         String ns = namespaceWithCharts("helm-unowned");
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: podinfo, namespace: helm-unowned}
@@ -53,86 +60,170 @@ class HelmReleaseSafetyTest {
         Deployment before = client.apps().deployments().inNamespace(ns).withName("podinfo").get();
         Manifests.apply(client, release(ns, "podinfo", ""));
 
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(ns, "podinfo")).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).contains("Unable to continue with install: Deployment \"podinfo\" in namespace \"helm-unowned\" "
-                    + "exists and cannot be imported into the current release: invalid ownership metadata; label validation error: "
-                    + "missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key "
-                    + "\"meta.helm.sh/release-name\": must be set to \"podinfo\"").contains("Failed to install after 1 attempt(s)");
-        }));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(ns, "podinfo"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getMessage())
+                                                            .contains(
+                                                                    "Unable to continue with install: Deployment \"podinfo\" in namespace \"helm-unowned\" "
+                                                                            + "exists and cannot be imported into the current release: invalid ownership metadata; label validation error: "
+                                                                            + "missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key "
+                                                                            + "\"meta.helm.sh/release-name\": must be set to \"podinfo\"")
+                                                            .contains(
+                                                                    "Failed to install after 1 attempt(s)");
+                                                }));
         Deployment after = client.apps().deployments().inNamespace(ns).withName("podinfo").get();
         assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
-        assertThat(after.getMetadata().getManagedFields()).as("never written by Sluice").extracting(f -> f.getManager())
+        assertThat(after.getMetadata().getManagedFields())
+                .as("never written by Sluice")
+                .extracting(f -> f.getManager())
                 .doesNotContain("sluice");
-        assertThat(after.getMetadata().getLabels()).doesNotContainKeys("helm.toolkit.fluxcd.io/name", "app.kubernetes.io/managed-by");
-        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
-        assertThat(client.services().inNamespace(ns).withName("podinfo").get()).as("nothing of the release applied").isNull();
-        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).containsEntry("status", "failed");
+        assertThat(after.getMetadata().getLabels())
+                .doesNotContainKeys("helm.toolkit.fluxcd.io/name", "app.kubernetes.io/managed-by");
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("nginx:1.27");
+        assertThat(client.services().inNamespace(ns).withName("podinfo").get())
+                .as("nothing of the release applied")
+                .isNull();
+        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels())
+                .containsEntry("status", "failed");
     }
 
     @Test
     void aFailedInstallIsUninstalledBetweenRetriesAndItsLastFailureLeftInPlace() {
         String ns = namespaceWithCharts("helm-install-retries");
-        Manifests.apply(client, release(ns, "podinfo", """
+        Manifests.apply(
+                client,
+                release(
+                        ns,
+                        "podinfo",
+                        """
                   install:
                     remediation: {retries: 1}
                   values:
                     replicaCount: -1
                 """));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(ns, "podinfo")).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("RetriesExceeded");
-            assertThat(c.getMessage()).contains("Helm install failed for release helm-install-retries/podinfo with chart podinfo@6.9.4: "
-                            + "Deployment/helm-install-retries/podinfo apply failed")
-                    .contains("Helm uninstall remediation for release helm-install-retries/podinfo with chart podinfo@6.9.4 succeeded")
-                    .contains("Failed to install after 2 attempt(s)");
-        }));
-        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").get();
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(ns, "podinfo"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("RetriesExceeded");
+                                                    assertThat(c.getMessage())
+                                                            .contains(
+                                                                    "Helm install failed for release helm-install-retries/podinfo with chart podinfo@6.9.4: "
+                                                                            + "Deployment/helm-install-retries/podinfo apply failed")
+                                                            .contains(
+                                                                    "Helm uninstall remediation for release helm-install-retries/podinfo with chart podinfo@6.9.4 succeeded")
+                                                            .contains(
+                                                                    "Failed to install after 2 attempt(s)");
+                                                }));
+        HelmRelease release =
+                client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").get();
         assertThat(release.getStatus().installFailures).isEqualTo(2);
         assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("install");
-        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).as("the last failure is left in place, not uninstalled")
+        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels())
+                .as("the last failure is left in place, not uninstalled")
                 .containsEntry("status", "failed");
-        // the Deployment's dry run failed before any object of its stage was written: nothing half-applied
+        // the Deployment's dry run failed before any object of its stage was written: nothing
+        // half-applied
         assertThat(client.services().inNamespace(ns).withName("podinfo").get()).isNull();
     }
 
     @Test
     void afterApplyServiceIsKilledAFailedUpgradeIsRolledBackNeverUninstalled() throws Exception {
         String ns = namespaceWithCharts("helm-restart");
-        Manifests.apply(client, release(ns, "podinfo", """
+        Manifests.apply(
+                client,
+                release(
+                        ns,
+                        "podinfo",
+                        """
                   upgrade:
                     remediation: {retries: 1}
                 """));
-        await().atMost(DEADLINE).until(() -> ready(ns, "podinfo").map(c -> "True".equals(c.getStatus())).orElse(false)
-                && "deployed".equals(latestRelease(ns, "podinfo").getMetadata().getLabels().get("status")));
-        String uid = client.apps().deployments().inNamespace(ns).withName("podinfo").get().getMetadata().getUid();
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                ready(ns, "podinfo")
+                                                .map(c -> "True".equals(c.getStatus()))
+                                                .orElse(false)
+                                        && "deployed"
+                                                .equals(
+                                                        latestRelease(ns, "podinfo")
+                                                                .getMetadata()
+                                                                .getLabels()
+                                                                .get("status")));
+        String uid =
+                client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("podinfo")
+                        .get()
+                        .getMetadata()
+                        .getUid();
 
         ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
         apply.kill();
         apply.start();
         apply.awaitReady(Duration.ofSeconds(60));
 
-        client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").edit(r -> {
-            ((ObjectNode) r.getSpec().values).put("replicaCount", -1);
-            return r;
-        });
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(ns, "podinfo")).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).contains("Helm upgrade failed for release helm-restart/podinfo")
-                    .contains("Helm rollback to previous release helm-restart/podinfo.v1 with chart podinfo@6.9.4 succeeded")
-                    .contains("Failed to upgrade after 2 attempt(s)").doesNotContain("install");
-        }));
-        Deployment deployment = client.apps().deployments().inNamespace(ns).withName("podinfo").get();
+        client.resources(HelmRelease.class)
+                .inNamespace(ns)
+                .withName("podinfo")
+                .edit(
+                        r -> {
+                            ((ObjectNode) r.getSpec().values).put("replicaCount", -1);
+                            return r;
+                        });
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(ns, "podinfo"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getMessage())
+                                                            .contains(
+                                                                    "Helm upgrade failed for release helm-restart/podinfo")
+                                                            .contains(
+                                                                    "Helm rollback to previous release helm-restart/podinfo.v1 with chart podinfo@6.9.4 succeeded")
+                                                            .contains(
+                                                                    "Failed to upgrade after 2 attempt(s)")
+                                                            .doesNotContain("install");
+                                                }));
+        Deployment deployment =
+                client.apps().deployments().inNamespace(ns).withName("podinfo").get();
         assertThat(deployment.getMetadata().getUid()).as("never deleted").isEqualTo(uid);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
-        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels()).containsEntry("status", "deployed");
+        assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels())
+                .containsEntry("status", "deployed");
     }
 
     @Test
-    void aReleaseCutShortByAKillDuringItsHookWaitIsUnlockedAndUpgradedNeverUninstalledOrInstalledAgain() throws Exception {
+    void
+            aReleaseCutShortByAKillDuringItsHookWaitIsUnlockedAndUpgradedNeverUninstalledOrInstalledAgain()
+                    throws Exception {
         String ns = gatedRelease("helm-hook-kill", "helm-hook-kill-gate");
-        await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
-        assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.batch()
+                                                .v1()
+                                                .jobs()
+                                                .inNamespace(ns)
+                                                .withName("gated-migrate")
+                                                .get()
+                                        != null);
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                .containsEntry("status", "pending-install");
 
         ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
         apply.kill();
@@ -140,43 +231,113 @@ class HelmReleaseSafetyTest {
         apply.awaitReady(Duration.ofSeconds(60));
         openGate("helm-hook-kill-gate");
 
-        await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
-                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
-        List<Secret> history = client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", "gated").list().getItems();
-        assertThat(history).extracting(s -> s.getMetadata().getLabels().get("version") + " " + s.getMetadata().getLabels().get("status"))
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                ready(ns, "gated")
+                                                .map(c -> "True".equals(c.getStatus()))
+                                                .orElse(false)
+                                        && "deployed"
+                                                .equals(
+                                                        latestRelease(ns, "gated")
+                                                                .getMetadata()
+                                                                .getLabels()
+                                                                .get("status")));
+        List<Secret> history =
+                client.secrets()
+                        .inNamespace(ns)
+                        .withLabel("owner", "helm")
+                        .withLabel("name", "gated")
+                        .list()
+                        .getItems();
+        assertThat(history)
+                .extracting(
+                        s ->
+                                s.getMetadata().getLabels().get("version")
+                                        + " "
+                                        + s.getMetadata().getLabels().get("status"))
                 .containsExactlyInAnyOrder("1 failed", "2 deployed");
-        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
-        assertThat(release.getStatus().installFailures).as("an unlock is no failed install").isZero();
+        HelmRelease release =
+                client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
+        assertThat(release.getStatus().installFailures)
+                .as("an unlock is no failed install")
+                .isZero();
         assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("upgrade");
-        assertThat(client.configMaps().inNamespace(ns).withName("gated-settings").get()).isNotNull();
+        assertThat(client.configMaps().inNamespace(ns).withName("gated-settings").get())
+                .isNotNull();
     }
 
     @Test
     void aNinetySecondHookWaitHoldsUpOnlyItsOwnReleaseAndTheConsumerStaysAlive() throws Exception {
         String ns = gatedRelease("helm-long-hook", "helm-long-hook-gate");
-        await().atMost(DEADLINE).until(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.batch()
+                                                .v1()
+                                                .jobs()
+                                                .inNamespace(ns)
+                                                .withName("gated-migrate")
+                                                .get()
+                                        != null);
         long applyPid = LocalStackExtension.stack().service("apply-service").pid();
         Manifests.apply(client, release(namespaceWithCharts("helm-long-hook"), "other", ""));
-        await("another release is installed while the hook waits").atMost(DEADLINE)
-                .until(() -> ready(ns, "other").map(c -> "True".equals(c.getStatus())).orElse(false));
+        await("another release is installed while the hook waits")
+                .atMost(DEADLINE)
+                .until(
+                        () ->
+                                ready(ns, "other")
+                                        .map(c -> "True".equals(c.getStatus()))
+                                        .orElse(false));
 
-        // the hook waits 90 s, past the consumer's 60 s limit; throughout, the revision stays pending (nothing gives up)
-        await("the hook's wait").during(Duration.ofSeconds(90)).atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> "pending-install".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
-        assertThat(latestRelease(ns, "gated").getMetadata().getLabels()).containsEntry("status", "pending-install");
+        // the hook waits 90 s, past the consumer's 60 s limit; throughout, the revision stays
+        // pending (nothing gives up)
+        await("the hook's wait")
+                .during(Duration.ofSeconds(90))
+                .atMost(Duration.ofSeconds(100))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () ->
+                                "pending-install"
+                                        .equals(
+                                                latestRelease(ns, "gated")
+                                                        .getMetadata()
+                                                        .getLabels()
+                                                        .get("status")));
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                .containsEntry("status", "pending-install");
         openGate("helm-long-hook-gate");
-        await().atMost(DEADLINE).until(() -> ready(ns, "gated").map(c -> "True".equals(c.getStatus())).orElse(false)
-                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
-        assertThat(LocalStackExtension.stack().service("apply-service").pid()).as("apply-service never restarted").isEqualTo(applyPid);
-        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
-        assertThat(release.getStatus().lastAttemptedReleaseAction).as("installed in one go").isEqualTo("install");
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                ready(ns, "gated")
+                                                .map(c -> "True".equals(c.getStatus()))
+                                                .orElse(false)
+                                        && "deployed"
+                                                .equals(
+                                                        latestRelease(ns, "gated")
+                                                                .getMetadata()
+                                                                .getLabels()
+                                                                .get("status")));
+        assertThat(LocalStackExtension.stack().service("apply-service").pid())
+                .as("apply-service never restarted")
+                .isEqualTo(applyPid);
+        HelmRelease release =
+                client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
+        assertThat(release.getStatus().lastAttemptedReleaseAction)
+                .as("installed in one go")
+                .isEqualTo("install");
         assertThat(release.getStatus().failures).isZero();
     }
 
     @Test
     void postInstallHooksRunOnlyOnceTheReleaseIsReady() throws Exception {
-        String ns = releaseOfChart("helm-post-hook", Map.of(
-                "templates/web.yaml", """
+        String ns =
+                releaseOfChart(
+                        "helm-post-hook",
+                        Map.of(
+                                "templates/web.yaml",
+                                        """
                         apiVersion: apps/v1
                         kind: Deployment
                         metadata: {name: web}
@@ -189,7 +350,8 @@ class HelmReleaseSafetyTest {
                               nodeSelector: {helm-post-hook-gate: open}
                               containers: [{name: web, image: nginx}]
                         """,
-                "templates/after.yaml", """
+                                "templates/after.yaml",
+                                        """
                         apiVersion: v1
                         kind: ConfigMap
                         metadata:
@@ -197,20 +359,46 @@ class HelmReleaseSafetyTest {
                           annotations: {helm.sh/hook: post-install}
                         data: {a: b}
                         """));
-        await().atMost(DEADLINE).until(() -> client.apps().deployments().inNamespace(ns).withName("web").get() != null
-                && "true".equals(latestRelease(ns, "gated").getMetadata().getAnnotations().get("sluice.io/applied")));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.apps().deployments().inNamespace(ns).withName("web").get()
+                                                != null
+                                        && "true"
+                                                .equals(
+                                                        latestRelease(ns, "gated")
+                                                                .getMetadata()
+                                                                .getAnnotations()
+                                                                .get("sluice.io/applied")));
         assertThat(client.configMaps().inNamespace(ns).withName("after-ready").get())
-                .as("objects applied, not ready: no post-install hook yet").isNull();
+                .as("objects applied, not ready: no post-install hook yet")
+                .isNull();
         openGate("helm-post-hook-gate");
-        await().atMost(DEADLINE).until(() -> client.configMaps().inNamespace(ns).withName("after-ready").get() != null
-                && "deployed".equals(latestRelease(ns, "gated").getMetadata().getLabels().get("status")));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.configMaps().inNamespace(ns).withName("after-ready").get()
+                                                != null
+                                        && "deployed"
+                                                .equals(
+                                                        latestRelease(ns, "gated")
+                                                                .getMetadata()
+                                                                .getLabels()
+                                                                .get("status")));
     }
 
-    /** A HelmRelease, from Git, whose pre-install hook Job waits until the nodes carry {@code gate: open}. */
+    /**
+     * A HelmRelease, from Git, whose pre-install hook Job waits until the nodes carry {@code gate:
+     * open}.
+     */
     private static String gatedRelease(String ns, String gate) throws Exception {
-        return releaseOfChart(ns, Map.of(
-                "templates/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n",
-                "templates/hook.yaml", """
+        return releaseOfChart(
+                ns,
+                Map.of(
+                        "templates/settings.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n",
+                        "templates/hook.yaml",
+                        """
                         apiVersion: batch/v1
                         kind: Job
                         metadata:
@@ -222,14 +410,20 @@ class HelmReleaseSafetyTest {
                               restartPolicy: Never
                               nodeSelector: {%s: open}
                               containers: [{name: migrate, image: busybox}]
-                        """.formatted(gate)));
+                        """
+                                .formatted(gate)));
     }
 
-    /** A HelmRelease named {@code gated} of a chart kept in Git made of {@code templates}, in its own namespace. */
-    private static String releaseOfChart(String ns, Map<String, String> templates) throws Exception {
+    /**
+     * A HelmRelease named {@code gated} of a chart kept in Git made of {@code templates}, in its
+     * own namespace.
+     */
+    private static String releaseOfChart(String ns, Map<String, String> templates)
+            throws Exception {
         Manifests.apply(client, Manifests.namespace(ns));
         String url = LocalStackExtension.stack().git().create(ns);
-        try (GitWorkspace repo = GitWorkspace.init(java.nio.file.Files.createTempDirectory(ns), url)) {
+        try (GitWorkspace repo =
+                GitWorkspace.init(java.nio.file.Files.createTempDirectory(ns), url)) {
             repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n");
             for (var template : templates.entrySet()) {
                 repo.write("charts/gated/" + template.getKey(), template.getValue());
@@ -237,7 +431,9 @@ class HelmReleaseSafetyTest {
             repo.commitAndPush("a chart");
         }
         Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: gated, namespace: %s}
@@ -245,25 +441,37 @@ class HelmReleaseSafetyTest {
                   interval: 1h
                   timeout: 10m
                   chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
-                """.formatted(ns));
+                """
+                        .formatted(ns));
         return ns;
     }
 
     private static void openGate(String gate) {
-        client.nodes().list().getItems().forEach(node -> client.nodes().withName(node.getMetadata().getName()).edit(n -> {
-            n.getMetadata().getLabels().put(gate, "open");
-            return n;
-        }));
+        client.nodes()
+                .list()
+                .getItems()
+                .forEach(
+                        node ->
+                                client.nodes()
+                                        .withName(node.getMetadata().getName())
+                                        .edit(
+                                                n -> {
+                                                    n.getMetadata().getLabels().put(gate, "open");
+                                                    return n;
+                                                }));
     }
 
     private static String namespaceWithCharts(String ns) {
         Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: source.toolkit.fluxcd.io/v1
                 kind: HelmRepository
                 metadata: {name: fixtures, namespace: %s}
                 spec: {interval: 10m, url: "%s"}
-                """.formatted(ns, charts));
+                """
+                        .formatted(ns, charts));
         return ns;
     }
 
@@ -282,17 +490,35 @@ class HelmReleaseSafetyTest {
                       chart: podinfo
                       version: "6.9.4"
                       sourceRef: {kind: HelmRepository, name: fixtures}
-                """.formatted(name, ns) + spec + values;
+                """
+                        .formatted(name, ns)
+                + spec
+                + values;
     }
 
     private static Secret latestRelease(String ns, String name) {
-        List<Secret> history = client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", name).list().getItems();
-        return history.stream().max(Comparator.comparingInt(s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
-                .orElseThrow(() -> new AssertionError("no release of " + ns + "/" + name + " in Helm's storage"));
+        List<Secret> history =
+                client.secrets()
+                        .inNamespace(ns)
+                        .withLabel("owner", "helm")
+                        .withLabel("name", name)
+                        .list()
+                        .getItems();
+        return history.stream()
+                .max(
+                        Comparator.comparingInt(
+                                s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "no release of " + ns + "/" + name + " in Helm's storage"));
     }
 
     private static Optional<Condition> ready(String ns, String name) {
-        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ns).withName(name).get();
-        return release == null || release.getStatus() == null ? Optional.empty() : Conditions.find(release.getStatus().conditions, Conditions.READY);
+        HelmRelease release =
+                client.resources(HelmRelease.class).inNamespace(ns).withName(name).get();
+        return release == null || release.getStatus() == null
+                ? Optional.empty()
+                : Conditions.find(release.getStatus().conditions, Conditions.READY);
     }
 }

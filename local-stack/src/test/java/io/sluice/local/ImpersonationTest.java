@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code spec.serviceAccountName}: a tenant's Kustomization applies as its service account, so what RBAC grants it
- * is applied and what RBAC refuses fails with the verb, the resource and the account named, and nothing is applied.
+ * {@code spec.serviceAccountName}: a tenant's Kustomization applies as its service account, so what
+ * RBAC grants it is applied and what RBAC refuses fails with the verb, the resource and the account
+ * named, and nothing is applied.
  */
 @ExtendWith(LocalStackExtension.class)
 class ImpersonationTest {
@@ -29,13 +30,20 @@ class ImpersonationTest {
         LocalStack stack = LocalStackExtension.stack();
         client = stack.client();
         String url = stack.git().create("tenant");
-        repo = GitWorkspace.init(Files.createTempDirectory("tenant"), url)
-                .write("own/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenant-settings, namespace: tenant-a}\ndata: {a: \"1\"}\n")
-                .write("other/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: intruder, namespace: tenant-b}\ndata: {a: \"1\"}\n");
+        repo =
+                GitWorkspace.init(Files.createTempDirectory("tenant"), url)
+                        .write(
+                                "own/config.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenant-settings, namespace: tenant-a}\ndata: {a: \"1\"}\n")
+                        .write(
+                                "other/config.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: intruder, namespace: tenant-b}\ndata: {a: \"1\"}\n");
         repo.commitAndPush("a tenant's manifests");
         Manifests.apply(client, Manifests.namespace(NS));
         Manifests.apply(client, Manifests.namespace("tenant-b"));
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata: {name: tenant, namespace: tenant-a}
@@ -57,7 +65,9 @@ class ImpersonationTest {
                 """);
         Manifests.apply(client, Manifests.gitRepository(NS, "tenant", url, "10m"));
         for (String[] ks : new String[][] {{"own", "./own"}, {"other", "./other"}}) {
-            Manifests.apply(client, """
+            Manifests.apply(
+                    client,
+                    """
                     apiVersion: kustomize.toolkit.fluxcd.io/v1
                     kind: Kustomization
                     metadata: {name: %s, namespace: tenant-a}
@@ -67,7 +77,8 @@ class ImpersonationTest {
                       prune: true
                       serviceAccountName: tenant
                       sourceRef: {kind: GitRepository, name: tenant}
-                    """.formatted(ks[0], ks[1]));
+                    """
+                            .formatted(ks[0], ks[1]));
         }
     }
 
@@ -78,19 +89,29 @@ class ImpersonationTest {
 
     @Test
     void whatTheServiceAccountMayDoIsApplied() {
-        await().atMost(DEADLINE).until(() -> ready("own").map(c -> "True".equals(c.getStatus())).orElse(false));
-        assertThat(client.configMaps().inNamespace(NS).withName("tenant-settings").get()).isNotNull();
+        await().atMost(DEADLINE)
+                .until(() -> ready("own").map(c -> "True".equals(c.getStatus())).orElse(false));
+        assertThat(client.configMaps().inNamespace(NS).withName("tenant-settings").get())
+                .isNotNull();
     }
 
     @Test
     void whatRbacForbidsFailsNamingVerbResourceAndAccount() {
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready("other")).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("ReconciliationFailed");
-            assertThat(c.getMessage()).contains("ConfigMap/tenant-b/intruder")
-                    .contains("User \"system:serviceaccount:tenant-a:tenant\" cannot get resource \"configmaps\"")
-                    .contains("tenant-b");
-        }));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready("other"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("ReconciliationFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains("ConfigMap/tenant-b/intruder")
+                                                            .contains(
+                                                                    "User \"system:serviceaccount:tenant-a:tenant\" cannot get resource \"configmaps\"")
+                                                            .contains("tenant-b");
+                                                }));
         assertThat(client.configMaps().inNamespace("tenant-b").withName("intruder").get()).isNull();
     }
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Reconciliation is level-triggered, as in Flux: no commit is needed for the cluster to converge again after a failure
- * whose cause went away, after a change to values kept in a ConfigMap, or after apply-service lost its memory.
- * Each test has its own namespace and objects.
+ * Reconciliation is level-triggered, as in Flux: no commit is needed for the cluster to converge
+ * again after a failure whose cause went away, after a change to values kept in a ConfigMap, or
+ * after apply-service lost its memory. Each test has its own namespace and objects.
  */
 @ExtendWith(LocalStackExtension.class)
 class LevelTriggeredTest {
@@ -35,11 +35,16 @@ class LevelTriggeredTest {
         LocalStack stack = LocalStackExtension.stack();
         client = stack.client();
         url = stack.git().create("level-triggered");
-        repo = GitWorkspace.init(Files.createTempDirectory("level-triggered"), url)
-                .write("later/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: lt-later}\ndata: {a: b}\n")
-                .write("scaled/web.yaml", deployment("lt-scaled", "web"))
-                .write("base/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base, namespace: lt-held}\ndata: {a: b}\n")
-                .write("held/web.yaml", deployment("lt-held", "held"));
+        repo =
+                GitWorkspace.init(Files.createTempDirectory("level-triggered"), url)
+                        .write(
+                                "later/settings.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: lt-later}\ndata: {a: b}\n")
+                        .write("scaled/web.yaml", deployment("lt-scaled", "web"))
+                        .write(
+                                "base/settings.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base, namespace: lt-held}\ndata: {a: b}\n")
+                        .write("held/web.yaml", deployment("lt-held", "held"));
         repo.commitAndPush("level-triggered");
     }
 
@@ -53,20 +58,30 @@ class LevelTriggeredTest {
         String ns = namespace("lt-waiting");
         Manifests.apply(client, Manifests.gitRepository(ns, "repo", url, "1h"));
         Manifests.apply(client, kustomization(ns, "later", "./later", "1h", "retryInterval: 3s"));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(Kustomization.class, ns, "later")).hasValueSatisfying(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).contains("ConfigMap/lt-later/settings").contains("lt-later");
-        }));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(Kustomization.class, ns, "later"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getMessage())
+                                                            .contains("ConfigMap/lt-later/settings")
+                                                            .contains("lt-later");
+                                                }));
         namespace("lt-later");
         await().atMost(DEADLINE).until(() -> isReady(Kustomization.class, ns, "later"));
-        assertThat(client.configMaps().inNamespace("lt-later").withName("settings").get().getData()).containsEntry("a", "b");
+        assertThat(client.configMaps().inNamespace("lt-later").withName("settings").get().getData())
+                .containsEntry("a", "b");
     }
 
     @Test
     void aValuesFromConfigMapEditReachesTheClusterAtOnceWhenWatchedAndAtTheIntervalOtherwise() {
         String ns = namespace("lt-values");
         String charts = LocalStackExtension.stack().charts().orElseThrow().url();
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: source.toolkit.fluxcd.io/v1
                 kind: HelmRepository
                 metadata: {name: fixtures, namespace: lt-values}
@@ -81,19 +96,32 @@ class LevelTriggeredTest {
                 kind: ConfigMap
                 metadata: {name: unwatched, namespace: lt-values}
                 data: {values.yaml: "replicaCount: 1"}
-                """.formatted(charts));
+                """
+                        .formatted(charts));
         Manifests.apply(client, podinfo(ns, "watched", "1h"));
         Manifests.apply(client, podinfo(ns, "unwatched", "10s"));
-        await().atMost(DEADLINE).until(() -> isReady(HelmRelease.class, ns, "watched") && isReady(HelmRelease.class, ns, "unwatched"));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                isReady(HelmRelease.class, ns, "watched")
+                                        && isReady(HelmRelease.class, ns, "unwatched"));
 
-        client.configMaps().inNamespace(ns).withName("watched").edit(c -> {
-            c.setData(Map.of("values.yaml", "replicaCount: 2"));
-            return c;
-        });
-        client.configMaps().inNamespace(ns).withName("unwatched").edit(c -> {
-            c.setData(Map.of("values.yaml", "replicaCount: 3"));
-            return c;
-        });
+        client.configMaps()
+                .inNamespace(ns)
+                .withName("watched")
+                .edit(
+                        c -> {
+                            c.setData(Map.of("values.yaml", "replicaCount: 2"));
+                            return c;
+                        });
+        client.configMaps()
+                .inNamespace(ns)
+                .withName("unwatched")
+                .edit(
+                        c -> {
+                            c.setData(Map.of("values.yaml", "replicaCount: 3"));
+                            return c;
+                        });
         await().atMost(Duration.ofSeconds(30)).until(() -> replicas(ns, "watched-podinfo") == 2);
         await().atMost(Duration.ofSeconds(45)).until(() -> replicas(ns, "unwatched-podinfo") == 3);
     }
@@ -114,22 +142,34 @@ class LevelTriggeredTest {
     }
 
     @Test
-    void aDependentHeldWhenApplyServiceWasKilledIsAppliedOnceItsDependencyTurnsReady() throws Exception {
+    void aDependentHeldWhenApplyServiceWasKilledIsAppliedOnceItsDependencyTurnsReady()
+            throws Exception {
         String ns = namespace("lt-held");
         Manifests.apply(client, Manifests.gitRepository(ns, "repo", url, "1h"));
         Manifests.apply(client, kustomization(ns, "base", "./base", "1h", "suspend: true"));
-        Manifests.apply(client, kustomization(ns, "app", "./held", "10s", "dependsOn: [{name: base}]"));
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ready(Kustomization.class, ns, "app"))
-                .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("DependencyNotReady")));
+        Manifests.apply(
+                client, kustomization(ns, "app", "./held", "10s", "dependsOn: [{name: base}]"));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(Kustomization.class, ns, "app"))
+                                        .hasValueSatisfying(
+                                                c ->
+                                                        assertThat(c.getReason())
+                                                                .isEqualTo("DependencyNotReady")));
 
         ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
         apply.kill();
         apply.start();
         apply.awaitReady(Duration.ofSeconds(60));
-        client.resources(Kustomization.class).inNamespace(ns).withName("base").edit(k -> {
-            k.getSpec().suspend = false;
-            return k;
-        });
+        client.resources(Kustomization.class)
+                .inNamespace(ns)
+                .withName("base")
+                .edit(
+                        k -> {
+                            k.getSpec().suspend = false;
+                            return k;
+                        });
         await().atMost(DEADLINE).until(() -> isReady(Kustomization.class, ns, "app"));
         assertThat(client.apps().deployments().inNamespace(ns).withName("web").get()).isNotNull();
     }
@@ -139,7 +179,8 @@ class LevelTriggeredTest {
         return name;
     }
 
-    private static String kustomization(String ns, String name, String path, String interval, String extra) {
+    private static String kustomization(
+            String ns, String name, String path, String interval, String extra) {
         return """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
@@ -152,7 +193,8 @@ class LevelTriggeredTest {
                   wait: true
                   sourceRef: {kind: GitRepository, name: repo}
                   %s
-                """.formatted(name, ns, interval, path, extra);
+                """
+                .formatted(name, ns, interval, path, extra);
     }
 
     private static String podinfo(String ns, String name, String interval) {
@@ -169,7 +211,8 @@ class LevelTriggeredTest {
                       sourceRef: {kind: HelmRepository, name: fixtures}
                   valuesFrom:
                     - {kind: ConfigMap, name: %s}
-                """.formatted(name, ns, interval, name);
+                """
+                .formatted(name, ns, interval, name);
     }
 
     private static String deployment(String ns, String app) {
@@ -184,7 +227,8 @@ class LevelTriggeredTest {
                     metadata: {labels: {app: %s}}
                     spec:
                       containers: [{name: web, image: ghcr.io/stefanprodan/podinfo:6.9.4}]
-                """.formatted(ns, app, app);
+                """
+                .formatted(ns, app, app);
     }
 
     private static int replicas(String ns, String name) {
@@ -192,17 +236,27 @@ class LevelTriggeredTest {
         return deployment == null ? -1 : deployment.getSpec().getReplicas();
     }
 
-    private static boolean isReady(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type, String ns, String name) {
+    private static boolean isReady(
+            Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type,
+            String ns,
+            String name) {
         return ready(type, ns, name).map(c -> "True".equals(c.getStatus())).orElse(false);
     }
 
-    private static Optional<Condition> ready(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type, String ns, String name) {
+    private static Optional<Condition> ready(
+            Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type,
+            String ns,
+            String name) {
         var object = client.resources(type).inNamespace(ns).withName(name).get();
         if (object instanceof Kustomization ks) {
-            return ks.getStatus() == null ? Optional.empty() : Conditions.find(ks.getStatus().conditions, Conditions.READY);
+            return ks.getStatus() == null
+                    ? Optional.empty()
+                    : Conditions.find(ks.getStatus().conditions, Conditions.READY);
         }
         if (object instanceof HelmRelease release) {
-            return release.getStatus() == null ? Optional.empty() : Conditions.find(release.getStatus().conditions, Conditions.READY);
+            return release.getStatus() == null
+                    ? Optional.empty()
+                    : Conditions.find(release.getStatus().conditions, Conditions.READY);
         }
         return Optional.empty();
     }

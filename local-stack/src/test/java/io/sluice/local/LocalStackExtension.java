@@ -6,8 +6,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One local stack for the whole test run, shared by every test class that uses this extension, and stopped when
- * the run ends (the launchers also stop it if this JVM dies).
+ * One local stack for the whole test run, shared by every test class that uses this extension, and
+ * stopped when the run ends (the launchers also stop it if this JVM dies).
  */
 public final class LocalStackExtension implements BeforeAllCallback {
     private static LocalStack stack;
@@ -16,12 +16,21 @@ public final class LocalStackExtension implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (LocalStackExtension.class) {
             if (stack == null) {
-                Path repoRoot = Path.of(System.getProperty("sluice.repo.root", "..")).toAbsolutePath().normalize();
+                Path repoRoot =
+                        Path.of(System.getProperty("sluice.repo.root", ".."))
+                                .toAbsolutePath()
+                                .normalize();
                 Path runDir = Files.createTempDirectory("sluice-stack-");
                 stack = LocalStack.start(repoRoot, runDir);
-                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                context.getRoot()
+                        .getStore(ExtensionContext.Namespace.GLOBAL)
                         .put(LocalStackExtension.class, stack);
-                System.out.println("local stack up in " + runDir + " (logs in " + runDir.resolve("logs") + ")");
+                System.out.println(
+                        "local stack up in "
+                                + runDir
+                                + " (logs in "
+                                + runDir.resolve("logs")
+                                + ")");
             }
         }
     }

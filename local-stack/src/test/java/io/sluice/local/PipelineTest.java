@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A Git repository taken to the cluster through all four services and Kafka, on the real stack: each step is one
- * scenario from the walking-skeleton issue, in the order a user would live them.
+ * A Git repository taken to the cluster through all four services and Kafka, on the real stack:
+ * each step is one scenario from the walking-skeleton issue, in the order a user would live them.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,11 +47,18 @@ class PipelineTest {
         stack = LocalStackExtension.stack();
         client = stack.client();
         String url = stack.git().create("pipeline");
-        repo = GitWorkspace.init(Files.createTempDirectory("pipeline-work"), url)
-                .write("deploy/app/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + APP_NS + "\n")
-                .write("deploy/app/settings.yaml", configMap("settings", "hello"))
-                .write("deploy/app/extra.yaml", configMap("extra", "bye"))
-                .write("deploy/app/web.yaml", """
+        repo =
+                GitWorkspace.init(Files.createTempDirectory("pipeline-work"), url)
+                        .write(
+                                "deploy/app/namespace.yaml",
+                                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "
+                                        + APP_NS
+                                        + "\n")
+                        .write("deploy/app/settings.yaml", configMap("settings", "hello"))
+                        .write("deploy/app/extra.yaml", configMap("extra", "bye"))
+                        .write(
+                                "deploy/app/web.yaml",
+                                """
                         apiVersion: apps/v1
                         kind: Deployment
                         metadata:
@@ -72,7 +79,8 @@ class PipelineTest {
         head = repo.commitAndPush("first version");
         Manifests.apply(client, Manifests.namespace(FLUX_NS));
         Manifests.apply(client, Manifests.gitRepository(FLUX_NS, "pipeline", url, "10m"));
-        Manifests.apply(client, Manifests.kustomization(FLUX_NS, "pipeline", "pipeline", "./deploy/app"));
+        Manifests.apply(
+                client, Manifests.kustomization(FLUX_NS, "pipeline", "pipeline", "./deploy/app"));
     }
 
     @AfterAll
@@ -92,15 +100,22 @@ class PipelineTest {
         Deployment web = client.apps().deployments().inNamespace(APP_NS).withName("web").get();
         assertThat(web.getStatus().getAvailableReplicas()).isEqualTo(2);
         Kustomization ks = kustomization();
-        assertThat(ks.getStatus().inventory.entries).extracting(e -> e.id).containsExactly(
-                "_pipeline__Namespace", "pipeline_extra__ConfigMap", "pipeline_settings__ConfigMap", "pipeline_web_apps_Deployment");
+        assertThat(ks.getStatus().inventory.entries)
+                .extracting(e -> e.id)
+                .containsExactly(
+                        "_pipeline__Namespace",
+                        "pipeline_extra__ConfigMap",
+                        "pipeline_settings__ConfigMap",
+                        "pipeline_web_apps_Deployment");
         assertThat(gitRepository().getStatus().artifact.digest).startsWith("sha256:");
     }
 
     @Test
     @Order(2)
     void aChangedValueReachesTheCluster() throws Exception {
-        head = repo.write("deploy/app/settings.yaml", configMap("settings", "hi")).commitAndPush("change greeting");
+        head =
+                repo.write("deploy/app/settings.yaml", configMap("settings", "hi"))
+                        .commitAndPush("change greeting");
         requestReconcile();
         awaitReadyAt(head);
         assertThat(setting("settings")).contains("hi");
@@ -120,24 +135,56 @@ class PipelineTest {
     @Order(4)
     void brokenYamlFailsTheBuildLeavesTheClusterAloneAndAlerts() throws Exception {
         try (TopicReader alerts = new TopicReader(stack.kafkaBootstrapServers(), Topics.ALERTS)) {
-            String broken = repo.write("deploy/app/broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [oops\n")
-                    .write("deploy/app/settings.yaml", configMap("settings", "never-applied"))
-                    .commitAndPush("broken yaml");
+            String broken =
+                    repo.write(
+                                    "deploy/app/broken.yaml",
+                                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [oops\n")
+                            .write(
+                                    "deploy/app/settings.yaml",
+                                    configMap("settings", "never-applied"))
+                            .commitAndPush("broken yaml");
             requestReconcile();
-            await().atMost(DEADLINE).until(() -> readyCondition().filter(c -> "False".equals(c.getStatus())
-                    && "BuildFailed".equals(c.getReason())).isPresent());
-            assertThat(readyCondition().get().getMessage()).contains("deploy/app/broken.yaml").contains("line");
-            assertThat(kustomization().getStatus().lastAppliedRevision).isEqualTo("main@sha1:" + head);
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    readyCondition()
+                                            .filter(
+                                                    c ->
+                                                            "False".equals(c.getStatus())
+                                                                    && "BuildFailed"
+                                                                            .equals(c.getReason()))
+                                            .isPresent());
+            assertThat(readyCondition().get().getMessage())
+                    .contains("deploy/app/broken.yaml")
+                    .contains("line");
+            assertThat(kustomization().getStatus().lastAppliedRevision)
+                    .isEqualTo("main@sha1:" + head);
             assertThat(setting("settings")).contains("hi");
-            await().atMost(DEADLINE).until(() -> alerts.poll().stream().anyMatch(r ->
-                    "Kustomization/flux-system/pipeline".equals(r.key())
-                            && r.value().contains("\"severity\":\"error\"")
-                            && r.value().contains("BuildFailed")
-                            && r.value().contains(broken)
-                            && "io.sluice.alert.v1".equals(TopicReader.header(r, "ce_type"))));
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    alerts.poll().stream()
+                                            .anyMatch(
+                                                    r ->
+                                                            "Kustomization/flux-system/pipeline"
+                                                                            .equals(r.key())
+                                                                    && r.value()
+                                                                            .contains(
+                                                                                    "\"severity\":\"error\"")
+                                                                    && r.value()
+                                                                            .contains("BuildFailed")
+                                                                    && r.value().contains(broken)
+                                                                    && "io.sluice.alert.v1"
+                                                                            .equals(
+                                                                                    TopicReader
+                                                                                            .header(
+                                                                                                    r,
+                                                                                                    "ce_type"))));
         }
-        head = repo.delete("deploy/app/broken.yaml").write("deploy/app/settings.yaml", configMap("settings", "hi"))
-                .commitAndPush("fix yaml");
+        head =
+                repo.delete("deploy/app/broken.yaml")
+                        .write("deploy/app/settings.yaml", configMap("settings", "hi"))
+                        .commitAndPush("fix yaml");
         requestReconcile();
         awaitReadyAt(head);
     }
@@ -147,9 +194,15 @@ class PipelineTest {
     void aCommitPushedWhileRenderIsDownIsAppliedWhenItComesBack() throws Exception {
         ServiceProcess render = stack.service("render-service");
         render.stop();
-        head = repo.write("deploy/app/settings.yaml", configMap("settings", "while-down")).commitAndPush("while render is down");
+        head =
+                repo.write("deploy/app/settings.yaml", configMap("settings", "while-down"))
+                        .commitAndPush("while render is down");
         requestReconcile();
-        await().atMost(DEADLINE).until(() -> ("main@sha1:" + head).equals(gitRepository().getStatus().artifact.revision));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                ("main@sha1:" + head)
+                                        .equals(gitRepository().getStatus().artifact.revision));
         assertThat(setting("settings")).contains("hi");
         render.start();
         render.awaitReady(Duration.ofSeconds(60));
@@ -163,68 +216,137 @@ class PipelineTest {
         HttpClient http = HttpClient.newHttpClient();
         for (String service : LocalStack.SERVICES) {
             String expected = service.equals("source-service") ? "GitRepository" : "Kustomization";
-            String body = http.send(HttpRequest.newBuilder(URI.create(stack.service(service).url() + "/admin/objects")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(body).as(service).contains("{\"kind\":\"" + expected + "\",\"namespace\":\"flux-system\",\"name\":\"pipeline\"}");
+            String body =
+                    http.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            stack.service(service).url()
+                                                                    + "/admin/objects"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            assertThat(body)
+                    .as(service)
+                    .contains(
+                            "{\"kind\":\""
+                                    + expected
+                                    + "\",\"namespace\":\"flux-system\",\"name\":\"pipeline\"}");
         }
-        URI reconcile = URI.create(stack.service("source-service").url() + "/admin/gitrepositories/flux-system/pipeline/reconcile");
-        assertThat(http.send(HttpRequest.newBuilder(reconcile).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+        URI reconcile =
+                URI.create(
+                        stack.service("source-service").url()
+                                + "/admin/gitrepositories/flux-system/pipeline/reconcile");
+        assertThat(
+                        http.send(
+                                        HttpRequest.newBuilder(reconcile)
+                                                .POST(HttpRequest.BodyPublishers.noBody())
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode())
+                .isEqualTo(401);
         String before = gitRepository().getStatus().lastHandledReconcileAt;
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(reconcile).POST(HttpRequest.BodyPublishers.noBody())
-                .header("Authorization", "Bearer " + stack.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> accepted =
+                http.send(
+                        HttpRequest.newBuilder(reconcile)
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .header("Authorization", "Bearer " + stack.adminToken())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).isEqualTo(200);
         assertThat(accepted.body()).isNotEqualTo(before);
-        await().atMost(DEADLINE).until(() -> accepted.body().equals(gitRepository().getStatus().lastHandledReconcileAt));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                accepted.body()
+                                        .equals(
+                                                gitRepository()
+                                                        .getStatus()
+                                                        .lastHandledReconcileAt));
     }
 
     @Test
     @Order(7)
     void anArtifactIsAnnouncedOncePerRevision() {
-        try (TopicReader artifacts = new TopicReader(stack.kafkaBootstrapServers(), Topics.ARTIFACTS)) {
-            await().atMost(DEADLINE).until(() -> artifacts.poll().stream()
-                    .anyMatch(r -> r.value().contains("main@sha1:" + head)));
-            List<String> revisions = artifacts.poll().stream()
-                    .filter(r -> "GitRepository/flux-system/pipeline".equals(r.key()))
-                    .map(r -> r.value().replaceAll(".*\"revision\":\"([^\"]+)\".*", "$1"))
-                    .toList();
-            assertThat(revisions).hasSize(6).doesNotHaveDuplicates().last().isEqualTo("main@sha1:" + head);
+        try (TopicReader artifacts =
+                new TopicReader(stack.kafkaBootstrapServers(), Topics.ARTIFACTS)) {
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    artifacts.poll().stream()
+                                            .anyMatch(
+                                                    r -> r.value().contains("main@sha1:" + head)));
+            List<String> revisions =
+                    artifacts.poll().stream()
+                            .filter(r -> "GitRepository/flux-system/pipeline".equals(r.key()))
+                            .map(r -> r.value().replaceAll(".*\"revision\":\"([^\"]+)\".*", "$1"))
+                            .toList();
+            assertThat(revisions)
+                    .hasSize(6)
+                    .doesNotHaveDuplicates()
+                    .last()
+                    .isEqualTo("main@sha1:" + head);
         }
     }
 
     private static void awaitReadyAt(String sha) {
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Kustomization ks = kustomization();
-            assertThat(ks.getStatus()).isNotNull();
-            assertThat(ks.getStatus().lastAppliedRevision).isEqualTo("main@sha1:" + sha);
-            assertThat(readyCondition()).hasValueSatisfying(c -> {
-                assertThat(c.getStatus()).isEqualTo("True");
-                assertThat(c.getReason()).isEqualTo("ReconciliationSucceeded");
-                assertThat(c.getMessage()).isEqualTo("Applied revision: main@sha1:" + sha);
-            });
-        });
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(
+                        () -> {
+                            Kustomization ks = kustomization();
+                            assertThat(ks.getStatus()).isNotNull();
+                            assertThat(ks.getStatus().lastAppliedRevision)
+                                    .isEqualTo("main@sha1:" + sha);
+                            assertThat(readyCondition())
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("True");
+                                                assertThat(c.getReason())
+                                                        .isEqualTo("ReconciliationSucceeded");
+                                                assertThat(c.getMessage())
+                                                        .isEqualTo(
+                                                                "Applied revision: main@sha1:"
+                                                                        + sha);
+                                            });
+                        });
     }
 
-    /** What {@code flux reconcile source git} does: annotate, so the source fetches now rather than at its interval. */
+    /**
+     * What {@code flux reconcile source git} does: annotate, so the source fetches now rather than
+     * at its interval.
+     */
     private static void requestReconcile() {
-        client.resources(GitRepository.class).inNamespace(FLUX_NS).withName("pipeline").edit(r -> {
-            r.getMetadata().getAnnotations().put(Annotations.REQUESTED_AT, Instant.now().toString());
-            return r;
-        });
+        client.resources(GitRepository.class)
+                .inNamespace(FLUX_NS)
+                .withName("pipeline")
+                .edit(
+                        r -> {
+                            r.getMetadata()
+                                    .getAnnotations()
+                                    .put(Annotations.REQUESTED_AT, Instant.now().toString());
+                            return r;
+                        });
     }
 
     private static Optional<io.fabric8.kubernetes.api.model.Condition> readyCondition() {
         Kustomization ks = kustomization();
-        return ks.getStatus() == null ? Optional.empty()
+        return ks.getStatus() == null
+                ? Optional.empty()
                 : io.sluice.contracts.meta.Conditions.find(ks.getStatus().conditions, "Ready");
     }
 
     private static Kustomization kustomization() {
-        return client.resources(Kustomization.class).inNamespace(FLUX_NS).withName("pipeline").get();
+        return client.resources(Kustomization.class)
+                .inNamespace(FLUX_NS)
+                .withName("pipeline")
+                .get();
     }
 
     private static GitRepository gitRepository() {
-        return client.resources(GitRepository.class).inNamespace(FLUX_NS).withName("pipeline").get();
+        return client.resources(GitRepository.class)
+                .inNamespace(FLUX_NS)
+                .withName("pipeline")
+                .get();
     }
 
     private static Optional<String> setting(String name) {
@@ -233,7 +355,12 @@ class PipelineTest {
     }
 
     private static String configMap(String name, String greeting) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: " + APP_NS
-                + "\ndata:\n  greeting: " + greeting + "\n";
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "
+                + name
+                + "\n  namespace: "
+                + APP_NS
+                + "\ndata:\n  greeting: "
+                + greeting
+                + "\n";
     }
 }

@@ -1,11 +1,9 @@
 package io.sluice.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.Topics;
-import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Records apply-service cannot read (not JSON; 2 MiB of garbage) on the rendered topic: each is reported on the object
- * its key names, and the consumer goes on: the next commit is applied.
+ * Records apply-service cannot read (not JSON; 2 MiB of garbage) on the rendered topic: each is
+ * reported on the object its key names, and the consumer goes on: the next commit is applied.
  */
 @ExtendWith(LocalStackExtension.class)
 class PoisonRecordTest {
@@ -37,32 +35,56 @@ class PoisonRecordTest {
         Manifests.apply(client, Manifests.namespace(NS));
         String url = stack.git().create("poison");
         try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("poison"), url);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
-                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024), new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(
+                                Map.of(
+                                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                        stack.kafkaBootstrapServers(),
+                                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                        16 * 1024 * 1024),
+                                new StringSerializer(),
+                                new ByteArraySerializer())) {
             repo.write("app/settings.yaml", settings("one")).commitAndPush("one");
             Manifests.apply(client, Manifests.gitRepository(NS, "repo", url, "1h"));
             Manifests.apply(client, Manifests.kustomization(NS, "app", "repo", "./app"));
-            await().atMost(DEADLINE).until(() -> "one".equals(value(client)) && ready(client).equals("True"));
+            await().atMost(DEADLINE)
+                    .until(() -> "one".equals(value(client)) && ready(client).equals("True"));
 
             String key = "Kustomization/" + NS + "/app";
-            producer.send(new ProducerRecord<>(Topics.RENDERED, key, "{not json".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.RENDERED,
+                                    key,
+                                    "{not json".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             byte[] large = new byte[2 * 1024 * 1024];
             Arrays.fill(large, (byte) 'x');
             producer.send(new ProducerRecord<>(Topics.RENDERED, key, large)).get();
-            await().atMost(DEADLINE).until(() -> ready(client).equals("False") && message(client).contains("could not be read"));
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    ready(client).equals("False")
+                                            && message(client).contains("could not be read"));
 
             String head = repo.write("app/settings.yaml", settings("two")).commitAndPush("two");
-            client.resources(GitRepository.class).inNamespace(NS).withName("repo").edit(r -> {
-                r.getMetadata().setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
-                return r;
-            });
-            await().atMost(DEADLINE).until(() -> "two".equals(value(client)) && ready(client).equals("True"));
+            client.resources(GitRepository.class)
+                    .inNamespace(NS)
+                    .withName("repo")
+                    .edit(
+                            r -> {
+                                r.getMetadata()
+                                        .setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
+                                return r;
+                            });
+            await().atMost(DEADLINE)
+                    .until(() -> "two".equals(value(client)) && ready(client).equals("True"));
         }
     }
 
     private static String settings(String value) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: poison}\ndata: {value: " + value + "}\n";
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: poison}\ndata: {value: "
+                + value
+                + "}\n";
     }
 
     private static String value(KubernetesClient client) {

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** An unreachable Git server is reported on the source, on what depends on it, and on the alerts topic. */
+/**
+ * An unreachable Git server is reported on the source, on what depends on it, and on the alerts
+ * topic.
+ */
 @ExtendWith(LocalStackExtension.class)
 class SourceFailureTest {
     private static final String NS = "source-failure";
@@ -44,47 +47,106 @@ class SourceFailureTest {
 
     @Test
     void theSourceSaysItCannotFetchAndWhere() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ready(client.resources(GitRepository.class)
-                .inNamespace(NS).withName("unreachable").get().getStatus())).hasValueSatisfying(c -> {
-                    assertThat(c.getStatus()).isEqualTo("False");
-                    assertThat(c.getReason()).isEqualTo("GitOperationFailed");
-                    assertThat(c.getMessage()).contains(url).contains("branch 'main'");
-                }));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                ready(
+                                                        client.resources(GitRepository.class)
+                                                                .inNamespace(NS)
+                                                                .withName("unreachable")
+                                                                .get()
+                                                                .getStatus()))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("GitOperationFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains(url)
+                                                            .contains("branch 'main'");
+                                                }));
     }
 
     @Test
     void theKustomizationWaitsForAnArtifactAndSaysSo() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(ready(client.resources(Kustomization.class)
-                .inNamespace(NS).withName("orphan").get().getStatus())).hasValueSatisfying(c -> {
-                    assertThat(c.getStatus()).isEqualTo("False");
-                    assertThat(c.getReason()).isEqualTo("ArtifactFailed");
-                    assertThat(c.getMessage()).contains("GitRepository/" + NS + "/unreachable");
-                }));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                ready(
+                                                        client.resources(Kustomization.class)
+                                                                .inNamespace(NS)
+                                                                .withName("orphan")
+                                                                .get()
+                                                                .getStatus()))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("ArtifactFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains(
+                                                                    "GitRepository/"
+                                                                            + NS
+                                                                            + "/unreachable");
+                                                }));
     }
 
     @Test
     void anErrorAlertNamesTheSource() {
-        try (TopicReader alerts = new TopicReader(LocalStackExtension.stack().kafkaBootstrapServers(), Topics.ALERTS)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> alerts.poll().stream().anyMatch(r ->
-                    ("GitRepository/" + NS + "/unreachable").equals(r.key())
-                            && r.value().contains("\"severity\":\"error\"") && r.value().contains("GitOperationFailed")));
+        try (TopicReader alerts =
+                new TopicReader(
+                        LocalStackExtension.stack().kafkaBootstrapServers(), Topics.ALERTS)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(
+                            () ->
+                                    alerts.poll().stream()
+                                            .anyMatch(
+                                                    r ->
+                                                            ("GitRepository/" + NS + "/unreachable")
+                                                                            .equals(r.key())
+                                                                    && r.value()
+                                                                            .contains(
+                                                                                    "\"severity\":\"error\"")
+                                                                    && r.value()
+                                                                            .contains(
+                                                                                    "GitOperationFailed")));
         }
     }
 
     @Test
     void fetchDurationsAreExportedAsMetrics() throws Exception {
         String source = LocalStackExtension.stack().service("source-service").url();
-        await().atMost(Duration.ofSeconds(60)).until(() -> HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(URI.create(source + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString())
-                .body().lines().anyMatch(l -> l.startsWith("sluice_reconcile_duration_seconds_count{")
-                        && l.contains("kind=\"GitRepository\"") && l.contains("stage=\"fetch\"")));
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                HttpClient.newHttpClient()
+                                        .send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create(source + "/q/metrics"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body()
+                                        .lines()
+                                        .anyMatch(
+                                                l ->
+                                                        l.startsWith(
+                                                                        "sluice_reconcile_duration_seconds_count{")
+                                                                && l.contains(
+                                                                        "kind=\"GitRepository\"")
+                                                                && l.contains("stage=\"fetch\"")));
     }
 
     private static Optional<Condition> ready(GitRepositoryStatus status) {
-        return status == null ? Optional.empty() : Conditions.find(status.conditions, Conditions.READY);
+        return status == null
+                ? Optional.empty()
+                : Conditions.find(status.conditions, Conditions.READY);
     }
 
     private static Optional<Condition> ready(KustomizationStatus status) {
-        return status == null ? Optional.empty() : Conditions.find(status.conditions, Conditions.READY);
+        return status == null
+                ? Optional.empty()
+                : Conditions.find(status.conditions, Conditions.READY);
     }
 }

@@ -7,7 +7,10 @@ import java.util.Optional;
 
 @ConfigMapping(prefix = "sluice.source")
 public interface SourceConfig {
-    /** Where Git mirrors and artifacts are kept; an emptyDir in a pod, a temporary directory locally. */
+    /**
+     * Where Git mirrors and artifacts are kept; an emptyDir in a pod, a temporary directory
+     * locally.
+     */
     Path dataDir();
 
     /** Base URL under which render-service reaches this service's artifact store. */
@@ -17,6 +20,9 @@ public interface SourceConfig {
     @WithDefault("2")
     int workers();
 
-    /** Bearer token that admin writes (trigger a reconcile) require; without one, admin writes are refused. */
+    /**
+     * Bearer token that admin writes (trigger a reconcile) require; without one, admin writes are
+     * refused.
+     */
     Optional<String> adminToken();
 }

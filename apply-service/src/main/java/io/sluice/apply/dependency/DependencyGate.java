@@ -11,9 +11,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Flux's dependsOn rule: an object is applied only when each dependency exists, its controller has seen its latest
- * generation, it is Ready, and (when both build from the same source) it has applied the same revision. A chain
- * that leads back to the object is a cycle and is reported as one instead of being waited on.
+ * Flux's dependsOn rule: an object is applied only when each dependency exists, its controller has
+ * seen its latest generation, it is Ready, and (when both build from the same source) it has
+ * applied the same revision. A chain that leads back to the object is a cycle and is reported as
+ * one instead of being waited on.
  */
 public final class DependencyGate {
     private final Function<ObjectRef, Optional<OwnerView>> owners;
@@ -30,8 +31,13 @@ public final class DependencyGate {
         }
         Optional<List<ObjectRef>> cycle = cycleThrough(ref, new ArrayList<>(List.of(ref)));
         if (cycle.isPresent()) {
-            return Optional.of(new Failure(Reasons.DEPENDENCY_CYCLE, "dependency cycle: "
-                    + cycle.get().stream().map(r -> r.namespace() + "/" + r.name()).collect(Collectors.joining(" -> "))));
+            return Optional.of(
+                    new Failure(
+                            Reasons.DEPENDENCY_CYCLE,
+                            "dependency cycle: "
+                                    + cycle.get().stream()
+                                            .map(r -> r.namespace() + "/" + r.name())
+                                            .collect(Collectors.joining(" -> "))));
         }
         for (ObjectRef dependency : self.get().dependsOn()) {
             String name = "dependency '" + dependency.namespace() + "/" + dependency.name() + "'";
@@ -41,15 +47,26 @@ public final class DependencyGate {
             }
             OwnerView dep = found.get();
             if (dep.observedGeneration() != dep.generation()) {
-                return notReady(name + " is not ready: generation " + dep.generation() + " not yet reconciled");
+                return notReady(
+                        name
+                                + " is not ready: generation "
+                                + dep.generation()
+                                + " not yet reconciled");
             }
             if (!dep.ready()) {
                 return notReady(name + " is not ready");
             }
-            if (dep.source() != null && dep.source().equals(self.get().source()) && revision != null
+            if (dep.source() != null
+                    && dep.source().equals(self.get().source())
+                    && revision != null
                     && !revision.equals(dep.lastAppliedRevision())) {
-                return notReady(name + " is not ready: revision " + revision + " not yet applied (it is at "
-                        + dep.lastAppliedRevision() + ")");
+                return notReady(
+                        name
+                                + " is not ready: revision "
+                                + revision
+                                + " not yet applied (it is at "
+                                + dep.lastAppliedRevision()
+                                + ")");
             }
         }
         return Optional.empty();

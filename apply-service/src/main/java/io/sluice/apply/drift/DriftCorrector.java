@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Impersonation;
@@ -19,25 +18,28 @@ import io.sluice.contracts.events.DriftCorrected;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Annotations;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Puts one drifted object back: when Git's version, applied as a dry run, differs from the live object (or the object
- * is gone), it is applied for real and the correction is reported with the fields that had drifted and the field
- * managers that changed them; as the owner's {@link DriftPolicy} says (a HelmRelease's drift is only reported in warn
- * mode, left alone when detection is disabled, and its ignored paths are neither compared nor corrected). Left alone: objects of a suspended owner, objects annotated {@code reconcile: disabled}
- * or {@code ssa: Ignore}, existing objects annotated {@code ssa: IfNotPresent}, and Helm hooks. Corrections are made as
- * the service account that applied the object.
+ * Puts one drifted object back: when Git's version, applied as a dry run, differs from the live
+ * object (or the object is gone), it is applied for real and the correction is reported with the
+ * fields that had drifted and the field managers that changed them; as the owner's {@link
+ * DriftPolicy} says (a HelmRelease's drift is only reported in warn mode, left alone when detection
+ * is disabled, and its ignored paths are neither compared nor corrected). Left alone: objects of a
+ * suspended owner, objects annotated {@code reconcile: disabled} or {@code ssa: Ignore}, existing
+ * objects annotated {@code ssa: IfNotPresent}, and Helm hooks. Corrections are made as the service
+ * account that applied the object.
  */
 @ApplicationScoped
 public class DriftCorrector {
@@ -48,11 +50,17 @@ public class DriftCorrector {
     private final String fieldManager;
     private final MutinyEmitter<DriftCorrected> drift;
     private final MeterRegistry metrics;
+
     /** What was last reported for each object in warn mode. */
     private final Map<String, String> warned = new ConcurrentHashMap<>();
 
-    public DriftCorrector(Impersonation impersonation, DesiredState desired, OwnerCache owners, ApplyConfig config,
-                          @Channel(Topics.DRIFT) MutinyEmitter<DriftCorrected> drift, MeterRegistry metrics) {
+    public DriftCorrector(
+            Impersonation impersonation,
+            DesiredState desired,
+            OwnerCache owners,
+            ApplyConfig config,
+            @Channel(Topics.DRIFT) MutinyEmitter<DriftCorrected> drift,
+            MeterRegistry metrics) {
         this.impersonation = impersonation;
         this.desired = desired;
         this.owners = owners;
@@ -68,17 +76,23 @@ public class DriftCorrector {
         }
         DesiredState.Desired d = wanted.get();
         Optional<OwnerView> owner = owners.view(d.owner());
-        // a chart's hooks are one-shot: their delete policies and TTLs remove them, which is not drift
-        if (owner.isEmpty() || owner.get().suspended() || owner.get().drift().mode() == DriftPolicy.Mode.DISABLED
-                || ObjectApplier.leftAlone(d.object()) || ObjectApplier.annotation(d.object(), Annotations.HELM_HOOK) != null) {
+        // a chart's hooks are one-shot: their delete policies and TTLs remove them, which is not
+        // drift
+        if (owner.isEmpty()
+                || owner.get().suspended()
+                || owner.get().drift().mode() == DriftPolicy.Mode.DISABLED
+                || ObjectApplier.leftAlone(d.object())
+                || ObjectApplier.annotation(d.object(), Annotations.HELM_HOOK) != null) {
             return;
         }
         DriftPolicy policy = owner.get().drift();
         MDC.put("object", d.owner().key());
         MDC.put("revision", d.revision());
         try {
-            // as the identity that applied it: drift correction never does what the owner's service account may not
-            KubernetesClient client = impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
+            // as the identity that applied it: drift correction never does what the owner's service
+            // account may not
+            KubernetesClient client =
+                    impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
             ObjectApplier applier = new ObjectApplier(client, fieldManager);
             GenericKubernetesResource live = client.resource(d.object()).get();
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
@@ -86,14 +100,23 @@ public class DriftCorrector {
             if (live == null) {
                 correction = corrected(d, true, List.of(), List.of(), warnOnly);
             } else {
-                if (live.getMetadata().getDeletionTimestamp() != null || ObjectApplier.leftAlone(live)
-                        || Annotations.SSA_IF_NOT_PRESENT.equals(ObjectApplier.annotation(d.object(), Annotations.SSA))) {
+                if (live.getMetadata().getDeletionTimestamp() != null
+                        || ObjectApplier.leftAlone(live)
+                        || Annotations.SSA_IF_NOT_PRESENT.equals(
+                                ObjectApplier.annotation(d.object(), Annotations.SSA))) {
                     return; // being deleted: its deletion event comes next, and decides
                 }
                 List<String> ignored = policy.ignoredPaths(d.object());
-                GenericKubernetesResource dryRun = client.resource(d.object()).dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
-                List<String> fields = DriftDiff.paths(without(ObjectApplier.comparable(live), ignored),
-                        without(ObjectApplier.comparable(dryRun), ignored));
+                GenericKubernetesResource dryRun =
+                        client.resource(d.object())
+                                .dryRun()
+                                .fieldManager(fieldManager)
+                                .forceConflicts()
+                                .serverSideApply();
+                List<String> fields =
+                        DriftDiff.paths(
+                                without(ObjectApplier.comparable(live), ignored),
+                                without(ObjectApplier.comparable(dryRun), ignored));
                 if (fields.isEmpty()) {
                     warned.remove(id);
                     return;
@@ -101,16 +124,23 @@ public class DriftCorrector {
                 correction = corrected(d, false, fields, changedBy(live), warnOnly);
             }
             if (warnOnly) {
-                // reported once per distinct drift: every later event on the unchanged object would repeat it
+                // reported once per distinct drift: every later event on the unchanged object would
+                // repeat it
                 if (!correction.describe().equals(warned.put(id, correction.describe()))) {
                     publish(correction);
                 }
                 return;
             }
-            applier.apply(live == null ? d.object() : keepingIgnored(d.object(), live, policy.ignoredPaths(d.object())), false);
+            applier.apply(
+                    live == null
+                            ? d.object()
+                            : keepingIgnored(d.object(), live, policy.ignoredPaths(d.object())),
+                    false);
             publish(correction);
         } catch (ApplyException | KubernetesClientException e) {
-            LOG.warnf("could not correct drift of %s: %s", ObjectId.of(d.object()).display(), e.getMessage());
+            LOG.warnf(
+                    "could not correct drift of %s: %s",
+                    ObjectId.of(d.object()).display(), e.getMessage());
         } finally {
             MDC.remove("object");
             MDC.remove("revision");
@@ -118,10 +148,18 @@ public class DriftCorrector {
     }
 
     private void publish(DriftCorrected correction) {
-        LOG.infof("drift %s: %s", correction.warnOnly() ? "detected" : "corrected", correction.describe());
-        metrics.counter(correction.warnOnly() ? "sluice.drift.detections" : "sluice.drift.corrections",
-                "kind", correction.object().kind()).increment();
-        drift.sendMessageAndAwait(Envelopes.of(correction.owner(), DriftCorrected.TYPE, "apply-service", correction));
+        LOG.infof(
+                "drift %s: %s",
+                correction.warnOnly() ? "detected" : "corrected", correction.describe());
+        metrics.counter(
+                        correction.warnOnly()
+                                ? "sluice.drift.detections"
+                                : "sluice.drift.corrections",
+                        "kind",
+                        correction.object().kind())
+                .increment();
+        drift.sendMessageAndAwait(
+                Envelopes.of(correction.owner(), DriftCorrected.TYPE, "apply-service", correction));
     }
 
     private static Map<String, Object> without(Map<String, Object> object, List<String> pointers) {
@@ -129,34 +167,69 @@ public class DriftCorrector {
         return object;
     }
 
-    /** Git's object with each ignored path as it is live (or absent when absent live): those are not corrected. */
+    /**
+     * Git's object with each ignored path as it is live (or absent when absent live): those are not
+     * corrected.
+     */
     @SuppressWarnings("unchecked")
-    private static GenericKubernetesResource keepingIgnored(GenericKubernetesResource desired, GenericKubernetesResource live,
-                                                            List<String> pointers) {
+    private static GenericKubernetesResource keepingIgnored(
+            GenericKubernetesResource desired,
+            GenericKubernetesResource live,
+            List<String> pointers) {
         if (pointers.isEmpty()) {
             return desired;
         }
         Map<String, Object> object = Serialization.jsonMapper().convertValue(desired, Map.class);
         Map<String, Object> current = Serialization.jsonMapper().convertValue(live, Map.class);
-        pointers.forEach(p -> JsonPointers.set(object, p, JsonPointers.get(current, p).orElse(null)));
+        pointers.forEach(
+                p -> JsonPointers.set(object, p, JsonPointers.get(current, p).orElse(null)));
         return Serialization.jsonMapper().convertValue(object, GenericKubernetesResource.class);
     }
 
-    private static DriftCorrected corrected(DesiredState.Desired d, boolean recreated, List<String> fields, List<String> changedBy,
-                                            boolean warnOnly) {
+    private static DriftCorrected corrected(
+            DesiredState.Desired d,
+            boolean recreated,
+            List<String> fields,
+            List<String> changedBy,
+            boolean warnOnly) {
         ObjectId id = ObjectId.of(d.object());
-        return new DriftCorrected(d.owner(), d.revision(),
-                new AppliedObject(id.apiVersion(), id.kind(), id.namespace(), id.name(), AppliedObject.Action.CONFIGURED),
-                recreated, fields, changedBy, Instant.now(), warnOnly);
+        return new DriftCorrected(
+                d.owner(),
+                d.revision(),
+                new AppliedObject(
+                        id.apiVersion(),
+                        id.kind(),
+                        id.namespace(),
+                        id.name(),
+                        AppliedObject.Action.CONFIGURED),
+                recreated,
+                fields,
+                changedBy,
+                Instant.now(),
+                warnOnly);
     }
 
     /** The managers (other than Sluice and status writers) of the object's most recent write. */
     private List<String> changedBy(GenericKubernetesResource live) {
-        List<ManagedFieldsEntry> writes = live.getMetadata().getManagedFields() == null ? List.of()
-                : live.getMetadata().getManagedFields().stream()
-                .filter(e -> !fieldManager.equals(e.getManager()) && !"status".equals(e.getSubresource()) && e.getTime() != null)
+        List<ManagedFieldsEntry> writes =
+                live.getMetadata().getManagedFields() == null
+                        ? List.of()
+                        : live.getMetadata().getManagedFields().stream()
+                                .filter(
+                                        e ->
+                                                !fieldManager.equals(e.getManager())
+                                                        && !"status".equals(e.getSubresource())
+                                                        && e.getTime() != null)
+                                .toList();
+        String latest =
+                writes.stream()
+                        .map(ManagedFieldsEntry::getTime)
+                        .max(Comparator.naturalOrder())
+                        .orElse(null);
+        return writes.stream()
+                .filter(e -> Objects.equals(latest, e.getTime()))
+                .map(ManagedFieldsEntry::getManager)
+                .distinct()
                 .toList();
-        String latest = writes.stream().map(ManagedFieldsEntry::getTime).max(Comparator.naturalOrder()).orElse(null);
-        return writes.stream().filter(e -> Objects.equals(latest, e.getTime())).map(ManagedFieldsEntry::getManager).distinct().toList();
     }
 }

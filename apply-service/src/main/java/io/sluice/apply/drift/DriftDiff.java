@@ -8,14 +8,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The field paths where a live object differs from what applying Git's version would make of it. */
+/**
+ * The field paths where a live object differs from what applying Git's version would make of it.
+ */
 final class DriftDiff {
     private static final int LIMIT = 10;
-    private static final Set<String> IGNORED = Set.of("status", "metadata.managedFields", "metadata.resourceVersion",
-            "metadata.generation");
+    private static final Set<String> IGNORED =
+            Set.of(
+                    "status",
+                    "metadata.managedFields",
+                    "metadata.resourceVersion",
+                    "metadata.generation");
 
-    private DriftDiff() {
-    }
+    private DriftDiff() {}
 
     static List<String> paths(Object live, Object desired) {
         List<String> paths = new ArrayList<>();
@@ -32,9 +37,15 @@ final class DriftDiff {
             keys.addAll(l.keySet());
             keys.addAll(d.keySet());
             for (Object key : keys) {
-                walk(path.isEmpty() ? key.toString() : path + "." + key, l.get(key), d.get(key), paths);
+                walk(
+                        path.isEmpty() ? key.toString() : path + "." + key,
+                        l.get(key),
+                        d.get(key),
+                        paths);
             }
-        } else if (live instanceof List<?> l && desired instanceof List<?> d && l.size() == d.size()) {
+        } else if (live instanceof List<?> l
+                && desired instanceof List<?> d
+                && l.size() == d.size()) {
             for (int i = 0; i < l.size(); i++) {
                 walk(path + "[" + i + "]", l.get(i), d.get(i), paths);
             }

@@ -20,9 +20,10 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Watches every kind Sluice has applied (informers on objects carrying a Kustomization's or a HelmRelease's ownership
- * label, not polling) and hands each changed or deleted object to the {@link DriftCorrector}. Changes to status or
- * server bookkeeping only are not drift and are not checked.
+ * Watches every kind Sluice has applied (informers on objects carrying a Kustomization's or a
+ * HelmRelease's ownership label, not polling) and hands each changed or deleted object to the
+ * {@link DriftCorrector}. Changes to status or server bookkeeping only are not drift and are not
+ * checked.
  */
 @ApplicationScoped
 public class DriftWatcher {
@@ -30,8 +31,10 @@ public class DriftWatcher {
     private final KubernetesClient client;
     private final DriftCorrector corrector;
     private final DesiredState desired;
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new CopyOnWriteArrayList<>();
-    private final ExecutorService checks = Executors.newSingleThreadExecutor(r -> new Thread(r, "drift"));
+    private final List<SharedIndexInformer<GenericKubernetesResource>> informers =
+            new CopyOnWriteArrayList<>();
+    private final ExecutorService checks =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "drift"));
 
     public DriftWatcher(KubernetesClient client, DriftCorrector corrector, DesiredState desired) {
         this.client = client;
@@ -49,12 +52,19 @@ public class DriftWatcher {
     }
 
     private void watch(GenericKubernetesResource example) {
-        for (String label : List.of(Annotations.OWNER_NAME_LABEL, Annotations.HELM_OWNER_NAME_LABEL)) {
+        for (String label :
+                List.of(Annotations.OWNER_NAME_LABEL, Annotations.HELM_OWNER_NAME_LABEL)) {
             try {
-                informers.add(client.genericKubernetesResources(example.getApiVersion(), example.getKind()).inAnyNamespace()
-                        .withLabel(label).inform(handler()));
+                informers.add(
+                        client.genericKubernetesResources(
+                                        example.getApiVersion(), example.getKind())
+                                .inAnyNamespace()
+                                .withLabel(label)
+                                .inform(handler()));
             } catch (RuntimeException e) {
-                LOG.warnf("cannot watch %s %s for drift: %s", example.getApiVersion(), example.getKind(), e.getMessage());
+                LOG.warnf(
+                        "cannot watch %s %s for drift: %s",
+                        example.getApiVersion(), example.getKind(), e.getMessage());
             }
         }
         LOG.infof("watching %s %s for drift", example.getApiVersion(), example.getKind());
@@ -68,7 +78,8 @@ public class DriftWatcher {
             }
 
             @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            public void onUpdate(
+                    GenericKubernetesResource before, GenericKubernetesResource after) {
                 if (!Objects.equals(withoutBookkeeping(before), withoutBookkeeping(after))) {
                     String id = ObjectId.of(after).id();
                     checks.execute(() -> corrector.check(id));
@@ -85,7 +96,8 @@ public class DriftWatcher {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> withoutBookkeeping(GenericKubernetesResource object) {
-        Map<String, Object> copy = new HashMap<>(io.sluice.apply.ssa.ObjectApplier.comparable(object));
+        Map<String, Object> copy =
+                new HashMap<>(io.sluice.apply.ssa.ObjectApplier.comparable(object));
         copy.remove("status");
         return copy;
     }

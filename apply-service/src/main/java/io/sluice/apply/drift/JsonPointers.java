@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** RFC 6901 JSON pointers ({@code /spec/replicas}, {@code /metadata/annotations/a~1b}) on a parsed object. */
+/**
+ * RFC 6901 JSON pointers ({@code /spec/replicas}, {@code /metadata/annotations/a~1b}) on a parsed
+ * object.
+ */
 final class JsonPointers {
-    private JsonPointers() {
-    }
+    private JsonPointers() {}
 
     /** The value at {@code pointer}, if there is one. */
     static Optional<Object> get(Object root, String pointer) {
@@ -22,7 +24,9 @@ final class JsonPointers {
         return Optional.ofNullable(current);
     }
 
-    /** Sets {@code value} at {@code pointer} (null removes it); false when its parent is not there. */
+    /**
+     * Sets {@code value} at {@code pointer} (null removes it); false when its parent is not there.
+     */
     @SuppressWarnings("unchecked")
     static boolean set(Object root, String pointer, Object value) {
         List<String> tokens = tokens(pointer);

@@ -3,7 +3,6 @@ package io.sluice.apply.helm;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Owner;
@@ -43,33 +42,48 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * The story of one HelmRelease, as helm-controller tells it, with Helm's own storage as the record: the latest stored
- * revision says what to do. None (or uninstalled): install. Pending: still waiting for its health verdict when it is
- * this attempt's and recent, else stale and marked failed. Failed: remediate as the spec says (uninstall after a
- * failed install, roll back or uninstall after a failed upgrade) while retries remain, or when
- * {@code remediateLastFailure} asks for it; otherwise stop there, the failed revision left in place. Deployed: nothing
- * to do when this render is the one deployed (its objects are applied again, which writes nothing unless they
- * drifted), else upgrade. A revision stays pending until health-service's verdict marks it deployed or failed.
- * Because the record is in the cluster, a restart changes nothing: a release once installed is upgraded, never
- * installed or uninstalled as if it were new.
+ * The story of one HelmRelease, as helm-controller tells it, with Helm's own storage as the record:
+ * the latest stored revision says what to do. None (or uninstalled): install. Pending: still
+ * waiting for its health verdict when it is this attempt's and recent, else stale and marked
+ * failed. Failed: remediate as the spec says (uninstall after a failed install, roll back or
+ * uninstall after a failed upgrade) while retries remain, or when {@code remediateLastFailure} asks
+ * for it; otherwise stop there, the failed revision left in place. Deployed: nothing to do when
+ * this render is the one deployed (its objects are applied again, which writes nothing unless they
+ * drifted), else upgrade. A revision stays pending until health-service's verdict marks it deployed
+ * or failed. Because the record is in the cluster, a restart changes nothing: a release once
+ * installed is upgraded, never installed or uninstalled as if it were new.
  */
 @ApplicationScoped
 public class HelmReleaseReconciler {
     private static final Logger LOG = Logger.getLogger(HelmReleaseReconciler.class);
-    /** How long past its timeout a pending revision of this very attempt is still awaited before it counts as stale. */
+
+    /**
+     * How long past its timeout a pending revision of this very attempt is still awaited before it
+     * counts as stale.
+     */
     private static final Duration PENDING_GRACE = Duration.ofMinutes(2);
+
     private static final int MAX_STEPS = 6;
 
     private final KubernetesClient client;
     private final OwnerApply ownerApply;
     private final HookRunner hooks;
     private final OwnerLanes lanes;
-    /** Pending revisions this process applied and published (storage namespace/release/version): health-service is judging them. */
+
+    /**
+     * Pending revisions this process applied and published (storage namespace/release/version):
+     * health-service is judging them.
+     */
     private final Set<String> judging = ConcurrentHashMap.newKeySet();
-    /** Each release's last render: what a retry after a failed health check applies again (a new render brings it back after a restart). */
+
+    /**
+     * Each release's last render: what a retry after a failed health check applies again (a new
+     * render brings it back after a restart).
+     */
     private final Map<ObjectRef, RenderResult> renders = new ConcurrentHashMap<>();
 
-    public HelmReleaseReconciler(KubernetesClient client, OwnerApply ownerApply, ApplyConfig config, OwnerLanes lanes) {
+    public HelmReleaseReconciler(
+            KubernetesClient client, OwnerApply ownerApply, ApplyConfig config, OwnerLanes lanes) {
         this.client = client;
         this.lanes = lanes;
         this.ownerApply = ownerApply;
@@ -81,10 +95,18 @@ public class HelmReleaseReconciler {
         Attempt attempt = render.attempt();
         Optional<Run> run = Run.start(this, attempt, render);
         if (run.isEmpty()) {
-            return Optional.of(ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, attempt.object() + " no longer exists")));
+            return Optional.of(
+                    ApplyResult.failed(
+                            attempt,
+                            new Failure(
+                                    Reasons.RECONCILIATION_FAILED,
+                                    attempt.object() + " no longer exists")));
         }
         if (run.get().owner.suspended()) {
-            return Optional.of(ApplyResult.failed(attempt, new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
+            return Optional.of(
+                    ApplyResult.failed(
+                            attempt,
+                            new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
         }
         renders.put(attempt.object(), render);
         run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
@@ -92,7 +114,10 @@ public class HelmReleaseReconciler {
         return loopAndRecord(run.get());
     }
 
-    /** Runs the release's steps, then records its stored revisions in {@code status.history}, as helm-controller does. */
+    /**
+     * Runs the release's steps, then records its stored revisions in {@code status.history}, as
+     * helm-controller does.
+     */
     private static Optional<ApplyResult> loopAndRecord(Run run) {
         try {
             return run.loop();
@@ -102,25 +127,31 @@ public class HelmReleaseReconciler {
     }
 
     /**
-     * health-service's verdict on a pending revision: ready makes it the deployed one (the one before it superseded);
-     * a failed health check fails it and remediation follows, as after a failed apply.
+     * health-service's verdict on a pending revision: ready makes it the deployed one (the one
+     * before it superseded); a failed health check fails it and remediation follows, as after a
+     * failed apply.
      */
     public Optional<ApplyResult> onVerdict(Verdict verdict) {
         Attempt attempt = verdict.attempt();
         if (!verdict.ready() && !Reasons.HEALTH_CHECK_FAILED.equals(verdict.failure().reason())) {
-            // a verdict on a failure reported before any revision was judged (a failed render, say): nothing to do, and
-            // nothing read, so a failure to read never becomes a new failure, verdict, and failure again
+            // a verdict on a failure reported before any revision was judged (a failed render,
+            // say): nothing to do, and
+            // nothing read, so a failure to read never becomes a new failure, verdict, and failure
+            // again
             return Optional.empty();
         }
         RenderResult render = renders.get(attempt.object());
-        boolean sameAttempt = render != null && attemptKey(render.attempt()).equals(attemptKey(attempt));
+        boolean sameAttempt =
+                render != null && attemptKey(render.attempt()).equals(attemptKey(attempt));
         Optional<Run> started = Run.start(this, attempt, sameAttempt ? render : null);
         if (started.isEmpty()) {
             return Optional.empty();
         }
         Run run = started.get();
         Optional<ReleaseStorage.Stored> latest = run.latest();
-        if (latest.isEmpty() || !pending(latest.get().record()) || !latest.get().attempt().equals(attemptKey(attempt))) {
+        if (latest.isEmpty()
+                || !pending(latest.get().record())
+                || !latest.get().attempt().equals(attemptKey(attempt))) {
             return Optional.empty();
         }
         run.counts = FailureCounts.stored(run.release);
@@ -129,25 +160,32 @@ public class HelmReleaseReconciler {
         boolean install = ReleaseRecord.PENDING_INSTALL.equals(record.status());
         if (verdict.ready()) {
             // as Helm: the post-install/post-upgrade hooks run once the release's objects are ready
-            Optional<String> hookFailure = run.postHooks(record, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE);
+            Optional<String> hookFailure =
+                    run.postHooks(record, install ? Hook.POST_INSTALL : Hook.POST_UPGRADE);
             if (hookFailure.isEmpty()) {
                 run.deployed(latest.get(), install ? "Install complete" : "Upgrade complete");
                 run.saveHistory();
                 LOG.infof("%s deployed", record.display());
                 return Optional.empty();
             }
-            run.releaseFailed(latest.get(), install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, hookFailure.get());
+            run.releaseFailed(
+                    latest.get(),
+                    install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE,
+                    hookFailure.get());
             return loopAndRecord(run);
         }
-        String action = ReleaseRecord.PENDING_INSTALL.equals(record.status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
+        String action =
+                ReleaseRecord.PENDING_INSTALL.equals(record.status())
+                        ? ReleasePolicy.INSTALL
+                        : ReleasePolicy.UPGRADE;
         run.releaseFailed(latest.get(), action, verdict.failure().message());
         return loopAndRecord(run);
     }
 
     /**
-     * The HelmRelease is being deleted: uninstalled as Helm does it (delete hooks around the deletion, history
-     * removed), unless it is suspended (then, as in Flux, everything is left in place). False when the uninstall
-     * failed: the finalizer stays and it is tried again.
+     * The HelmRelease is being deleted: uninstalled as Helm does it (delete hooks around the
+     * deletion, history removed), unless it is suspended (then, as in Flux, everything is left in
+     * place). False when the uninstall failed: the finalizer stays and it is tried again.
      */
     public boolean uninstall(ObjectRef ref) {
         Optional<Run> run = Run.start(this, new Attempt(ref, 0, "", null), null);
@@ -164,20 +202,33 @@ public class HelmReleaseReconciler {
     }
 
     static String attemptKey(Attempt attempt) {
-        return attempt.generation() + "/" + attempt.revision() + "/" + (attempt.requestedAt() == null ? "" : attempt.requestedAt());
+        return attempt.generation()
+                + "/"
+                + attempt.revision()
+                + "/"
+                + (attempt.requestedAt() == null ? "" : attempt.requestedAt());
     }
 
-    /** What makes two renders the same release for helm-controller: the chart revision and the values. */
+    /**
+     * What makes two renders the same release for helm-controller: the chart revision and the
+     * values.
+     */
     static String renderDigest(String revision, ChartRelease target) {
         try {
-            byte[] text = (target.chartName() + "|" + revision + "|" + target.configDigest()).getBytes(StandardCharsets.UTF_8);
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
+            byte[] text =
+                    (target.chartName() + "|" + revision + "|" + target.configDigest())
+                            .getBytes(StandardCharsets.UTF_8);
+            return "sha256:"
+                    + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Work cut short by the shutdown: nothing recorded, nothing reported; the restart does it again. */
+    /**
+     * Work cut short by the shutdown: nothing recorded, nothing reported; the restart does it
+     * again.
+     */
     private static final class CutShort extends RuntimeException {
         CutShort() {
             super(null, null, false, false);
@@ -188,7 +239,10 @@ public class HelmReleaseReconciler {
         return record.status().startsWith("pending-");
     }
 
-    /** One reconcile of one release: what it read, and the messages it gathers on the way to its result. */
+    /**
+     * One reconcile of one release: what it read, and the messages it gathers on the way to its
+     * result.
+     */
     private static final class Run {
         private final HelmReleaseReconciler reconciler;
         private final Attempt attempt;
@@ -203,7 +257,12 @@ public class HelmReleaseReconciler {
         private FailureCounts counts;
         private String reason;
 
-        private Run(HelmReleaseReconciler reconciler, Attempt attempt, RenderResult render, HelmRelease release, Owner owner) {
+        private Run(
+                HelmReleaseReconciler reconciler,
+                Attempt attempt,
+                RenderResult render,
+                HelmRelease release,
+                Owner owner) {
             this.reconciler = reconciler;
             this.attempt = attempt;
             this.render = render;
@@ -211,16 +270,31 @@ public class HelmReleaseReconciler {
             this.owner = owner;
             this.policy = ReleasePolicy.of(release);
             String storage = release.getSpec().storageNamespace;
-            this.storageNamespace = storage == null || storage.isEmpty() ? attempt.object().namespace() : storage;
-            this.releaseName = render != null && render.release() != null ? render.release().name()
-                    : ReleaseNaming.releaseName(attempt.object().name(), release.getSpec().targetNamespace, release.getSpec().releaseName);
-            // Helm's storage is read and written as the owner's service account, as helm-controller does
-            this.storage = new ReleaseStorage(reconciler.ownerApply.clientFor(attempt.object(), owner));
+            this.storageNamespace =
+                    storage == null || storage.isEmpty() ? attempt.object().namespace() : storage;
+            this.releaseName =
+                    render != null && render.release() != null
+                            ? render.release().name()
+                            : ReleaseNaming.releaseName(
+                                    attempt.object().name(),
+                                    release.getSpec().targetNamespace,
+                                    release.getSpec().releaseName);
+            // Helm's storage is read and written as the owner's service account, as helm-controller
+            // does
+            this.storage =
+                    new ReleaseStorage(reconciler.ownerApply.clientFor(attempt.object(), owner));
         }
 
-        static Optional<Run> start(HelmReleaseReconciler reconciler, Attempt attempt, RenderResult render) {
+        static Optional<Run> start(
+                HelmReleaseReconciler reconciler, Attempt attempt, RenderResult render) {
             ObjectRef ref = attempt.object();
-            HelmRelease release = reconciler.client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+            HelmRelease release =
+                    reconciler
+                            .client
+                            .resources(HelmRelease.class)
+                            .inNamespace(ref.namespace())
+                            .withName(ref.name())
+                            .get();
             Optional<Owner> owner = Owners.load(reconciler.client, ref);
             if (release == null || owner.isEmpty()) {
                 return Optional.empty();
@@ -232,12 +306,16 @@ public class HelmReleaseReconciler {
             return storage.latest(storageNamespace, releaseName);
         }
 
-        /** helm-controller's loop: act on the stored state until a release is made, a wait begins, or it must stop. */
+        /**
+         * helm-controller's loop: act on the stored state until a release is made, a wait begins,
+         * or it must stop.
+         */
         Optional<ApplyResult> loop() {
             for (int step = 0; step < MAX_STEPS; step++) {
                 try {
                     Optional<ReleaseStorage.Stored> latest = latest();
-                    String status = latest.map(s -> s.record().status()).orElse(ReleaseRecord.UNINSTALLED);
+                    String status =
+                            latest.map(s -> s.record().status()).orElse(ReleaseRecord.UNINSTALLED);
                     if (ReleaseRecord.UNINSTALLED.equals(status)) {
                         if (policy.exhausted(ReleasePolicy.INSTALL, counts.install())) {
                             return Optional.of(stalled(ReleasePolicy.INSTALL));
@@ -248,8 +326,11 @@ public class HelmReleaseReconciler {
                         }
                     } else if (pending(latest.get().record())) {
                         if (awaitingVerdict(latest.get())) {
-                            // judged already (a resync or a redelivery): let that verdict come; after a restart, judge it again
-                            return reconciler.judging.contains(judgingKey(latest.get().record())) ? Optional.empty() : reapply(latest.get());
+                            // judged already (a resync or a redelivery): let that verdict come;
+                            // after a restart, judge it again
+                            return reconciler.judging.contains(judgingKey(latest.get().record()))
+                                    ? Optional.empty()
+                                    : reapply(latest.get());
                         }
                         unlock(latest.get(), whyNotAwaited(latest.get()));
                     } else if (ReleaseRecord.FAILED.equals(status)) {
@@ -257,8 +338,11 @@ public class HelmReleaseReconciler {
                         if (done.isPresent()) {
                             return done;
                         }
-                    } else if (render != null && render.release() != null
-                            && latest.get().renderDigest().equals(renderDigest(attempt.revision(), render.release()))) {
+                    } else if (render != null
+                            && render.release() != null
+                            && latest.get()
+                                    .renderDigest()
+                                    .equals(renderDigest(attempt.revision(), render.release()))) {
                         return reapply(latest.get());
                     } else {
                         if (policy.exhausted(ReleasePolicy.UPGRADE, counts.upgrade())) {
@@ -283,20 +367,28 @@ public class HelmReleaseReconciler {
         }
 
         /**
-         * Installs or upgrades to this render: a pending revision is written first, then the pre-hooks of the action
-         * run, the objects are applied, and its post-hooks run; the revision awaits health-service's verdict. Empty
-         * when it failed (the revision is then failed, and counted).
+         * Installs or upgrades to this render: a pending revision is written first, then the
+         * pre-hooks of the action run, the objects are applied, and its post-hooks run; the
+         * revision awaits health-service's verdict. Empty when it failed (the revision is then
+         * failed, and counted).
          */
-        private Optional<ApplyResult> release(String action, Optional<ReleaseStorage.Stored> latest) throws ApplyException {
+        private Optional<ApplyResult> release(String action, Optional<ReleaseStorage.Stored> latest)
+                throws ApplyException {
             if (render == null || render.release() == null) {
-                messages.add("waiting for the next render of " + attempt.object() + " to " + action + " again");
+                messages.add(
+                        "waiting for the next render of "
+                                + attempt.object()
+                                + " to "
+                                + action
+                                + " again");
                 return Optional.of(failed(Reasons.RECONCILIATION_FAILED));
             }
             boolean install = ReleasePolicy.INSTALL.equals(action);
             ChartRelease target = render.release();
             List<GenericKubernetesResource> objects = new ArrayList<>();
             List<Hook> releaseHooks = new ArrayList<>();
-            for (GenericKubernetesResource object : StagedApplier.resources(Manifests.decode(render.manifests()))) {
+            for (GenericKubernetesResource object :
+                    StagedApplier.resources(Manifests.decode(render.manifests()))) {
                 if (Hook.isHook(object)) {
                     Hook.of(object).ifPresent(releaseHooks::add);
                 } else {
@@ -305,13 +397,24 @@ public class HelmReleaseReconciler {
             }
             Instant now = Instant.now();
             int version = latest.map(s -> s.record().version() + 1).orElse(1);
-            Instant firstDeployed = install || latest.isEmpty() ? now : latest.get().record().firstDeployed();
-            ReleaseRecord record = ReleaseRecord.create(target, version, install ? ReleaseRecord.PENDING_INSTALL : ReleaseRecord.PENDING_UPGRADE,
-                    install ? "Initial install underway" : "Preparing upgrade", Manifest.yaml(objects), releaseHooks, firstDeployed, now);
+            Instant firstDeployed =
+                    install || latest.isEmpty() ? now : latest.get().record().firstDeployed();
+            ReleaseRecord record =
+                    ReleaseRecord.create(
+                            target,
+                            version,
+                            install ? ReleaseRecord.PENDING_INSTALL : ReleaseRecord.PENDING_UPGRADE,
+                            install ? "Initial install underway" : "Preparing upgrade",
+                            Manifest.yaml(objects),
+                            releaseHooks,
+                            firstDeployed,
+                            now);
             counts = counts.attempting(action);
             saveCounts();
             String digest = renderDigest(attempt.revision(), target);
-            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, attemptKey(attempt), digest, target.configDigest(), false, now);
+            ReleaseStorage.Stored stored =
+                    new ReleaseStorage.Stored(
+                            record, attemptKey(attempt), digest, target.configDigest(), false, now);
             storage.write(storageNamespace, stored);
             LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
             try {
@@ -319,18 +422,38 @@ public class HelmReleaseReconciler {
                 if (install && policy.createNamespace()) {
                     createNamespace(as, target.namespace());
                 }
-                ReleaseOwnership.check(as, releaseObjects(objects), known(), target.name(), target.namespace(),
-                        owner.ownershipLabels(), install ? "install" : "update");
-                releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, target.name(), target.namespace()));
-                List<AppliedObject> changes = reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
-                        client -> reconciler.hooks.run(client, releaseHooks, install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE, policy.timeout()),
-                        OwnerApply.Step.NONE); // post-install/post-upgrade hooks wait for the release to be ready: see onVerdict
+                ReleaseOwnership.check(
+                        as,
+                        releaseObjects(objects),
+                        known(),
+                        target.name(),
+                        target.namespace(),
+                        owner.ownershipLabels(),
+                        install ? "install" : "update");
+                releaseObjects(objects)
+                        .forEach(o -> ReleaseOwnership.stamp(o, target.name(), target.namespace()));
+                List<AppliedObject> changes =
+                        reconciler.ownerApply.apply(
+                                attempt.object(),
+                                attempt.revision(),
+                                owner,
+                                objects,
+                                client ->
+                                        reconciler.hooks.run(
+                                                client,
+                                                releaseHooks,
+                                                install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE,
+                                                policy.timeout()),
+                                OwnerApply.Step
+                                        .NONE); // post-install/post-upgrade hooks wait for the
+                // release to be ready: see onVerdict
                 storage.write(storageNamespace, stored.asApplied());
                 reconciler.judging.add(judgingKey(record));
                 return Optional.of(ApplyResult.applied(attempt, changes));
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
-                    throw new CutShort(); // left pending and not applied: unlocked and done again after the restart
+                    throw new CutShort(); // left pending and not applied: unlocked and done again
+                    // after the restart
                 }
                 releaseFailed(stored, action, e.getMessage());
                 return Optional.empty();
@@ -339,25 +462,45 @@ public class HelmReleaseReconciler {
             }
         }
 
-        /** A revision that failed (apply, hook or health check): recorded as Helm records it, and counted. */
+        /**
+         * A revision that failed (apply, hook or health check): recorded as Helm records it, and
+         * counted.
+         */
         void releaseFailed(ReleaseStorage.Stored stored, String action, String cause) {
             ReleaseRecord record = stored.record();
-            String message = "Helm " + action + " failed for release " + attempt.object().namespace() + "/" + record.name()
-                    + " with chart " + record.chart() + ": " + cause;
+            String message =
+                    "Helm "
+                            + action
+                            + " failed for release "
+                            + attempt.object().namespace()
+                            + "/"
+                            + record.name()
+                            + " with chart "
+                            + record.chart()
+                            + ": "
+                            + cause;
             LOG.warnf("%s", message);
             messages.add(message);
-            reason = ReleasePolicy.INSTALL.equals(action) ? Reasons.INSTALL_FAILED : Reasons.UPGRADE_FAILED;
-            storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED, message, Instant.now()));
+            reason =
+                    ReleasePolicy.INSTALL.equals(action)
+                            ? Reasons.INSTALL_FAILED
+                            : Reasons.UPGRADE_FAILED;
+            storage.update(
+                    storageNamespace,
+                    stored,
+                    record.withStatus(ReleaseRecord.FAILED, message, Instant.now()));
             counts = counts.failed(action);
             saveCounts();
         }
 
         /**
-         * After a failure: nothing to remediate when the counts were reset (then an upgrade follows); stop, the failed
-         * revision left in place, once retries are spent and the last failure is not to be remediated; otherwise
-         * uninstall or roll back, then go on while retries remain.
+         * After a failure: nothing to remediate when the counts were reset (then an upgrade
+         * follows); stop, the failed revision left in place, once retries are spent and the last
+         * failure is not to be remediated; otherwise uninstall or roll back, then go on while
+         * retries remain.
          */
-        private Optional<ApplyResult> remediate(ReleaseStorage.Stored failed) throws ApplyException {
+        private Optional<ApplyResult> remediate(ReleaseStorage.Stored failed)
+                throws ApplyException {
             String action = counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
             if (counts.active() <= 0) {
                 if (policy.exhausted(ReleasePolicy.UPGRADE, counts.upgrade())) {
@@ -378,7 +521,8 @@ public class HelmReleaseReconciler {
             } else {
                 Optional<ReleaseStorage.Stored> target = rollbackTarget();
                 if (target.isEmpty()) {
-                    messages.add("Failed to perform remediation: no previous release to roll back to");
+                    messages.add(
+                            "Failed to perform remediation: no previous release to roll back to");
                     reason = Reasons.MISSING_ROLLBACK_TARGET;
                     return Optional.of(failed(reason));
                 }
@@ -397,52 +541,95 @@ public class HelmReleaseReconciler {
             List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
             for (int i = history.size() - 2; i >= 0; i--) {
                 String status = history.get(i).record().status();
-                if (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.SUPERSEDED.equals(status)) {
+                if (ReleaseRecord.DEPLOYED.equals(status)
+                        || ReleaseRecord.SUPERSEDED.equals(status)) {
                     return Optional.of(history.get(i));
                 }
             }
             return Optional.empty();
         }
 
-        /** Helm's rollback: a new revision copied from the target, its pre/post-rollback hooks around its objects. */
+        /**
+         * Helm's rollback: a new revision copied from the target, its pre/post-rollback hooks
+         * around its objects.
+         */
         private boolean rollback(ReleaseStorage.Stored failed, ReleaseStorage.Stored target) {
             ReleaseRecord from = target.record();
-            ReleaseRecord record = from.copyAs(failed.record().version() + 1, ReleaseRecord.PENDING_ROLLBACK,
-                    "Rollback to " + from.version(), Instant.now());
-            ReleaseStorage.Stored stored = new ReleaseStorage.Stored(record, target.attempt(), target.renderDigest(),
-                    target.configDigest(), false, Instant.now());
+            ReleaseRecord record =
+                    from.copyAs(
+                            failed.record().version() + 1,
+                            ReleaseRecord.PENDING_ROLLBACK,
+                            "Rollback to " + from.version(),
+                            Instant.now());
+            ReleaseStorage.Stored stored =
+                    new ReleaseStorage.Stored(
+                            record,
+                            target.attempt(),
+                            target.renderDigest(),
+                            target.configDigest(),
+                            false,
+                            Instant.now());
             storage.write(storageNamespace, stored);
             stored = stored.asApplied();
             List<GenericKubernetesResource> objects = Manifest.objects(from.manifest());
             List<Hook> targetHooks = from.hooks();
             try {
-                releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
-                reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner, objects,
-                        client -> reconciler.hooks.run(client, targetHooks, Hook.PRE_ROLLBACK, policy.timeout()),
-                        client -> reconciler.hooks.run(client, targetHooks, Hook.POST_ROLLBACK, policy.timeout()));
+                releaseObjects(objects)
+                        .forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
+                reconciler.ownerApply.apply(
+                        attempt.object(),
+                        attempt.revision(),
+                        owner,
+                        objects,
+                        client ->
+                                reconciler.hooks.run(
+                                        client, targetHooks, Hook.PRE_ROLLBACK, policy.timeout()),
+                        client ->
+                                reconciler.hooks.run(
+                                        client, targetHooks, Hook.POST_ROLLBACK, policy.timeout()));
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
                     throw new CutShort();
                 }
-                storage.update(storageNamespace, stored, record.withStatus(ReleaseRecord.FAILED,
-                        "Rollback \"" + record.name() + "\" failed: " + e.getMessage(), Instant.now()));
-                messages.add("Helm rollback to previous release " + from.display() + " with chart " + from.chart() + " failed: " + e.getMessage());
+                storage.update(
+                        storageNamespace,
+                        stored,
+                        record.withStatus(
+                                ReleaseRecord.FAILED,
+                                "Rollback \"" + record.name() + "\" failed: " + e.getMessage(),
+                                Instant.now()));
+                messages.add(
+                        "Helm rollback to previous release "
+                                + from.display()
+                                + " with chart "
+                                + from.chart()
+                                + " failed: "
+                                + e.getMessage());
                 reason = Reasons.ROLLBACK_FAILED;
                 counts = counts.otherFailure();
                 saveCounts();
                 return false;
             }
-            storage.update(storageNamespace, failed, failed.record().withStatus(ReleaseRecord.SUPERSEDED, null, Instant.now()));
+            storage.update(
+                    storageNamespace,
+                    failed,
+                    failed.record().withStatus(ReleaseRecord.SUPERSEDED, null, Instant.now()));
             deployed(stored, "Rollback to " + from.version());
-            messages.add("Helm rollback to previous release " + from.display() + " with chart " + from.chart() + " succeeded");
+            messages.add(
+                    "Helm rollback to previous release "
+                            + from.display()
+                            + " with chart "
+                            + from.chart()
+                            + " succeeded");
             reason = Reasons.ROLLBACK_SUCCEEDED;
             return true;
         }
 
         /**
-         * Helm's uninstall of the latest revision: its pre-delete hooks, then the release's objects (those of its
-         * inventory and stored manifest that still carry its labels: never anything else), then its post-delete
-         * hooks; the history is removed unless {@code uninstall.keepHistory}.
+         * Helm's uninstall of the latest revision: its pre-delete hooks, then the release's objects
+         * (those of its inventory and stored manifest that still carry its labels: never anything
+         * else), then its post-delete hooks; the history is removed unless {@code
+         * uninstall.keepHistory}.
          */
         void uninstall(boolean remediation) throws ApplyException {
             Optional<ReleaseStorage.Stored> latest = latest();
@@ -451,31 +638,58 @@ public class HelmReleaseReconciler {
             reconciler.hooks.run(as, releaseHooks, Hook.PRE_DELETE, policy.timeout());
             Set<String> seen = new HashSet<>();
             List<ObjectId> candidates = new ArrayList<>();
-            owner.previousInventory().stream().filter(id -> seen.add(id.id())).forEach(candidates::add);
-            latest.ifPresent(s -> Manifest.objects(s.record().manifest()).stream().map(ObjectId::of)
-                    .filter(id -> seen.add(id.id())).forEach(candidates::add));
+            owner.previousInventory().stream()
+                    .filter(id -> seen.add(id.id()))
+                    .forEach(candidates::add);
+            latest.ifPresent(
+                    s ->
+                            Manifest.objects(s.record().manifest()).stream()
+                                    .map(ObjectId::of)
+                                    .filter(id -> seen.add(id.id()))
+                                    .forEach(candidates::add));
             reconciler.ownerApply.delete(attempt.object(), owner, candidates);
             reconciler.hooks.run(as, releaseHooks, Hook.POST_DELETE, policy.timeout());
             if (policy.keepHistory()) {
-                latest.ifPresent(s -> storage.update(storageNamespace, s,
-                        s.record().withStatus(ReleaseRecord.UNINSTALLED, "Uninstallation complete", Instant.now())));
+                latest.ifPresent(
+                        s ->
+                                storage.update(
+                                        storageNamespace,
+                                        s,
+                                        s.record()
+                                                .withStatus(
+                                                        ReleaseRecord.UNINSTALLED,
+                                                        "Uninstallation complete",
+                                                        Instant.now())));
             } else {
-                storage.history(storageNamespace, releaseName).forEach(s -> storage.delete(storageNamespace, s.record()));
+                storage.history(storageNamespace, releaseName)
+                        .forEach(s -> storage.delete(storageNamespace, s.record()));
             }
             owner.recordApplied(List.of(), null);
             if (remediation) {
                 String chart = latest.map(s -> s.record().chart()).orElse("");
-                messages.add("Helm uninstall remediation for release " + attempt.object().namespace() + "/" + releaseName
-                        + " with chart " + chart + " succeeded");
+                messages.add(
+                        "Helm uninstall remediation for release "
+                                + attempt.object().namespace()
+                                + "/"
+                                + releaseName
+                                + " with chart "
+                                + chart
+                                + " succeeded");
                 reason = Reasons.UNINSTALL_SUCCEEDED;
             }
             LOG.infof("%s uninstalled", releaseName);
         }
 
-        /** Runs a ready revision's post hooks (from its stored record); the failure, if one failed. */
+        /**
+         * Runs a ready revision's post hooks (from its stored record); the failure, if one failed.
+         */
         Optional<String> postHooks(ReleaseRecord record, String event) {
             try {
-                reconciler.hooks.run(reconciler.ownerApply.clientFor(attempt.object(), owner), record.hooks(), event, policy.timeout());
+                reconciler.hooks.run(
+                        reconciler.ownerApply.clientFor(attempt.object(), owner),
+                        record.hooks(),
+                        event,
+                        policy.timeout());
                 return Optional.empty();
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
@@ -485,20 +699,33 @@ public class HelmReleaseReconciler {
             }
         }
 
-        /** A revision deployed: the ones deployed before it are superseded, and history beyond {@code maxHistory} goes. */
+        /**
+         * A revision deployed: the ones deployed before it are superseded, and history beyond
+         * {@code maxHistory} goes.
+         */
         void deployed(ReleaseStorage.Stored stored, String description) {
             Instant now = Instant.now();
-            storage.update(storageNamespace, stored, stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
+            storage.update(
+                    storageNamespace,
+                    stored,
+                    stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
             List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
             for (ReleaseStorage.Stored earlier : history) {
-                if (earlier.record().version() < stored.record().version() && ReleaseRecord.DEPLOYED.equals(earlier.record().status())) {
-                    storage.update(storageNamespace, earlier, earlier.record().withStatus(ReleaseRecord.SUPERSEDED, null, now));
+                if (earlier.record().version() < stored.record().version()
+                        && ReleaseRecord.DEPLOYED.equals(earlier.record().status())) {
+                    storage.update(
+                            storageNamespace,
+                            earlier,
+                            earlier.record().withStatus(ReleaseRecord.SUPERSEDED, null, now));
                 }
             }
             trimHistory();
         }
 
-        /** At most {@code maxHistory} revisions are kept (0: all), oldest first to go, never the deployed one. */
+        /**
+         * At most {@code maxHistory} revisions are kept (0: all), oldest first to go, never the
+         * deployed one.
+         */
         private void trimHistory() {
             if (policy.maxHistory() <= 0) {
                 return;
@@ -521,21 +748,38 @@ public class HelmReleaseReconciler {
         }
 
         /**
-         * A pending revision of this attempt, fully applied, whose verdict can still come: its objects are applied again
-         * and awaited. One not fully applied was cut short (apply-service stopped mid-hook or mid-apply; within one
-         * apply-service a release's work never runs twice at once), and one past its timeout will get no verdict.
+         * A pending revision of this attempt, fully applied, whose verdict can still come: its
+         * objects are applied again and awaited. One not fully applied was cut short (apply-service
+         * stopped mid-hook or mid-apply; within one apply-service a release's work never runs twice
+         * at once), and one past its timeout will get no verdict.
          */
         private boolean awaitingVerdict(ReleaseStorage.Stored latest) {
-            return latest.applied() && latest.attempt().equals(attemptKey(attempt)) && render != null && render.release() != null
-                    && latest.renderDigest().equals(renderDigest(attempt.revision(), render.release()))
-                    && latest.modified().plus(policy.timeout()).plus(PENDING_GRACE).isAfter(Instant.now());
+            return latest.applied()
+                    && latest.attempt().equals(attemptKey(attempt))
+                    && render != null
+                    && render.release() != null
+                    && latest.renderDigest()
+                            .equals(renderDigest(attempt.revision(), render.release()))
+                    && latest.modified()
+                            .plus(policy.timeout())
+                            .plus(PENDING_GRACE)
+                            .isAfter(Instant.now());
         }
 
-        /** Helm's install.createNamespace: the release namespace, labelled as Helm labels it, when it is not there. */
+        /**
+         * Helm's install.createNamespace: the release namespace, labelled as Helm labels it, when
+         * it is not there.
+         */
         private static void createNamespace(KubernetesClient client, String namespace) {
             if (client.namespaces().withName(namespace).get() == null) {
-                client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).addToLabels("name", namespace)
-                        .endMetadata().build()).create();
+                client.resource(
+                                new NamespaceBuilder()
+                                        .withNewMetadata()
+                                        .withName(namespace)
+                                        .addToLabels("name", namespace)
+                                        .endMetadata()
+                                        .build())
+                        .create();
             }
         }
 
@@ -546,77 +790,148 @@ public class HelmReleaseReconciler {
             if (!latest.attempt().equals(attemptKey(attempt))) {
                 return "it is attempt " + latest.attempt() + ", this is " + attemptKey(attempt);
             }
-            if (render == null || render.release() == null || !latest.renderDigest().equals(renderDigest(attempt.revision(), render.release()))) {
+            if (render == null
+                    || render.release() == null
+                    || !latest.renderDigest()
+                            .equals(renderDigest(attempt.revision(), render.release()))) {
                 return "this render differs from it";
             }
             return "it is older than the timeout";
         }
 
-        /** A pending revision nobody is finishing (Sluice stopped mid-release): failed, as helm-controller unlocks it. */
+        /**
+         * A pending revision nobody is finishing (Sluice stopped mid-release): failed, as
+         * helm-controller unlocks it.
+         */
         private void unlock(ReleaseStorage.Stored stale, String why) {
             String message = "Release unlocked from stale '" + stale.record().status() + "' state";
             LOG.warnf("%s: %s (%s)", stale.record().display(), message, why);
-            storage.update(storageNamespace, stale, stale.record().withStatus(ReleaseRecord.FAILED, message, Instant.now()));
-            // applied and never judged in time: its wait timed out, a failure of its action; cut short: no release failed
-            String action = ReleaseRecord.PENDING_INSTALL.equals(stale.record().status()) ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE;
-            counts = stale.applied() && !ReleaseRecord.PENDING_ROLLBACK.equals(stale.record().status()) ? counts.failed(action) : counts.otherFailure();
+            storage.update(
+                    storageNamespace,
+                    stale,
+                    stale.record().withStatus(ReleaseRecord.FAILED, message, Instant.now()));
+            // applied and never judged in time: its wait timed out, a failure of its action; cut
+            // short: no release failed
+            String action =
+                    ReleaseRecord.PENDING_INSTALL.equals(stale.record().status())
+                            ? ReleasePolicy.INSTALL
+                            : ReleasePolicy.UPGRADE;
+            counts =
+                    stale.applied()
+                                    && !ReleaseRecord.PENDING_ROLLBACK.equals(
+                                            stale.record().status())
+                            ? counts.failed(action)
+                            : counts.otherFailure();
             saveCounts();
         }
 
-        /** The deployed (or awaited) revision of this render: its objects applied again, no hooks, no new revision. */
+        /**
+         * The deployed (or awaited) revision of this render: its objects applied again, no hooks,
+         * no new revision.
+         */
         private Optional<ApplyResult> reapply(ReleaseStorage.Stored latest) throws ApplyException {
-            List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(render.manifests())).stream()
-                    .filter(o -> !Hook.isHook(o)).toList();
+            List<GenericKubernetesResource> objects =
+                    StagedApplier.resources(Manifests.decode(render.manifests())).stream()
+                            .filter(o -> !Hook.isHook(o))
+                            .toList();
             ReleaseRecord record = latest.record();
-            releaseObjects(objects).forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
-            return Optional.of(ApplyResult.applied(attempt, reconciler.ownerApply.apply(attempt.object(), attempt.revision(), owner,
-                    objects, OwnerApply.Step.NONE, OwnerApply.Step.NONE)));
+            releaseObjects(objects)
+                    .forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
+            return Optional.of(
+                    ApplyResult.applied(
+                            attempt,
+                            reconciler.ownerApply.apply(
+                                    attempt.object(),
+                                    attempt.revision(),
+                                    owner,
+                                    objects,
+                                    OwnerApply.Step.NONE,
+                                    OwnerApply.Step.NONE)));
         }
 
-        /** Objects of the release's deployed revisions (and its inventory): Helm takes them as its own without asking. */
+        /**
+         * Objects of the release's deployed revisions (and its inventory): Helm takes them as its
+         * own without asking.
+         */
         private Set<String> known() {
             Set<String> ids = new HashSet<>();
             owner.previousInventory().forEach(id -> ids.add(id.id()));
             for (ReleaseStorage.Stored stored : storage.history(storageNamespace, releaseName)) {
                 String status = stored.record().status();
-                if (ReleaseRecord.DEPLOYED.equals(status) || ReleaseRecord.SUPERSEDED.equals(status)) {
-                    Manifest.objects(stored.record().manifest()).forEach(o -> ids.add(ObjectId.of(o).id()));
+                if (ReleaseRecord.DEPLOYED.equals(status)
+                        || ReleaseRecord.SUPERSEDED.equals(status)) {
+                    Manifest.objects(stored.record().manifest())
+                            .forEach(o -> ids.add(ObjectId.of(o).id()));
                 }
             }
             return ids;
         }
 
         private ApplyResult stalled(String action) {
-            messages.add("Failed to " + action + " after " + (ReleasePolicy.INSTALL.equals(action) ? counts.install() : counts.upgrade())
-                    + " attempt(s)");
+            messages.add(
+                    "Failed to "
+                            + action
+                            + " after "
+                            + (ReleasePolicy.INSTALL.equals(action)
+                                    ? counts.install()
+                                    : counts.upgrade())
+                            + " attempt(s)");
             return failed(Reasons.RETRIES_EXCEEDED);
         }
 
         private ApplyResult failed(String fallbackReason) {
-            String why = Reasons.RETRIES_EXCEEDED.equals(fallbackReason) || reason == null ? fallbackReason : reason;
+            String why =
+                    Reasons.RETRIES_EXCEEDED.equals(fallbackReason) || reason == null
+                            ? fallbackReason
+                            : reason;
             return ApplyResult.failed(attempt, new Failure(why, String.join("; ", messages)));
         }
 
         /** Never fails the run: the history is rewritten whole at the next one. */
         void saveHistory() {
             try {
-                StatusPatches.merge(reconciler.client, HelmRelease.class, attempt.object().namespace(), attempt.object().name(),
-                        Map.of("history", ReleaseHistory.snapshots(storage.history(storageNamespace, releaseName))));
+                StatusPatches.merge(
+                        reconciler.client,
+                        HelmRelease.class,
+                        attempt.object().namespace(),
+                        attempt.object().name(),
+                        Map.of(
+                                "history",
+                                ReleaseHistory.snapshots(
+                                        storage.history(storageNamespace, releaseName))));
             } catch (RuntimeException e) {
-                LOG.warnf("%s: could not record the release history: %s", attempt.object(), e.getMessage());
+                LOG.warnf(
+                        "%s: could not record the release history: %s",
+                        attempt.object(), e.getMessage());
             }
         }
 
         void saveCounts() {
-            StatusPatches.merge(reconciler.client, HelmRelease.class, attempt.object().namespace(), attempt.object().name(),
+            StatusPatches.merge(
+                    reconciler.client,
+                    HelmRelease.class,
+                    attempt.object().namespace(),
+                    attempt.object().name(),
                     counts.status(attempt, render == null ? null : render.release()));
         }
 
-        /** The chart's own CRDs (from {@code crds/}) are not release objects for Helm: neither checked nor stamped. */
-        private static List<GenericKubernetesResource> releaseObjects(List<GenericKubernetesResource> objects) {
-            return objects.stream().filter(o -> !("CustomResourceDefinition".equals(o.getKind())
-                    && Annotations.DISABLED.equals(o.getMetadata().getAnnotations() == null ? null
-                    : o.getMetadata().getAnnotations().get(Annotations.PRUNE)))).toList();
+        /**
+         * The chart's own CRDs (from {@code crds/}) are not release objects for Helm: neither
+         * checked nor stamped.
+         */
+        private static List<GenericKubernetesResource> releaseObjects(
+                List<GenericKubernetesResource> objects) {
+            return objects.stream()
+                    .filter(
+                            o ->
+                                    !("CustomResourceDefinition".equals(o.getKind())
+                                            && Annotations.DISABLED.equals(
+                                                    o.getMetadata().getAnnotations() == null
+                                                            ? null
+                                                            : o.getMetadata()
+                                                                    .getAnnotations()
+                                                                    .get(Annotations.PRUNE))))
+                    .toList();
         }
     }
 }

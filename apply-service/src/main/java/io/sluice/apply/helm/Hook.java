@@ -15,11 +15,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A chart hook as Helm reads it: the events in {@code helm.sh/hook} (comma-separated; a hook naming an event Helm does
- * not know is no hook at all and is skipped), its {@code helm.sh/hook-weight} (not a number: 0) and its
- * {@code helm.sh/hook-delete-policy} (none: {@code before-hook-creation}).
+ * A chart hook as Helm reads it: the events in {@code helm.sh/hook} (comma-separated; a hook naming
+ * an event Helm does not know is no hook at all and is skipped), its {@code helm.sh/hook-weight}
+ * (not a number: 0) and its {@code helm.sh/hook-delete-policy} (none: {@code
+ * before-hook-creation}).
  */
-public record Hook(GenericKubernetesResource object, List<String> events, int weight, List<String> deletePolicies) {
+public record Hook(
+        GenericKubernetesResource object,
+        List<String> events,
+        int weight,
+        List<String> deletePolicies) {
     public static final String PRE_INSTALL = "pre-install";
     public static final String POST_INSTALL = "post-install";
     public static final String PRE_UPGRADE = "pre-upgrade";
@@ -31,17 +36,33 @@ public record Hook(GenericKubernetesResource object, List<String> events, int we
     static final String BEFORE_HOOK_CREATION = "before-hook-creation";
     static final String HOOK_SUCCEEDED = "hook-succeeded";
     static final String HOOK_FAILED = "hook-failed";
-    private static final Set<String> EVENTS = Set.of(PRE_INSTALL, POST_INSTALL, PRE_UPGRADE, POST_UPGRADE, PRE_ROLLBACK,
-            POST_ROLLBACK, PRE_DELETE, POST_DELETE, "test", "test-success");
+    private static final Set<String> EVENTS =
+            Set.of(
+                    PRE_INSTALL,
+                    POST_INSTALL,
+                    PRE_UPGRADE,
+                    POST_UPGRADE,
+                    PRE_ROLLBACK,
+                    POST_ROLLBACK,
+                    PRE_DELETE,
+                    POST_DELETE,
+                    "test",
+                    "test-success");
     private static final String WEIGHT = "helm.sh/hook-weight";
     private static final String DELETE_POLICY = "helm.sh/hook-delete-policy";
 
-    /** Whether Helm treats the object as a hook (then it is never part of the release's own objects). */
+    /**
+     * Whether Helm treats the object as a hook (then it is never part of the release's own
+     * objects).
+     */
     public static boolean isHook(GenericKubernetesResource object) {
         return annotation(object, Annotations.HELM_HOOK) != null;
     }
 
-    /** The object as a hook; empty when it names an event Helm does not know (Helm skips such a hook). */
+    /**
+     * The object as a hook; empty when it names an event Helm does not know (Helm skips such a
+     * hook).
+     */
     public static Optional<Hook> of(GenericKubernetesResource object) {
         String value = annotation(object, Annotations.HELM_HOOK);
         if (value == null) {
@@ -53,23 +74,30 @@ public record Hook(GenericKubernetesResource object, List<String> events, int we
         }
         int weight;
         try {
-            weight = Integer.parseInt(Optional.ofNullable(annotation(object, WEIGHT)).orElse("0").trim());
+            weight =
+                    Integer.parseInt(
+                            Optional.ofNullable(annotation(object, WEIGHT)).orElse("0").trim());
         } catch (NumberFormatException e) {
             weight = 0;
         }
         String policies = annotation(object, DELETE_POLICY);
-        return Optional.of(new Hook(object, events, weight, policies == null ? List.of() : split(policies)));
+        return Optional.of(
+                new Hook(object, events, weight, policies == null ? List.of() : split(policies)));
     }
 
     /**
-     * The hooks that run at {@code event}, in Helm's order: by weight, then by name; kinds in Helm's install order
-     * where both are equal.
+     * The hooks that run at {@code event}, in Helm's order: by weight, then by name; kinds in
+     * Helm's install order where both are equal.
      */
     public static List<Hook> forEvent(List<Hook> hooks, String event) {
-        return hooks.stream().filter(h -> h.events.contains(event))
-                .sorted(Comparator.comparingInt((Hook h) -> KindOrder.install(h.object.getKind()))
-                        .thenComparing(h -> h.object.getKind()))
-                .sorted(Comparator.comparingInt(Hook::weight).thenComparing(h -> h.object.getMetadata().getName()))
+        return hooks.stream()
+                .filter(h -> h.events.contains(event))
+                .sorted(
+                        Comparator.comparingInt((Hook h) -> KindOrder.install(h.object.getKind()))
+                                .thenComparing(h -> h.object.getKind()))
+                .sorted(
+                        Comparator.comparingInt(Hook::weight)
+                                .thenComparing(h -> h.object.getMetadata().getName()))
                 .toList();
     }
 
@@ -99,9 +127,11 @@ public record Hook(GenericKubernetesResource object, List<String> events, int we
     }
 
     static Hook fromJson(JsonNode json) {
-        List<GenericKubernetesResource> objects = Manifest.objects(json.path("manifest").asText(""));
+        List<GenericKubernetesResource> objects =
+                Manifest.objects(json.path("manifest").asText(""));
         if (objects.isEmpty()) {
-            throw new IllegalArgumentException("hook " + json.path("name").asText() + " has no manifest");
+            throw new IllegalArgumentException(
+                    "hook " + json.path("name").asText() + " has no manifest");
         }
         List<String> events = new ArrayList<>();
         json.path("events").forEach(e -> events.add(e.asText()));
@@ -111,7 +141,10 @@ public record Hook(GenericKubernetesResource object, List<String> events, int we
     }
 
     private static List<String> split(String value) {
-        return Arrays.stream(value.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String annotation(GenericKubernetesResource object, String key) {

@@ -13,11 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the hooks of one event as Helm does: one at a time in Helm's order; each deleted first when its policy is
- * {@code before-hook-creation} (the default), created (an object of the same name that is no hook is never
- * replaced: the event fails naming it), and for a Job or Pod waited for until it completes (at most the
- * release's timeout); a failed hook stops the event (deleted if its policy is {@code hook-failed}); once all have
- * succeeded, those with {@code hook-succeeded} are deleted, last first. A CRD hook is never deleted.
+ * Runs the hooks of one event as Helm does: one at a time in Helm's order; each deleted first when
+ * its policy is {@code before-hook-creation} (the default), created (an object of the same name
+ * that is no hook is never replaced: the event fails naming it), and for a Job or Pod waited for
+ * until it completes (at most the release's timeout); a failed hook stops the event (deleted if its
+ * policy is {@code hook-failed}); once all have succeeded, those with {@code hook-succeeded} are
+ * deleted, last first. A CRD hook is never deleted.
  */
 final class HookRunner {
     private static final Logger LOG = Logger.getLogger(HookRunner.class);
@@ -28,7 +29,8 @@ final class HookRunner {
         this.fieldManager = fieldManager;
     }
 
-    void run(KubernetesClient client, List<Hook> hooks, String event, Duration timeout) throws ApplyException {
+    void run(KubernetesClient client, List<Hook> hooks, String event, Duration timeout)
+            throws ApplyException {
         List<Hook> ordered = Hook.forEvent(hooks, event);
         List<Hook> succeeded = new ArrayList<>();
         for (Hook hook : ordered) {
@@ -36,13 +38,20 @@ final class HookRunner {
             try {
                 GenericKubernetesResource live = client.resource(hook.object()).get();
                 if (live != null && !Hook.isHook(live)) {
-                    // a hook never replaces an object that is not a hook: Sluice deletes nothing it did not create
-                    throw new ApplyException(hook.display() + " exists and is not a chart hook; it is left untouched", null);
+                    // a hook never replaces an object that is not a hook: Sluice deletes nothing it
+                    // did not create
+                    throw new ApplyException(
+                            hook.display()
+                                    + " exists and is not a chart hook; it is left untouched",
+                            null);
                 }
                 if (live != null && hook.policies().contains(Hook.BEFORE_HOOK_CREATION)) {
                     delete(client, hook, timeout);
                 }
-                client.resource(hook.object()).fieldManager(fieldManager).forceConflicts().serverSideApply();
+                client.resource(hook.object())
+                        .fieldManager(fieldManager)
+                        .forceConflicts()
+                        .serverSideApply();
                 created = true;
                 LOG.infof("%s hook %s created", event, hook.display());
                 awaitCompletion(client, hook, timeout);
@@ -51,14 +60,16 @@ final class HookRunner {
                     deleteQuietly(client, hook, timeout);
                 }
                 deleteSucceeded(client, succeeded, timeout);
-                throw new ApplyException(event + " hook " + hook.display() + " failed: " + e.getMessage(), e);
+                throw new ApplyException(
+                        event + " hook " + hook.display() + " failed: " + e.getMessage(), e);
             }
             succeeded.add(hook);
         }
         deleteSucceeded(client, succeeded, timeout);
     }
 
-    private static void deleteSucceeded(KubernetesClient client, List<Hook> succeeded, Duration timeout) {
+    private static void deleteSucceeded(
+            KubernetesClient client, List<Hook> succeeded, Duration timeout) {
         for (int i = succeeded.size() - 1; i >= 0; i--) {
             if (succeeded.get(i).policies().contains(Hook.HOOK_SUCCEEDED)) {
                 deleteQuietly(client, succeeded.get(i), timeout);
@@ -67,52 +78,77 @@ final class HookRunner {
     }
 
     /** Waits for a Job to complete or a Pod to succeed; other kinds are done once created. */
-    private static void awaitCompletion(KubernetesClient client, Hook hook, Duration timeout) throws ApplyException {
+    private static void awaitCompletion(KubernetesClient client, Hook hook, Duration timeout)
+            throws ApplyException {
         String kind = hook.object().getKind();
         if (!"Job".equals(kind) && !"Pod".equals(kind)) {
             return;
         }
         GenericKubernetesResource done;
         try {
-            done = client.resource(hook.object()).waitUntilCondition(o -> o == null || finished(o), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            done =
+                    client.resource(hook.object())
+                            .waitUntilCondition(
+                                    o -> o == null || finished(o),
+                                    timeout.toMillis(),
+                                    TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ApplyException(kind.toLowerCase() + " " + hook.object().getMetadata().getName() + " did not complete within " + timeout, e);
+            throw new ApplyException(
+                    kind.toLowerCase()
+                            + " "
+                            + hook.object().getMetadata().getName()
+                            + " did not complete within "
+                            + timeout,
+                    e);
         }
         if (done != null && failed(done)) {
-            throw new ApplyException(kind.toLowerCase() + " " + hook.object().getMetadata().getName() + " failed", null);
+            throw new ApplyException(
+                    kind.toLowerCase() + " " + hook.object().getMetadata().getName() + " failed",
+                    null);
         }
     }
 
     private static boolean finished(GenericKubernetesResource object) {
-        return "Job".equals(object.getKind()) ? jobCondition(object, "Complete") || jobCondition(object, "Failed")
+        return "Job".equals(object.getKind())
+                ? jobCondition(object, "Complete") || jobCondition(object, "Failed")
                 : "Succeeded".equals(podPhase(object)) || "Failed".equals(podPhase(object));
     }
 
     private static boolean failed(GenericKubernetesResource object) {
-        return "Job".equals(object.getKind()) ? jobCondition(object, "Failed") : "Failed".equals(podPhase(object));
+        return "Job".equals(object.getKind())
+                ? jobCondition(object, "Failed")
+                : "Failed".equals(podPhase(object));
     }
 
     @SuppressWarnings("unchecked")
     private static boolean jobCondition(GenericKubernetesResource job, String type) {
         Object status = job.getAdditionalProperties().get("status");
-        if (!(status instanceof Map<?, ?> map) || !(map.get("conditions") instanceof List<?> conditions)) {
+        if (!(status instanceof Map<?, ?> map)
+                || !(map.get("conditions") instanceof List<?> conditions)) {
             return false;
         }
-        return conditions.stream().map(c -> (Map<String, Object>) c)
+        return conditions.stream()
+                .map(c -> (Map<String, Object>) c)
                 .anyMatch(c -> type.equals(c.get("type")) && "True".equals(c.get("status")));
     }
 
     private static String podPhase(GenericKubernetesResource pod) {
         Object status = pod.getAdditionalProperties().get("status");
-        return status instanceof Map<?, ?> map && map.get("phase") instanceof String phase ? phase : "";
+        return status instanceof Map<?, ?> map && map.get("phase") instanceof String phase
+                ? phase
+                : "";
     }
 
     private static void delete(KubernetesClient client, Hook hook, Duration timeout) {
         if ("CustomResourceDefinition".equals(hook.object().getKind())) {
             return;
         }
-        client.resource(hook.object()).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-        client.resource(hook.object()).waitUntilCondition(o -> o == null, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        client.resource(hook.object())
+                .withPropagationPolicy(
+                        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                .delete();
+        client.resource(hook.object())
+                .waitUntilCondition(o -> o == null, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static void deleteQuietly(KubernetesClient client, Hook hook, Duration timeout) {

@@ -15,17 +15,21 @@ import java.util.Map;
 /** A release's objects as Helm stores them: one YAML stream, documents separated by {@code ---}. */
 final class Manifest {
     /** Strings stay quoted, so "9898" or "true" read back as the strings they were. */
-    private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    private static final YAMLMapper YAML =
+            new YAMLMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
-    private Manifest() {
-    }
+    private Manifest() {}
 
     static String yaml(List<GenericKubernetesResource> objects) {
         StringBuilder manifest = new StringBuilder();
         for (GenericKubernetesResource object : objects) {
             try {
-                manifest.append("---\n# Source: ").append(object.getKind()).append('/').append(object.getMetadata().getName())
-                        .append('\n').append(YAML.writeValueAsString(object));
+                manifest.append("---\n# Source: ")
+                        .append(object.getKind())
+                        .append('/')
+                        .append(object.getMetadata().getName())
+                        .append('\n')
+                        .append(YAML.writeValueAsString(object));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
@@ -33,10 +37,14 @@ final class Manifest {
         return manifest.toString();
     }
 
-    /** The objects of a stored manifest (Helm's own, with its {@code # Source} comments, or Sluice's). */
+    /**
+     * The objects of a stored manifest (Helm's own, with its {@code # Source} comments, or
+     * Sluice's).
+     */
     static List<GenericKubernetesResource> objects(String manifest) {
         List<GenericKubernetesResource> objects = new ArrayList<>();
-        try (MappingIterator<Object> documents = YAML.readerFor(Object.class).readValues(manifest)) {
+        try (MappingIterator<Object> documents =
+                YAML.readerFor(Object.class).readValues(manifest)) {
             while (documents.hasNextValue()) {
                 Object document = documents.nextValue();
                 if (document instanceof Map<?, ?> map && map.get("kind") != null) {
@@ -44,7 +52,8 @@ final class Manifest {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a stored release manifest: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read a stored release manifest: " + e.getMessage(), e);
         }
         return objects;
     }

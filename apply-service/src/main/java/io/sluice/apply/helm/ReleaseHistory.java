@@ -9,15 +9,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A release's stored revisions as helm-controller reports them in {@code status.history}: newest first, down to the
- * most recent earlier revision that was deployed or superseded (the one a rollback would return to); when there is
- * none, the newest five.
+ * A release's stored revisions as helm-controller reports them in {@code status.history}: newest
+ * first, down to the most recent earlier revision that was deployed or superseded (the one a
+ * rollback would return to); when there is none, the newest five.
  */
 final class ReleaseHistory {
     private static final int MAX_WITHOUT_PREVIOUS = 5;
 
-    private ReleaseHistory() {
-    }
+    private ReleaseHistory() {}
 
     /** {@code stored} oldest first, as {@link ReleaseStorage#history} lists it. */
     static List<Snapshot> snapshots(List<ReleaseStorage.Stored> stored) {
@@ -47,14 +46,18 @@ final class ReleaseHistory {
         snapshot.appVersion = record.appVersion().isEmpty() ? null : record.appVersion();
         snapshot.configDigest = stored.configDigest();
         snapshot.firstDeployed = record.firstDeployed().toString();
-        snapshot.lastDeployed = record.lastDeployed().isEmpty() ? snapshot.firstDeployed : record.lastDeployed();
+        snapshot.lastDeployed =
+                record.lastDeployed().isEmpty() ? snapshot.firstDeployed : record.lastDeployed();
         snapshot.deleted = record.deleted().isEmpty() ? null : record.deleted();
         return snapshot;
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

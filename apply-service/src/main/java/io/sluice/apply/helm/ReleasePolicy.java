@@ -6,15 +6,23 @@ import io.sluice.contracts.meta.GoDuration;
 import java.time.Duration;
 
 /**
- * What a HelmRelease's spec says about failures, with helm-controller's defaults: {@code retries} 0 for install and
- * upgrade (negative: no limit); {@code remediateLastFailure} false for install, and for upgrade true exactly when
- * retries &gt; 0; an install is remediated by uninstalling, an upgrade by rolling back unless
- * {@code upgrade.remediation.strategy: uninstall}; {@code timeout} 5m; {@code maxHistory} 5 (0: unlimited);
- * {@code uninstall.keepHistory} false; {@code install.createNamespace} false.
+ * What a HelmRelease's spec says about failures, with helm-controller's defaults: {@code retries} 0
+ * for install and upgrade (negative: no limit); {@code remediateLastFailure} false for install, and
+ * for upgrade true exactly when retries &gt; 0; an install is remediated by uninstalling, an
+ * upgrade by rolling back unless {@code upgrade.remediation.strategy: uninstall}; {@code timeout}
+ * 5m; {@code maxHistory} 5 (0: unlimited); {@code uninstall.keepHistory} false; {@code
+ * install.createNamespace} false.
  */
-public record ReleasePolicy(int installRetries, boolean installRemediateLastFailure, int upgradeRetries,
-                            boolean upgradeRemediateLastFailure, boolean upgradeUninstalls, Duration timeout, int maxHistory,
-                            boolean keepHistory, boolean createNamespace) {
+public record ReleasePolicy(
+        int installRetries,
+        boolean installRemediateLastFailure,
+        int upgradeRetries,
+        boolean upgradeRemediateLastFailure,
+        boolean upgradeUninstalls,
+        Duration timeout,
+        int maxHistory,
+        boolean keepHistory,
+        boolean createNamespace) {
     public static final String INSTALL = "install";
     public static final String UPGRADE = "upgrade";
 
@@ -28,12 +36,17 @@ public record ReleasePolicy(int installRetries, boolean installRemediateLastFail
                 install.path("retries").asInt(0),
                 install.path("remediateLastFailure").asBoolean(false),
                 upgradeRetries,
-                upgrade.has("remediateLastFailure") ? upgrade.path("remediateLastFailure").asBoolean() : upgradeRetries > 0,
+                upgrade.has("remediateLastFailure")
+                        ? upgrade.path("remediateLastFailure").asBoolean()
+                        : upgradeRetries > 0,
                 "uninstall".equals(upgrade.path("strategy").asText("rollback")),
-                timeout == null || timeout.isEmpty() ? Duration.ofMinutes(5) : GoDuration.parse(timeout),
+                timeout == null || timeout.isEmpty()
+                        ? Duration.ofMinutes(5)
+                        : GoDuration.parse(timeout),
                 release.getSpec().maxHistory == null ? 5 : release.getSpec().maxHistory,
                 uninstall != null && uninstall.path("keepHistory").asBoolean(false),
-                release.getSpec().install != null && release.getSpec().install.path("createNamespace").asBoolean(false));
+                release.getSpec().install != null
+                        && release.getSpec().install.path("createNamespace").asBoolean(false));
     }
 
     int retries(String action) {
@@ -51,6 +64,8 @@ public record ReleasePolicy(int installRetries, boolean installRemediateLastFail
     }
 
     private static JsonNode remediation(JsonNode section) {
-        return section == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : section.path("remediation");
+        return section == null
+                ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : section.path("remediation");
     }
 }

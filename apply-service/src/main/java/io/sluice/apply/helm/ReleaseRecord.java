@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One revision of a Helm release in Helm's own JSON (what {@code helm list}, {@code helm history} and
- * {@code helm get manifest} read). The JSON tree is kept whole, so a record that Helm or helm-controller wrote is
- * rewritten with nothing lost when Sluice only changes its status.
+ * One revision of a Helm release in Helm's own JSON (what {@code helm list}, {@code helm history}
+ * and {@code helm get manifest} read). The JSON tree is kept whole, so a record that Helm or
+ * helm-controller wrote is rewritten with nothing lost when Sluice only changes its status.
  */
 public final class ReleaseRecord {
     public static final String DEPLOYED = "deployed";
@@ -31,9 +31,19 @@ public final class ReleaseRecord {
         this.json = json;
     }
 
-    /** A new revision of {@code release}: its chart's metadata, its manifest (objects) and its hooks. */
-    public static ReleaseRecord create(ChartRelease release, int version, String status, String description,
-                                       String manifest, List<Hook> hooks, Instant firstDeployed, Instant now) {
+    /**
+     * A new revision of {@code release}: its chart's metadata, its manifest (objects) and its
+     * hooks.
+     */
+    public static ReleaseRecord create(
+            ChartRelease release,
+            int version,
+            String status,
+            String description,
+            String manifest,
+            List<Hook> hooks,
+            Instant firstDeployed,
+            Instant now) {
         ObjectNode json = JSON.createObjectNode();
         json.put("name", release.name());
         ObjectNode info = json.putObject("info");
@@ -58,7 +68,10 @@ public final class ReleaseRecord {
         return new ReleaseRecord(json);
     }
 
-    /** A copy of an earlier revision as a new one (what a rollback installs): same chart, manifest and hooks. */
+    /**
+     * A copy of an earlier revision as a new one (what a rollback installs): same chart, manifest
+     * and hooks.
+     */
     public ReleaseRecord copyAs(int version, String status, String description, Instant now) {
         ObjectNode copy = json.deepCopy();
         copy.put("version", version);

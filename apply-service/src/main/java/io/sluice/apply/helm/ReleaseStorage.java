@@ -21,12 +21,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Helm's release storage, written as Helm writes it: one Secret {@code sh.helm.release.v1.<name>.v<version>} of type
- * {@code helm.sh/release.v1} per revision, labelled {@code name}, {@code owner=helm}, {@code status}, {@code version},
- * holding the release JSON gzipped and base64-encoded under {@code release}. So {@code helm list}, {@code helm history}
- * and {@code helm get manifest} read what Sluice did, and a cluster moves between Flux and Sluice either way.
- * Sluice adds annotations Helm ignores: the attempt a revision was made for, its render digest, and whether its hooks
- * and objects were all applied (a pending revision without it was cut short by a crash).
+ * Helm's release storage, written as Helm writes it: one Secret {@code
+ * sh.helm.release.v1.<name>.v<version>} of type {@code helm.sh/release.v1} per revision, labelled
+ * {@code name}, {@code owner=helm}, {@code status}, {@code version}, holding the release JSON
+ * gzipped and base64-encoded under {@code release}. So {@code helm list}, {@code helm history} and
+ * {@code helm get manifest} read what Sluice did, and a cluster moves between Flux and Sluice
+ * either way. Sluice adds annotations Helm ignores: the attempt a revision was made for, its render
+ * digest, and whether its hooks and objects were all applied (a pending revision without it was cut
+ * short by a crash).
  */
 public final class ReleaseStorage {
     static final String ATTEMPT = "sluice.io/attempt";
@@ -36,9 +38,16 @@ public final class ReleaseStorage {
     private static final String TYPE = "helm.sh/release.v1";
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
 
-    /** A stored revision with what Sluice noted beside it (empty strings for one Helm itself wrote). */
-    public record Stored(ReleaseRecord record, String attempt, String renderDigest, String configDigest, boolean applied,
-                         Instant modified) {
+    /**
+     * A stored revision with what Sluice noted beside it (empty strings for one Helm itself wrote).
+     */
+    public record Stored(
+            ReleaseRecord record,
+            String attempt,
+            String renderDigest,
+            String configDigest,
+            boolean applied,
+            Instant modified) {
         Stored with(ReleaseRecord changed) {
             return new Stored(changed, attempt, renderDigest, configDigest, applied, modified);
         }
@@ -56,7 +65,13 @@ public final class ReleaseStorage {
 
     /** Every stored revision of the release, oldest first. */
     public List<Stored> history(String namespace, String release) {
-        return client.secrets().inNamespace(namespace).withLabels(Map.of("owner", "helm", "name", release)).list().getItems().stream()
+        return client
+                .secrets()
+                .inNamespace(namespace)
+                .withLabels(Map.of("owner", "helm", "name", release))
+                .list()
+                .getItems()
+                .stream()
                 .filter(s -> TYPE.equals(s.getType()))
                 .map(ReleaseStorage::decode)
                 .sorted(Comparator.comparingInt(s -> s.record().version()))
@@ -69,28 +84,54 @@ public final class ReleaseStorage {
     }
 
     /**
-     * Writes a revision: creates its Secret ({@code createdAt} label), or replaces the one of the same version
-     * ({@code modifiedAt}, and whatever other labels it carries kept, as Helm keeps custom release labels).
+     * Writes a revision: creates its Secret ({@code createdAt} label), or replaces the one of the
+     * same version ({@code modifiedAt}, and whatever other labels it carries kept, as Helm keeps
+     * custom release labels).
      */
     public void write(String namespace, Stored stored) {
         ReleaseRecord record = stored.record();
         String name = secretName(record.name(), record.version());
         Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
-        Map<String, String> labels = new HashMap<>(existing == null || existing.getMetadata().getLabels() == null
-                ? Map.of() : existing.getMetadata().getLabels());
+        Map<String, String> labels =
+                new HashMap<>(
+                        existing == null || existing.getMetadata().getLabels() == null
+                                ? Map.of()
+                                : existing.getMetadata().getLabels());
         labels.put("name", record.name());
         labels.put("owner", "helm");
         labels.put("status", record.status());
         labels.put("version", Integer.toString(record.version()));
-        labels.put(existing == null ? "createdAt" : "modifiedAt", Long.toString(Instant.now().getEpochSecond()));
-        Secret secret = new SecretBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
-                .withLabels(labels).withAnnotations(Map.of(ATTEMPT, stored.attempt(), RENDER_DIGEST, stored.renderDigest(),
-                        CONFIG_DIGEST, stored.configDigest(), APPLIED, Boolean.toString(stored.applied()))).endMetadata()
-                .withType(TYPE)
-                .addToData("release", Base64.getEncoder().encodeToString(encode(record).getBytes(StandardCharsets.US_ASCII)))
-                .build();
-        client.secrets().inNamespace(namespace).resource(secret).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        labels.put(
+                existing == null ? "createdAt" : "modifiedAt",
+                Long.toString(Instant.now().getEpochSecond()));
+        Secret secret =
+                new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .withLabels(labels)
+                        .withAnnotations(
+                                Map.of(
+                                        ATTEMPT,
+                                        stored.attempt(),
+                                        RENDER_DIGEST,
+                                        stored.renderDigest(),
+                                        CONFIG_DIGEST,
+                                        stored.configDigest(),
+                                        APPLIED,
+                                        Boolean.toString(stored.applied())))
+                        .endMetadata()
+                        .withType(TYPE)
+                        .addToData(
+                                "release",
+                                Base64.getEncoder()
+                                        .encodeToString(
+                                                encode(record).getBytes(StandardCharsets.US_ASCII)))
+                        .build();
+        client.secrets()
+                .inNamespace(namespace)
+                .resource(secret)
+                .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     }
 
     /** Rewrites a stored revision with a new status, keeping what Sluice noted beside it. */
@@ -99,7 +140,10 @@ public final class ReleaseStorage {
     }
 
     public void delete(String namespace, ReleaseRecord record) {
-        client.secrets().inNamespace(namespace).withName(secretName(record.name(), record.version())).delete();
+        client.secrets()
+                .inNamespace(namespace)
+                .withName(secretName(record.name(), record.version()))
+                .delete();
     }
 
     static String secretName(String release, int version) {
@@ -110,11 +154,12 @@ public final class ReleaseStorage {
     static String encode(ReleaseRecord record) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (GZIPOutputStream gzip = new GZIPOutputStream(bytes) {
-                {
-                    def.setLevel(Deflater.BEST_COMPRESSION);
-                }
-            }) {
+            try (GZIPOutputStream gzip =
+                    new GZIPOutputStream(bytes) {
+                        {
+                            def.setLevel(Deflater.BEST_COMPRESSION);
+                        }
+                    }) {
                 gzip.write(ReleaseRecord.JSON.writeValueAsBytes(record.json()));
             }
             return Base64.getEncoder().encodeToString(bytes.toByteArray());
@@ -126,30 +171,50 @@ public final class ReleaseStorage {
     static ReleaseRecord decode(String stored) {
         try {
             byte[] bytes = Base64.getDecoder().decode(stored);
-            if (bytes.length >= 3 && bytes[0] == GZIP_MAGIC[0] && bytes[1] == GZIP_MAGIC[1] && bytes[2] == GZIP_MAGIC[2]) {
+            if (bytes.length >= 3
+                    && bytes[0] == GZIP_MAGIC[0]
+                    && bytes[1] == GZIP_MAGIC[1]
+                    && bytes[2] == GZIP_MAGIC[2]) {
                 try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
                     bytes = gzip.readAllBytes();
                 }
             }
             return new ReleaseRecord((ObjectNode) ReleaseRecord.JSON.readTree(bytes));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a stored Helm release: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read a stored Helm release: " + e.getMessage(), e);
         }
     }
 
     private static Stored decode(Secret secret) {
         String data = secret.getData() == null ? null : secret.getData().get("release");
         if (data == null) {
-            throw new IllegalStateException("Helm release Secret " + secret.getMetadata().getName() + " has no release data");
+            throw new IllegalStateException(
+                    "Helm release Secret "
+                            + secret.getMetadata().getName()
+                            + " has no release data");
         }
-        ReleaseRecord record = decode(new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII));
-        Map<String, String> annotations = secret.getMetadata().getAnnotations() == null ? Map.of() : secret.getMetadata().getAnnotations();
-        Map<String, String> labels = secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels();
+        ReleaseRecord record =
+                decode(new String(Base64.getDecoder().decode(data), StandardCharsets.US_ASCII));
+        Map<String, String> annotations =
+                secret.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : secret.getMetadata().getAnnotations();
+        Map<String, String> labels =
+                secret.getMetadata().getLabels() == null
+                        ? Map.of()
+                        : secret.getMetadata().getLabels();
         String modifiedAt = labels.getOrDefault("modifiedAt", labels.get("createdAt"));
-        Instant modified = modifiedAt == null ? Instant.parse(secret.getMetadata().getCreationTimestamp())
-                : Instant.ofEpochSecond(Long.parseLong(modifiedAt));
-        return new Stored(record, annotations.getOrDefault(ATTEMPT, ""), annotations.getOrDefault(RENDER_DIGEST, ""),
+        Instant modified =
+                modifiedAt == null
+                        ? Instant.parse(secret.getMetadata().getCreationTimestamp())
+                        : Instant.ofEpochSecond(Long.parseLong(modifiedAt));
+        return new Stored(
+                record,
+                annotations.getOrDefault(ATTEMPT, ""),
+                annotations.getOrDefault(RENDER_DIGEST, ""),
                 annotations.getOrDefault(CONFIG_DIGEST, ""),
-                Boolean.parseBoolean(annotations.get(APPLIED)), modified);
+                Boolean.parseBoolean(annotations.get(APPLIED)),
+                modified);
     }
 }

@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.sluice.contracts.kustomize.InventoryEntry;
 
 /**
- * An object's identity in Flux's inventory format: {@code <namespace>_<name>_<group>_<kind>} (empty namespace for
- * cluster-scoped objects, empty group for the core API), with the API version kept beside it.
+ * An object's identity in Flux's inventory format: {@code <namespace>_<name>_<group>_<kind>} (empty
+ * namespace for cluster-scoped objects, empty group for the core API), with the API version kept
+ * beside it.
  */
 public record ObjectId(String namespace, String name, String group, String kind, String version) {
 
@@ -15,7 +16,12 @@ public record ObjectId(String namespace, String name, String group, String kind,
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
         String namespace = object.getMetadata().getNamespace();
-        return new ObjectId(namespace == null ? "" : namespace, object.getMetadata().getName(), group, object.getKind(), version);
+        return new ObjectId(
+                namespace == null ? "" : namespace,
+                object.getMetadata().getName(),
+                group,
+                object.getKind(),
+                version);
     }
 
     public static ObjectId of(InventoryEntry entry) {
@@ -38,7 +44,10 @@ public record ObjectId(String namespace, String name, String group, String kind,
         return new InventoryEntry(id(), version);
     }
 
-    /** As Flux prints objects in messages: {@code Kind/namespace/name}, or {@code Kind/name} when cluster-scoped. */
+    /**
+     * As Flux prints objects in messages: {@code Kind/namespace/name}, or {@code Kind/name} when
+     * cluster-scoped.
+     */
     public String display() {
         return namespace.isEmpty() ? kind + "/" + name : kind + "/" + namespace + "/" + name;
     }

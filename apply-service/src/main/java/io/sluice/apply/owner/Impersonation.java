@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code spec.serviceAccountName}: the owner's objects are applied and pruned as that service account (of the owner's
- * namespace), by impersonation, so RBAC decides what a tenant's Kustomization may touch. One client per account.
+ * {@code spec.serviceAccountName}: the owner's objects are applied and pruned as that service
+ * account (of the owner's namespace), by impersonation, so RBAC decides what a tenant's
+ * Kustomization may touch. One client per account.
  */
 @ApplicationScoped
 public class Impersonation {
@@ -27,10 +28,19 @@ public class Impersonation {
             return client;
         }
         String user = "system:serviceaccount:" + namespace + ":" + serviceAccountName;
-        return clients.computeIfAbsent(user, u -> new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                .withImpersonateUsername(u)
-                .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated")
-                .build()).build());
+        return clients.computeIfAbsent(
+                user,
+                u ->
+                        new KubernetesClientBuilder()
+                                .withConfig(
+                                        new ConfigBuilder(client.getConfiguration())
+                                                .withImpersonateUsername(u)
+                                                .withImpersonateGroups(
+                                                        "system:serviceaccounts",
+                                                        "system:serviceaccounts:" + namespace,
+                                                        "system:authenticated")
+                                                .build())
+                                .build());
     }
 
     void stop(@Observes ShutdownEvent event) {

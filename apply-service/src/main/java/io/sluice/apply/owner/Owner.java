@@ -5,25 +5,38 @@ import io.sluice.contracts.kustomize.InventoryEntry;
 import java.util.List;
 import java.util.Map;
 
-/** The object whose manifests are applied (a Kustomization or a HelmRelease): what apply-service reads and records of it. */
+/**
+ * The object whose manifests are applied (a Kustomization or a HelmRelease): what apply-service
+ * reads and records of it.
+ */
 public interface Owner {
     boolean suspended();
 
-    /** Whether an object whose change is refused as immutable is deleted and recreated ({@code spec.force}). */
+    /**
+     * Whether an object whose change is refused as immutable is deleted and recreated ({@code
+     * spec.force}).
+     */
     boolean force();
 
-    /** The service account ({@code spec.serviceAccountName}) to apply and prune as; null for Sluice's own. */
+    /**
+     * The service account ({@code spec.serviceAccountName}) to apply and prune as; null for
+     * Sluice's own.
+     */
     String serviceAccountName();
 
     /** Whether objects that left the rendered set are deleted. */
     boolean prune();
 
-    /** The labels that mark an applied object as this owner's; prune deletes nothing without them. */
+    /**
+     * The labels that mark an applied object as this owner's; prune deletes nothing without them.
+     */
     Map<String, String> ownershipLabels();
 
     List<ObjectId> previousInventory();
 
-    /** When a failed apply is tried again: {@code spec.retryInterval}, else {@code spec.interval}. */
+    /**
+     * When a failed apply is tried again: {@code spec.retryInterval}, else {@code spec.interval}.
+     */
     java.time.Duration retryInterval();
 
     /** Records what was applied ({@code status.inventory}) and the revision attempted. */

@@ -21,13 +21,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Every Kustomization and HelmRelease as informers see them, so that dependsOn and drift checks read no API server;
- * listeners hear of each change (a dependency turning Ready, a release resumed).
+ * Every Kustomization and HelmRelease as informers see them, so that dependsOn and drift checks
+ * read no API server; listeners hear of each change (a dependency turning Ready, a release
+ * resumed).
  */
 @ApplicationScoped
 public class OwnerCache {
     /** Flux's finalizer name, so a cluster moved from Flux keeps working and vice versa. */
     public static final String FINALIZER = "finalizers.fluxcd.io";
+
     private final KubernetesClient client;
     private final List<Consumer<OwnerView>> listeners = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<Kustomization> kustomizations;
@@ -38,8 +40,14 @@ public class OwnerCache {
     }
 
     void start(@Observes StartupEvent event) {
-        kustomizations = client.resources(Kustomization.class).inAnyNamespace().inform(handler(OwnerCache::view));
-        releases = client.resources(HelmRelease.class).inAnyNamespace().inform(handler(OwnerCache::view));
+        kustomizations =
+                client.resources(Kustomization.class)
+                        .inAnyNamespace()
+                        .inform(handler(OwnerCache::view));
+        releases =
+                client.resources(HelmRelease.class)
+                        .inAnyNamespace()
+                        .inform(handler(OwnerCache::view));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -58,12 +66,19 @@ public class OwnerCache {
     public Optional<OwnerView> view(ObjectRef ref) {
         String key = ref.namespace() + "/" + ref.name();
         if (HelmRelease.KIND.equals(ref.kind())) {
-            return releases == null ? Optional.empty() : Optional.ofNullable(releases.getIndexer().getByKey(key)).map(OwnerCache::view);
+            return releases == null
+                    ? Optional.empty()
+                    : Optional.ofNullable(releases.getIndexer().getByKey(key))
+                            .map(OwnerCache::view);
         }
-        return kustomizations == null ? Optional.empty() : Optional.ofNullable(kustomizations.getIndexer().getByKey(key)).map(OwnerCache::view);
+        return kustomizations == null
+                ? Optional.empty()
+                : Optional.ofNullable(kustomizations.getIndexer().getByKey(key))
+                        .map(OwnerCache::view);
     }
 
-    private <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Function<T, OwnerView> view) {
+    private <T extends HasMetadata> ResourceEventHandler<T> handler(
+            java.util.function.Function<T, OwnerView> view) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
@@ -88,26 +103,51 @@ public class OwnerCache {
 
     static OwnerView view(Kustomization ks) {
         var status = ks.getStatus();
-        return new OwnerView(ref(Kustomization.KIND, ks), generation(ks), status == null || status.observedGeneration == null ? -1 : status.observedGeneration,
-                status != null && Conditions.isTrue(status.conditions, Conditions.READY), status == null ? null : status.lastAppliedRevision,
+        return new OwnerView(
+                ref(Kustomization.KIND, ks),
+                generation(ks),
+                status == null || status.observedGeneration == null
+                        ? -1
+                        : status.observedGeneration,
+                status != null && Conditions.isTrue(status.conditions, Conditions.READY),
+                status == null ? null : status.lastAppliedRevision,
                 source(ks.getSpec().sourceRef, ks.getMetadata().getNamespace()),
-                dependencies(Kustomization.KIND, ks.getSpec().dependsOn, ks.getMetadata().getNamespace()),
-                Boolean.TRUE.equals(ks.getSpec().suspend), deleting(ks), finalized(ks), DriftPolicy.CORRECT);
+                dependencies(
+                        Kustomization.KIND,
+                        ks.getSpec().dependsOn,
+                        ks.getMetadata().getNamespace()),
+                Boolean.TRUE.equals(ks.getSpec().suspend),
+                deleting(ks),
+                finalized(ks),
+                DriftPolicy.CORRECT);
     }
 
     static OwnerView view(HelmRelease release) {
         var status = release.getStatus();
-        // no source and no applied revision: helm-controller's dependsOn asks only that a dependency be Ready
-        return new OwnerView(ref(HelmRelease.KIND, release), generation(release),
-                status == null || status.observedGeneration == null ? -1 : status.observedGeneration,
-                status != null && Conditions.isTrue(status.conditions, Conditions.READY), null, null,
-                dependencies(HelmRelease.KIND, release.getSpec().dependsOn, release.getMetadata().getNamespace()),
-                Boolean.TRUE.equals(release.getSpec().suspend), deleting(release), finalized(release),
+        // no source and no applied revision: helm-controller's dependsOn asks only that a
+        // dependency be Ready
+        return new OwnerView(
+                ref(HelmRelease.KIND, release),
+                generation(release),
+                status == null || status.observedGeneration == null
+                        ? -1
+                        : status.observedGeneration,
+                status != null && Conditions.isTrue(status.conditions, Conditions.READY),
+                null,
+                null,
+                dependencies(
+                        HelmRelease.KIND,
+                        release.getSpec().dependsOn,
+                        release.getMetadata().getNamespace()),
+                Boolean.TRUE.equals(release.getSpec().suspend),
+                deleting(release),
+                finalized(release),
                 DriftPolicy.of(release.getSpec().driftDetection));
     }
 
     private static ObjectRef ref(String kind, HasMetadata object) {
-        return new ObjectRef(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+        return new ObjectRef(
+                kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
     }
 
     private static boolean deleting(HasMetadata object) {
@@ -115,24 +155,42 @@ public class OwnerCache {
     }
 
     private static boolean finalized(HasMetadata object) {
-        return object.getMetadata().getFinalizers() != null && object.getMetadata().getFinalizers().contains(FINALIZER);
+        return object.getMetadata().getFinalizers() != null
+                && object.getMetadata().getFinalizers().contains(FINALIZER);
     }
 
     private static long generation(HasMetadata object) {
-        return object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
+        return object.getMetadata().getGeneration() == null
+                ? 0
+                : object.getMetadata().getGeneration();
     }
 
     private static String source(SourceReference sourceRef, String namespace) {
         if (sourceRef == null) {
             return null;
         }
-        return sourceRef.kind + "/" + (sourceRef.namespace == null || sourceRef.namespace.isEmpty() ? namespace : sourceRef.namespace)
-                + "/" + sourceRef.name;
+        return sourceRef.kind
+                + "/"
+                + (sourceRef.namespace == null || sourceRef.namespace.isEmpty()
+                        ? namespace
+                        : sourceRef.namespace)
+                + "/"
+                + sourceRef.name;
     }
 
-    private static List<ObjectRef> dependencies(String kind, List<DependencyReference> dependsOn, String namespace) {
-        return dependsOn == null ? List.of() : dependsOn.stream()
-                .map(d -> new ObjectRef(kind, d.namespace == null || d.namespace.isEmpty() ? namespace : d.namespace, d.name))
-                .toList();
+    private static List<ObjectRef> dependencies(
+            String kind, List<DependencyReference> dependsOn, String namespace) {
+        return dependsOn == null
+                ? List.of()
+                : dependsOn.stream()
+                        .map(
+                                d ->
+                                        new ObjectRef(
+                                                kind,
+                                                d.namespace == null || d.namespace.isEmpty()
+                                                        ? namespace
+                                                        : d.namespace,
+                                                d.name))
+                        .toList();
     }
 }

@@ -8,34 +8,74 @@ import io.sluice.contracts.kustomize.Inventory;
 import io.sluice.contracts.kustomize.InventoryEntry;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.StatusPatches;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Looks up the owner an attempt is for: a Kustomization (prune as its spec says) or a HelmRelease (always pruned, as Helm does). */
+/**
+ * Looks up the owner an attempt is for: a Kustomization (prune as its spec says) or a HelmRelease
+ * (always pruned, as Helm does).
+ */
 public final class Owners {
-    private Owners() {
-    }
+    private Owners() {}
 
     public static Optional<Owner> load(KubernetesClient client, ObjectRef ref) {
         if (HelmRelease.KIND.equals(ref.kind())) {
-            HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
-            return Optional.ofNullable(release).map(r -> new Status<>(client, HelmRelease.class, ref,
-                    Boolean.TRUE.equals(r.getSpec().suspend), r.getSpec().upgrade != null && r.getSpec().upgrade.path("force").asBoolean(false),
-                    r.getSpec().serviceAccountName, true,
-                    Map.of(Annotations.HELM_OWNER_NAME_LABEL, ref.name(), Annotations.HELM_OWNER_NAMESPACE_LABEL, ref.namespace()),
-                    r.getStatus() == null ? null : r.getStatus().inventory, interval(null, r.getSpec().interval)));
+            HelmRelease release =
+                    client.resources(HelmRelease.class)
+                            .inNamespace(ref.namespace())
+                            .withName(ref.name())
+                            .get();
+            return Optional.ofNullable(release)
+                    .map(
+                            r ->
+                                    new Status<>(
+                                            client,
+                                            HelmRelease.class,
+                                            ref,
+                                            Boolean.TRUE.equals(r.getSpec().suspend),
+                                            r.getSpec().upgrade != null
+                                                    && r.getSpec()
+                                                            .upgrade
+                                                            .path("force")
+                                                            .asBoolean(false),
+                                            r.getSpec().serviceAccountName,
+                                            true,
+                                            Map.of(
+                                                    Annotations.HELM_OWNER_NAME_LABEL,
+                                                    ref.name(),
+                                                    Annotations.HELM_OWNER_NAMESPACE_LABEL,
+                                                    ref.namespace()),
+                                            r.getStatus() == null ? null : r.getStatus().inventory,
+                                            interval(null, r.getSpec().interval)));
         }
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
-        return Optional.ofNullable(ks).map(k -> new Status<>(client, Kustomization.class, ref,
-                Boolean.TRUE.equals(k.getSpec().suspend), Boolean.TRUE.equals(k.getSpec().force),
-                k.getSpec().serviceAccountName, Boolean.TRUE.equals(k.getSpec().prune),
-                Map.of(Annotations.OWNER_NAME_LABEL, ref.name(), Annotations.OWNER_NAMESPACE_LABEL, ref.namespace()),
-                k.getStatus() == null ? null : k.getStatus().inventory, interval(k.getSpec().retryInterval, k.getSpec().interval)));
+        Kustomization ks =
+                client.resources(Kustomization.class)
+                        .inNamespace(ref.namespace())
+                        .withName(ref.name())
+                        .get();
+        return Optional.ofNullable(ks)
+                .map(
+                        k ->
+                                new Status<>(
+                                        client,
+                                        Kustomization.class,
+                                        ref,
+                                        Boolean.TRUE.equals(k.getSpec().suspend),
+                                        Boolean.TRUE.equals(k.getSpec().force),
+                                        k.getSpec().serviceAccountName,
+                                        Boolean.TRUE.equals(k.getSpec().prune),
+                                        Map.of(
+                                                Annotations.OWNER_NAME_LABEL,
+                                                ref.name(),
+                                                Annotations.OWNER_NAMESPACE_LABEL,
+                                                ref.namespace()),
+                                        k.getStatus() == null ? null : k.getStatus().inventory,
+                                        interval(k.getSpec().retryInterval, k.getSpec().interval)));
     }
 
     private static Duration interval(String retryInterval, String interval) {
@@ -48,12 +88,23 @@ public final class Owners {
     }
 
     private record Status<T extends io.fabric8.kubernetes.api.model.HasMetadata>(
-            KubernetesClient client, Class<T> type, ObjectRef ref, boolean suspended, boolean force, String serviceAccountName, boolean prune,
-            Map<String, String> ownershipLabels, Inventory inventory, Duration retryInterval) implements Owner {
+            KubernetesClient client,
+            Class<T> type,
+            ObjectRef ref,
+            boolean suspended,
+            boolean force,
+            String serviceAccountName,
+            boolean prune,
+            Map<String, String> ownershipLabels,
+            Inventory inventory,
+            Duration retryInterval)
+            implements Owner {
 
         @Override
         public List<ObjectId> previousInventory() {
-            return inventory == null || inventory.entries == null ? List.of() : inventory.entries.stream().map(ObjectId::of).toList();
+            return inventory == null || inventory.entries == null
+                    ? List.of()
+                    : inventory.entries.stream().map(ObjectId::of).toList();
         }
 
         @Override
@@ -66,7 +117,12 @@ public final class Owners {
 
         @Override
         public void recordAttempt(String revision) {
-            StatusPatches.merge(client, type, ref.namespace(), ref.name(), Map.of("lastAttemptedRevision", revision));
+            StatusPatches.merge(
+                    client,
+                    type,
+                    ref.namespace(),
+                    ref.name(),
+                    Map.of("lastAttemptedRevision", revision));
         }
     }
 }

@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies an owner's objects: labels them as its own, applies them in stages as its service account (between the
- * {@code before} and {@code after} steps: a chart's hooks), prunes what left its inventory, records the new inventory,
- * and hands exactly what was applied to drift correction (nothing, after a failure: drift never puts back objects
- * that were not applied, nor older ones).
+ * Applies an owner's objects: labels them as its own, applies them in stages as its service account
+ * (between the {@code before} and {@code after} steps: a chart's hooks), prunes what left its
+ * inventory, records the new inventory, and hands exactly what was applied to drift correction
+ * (nothing, after a failure: drift never puts back objects that were not applied, nor older ones).
  */
 @ApplicationScoped
 public class OwnerApply {
@@ -34,8 +34,7 @@ public class OwnerApply {
     public interface Step {
         void run(KubernetesClient as) throws ApplyException;
 
-        Step NONE = as -> {
-        };
+        Step NONE = as -> {};
     }
 
     private final StagedApplier stagedApplier;
@@ -48,21 +47,35 @@ public class OwnerApply {
         this.desired = desired;
     }
 
-    public List<AppliedObject> apply(ObjectRef ref, String revision, Owner owner, List<GenericKubernetesResource> objects,
-                                     Step before, Step after) throws ApplyException {
+    public List<AppliedObject> apply(
+            ObjectRef ref,
+            String revision,
+            Owner owner,
+            List<GenericKubernetesResource> objects,
+            Step before,
+            Step after)
+            throws ApplyException {
         objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
         KubernetesClient as = impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
         desired.beginApply(ref);
         boolean applied = false;
         try {
             before.run(as);
-            List<AppliedObject> changes = new ArrayList<>(stagedApplier.apply(as, objects, owner.force()));
+            List<AppliedObject> changes =
+                    new ArrayList<>(stagedApplier.apply(as, objects, owner.force()));
             after.run(as);
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
-            objects.stream().map(ObjectId::of).sorted(Comparator.comparing(ObjectId::id))
+            objects.stream()
+                    .map(ObjectId::of)
+                    .sorted(Comparator.comparing(ObjectId::id))
                     .forEach(id -> inventory.put(id.id(), id.entry()));
             if (owner.prune()) {
-                changes.addAll(new InventoryPruner(as).prune(owner.ownershipLabels(), owner.previousInventory(), inventory.keySet()));
+                changes.addAll(
+                        new InventoryPruner(as)
+                                .prune(
+                                        owner.ownershipLabels(),
+                                        owner.previousInventory(),
+                                        inventory.keySet()));
             }
             owner.recordApplied(List.copyOf(inventory.values()), revision);
             desired.applied(ref, revision, objects, owner.serviceAccountName());
@@ -79,10 +92,14 @@ public class OwnerApply {
         }
     }
 
-    /** Deletes the owner's objects among {@code candidates} (only those still labelled as its own), as its service account. */
+    /**
+     * Deletes the owner's objects among {@code candidates} (only those still labelled as its own),
+     * as its service account.
+     */
     public List<AppliedObject> delete(ObjectRef ref, Owner owner, List<ObjectId> candidates) {
         desired.forget(ref);
-        return new InventoryPruner(impersonation.clientFor(ref.namespace(), owner.serviceAccountName()))
+        return new InventoryPruner(
+                        impersonation.clientFor(ref.namespace(), owner.serviceAccountName()))
                 .prune(owner.ownershipLabels(), candidates, java.util.Set.of());
     }
 
@@ -90,9 +107,12 @@ public class OwnerApply {
         return impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
     }
 
-    private static void labelAsOwned(GenericKubernetesResource object, Map<String, String> ownershipLabels) {
-        Map<String, String> labels = object.getMetadata().getLabels() == null
-                ? new HashMap<>() : new HashMap<>(object.getMetadata().getLabels());
+    private static void labelAsOwned(
+            GenericKubernetesResource object, Map<String, String> ownershipLabels) {
+        Map<String, String> labels =
+                object.getMetadata().getLabels() == null
+                        ? new HashMap<>()
+                        : new HashMap<>(object.getMetadata().getLabels());
         labels.putAll(ownershipLabels);
         object.getMetadata().setLabels(labels);
     }

@@ -11,31 +11,44 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Many owners in flight, each one's work in the order it came: work for an owner starts when its previous work ended
- * (however that ended), so one owner's long hook wait holds up only that owner. Every step for an owner (apply,
- * verdict, deletion) runs here, so none of them ever runs beside another for the same owner.
+ * Many owners in flight, each one's work in the order it came: work for an owner starts when its
+ * previous work ended (however that ended), so one owner's long hook wait holds up only that owner.
+ * Every step for an owner (apply, verdict, deletion) runs here, so none of them ever runs beside
+ * another for the same owner.
  */
 @ApplicationScoped
 public class OwnerLanes {
     private static final int THREADS = 8;
 
-    private final ExecutorService workers = Executors.newFixedThreadPool(THREADS, r -> {
-        Thread t = new Thread(r, "owner-lane");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers =
+            Executors.newFixedThreadPool(
+                    THREADS,
+                    r -> {
+                        Thread t = new Thread(r, "owner-lane");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private final Map<ObjectRef, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public CompletableFuture<Void> submit(ObjectRef owner, Runnable work) {
-        CompletableFuture<Void> next = tails.compute(owner, (key, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                .handle((done, error) -> null)
-                .thenRunAsync(work, workers));
+        CompletableFuture<Void> next =
+                tails.compute(
+                        owner,
+                        (key, tail) ->
+                                (tail == null
+                                                ? CompletableFuture.<Void>completedFuture(null)
+                                                : tail)
+                                        .handle((done, error) -> null)
+                                        .thenRunAsync(work, workers));
         next.whenComplete((done, error) -> tails.remove(owner, next));
         return next;
     }
 
-    /** True once the service is shutting down: work cut short now is not a failure of the owner's (it is redone after the restart). */
+    /**
+     * True once the service is shutting down: work cut short now is not a failure of the owner's
+     * (it is redone after the restart).
+     */
     public boolean stopping() {
         return stopping;
     }

@@ -2,10 +2,10 @@ package io.sluice.apply.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.apply.dependency.DependencyGate;
 import io.sluice.apply.helm.HelmReleaseReconciler;
 import io.sluice.apply.owner.Owner;
@@ -29,7 +29,8 @@ import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -48,23 +49,29 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The intake of rendered attempts: skip a redelivery; run each owner's work in its own lane (many owners at once, each
- * one's in order); pass a render failure on untouched; hold an attempt while a dependency is not ready (and apply it
- * the moment the dependency turns Ready); apply a Kustomization's objects, or reconcile a HelmRelease; report the
- * result. A failed apply is tried again at the owner's retry interval, and an unexpected error ends in the owner's
- * status like any other failure. A record is acknowledged once its work is done, however long that takes (the
+ * The intake of rendered attempts: skip a redelivery; run each owner's work in its own lane (many
+ * owners at once, each one's in order); pass a render failure on untouched; hold an attempt while a
+ * dependency is not ready (and apply it the moment the dependency turns Ready); apply a
+ * Kustomization's objects, or reconcile a HelmRelease; report the result. A failed apply is tried
+ * again at the owner's retry interval, and an unexpected error ends in the owner's status like any
+ * other failure. A record is acknowledged once its work is done, however long that takes (the
  * consumer's unprocessed-record limit is off, see application.properties).
  */
 @ApplicationScoped
 public class RenderedManifestsApplier {
     private static final Logger LOG = Logger.getLogger(RenderedManifestsApplier.class);
-    private static final Set<String> NOT_RETRIED = Set.of(Reasons.SUSPENDED, Reasons.DEPENDENCY_NOT_READY, Reasons.DEPENDENCY_CYCLE,
-            Reasons.RETRIES_EXCEEDED, Reasons.BUILD_FAILED, Reasons.ARTIFACT_FAILED);
+    private static final Set<String> NOT_RETRIED =
+            Set.of(
+                    Reasons.SUSPENDED,
+                    Reasons.DEPENDENCY_NOT_READY,
+                    Reasons.DEPENDENCY_CYCLE,
+                    Reasons.RETRIES_EXCEEDED,
+                    Reasons.BUILD_FAILED,
+                    Reasons.ARTIFACT_FAILED);
 
     private final KubernetesClient client;
     private final MutinyEmitter<ApplyResult> appliedTopic;
@@ -77,19 +84,33 @@ public class RenderedManifestsApplier {
     private final OwnerCache owners;
     private final OwnerLanes lanes;
     private final ObjectMapper json;
-    /** Rendered attempts held back by a dependency, and the reason last reported for each (reported once, not per check). */
+
+    /**
+     * Rendered attempts held back by a dependency, and the reason last reported for each (reported
+     * once, not per check).
+     */
     private final Map<ObjectRef, RenderResult> waiting = new ConcurrentHashMap<>();
+
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "retries");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "retries");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
-    public RenderedManifestsApplier(KubernetesClient client, @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
-                                    ObjectStates states, MeterRegistry metrics, OwnerCache owners, OwnerApply ownerApply,
-                                    HelmReleaseReconciler helmReleases, OwnerLanes lanes, ObjectMapper json) {
+    public RenderedManifestsApplier(
+            KubernetesClient client,
+            @Channel(Topics.APPLIED) MutinyEmitter<ApplyResult> applied,
+            ObjectStates states,
+            MeterRegistry metrics,
+            OwnerCache owners,
+            OwnerApply ownerApply,
+            HelmReleaseReconciler helmReleases,
+            OwnerLanes lanes,
+            ObjectMapper json) {
         this.lanes = lanes;
         this.json = json;
         this.client = client;
@@ -103,7 +124,10 @@ public class RenderedManifestsApplier {
         owners.onChange(this::retryDependentsOf);
     }
 
-    /** Read as text and parsed here, so that a record that is no render is this method's to handle (see {@link #unreadable}). */
+    /**
+     * Read as text and parsed here, so that a record that is no render is this method's to handle
+     * (see {@link #unreadable}).
+     */
     @Incoming(Topics.RENDERED)
     public CompletionStage<Void> onRendered(Message<String> message) {
         RenderResult rendered = parse(message.getPayload());
@@ -117,14 +141,16 @@ public class RenderedManifestsApplier {
             return message.ack();
         }
         latest.put(attempt.object(), attempt);
-        // acknowledged only when done: a record whose work was cut short by a shutdown is delivered again after it
-        lanes.submit(attempt.object(), () -> handle(rendered)).whenComplete((done, error) -> acknowledge(message, error));
+        // acknowledged only when done: a record whose work was cut short by a shutdown is delivered
+        // again after it
+        lanes.submit(attempt.object(), () -> handle(rendered))
+                .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
     }
 
     /**
-     * health-service's verdict, for HelmReleases: a pending revision becomes deployed, or fails and is remediated. In
-     * the release's lane, so it never runs beside the release's own apply.
+     * health-service's verdict, for HelmReleases: a pending revision becomes deployed, or fails and
+     * is remediated. In the release's lane, so it never runs beside the release's own apply.
      */
     @Incoming(Topics.VERDICTS)
     public CompletionStage<Void> onVerdict(Message<Verdict> message) {
@@ -137,7 +163,15 @@ public class RenderedManifestsApplier {
         if (!HelmRelease.KIND.equals(ref.kind())) {
             return message.ack();
         }
-        lanes.submit(ref, () -> guarded(verdict.attempt(), () -> helmReleases.onVerdict(verdict).ifPresent(this::publish)))
+        lanes.submit(
+                        ref,
+                        () ->
+                                guarded(
+                                        verdict.attempt(),
+                                        () ->
+                                                helmReleases
+                                                        .onVerdict(verdict)
+                                                        .ifPresent(this::publish)))
                 .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
     }
@@ -149,8 +183,9 @@ public class RenderedManifestsApplier {
     }
 
     /**
-     * A record that could not be read (not JSON, not a render): skipped, so the consumer goes on, and reported to the
-     * object its key names (status and alert), if it names one; the next render of that object replaces it.
+     * A record that could not be read (not JSON, not a render): skipped, so the consumer goes on,
+     * and reported to the object its key names (status and alert), if it names one; the next render
+     * of that object replaces it.
      */
     private RenderResult parse(String payload) {
         try {
@@ -161,61 +196,106 @@ public class RenderedManifestsApplier {
     }
 
     private void unreadable(Message<String> message) {
-        Object key = message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getKey).orElse(null);
+        Object key =
+                message.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(IncomingKafkaRecordMetadata::getKey)
+                        .orElse(null);
         LOG.errorf("an unreadable record on %s (key %s) was skipped", Topics.RENDERED, key);
-        ObjectRef.fromKey(key).ifPresent(ref -> lanes.submit(ref, () -> publish(ApplyResult.failed(
-                new Attempt(ref, owners.view(ref).map(OwnerView::generation).orElse(0L), "", null),
-                new Failure(Reasons.RECONCILIATION_FAILED, "a rendered record for " + ref + " on " + Topics.RENDERED
-                        + " could not be read and was skipped; the next render replaces it")))));
+        ObjectRef.fromKey(key)
+                .ifPresent(
+                        ref ->
+                                lanes.submit(
+                                        ref,
+                                        () ->
+                                                publish(
+                                                        ApplyResult.failed(
+                                                                new Attempt(
+                                                                        ref,
+                                                                        owners.view(ref)
+                                                                                .map(
+                                                                                        OwnerView
+                                                                                                ::generation)
+                                                                                .orElse(0L),
+                                                                        "",
+                                                                        null),
+                                                                new Failure(
+                                                                        Reasons
+                                                                                .RECONCILIATION_FAILED,
+                                                                        "a rendered record for "
+                                                                                + ref
+                                                                                + " on "
+                                                                                + Topics.RENDERED
+                                                                                + " could not be read and was skipped; the next render replaces it")))));
     }
 
     void stop(@Observes ShutdownEvent event) {
         retries.shutdownNow();
     }
 
-    /** A change to any Kustomization or HelmRelease may free the attempts waiting on it: those are tried again now. */
+    /**
+     * A change to any Kustomization or HelmRelease may free the attempts waiting on it: those are
+     * tried again now.
+     */
     private void retryDependentsOf(OwnerView changed) {
         if (!changed.ready()) {
             return;
         }
-        waiting.forEach((ref, held) -> lanes.submit(ref, () -> {
-            if (waiting.get(ref) == held) {
-                handle(held);
-            }
-        }));
+        waiting.forEach(
+                (ref, held) ->
+                        lanes.submit(
+                                ref,
+                                () -> {
+                                    if (waiting.get(ref) == held) {
+                                        handle(held);
+                                    }
+                                }));
     }
 
     private void handle(RenderResult rendered) {
         Attempt attempt = rendered.attempt();
         Timer.Sample timer = Timer.start(metrics);
         try {
-            guarded(attempt, () -> {
-                if (rendered.failure() == null && holdForDependencies(rendered)) {
-                    return;
-                }
-                if (beingDeleted(attempt.object())) {
-                    LOG.infof("%s is being deleted: its rendered objects are not applied", attempt.object());
-                    return;
-                }
-                Optional<ApplyResult> result;
-                if (rendered.failure() != null) {
-                    result = Optional.of(ApplyResult.failed(attempt, rendered.failure()));
-                } else if (HelmRelease.KIND.equals(attempt.object().kind())) {
-                    result = helmReleases.reconcile(rendered);
-                } else {
-                    result = Optional.of(applyKustomization(attempt, rendered.manifests()));
-                }
-                result.ifPresent(r -> {
-                    publish(r);
-                    retryIfFailed(rendered, r);
-                });
-            });
+            guarded(
+                    attempt,
+                    () -> {
+                        if (rendered.failure() == null && holdForDependencies(rendered)) {
+                            return;
+                        }
+                        if (beingDeleted(attempt.object())) {
+                            LOG.infof(
+                                    "%s is being deleted: its rendered objects are not applied",
+                                    attempt.object());
+                            return;
+                        }
+                        Optional<ApplyResult> result;
+                        if (rendered.failure() != null) {
+                            result = Optional.of(ApplyResult.failed(attempt, rendered.failure()));
+                        } else if (HelmRelease.KIND.equals(attempt.object().kind())) {
+                            result = helmReleases.reconcile(rendered);
+                        } else {
+                            result = Optional.of(applyKustomization(attempt, rendered.manifests()));
+                        }
+                        result.ifPresent(
+                                r -> {
+                                    publish(r);
+                                    retryIfFailed(rendered, r);
+                                });
+                    });
         } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "apply"));
+            timer.stop(
+                    metrics.timer(
+                            Metrics.RECONCILE_DURATION,
+                            "kind",
+                            attempt.object().kind(),
+                            "stage",
+                            "apply"));
         }
     }
 
-    /** Runs one step for an owner with its object and revision in the logs; an unexpected error is reported like a failure. */
+    /**
+     * Runs one step for an owner with its object and revision in the logs; an unexpected error is
+     * reported like a failure.
+     */
     private void guarded(Attempt attempt, Runnable step) {
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
@@ -223,11 +303,16 @@ public class RenderedManifestsApplier {
             step.run();
         } catch (RuntimeException e) {
             if (lanes.stopping()) {
-                return; // cut short by the shutdown: done again after the restart, not a failure of the owner's
+                return; // cut short by the shutdown: done again after the restart, not a failure of
+                // the owner's
             }
             LOG.errorf(e, "apply of %s failed unexpectedly", attempt.object());
-            ApplyResult failed = ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED,
-                    "apply-service failed unexpectedly: " + e));
+            ApplyResult failed =
+                    ApplyResult.failed(
+                            attempt,
+                            new Failure(
+                                    Reasons.RECONCILIATION_FAILED,
+                                    "apply-service failed unexpectedly: " + e));
             publish(failed);
         } finally {
             MDC.remove("object");
@@ -235,44 +320,70 @@ public class RenderedManifestsApplier {
         }
     }
 
-    /** A failed apply is tried again after the owner's retry interval, unless a newer render came in the meantime. */
+    /**
+     * A failed apply is tried again after the owner's retry interval, unless a newer render came in
+     * the meantime.
+     */
     private void retryIfFailed(RenderResult rendered, ApplyResult result) {
         Attempt attempt = rendered.attempt();
         if (result.failure() == null || NOT_RETRIED.contains(result.failure().reason())) {
             return;
         }
-        Duration delay = Owners.load(client, attempt.object()).map(Owner::retryInterval).orElse(null);
+        Duration delay =
+                Owners.load(client, attempt.object()).map(Owner::retryInterval).orElse(null);
         if (delay == null) {
             return;
         }
         LOG.infof("%s: trying again in %s", attempt.object(), delay);
-        retries.schedule(() -> lanes.submit(attempt.object(), () -> {
-            if (attempt.equals(latest.get(attempt.object()))) {
-                handle(rendered);
-            }
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        retries.schedule(
+                () ->
+                        lanes.submit(
+                                attempt.object(),
+                                () -> {
+                                    if (attempt.equals(latest.get(attempt.object()))) {
+                                        handle(rendered);
+                                    }
+                                }),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void publish(ApplyResult result) {
         if (lanes.stopping()) {
-            return; // work cut short by the shutdown is done again after the restart: nothing to report now
+            return; // work cut short by the shutdown is done again after the restart: nothing to
+            // report now
         }
         Attempt attempt = result.attempt();
         if (result.failure() != null) {
             ledger.forget(attempt.object());
-            states.failed(attempt.object(), attempt.revision(), result.failure().reason(), result.failure().message());
+            states.failed(
+                    attempt.object(),
+                    attempt.revision(),
+                    result.failure().reason(),
+                    result.failure().message());
         } else {
-            states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, summary(result.changes()));
+            states.succeeded(
+                    attempt.object(),
+                    attempt.revision(),
+                    Reasons.RECONCILIATION_SUCCEEDED,
+                    summary(result.changes()));
         }
-        appliedTopic.sendMessageAndAwait(Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
+        appliedTopic.sendMessageAndAwait(
+                Envelopes.of(attempt.object(), ApplyResult.TYPE, "apply-service", result));
     }
 
-    /** A deleted owner's objects belong to its finalizer now (prune or orphan): applying them would undo that. */
+    /**
+     * A deleted owner's objects belong to its finalizer now (prune or orphan): applying them would
+     * undo that.
+     */
     private boolean beingDeleted(ObjectRef ref) {
         return owners.view(ref).map(OwnerView::deleting).orElse(false);
     }
 
-    /** True when a dependency holds the attempt back; its reason is reported once per distinct reason. */
+    /**
+     * True when a dependency holds the attempt back; its reason is reported once per distinct
+     * reason.
+     */
     private boolean holdForDependencies(RenderResult rendered) {
         Attempt attempt = rendered.attempt();
         ObjectRef ref = attempt.object();
@@ -295,26 +406,43 @@ public class RenderedManifestsApplier {
         ObjectRef ref = attempt.object();
         Owner owner = Owners.load(client, ref).orElse(null);
         if (owner == null) {
-            return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, ref + " no longer exists"));
+            return ApplyResult.failed(
+                    attempt, new Failure(Reasons.RECONCILIATION_FAILED, ref + " no longer exists"));
         }
         if (owner.suspended()) {
-            return ApplyResult.failed(attempt, new Failure(Reasons.SUSPENDED, "suspended: no changes applied"));
+            return ApplyResult.failed(
+                    attempt, new Failure(Reasons.SUSPENDED, "suspended: no changes applied"));
         }
         try {
-            List<GenericKubernetesResource> objects = StagedApplier.resources(Manifests.decode(manifests));
-            List<AppliedObject> changes = ownerApply.apply(ref, attempt.revision(), owner, objects, OwnerApply.Step.NONE, OwnerApply.Step.NONE);
+            List<GenericKubernetesResource> objects =
+                    StagedApplier.resources(Manifests.decode(manifests));
+            List<AppliedObject> changes =
+                    ownerApply.apply(
+                            ref,
+                            attempt.revision(),
+                            owner,
+                            objects,
+                            OwnerApply.Step.NONE,
+                            OwnerApply.Step.NONE);
             LOG.infof("applied: %s", summary(changes));
             return ApplyResult.applied(attempt, changes);
         } catch (ApplyException e) {
             LOG.warnf("%s", e.getMessage());
-            return ApplyResult.failed(attempt, new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage()));
+            return ApplyResult.failed(
+                    attempt, new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage()));
         }
     }
 
     private static String summary(List<AppliedObject> changes) {
-        Map<AppliedObject.Action, Long> counts = changes.stream()
-                .collect(Collectors.groupingBy(AppliedObject::action, () -> new EnumMap<>(AppliedObject.Action.class), Collectors.counting()));
-        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase())
+        Map<AppliedObject.Action, Long> counts =
+                changes.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        AppliedObject::action,
+                                        () -> new EnumMap<>(AppliedObject.Action.class),
+                                        Collectors.counting()));
+        return counts.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase())
                 .collect(Collectors.joining(", "));
     }
 }

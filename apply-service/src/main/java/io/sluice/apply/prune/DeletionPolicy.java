@@ -3,13 +3,16 @@ package io.sluice.apply.prune;
 import io.sluice.contracts.kustomize.Kustomization;
 
 /**
- * What happens to a deleted Kustomization's objects ({@code spec.deletionPolicy}), as kustomize-controller decides it:
- * {@code MirrorPrune} (the default) deletes them when {@code prune} is on, {@code Delete} always,
- * {@code WaitForTermination} always and waits until they are gone, {@code Orphan} never. A suspended Kustomization's
- * objects are never deleted.
+ * What happens to a deleted Kustomization's objects ({@code spec.deletionPolicy}), as
+ * kustomize-controller decides it: {@code MirrorPrune} (the default) deletes them when {@code
+ * prune} is on, {@code Delete} always, {@code WaitForTermination} always and waits until they are
+ * gone, {@code Orphan} never. A suspended Kustomization's objects are never deleted.
  */
 enum DeletionPolicy {
-    MIRROR_PRUNE, DELETE, WAIT_FOR_TERMINATION, ORPHAN;
+    MIRROR_PRUNE,
+    DELETE,
+    WAIT_FOR_TERMINATION,
+    ORPHAN;
 
     static DeletionPolicy of(Kustomization ks) {
         String policy = ks.getSpec().deletionPolicy;

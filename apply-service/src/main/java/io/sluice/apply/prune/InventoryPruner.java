@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Deletes what left Git: objects in the last inventory that the new one lacks. Only objects that still carry their
- * owner's ownership labels are deleted, never one annotated {@code kustomize.toolkit.fluxcd.io/prune: disabled},
- * and Namespaces go last so their contents are deleted explicitly first.
+ * Deletes what left Git: objects in the last inventory that the new one lacks. Only objects that
+ * still carry their owner's ownership labels are deleted, never one annotated {@code
+ * kustomize.toolkit.fluxcd.io/prune: disabled}, and Namespaces go last so their contents are
+ * deleted explicitly first.
  */
 public final class InventoryPruner {
     private final KubernetesClient client;
@@ -24,16 +25,24 @@ public final class InventoryPruner {
         this.client = client;
     }
 
-    public List<AppliedObject> prune(Map<String, String> ownershipLabels, List<ObjectId> previous, Set<String> current) {
-        List<ObjectId> stale = previous.stream()
-                .filter(id -> !current.contains(id.id()))
-                .sorted(Comparator.comparing((ObjectId id) -> "Namespace".equals(id.kind())))
-                .toList();
+    public List<AppliedObject> prune(
+            Map<String, String> ownershipLabels, List<ObjectId> previous, Set<String> current) {
+        List<ObjectId> stale =
+                previous.stream()
+                        .filter(id -> !current.contains(id.id()))
+                        .sorted(
+                                Comparator.comparing(
+                                        (ObjectId id) -> "Namespace".equals(id.kind())))
+                        .toList();
         List<AppliedObject> deleted = new ArrayList<>();
         for (ObjectId id : stale) {
-            var resource = id.namespace().isEmpty()
-                    ? client.genericKubernetesResources(id.apiVersion(), id.kind()).withName(id.name())
-                    : client.genericKubernetesResources(id.apiVersion(), id.kind()).inNamespace(id.namespace()).withName(id.name());
+            var resource =
+                    id.namespace().isEmpty()
+                            ? client.genericKubernetesResources(id.apiVersion(), id.kind())
+                                    .withName(id.name())
+                            : client.genericKubernetesResources(id.apiVersion(), id.kind())
+                                    .inNamespace(id.namespace())
+                                    .withName(id.name());
             GenericKubernetesResource live;
             try {
                 live = resource.get();
@@ -42,19 +51,27 @@ public final class InventoryPruner {
             }
             if (live != null && owned(live, ownershipLabels) && !pruneDisabled(live)) {
                 resource.delete();
-                deleted.add(new AppliedObject(id.apiVersion(), id.kind(), id.namespace(), id.name(), AppliedObject.Action.DELETED));
+                deleted.add(
+                        new AppliedObject(
+                                id.apiVersion(),
+                                id.kind(),
+                                id.namespace(),
+                                id.name(),
+                                AppliedObject.Action.DELETED));
             }
         }
         return deleted;
     }
 
-    private static boolean owned(GenericKubernetesResource live, Map<String, String> ownershipLabels) {
+    private static boolean owned(
+            GenericKubernetesResource live, Map<String, String> ownershipLabels) {
         Map<String, String> labels = live.getMetadata().getLabels();
         return labels != null && labels.entrySet().containsAll(ownershipLabels.entrySet());
     }
 
     private static boolean pruneDisabled(GenericKubernetesResource live) {
         Map<String, String> annotations = live.getMetadata().getAnnotations();
-        return annotations != null && Annotations.DISABLED.equals(annotations.get(Annotations.PRUNE));
+        return annotations != null
+                && Annotations.DISABLED.equals(annotations.get(Annotations.PRUNE));
     }
 }

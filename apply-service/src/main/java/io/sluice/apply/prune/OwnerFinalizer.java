@@ -12,18 +12,18 @@ import io.sluice.apply.owner.Owner;
 import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.owner.Owners;
+import io.sluice.apply.pipeline.OwnerLanes;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.GoDuration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import io.sluice.apply.pipeline.OwnerLanes;
-import io.sluice.contracts.meta.GoDuration;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +31,11 @@ import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
- * Deletion of a Kustomization or HelmRelease, as Flux does it: Flux's finalizer is put on each one; when one is
- * deleted, a Kustomization's inventory is deleted or left as its {@link DeletionPolicy} says, a HelmRelease
- * is uninstalled as Helm does it (its delete hooks run; a suspended one is left in place), drift correction forgets
- * it, and the finalizer is taken off (after a failed uninstall it stays, and the uninstall is tried again).
+ * Deletion of a Kustomization or HelmRelease, as Flux does it: Flux's finalizer is put on each one;
+ * when one is deleted, a Kustomization's inventory is deleted or left as its {@link DeletionPolicy}
+ * says, a HelmRelease is uninstalled as Helm does it (its delete hooks run; a suspended one is left
+ * in place), drift correction forgets it, and the finalizer is taken off (after a failed uninstall
+ * it stays, and the uninstall is tried again).
  */
 @ApplicationScoped
 public class OwnerFinalizer {
@@ -46,14 +47,21 @@ public class OwnerFinalizer {
     private final Impersonation impersonation;
     private final HelmReleaseReconciler helmReleases;
     private final OwnerLanes lanes;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "finalizer-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "finalizer-retry");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
-    public OwnerFinalizer(KubernetesClient client, OwnerCache owners, DesiredState desired, Impersonation impersonation,
-                          HelmReleaseReconciler helmReleases, OwnerLanes lanes) {
+    public OwnerFinalizer(
+            KubernetesClient client,
+            OwnerCache owners,
+            DesiredState desired,
+            Impersonation impersonation,
+            HelmReleaseReconciler helmReleases,
+            OwnerLanes lanes) {
         this.client = client;
         this.lanes = lanes;
         this.helmReleases = helmReleases;
@@ -63,14 +71,15 @@ public class OwnerFinalizer {
     }
 
     void start(@Observes StartupEvent event) {
-        owners.onChange(view -> {
-            // in the owner's lane: never beside its own apply or remediation
-            if (view.deleting() && view.finalized()) {
-                lanes.submit(view.ref(), () -> finalize(view));
-            } else if (!view.deleting() && !view.finalized()) {
-                lanes.submit(view.ref(), () -> setFinalizer(view, true));
-            }
-        });
+        owners.onChange(
+                view -> {
+                    // in the owner's lane: never beside its own apply or remediation
+                    if (view.deleting() && view.finalized()) {
+                        lanes.submit(view.ref(), () -> finalize(view));
+                    } else if (!view.deleting() && !view.finalized()) {
+                        lanes.submit(view.ref(), () -> setFinalizer(view, true));
+                    }
+                });
     }
 
     private void finalize(OwnerView view) {
@@ -78,39 +87,76 @@ public class OwnerFinalizer {
         Owner owner = Owners.load(client, view.ref()).orElse(null);
         if (owner != null && HelmRelease.KIND.equals(view.ref().kind())) {
             if (!helmReleases.uninstall(view.ref())) {
-                retries.schedule(() -> lanes.submit(view.ref(), () -> finalize(view)), RETRY.toSeconds(), TimeUnit.SECONDS);
+                retries.schedule(
+                        () -> lanes.submit(view.ref(), () -> finalize(view)),
+                        RETRY.toSeconds(),
+                        TimeUnit.SECONDS);
                 return; // the finalizer stays until the uninstall succeeds
             }
         } else if (owner != null) {
-            Kustomization ks = client.resources(Kustomization.class).inNamespace(view.ref().namespace()).withName(view.ref().name()).get();
+            Kustomization ks =
+                    client.resources(Kustomization.class)
+                            .inNamespace(view.ref().namespace())
+                            .withName(view.ref().name())
+                            .get();
             if (ks != null && DeletionPolicy.deletesObjects(ks)) {
-                KubernetesClient as = impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName());
-                List<AppliedObject> deleted = new InventoryPruner(as).prune(owner.ownershipLabels(), new ArrayList<>(owner.previousInventory()), Set.of());
-                LOG.infof("%s deleted: its %d objects deleted (deletionPolicy %s)", view.ref(), deleted.size(), DeletionPolicy.of(ks));
+                KubernetesClient as =
+                        impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName());
+                List<AppliedObject> deleted =
+                        new InventoryPruner(as)
+                                .prune(
+                                        owner.ownershipLabels(),
+                                        new ArrayList<>(owner.previousInventory()),
+                                        Set.of());
+                LOG.infof(
+                        "%s deleted: its %d objects deleted (deletionPolicy %s)",
+                        view.ref(), deleted.size(), DeletionPolicy.of(ks));
                 if (DeletionPolicy.of(ks) == DeletionPolicy.WAIT_FOR_TERMINATION) {
-                    awaitTermination(as, view, deleted, GoDuration.parse(ks.getSpec().timeout, GoDuration.parse(ks.getSpec().interval, Duration.ofMinutes(5))));
+                    awaitTermination(
+                            as,
+                            view,
+                            deleted,
+                            GoDuration.parse(
+                                    ks.getSpec().timeout,
+                                    GoDuration.parse(
+                                            ks.getSpec().interval, Duration.ofMinutes(5))));
                 }
             } else {
-                LOG.infof("%s deleted: its objects are left in place (prune off, suspended, or deletionPolicy Orphan)", view.ref());
+                LOG.infof(
+                        "%s deleted: its objects are left in place (prune off, suspended, or deletionPolicy Orphan)",
+                        view.ref());
             }
         }
         setFinalizer(view, false);
     }
 
-    /** As kustomize-controller: waits (at most the Kustomization's timeout) until the deleted objects are gone; then goes on. */
-    private static void awaitTermination(KubernetesClient client, OwnerView view, List<AppliedObject> deleted, Duration timeout) {
+    /**
+     * As kustomize-controller: waits (at most the Kustomization's timeout) until the deleted
+     * objects are gone; then goes on.
+     */
+    private static void awaitTermination(
+            KubernetesClient client,
+            OwnerView view,
+            List<AppliedObject> deleted,
+            Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         for (AppliedObject object : deleted) {
             var resource = client.genericKubernetesResources(object.apiVersion(), object.kind());
-            var one = object.namespace() == null || object.namespace().isEmpty() ? resource.withName(object.name())
-                    : resource.inNamespace(object.namespace()).withName(object.name());
+            var one =
+                    object.namespace() == null || object.namespace().isEmpty()
+                            ? resource.withName(object.name())
+                            : resource.inNamespace(object.namespace()).withName(object.name());
             long left = Duration.between(Instant.now(), deadline).toMillis();
             try {
-                if (left <= 0 || one.waitUntilCondition(o -> o == null, left, TimeUnit.MILLISECONDS) != null) {
+                if (left <= 0
+                        || one.waitUntilCondition(o -> o == null, left, TimeUnit.MILLISECONDS)
+                                != null) {
                     throw new KubernetesClientException("still there");
                 }
             } catch (KubernetesClientException e) {
-                LOG.errorf("%s: failed to wait for resources termination (%s not gone within %s)", view.ref(), object.display(), timeout);
+                LOG.errorf(
+                        "%s: failed to wait for resources termination (%s not gone within %s)",
+                        view.ref(), object.display(), timeout);
                 return;
             }
         }
@@ -118,30 +164,40 @@ public class OwnerFinalizer {
 
     private void setFinalizer(OwnerView view, boolean present) {
         try {
-            edit(resource(view), object -> {
-                List<String> finalizers = new ArrayList<>(object.getMetadata().getFinalizers() == null
-                        ? List.of() : object.getMetadata().getFinalizers());
-                finalizers.remove(OwnerCache.FINALIZER);
-                if (present) {
-                    finalizers.add(OwnerCache.FINALIZER);
-                }
-                object.getMetadata().setFinalizers(finalizers);
-                return object;
-            });
+            edit(
+                    resource(view),
+                    object -> {
+                        List<String> finalizers =
+                                new ArrayList<>(
+                                        object.getMetadata().getFinalizers() == null
+                                                ? List.of()
+                                                : object.getMetadata().getFinalizers());
+                        finalizers.remove(OwnerCache.FINALIZER);
+                        if (present) {
+                            finalizers.add(OwnerCache.FINALIZER);
+                        }
+                        object.getMetadata().setFinalizers(finalizers);
+                        return object;
+                    });
         } catch (KubernetesClientException e) {
             LOG.warnf("%s: could not update finalizers: %s", view.ref(), e.getMessage());
         }
     }
 
-    private static <T extends HasMetadata> void edit(Resource<T> resource, UnaryOperator<T> change) {
+    private static <T extends HasMetadata> void edit(
+            Resource<T> resource, UnaryOperator<T> change) {
         if (resource.get() != null) {
             resource.edit(change);
         }
     }
 
     private Resource<? extends HasMetadata> resource(OwnerView view) {
-        Class<? extends HasMetadata> type = HelmRelease.KIND.equals(view.ref().kind()) ? HelmRelease.class : Kustomization.class;
-        return client.resources(type).inNamespace(view.ref().namespace()).withName(view.ref().name());
+        Class<? extends HasMetadata> type =
+                HelmRelease.KIND.equals(view.ref().kind())
+                        ? HelmRelease.class
+                        : Kustomization.class;
+        return client.resources(type)
+                .inNamespace(view.ref().namespace())
+                .withName(view.ref().name());
     }
-
 }

@@ -16,13 +16,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies one object with server-side apply under Sluice's field manager, conflicts forced, in two steps as Flux does:
- * {@link #plan} applies it as a dry run (so a stage's objects are all validated before any is written) and decides what
- * to do; {@link #execute} does it. An existing object whose dry run equals the live one is unchanged and not sent.
- * Flux's per-object annotations are honoured: {@code reconcile: disabled} (in Git or in the cluster) and
- * {@code ssa: Ignore} leave the object alone, {@code ssa: IfNotPresent} only creates it. With {@code force}, an
- * object whose change the API server refuses as immutable is deleted and created again. An object of a namespaced kind
- * that names no namespace is refused, as in Flux, rather than written to the client's default namespace.
+ * Applies one object with server-side apply under Sluice's field manager, conflicts forced, in two
+ * steps as Flux does: {@link #plan} applies it as a dry run (so a stage's objects are all validated
+ * before any is written) and decides what to do; {@link #execute} does it. An existing object whose
+ * dry run equals the live one is unchanged and not sent. Flux's per-object annotations are
+ * honoured: {@code reconcile: disabled} (in Git or in the cluster) and {@code ssa: Ignore} leave
+ * the object alone, {@code ssa: IfNotPresent} only creates it. With {@code force}, an object whose
+ * change the API server refuses as immutable is deleted and created again. An object of a
+ * namespaced kind that names no namespace is refused, as in Flux, rather than written to the
+ * client's default namespace.
  */
 public final class ObjectApplier {
     private final KubernetesClient client;
@@ -34,8 +36,7 @@ public final class ObjectApplier {
     }
 
     /** What {@link #execute} will do with an object that passed its dry run. */
-    public record Plan(GenericKubernetesResource object, Action action, boolean recreate) {
-    }
+    public record Plan(GenericKubernetesResource object, Action action, boolean recreate) {}
 
     /** Plans and executes at once (one object, nothing to validate it with). */
     public Action apply(GenericKubernetesResource object, boolean force) throws ApplyException {
@@ -50,12 +51,20 @@ public final class ObjectApplier {
             }
             requireNamespace(object, id);
             GenericKubernetesResource live = client.resource(object).get();
-            if (live != null && (leftAlone(live) || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(object, Annotations.SSA)))) {
+            if (live != null
+                    && (leftAlone(live)
+                            || Annotations.SSA_IF_NOT_PRESENT.equals(
+                                    annotation(object, Annotations.SSA)))) {
                 return new Plan(object, Action.UNCHANGED, false);
             }
             GenericKubernetesResource dryRun;
             try {
-                dryRun = client.resource(object).dryRun().fieldManager(fieldManager).forceConflicts().serverSideApply();
+                dryRun =
+                        client.resource(object)
+                                .dryRun()
+                                .fieldManager(fieldManager)
+                                .forceConflicts()
+                                .serverSideApply();
             } catch (KubernetesClientException e) {
                 if (live != null && force && immutable(e)) {
                     return new Plan(object, Action.CONFIGURED, true);
@@ -65,7 +74,12 @@ public final class ObjectApplier {
             if (live == null) {
                 return new Plan(object, Action.CREATED, false);
             }
-            return new Plan(object, comparable(dryRun).equals(comparable(live)) ? Action.UNCHANGED : Action.CONFIGURED, false);
+            return new Plan(
+                    object,
+                    comparable(dryRun).equals(comparable(live))
+                            ? Action.UNCHANGED
+                            : Action.CONFIGURED,
+                    false);
         } catch (KubernetesClientException e) {
             throw failed(id, e);
         }
@@ -76,7 +90,10 @@ public final class ObjectApplier {
             if (plan.recreate()) {
                 recreate(plan.object());
             } else if (plan.action() != Action.UNCHANGED) {
-                client.resource(plan.object()).fieldManager(fieldManager).forceConflicts().serverSideApply();
+                client.resource(plan.object())
+                        .fieldManager(fieldManager)
+                        .forceConflicts()
+                        .serverSideApply();
             }
             return plan.action();
         } catch (KubernetesClientException e) {
@@ -84,24 +101,40 @@ public final class ObjectApplier {
         }
     }
 
-    private void requireNamespace(GenericKubernetesResource object, ObjectId id) throws ApplyException {
+    private void requireNamespace(GenericKubernetesResource object, ObjectId id)
+            throws ApplyException {
         String namespace = object.getMetadata().getNamespace();
         if ((namespace == null || namespace.isEmpty()) && namespaced(object)) {
-            throw new ApplyException(id.kind() + "/" + object.getMetadata().getName() + " namespace not specified", null);
+            throw new ApplyException(
+                    id.kind() + "/" + object.getMetadata().getName() + " namespace not specified",
+                    null);
         }
     }
 
     /** From discovery; a kind the cluster does not serve is left to the dry run, which names it. */
     private boolean namespaced(GenericKubernetesResource object) {
         APIResourceList resources = client.getApiResources(object.getApiVersion());
-        return resources != null && resources.getResources().stream()
-                .anyMatch(r -> object.getKind().equals(r.getKind()) && !r.getName().contains("/") && Boolean.TRUE.equals(r.getNamespaced()));
+        return resources != null
+                && resources.getResources().stream()
+                        .anyMatch(
+                                r ->
+                                        object.getKind().equals(r.getKind())
+                                                && !r.getName().contains("/")
+                                                && Boolean.TRUE.equals(r.getNamespaced()));
     }
 
     private static ApplyException failed(ObjectId id, KubernetesClientException e) {
-        String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        String reason =
+                e.getStatus() != null && e.getStatus().getMessage() != null
+                        ? e.getStatus().getMessage()
+                        : e.getMessage();
         if (reason != null && reason.contains("Could not find a registered handler")) {
-            reason = "the cluster has no " + id.apiVersion() + " " + id.kind() + " (is its CustomResourceDefinition installed?)";
+            reason =
+                    "the cluster has no "
+                            + id.apiVersion()
+                            + " "
+                            + id.kind()
+                            + " (is its CustomResourceDefinition installed?)";
         } else if (immutable(e)) {
             reason = reason + " (set spec.force: true to have Sluice delete and recreate it)";
         }
@@ -132,8 +165,9 @@ public final class ObjectApplier {
     /** The object without the fields the server changes on every write. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> comparable(GenericKubernetesResource object) {
-        Map<String, Object> copy = Serialization.jsonMapper().convertValue(object, new TypeReference<HashMap<String, Object>>() {
-        });
+        Map<String, Object> copy =
+                Serialization.jsonMapper()
+                        .convertValue(object, new TypeReference<HashMap<String, Object>>() {});
         Map<String, Object> metadata = new HashMap<>((Map<String, Object>) copy.get("metadata"));
         metadata.keySet().removeAll(Set.of("managedFields", "resourceVersion", "generation"));
         copy.put("metadata", metadata);

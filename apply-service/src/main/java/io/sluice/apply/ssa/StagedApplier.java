@@ -20,31 +20,39 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies a set of objects in Flux's stages: cluster definitions (CRDs, Namespaces, ClusterRoles) first, waiting for
- * new CRDs to be established so that their custom resources can follow; then {@code *Class} kinds; then everything
- * else; admission webhooks last, so that a webhook never refuses the objects of its own release. Objects within a
- * stage are applied a few at a time. (A chart's hooks are not objects of the release: see the helm package.)
+ * Applies a set of objects in Flux's stages: cluster definitions (CRDs, Namespaces, ClusterRoles)
+ * first, waiting for new CRDs to be established so that their custom resources can follow; then
+ * {@code *Class} kinds; then everything else; admission webhooks last, so that a webhook never
+ * refuses the objects of its own release. Objects within a stage are applied a few at a time. (A
+ * chart's hooks are not objects of the release: see the helm package.)
  */
 public final class StagedApplier {
-    private static final Set<String> DEFINITIONS = Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
-    private static final Set<String> WEBHOOKS = Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+    private static final Set<String> DEFINITIONS =
+            Set.of("CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding");
+    private static final Set<String> WEBHOOKS =
+            Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(30);
     private static final int CONCURRENCY = 4;
     static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
     private final String fieldManager;
-    private final ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, r -> {
-        Thread t = new Thread(r, "apply-stage");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers =
+            Executors.newFixedThreadPool(
+                    CONCURRENCY,
+                    r -> {
+                        Thread t = new Thread(r, "apply-stage");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     public StagedApplier(String fieldManager) {
         this.fieldManager = fieldManager;
     }
 
     /** Applies as {@code client}'s identity (Sluice's own, or an impersonated service account). */
-    public List<AppliedObject> apply(KubernetesClient client, List<GenericKubernetesResource> objects, boolean force) throws ApplyException {
+    public List<AppliedObject> apply(
+            KubernetesClient client, List<GenericKubernetesResource> objects, boolean force)
+            throws ApplyException {
         ObjectApplier applier = new ObjectApplier(client, fieldManager);
         Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
         objects.forEach(o -> stages.computeIfAbsent(stage(o), s -> new ArrayList<>()).add(o));
@@ -77,13 +85,24 @@ public final class StagedApplier {
     }
 
     /**
-     * As Flux applies a stage: every object's dry run first, a few at a time, and nothing of the stage written unless
-     * all passed; then the writes.
+     * As Flux applies a stage: every object's dry run first, a few at a time, and nothing of the
+     * stage written unless all passed; then the writes.
      */
-    private List<AppliedObject> applyTogether(ObjectApplier applier, List<GenericKubernetesResource> stage, boolean force)
+    private List<AppliedObject> applyTogether(
+            ObjectApplier applier, List<GenericKubernetesResource> stage, boolean force)
             throws ApplyException {
-        List<ObjectApplier.Plan> plans = together(stage, object -> applier.plan(object,
-                force || "enabled".equals(ObjectApplier.annotation(object, FORCE_ANNOTATION))));
+        List<ObjectApplier.Plan> plans =
+                together(
+                        stage,
+                        object ->
+                                applier.plan(
+                                        object,
+                                        force
+                                                || "enabled"
+                                                        .equals(
+                                                                ObjectApplier.annotation(
+                                                                        object,
+                                                                        FORCE_ANNOTATION))));
         return together(plans, plan -> applied(plan.object(), applier.execute(plan)));
     }
 
@@ -91,7 +110,10 @@ public final class StagedApplier {
         R run(T input) throws ApplyException;
     }
 
-    /** Runs {@code step} for each input on the workers; the results in order, or the first failure once all are done. */
+    /**
+     * Runs {@code step} for each input on the workers; the results in order, or the first failure
+     * once all are done.
+     */
     private <T, R> List<R> together(List<T> inputs, Step<T, R> step) throws ApplyException {
         List<Future<R>> pending = new ArrayList<>();
         for (T input : inputs) {
@@ -104,7 +126,10 @@ public final class StagedApplier {
                 results.add(future.get());
             } catch (ExecutionException e) {
                 if (first == null) {
-                    first = e.getCause() instanceof ApplyException a ? a : new ApplyException(e.getCause().getMessage(), e.getCause());
+                    first =
+                            e.getCause() instanceof ApplyException a
+                                    ? a
+                                    : new ApplyException(e.getCause().getMessage(), e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -117,15 +142,38 @@ public final class StagedApplier {
         return results;
     }
 
-    private static void awaitEstablished(KubernetesClient client, String name) throws ApplyException {
+    private static void awaitEstablished(KubernetesClient client, String name)
+            throws ApplyException {
         try {
-            client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(crd -> crd != null
-                    && crd.getStatus() != null && crd.getStatus().getConditions().stream()
-                    .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-                    CRD_ESTABLISH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(name)
+                    .waitUntilCondition(
+                            crd ->
+                                    crd != null
+                                            && crd.getStatus() != null
+                                            && crd.getStatus().getConditions().stream()
+                                                    .anyMatch(
+                                                            c ->
+                                                                    "Established"
+                                                                                    .equals(
+                                                                                            c
+                                                                                                    .getType())
+                                                                            && "True"
+                                                                                    .equals(
+                                                                                            c
+                                                                                                    .getStatus())),
+                            CRD_ESTABLISH_TIMEOUT.toSeconds(),
+                            TimeUnit.SECONDS);
         } catch (KubernetesClientException e) {
-            throw new ApplyException("CustomResourceDefinition/" + name + " was not established within "
-                    + CRD_ESTABLISH_TIMEOUT.toSeconds() + "s", e);
+            throw new ApplyException(
+                    "CustomResourceDefinition/"
+                            + name
+                            + " was not established within "
+                            + CRD_ESTABLISH_TIMEOUT.toSeconds()
+                            + "s",
+                    e);
         }
     }
 
@@ -137,7 +185,10 @@ public final class StagedApplier {
     /** The objects of a rendered bundle as the client's generic resources. */
     public static List<GenericKubernetesResource> resources(List<Map<String, Object>> objects) {
         return objects.stream()
-                .map(o -> Serialization.jsonMapper().convertValue(o, GenericKubernetesResource.class))
+                .map(
+                        o ->
+                                Serialization.jsonMapper()
+                                        .convertValue(o, GenericKubernetesResource.class))
                 .toList();
     }
 }

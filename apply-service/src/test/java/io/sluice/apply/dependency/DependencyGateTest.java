@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class DependencyGateTest {
     private final Map<ObjectRef, OwnerView> owners = new HashMap<>();
-    private final DependencyGate gate = new DependencyGate(ref -> Optional.ofNullable(owners.get(ref)));
+    private final DependencyGate gate =
+            new DependencyGate(ref -> Optional.ofNullable(owners.get(ref)));
 
     @Test
     void withoutDependenciesNothingBlocks() {
@@ -25,17 +26,41 @@ class DependencyGateTest {
     @Test
     void aMissingNotReadyOrStaleDependencyBlocks() {
         put("apps", false, "git/flux/repo", null, ref("infra"));
-        assertThat(gate.blocked(ref("apps"), "main@sha1:2")).hasValueSatisfying(f -> is(f, "DependencyNotReady", "dependency 'flux/infra' not found"));
+        assertThat(gate.blocked(ref("apps"), "main@sha1:2"))
+                .hasValueSatisfying(
+                        f -> is(f, "DependencyNotReady", "dependency 'flux/infra' not found"));
 
         put("infra", false, "git/flux/repo", null);
-        assertThat(gate.blocked(ref("apps"), "main@sha1:2")).hasValueSatisfying(f -> is(f, "DependencyNotReady", "dependency 'flux/infra' is not ready"));
+        assertThat(gate.blocked(ref("apps"), "main@sha1:2"))
+                .hasValueSatisfying(
+                        f -> is(f, "DependencyNotReady", "dependency 'flux/infra' is not ready"));
 
-        owners.put(ref("infra"), new OwnerView(ref("infra"), 3, 2, true, "main@sha1:2", "git/flux/repo", List.of(), false, false, true, DriftPolicy.CORRECT));
-        assertThat(gate.blocked(ref("apps"), "main@sha1:2")).hasValueSatisfying(f -> is(f, "DependencyNotReady", "generation 3 not yet reconciled"));
+        owners.put(
+                ref("infra"),
+                new OwnerView(
+                        ref("infra"),
+                        3,
+                        2,
+                        true,
+                        "main@sha1:2",
+                        "git/flux/repo",
+                        List.of(),
+                        false,
+                        false,
+                        true,
+                        DriftPolicy.CORRECT));
+        assertThat(gate.blocked(ref("apps"), "main@sha1:2"))
+                .hasValueSatisfying(
+                        f -> is(f, "DependencyNotReady", "generation 3 not yet reconciled"));
 
         put("infra", true, "git/flux/repo", "main@sha1:1");
-        assertThat(gate.blocked(ref("apps"), "main@sha1:2")).hasValueSatisfying(f -> is(f, "DependencyNotReady",
-                "revision main@sha1:2 not yet applied (it is at main@sha1:1)"));
+        assertThat(gate.blocked(ref("apps"), "main@sha1:2"))
+                .hasValueSatisfying(
+                        f ->
+                                is(
+                                        f,
+                                        "DependencyNotReady",
+                                        "revision main@sha1:2 not yet applied (it is at main@sha1:1)"));
 
         put("infra", true, "git/flux/repo", "main@sha1:2");
         assertThat(gate.blocked(ref("apps"), "main@sha1:2")).isEmpty();
@@ -53,9 +78,16 @@ class DependencyGateTest {
         put("a", false, "git/flux/repo", null, ref("b"));
         put("b", false, "git/flux/repo", null, ref("c"));
         put("c", false, "git/flux/repo", null, ref("a"));
-        assertThat(gate.blocked(ref("a"), "r")).hasValueSatisfying(f -> is(f, "DependencyCycle", "dependency cycle: flux/a -> flux/b -> flux/c -> flux/a"));
+        assertThat(gate.blocked(ref("a"), "r"))
+                .hasValueSatisfying(
+                        f ->
+                                is(
+                                        f,
+                                        "DependencyCycle",
+                                        "dependency cycle: flux/a -> flux/b -> flux/c -> flux/a"));
         put("self", false, "git/flux/repo", null, ref("self"));
-        assertThat(gate.blocked(ref("self"), "r")).hasValueSatisfying(f -> is(f, "DependencyCycle", "flux/self -> flux/self"));
+        assertThat(gate.blocked(ref("self"), "r"))
+                .hasValueSatisfying(f -> is(f, "DependencyCycle", "flux/self -> flux/self"));
     }
 
     @Test
@@ -63,11 +95,27 @@ class DependencyGateTest {
         put("top", false, "git/flux/repo", null, ref("x"));
         put("x", false, "git/flux/repo", null, ref("y"));
         put("y", false, "git/flux/repo", null, ref("x"));
-        assertThat(gate.blocked(ref("top"), "r")).hasValueSatisfying(f -> is(f, "DependencyNotReady", "dependency 'flux/x' is not ready"));
+        assertThat(gate.blocked(ref("top"), "r"))
+                .hasValueSatisfying(
+                        f -> is(f, "DependencyNotReady", "dependency 'flux/x' is not ready"));
     }
 
-    private void put(String name, boolean ready, String source, String revision, ObjectRef... dependsOn) {
-        owners.put(ref(name), new OwnerView(ref(name), 1, 1, ready, revision, source, List.of(dependsOn), false, false, true, DriftPolicy.CORRECT));
+    private void put(
+            String name, boolean ready, String source, String revision, ObjectRef... dependsOn) {
+        owners.put(
+                ref(name),
+                new OwnerView(
+                        ref(name),
+                        1,
+                        1,
+                        ready,
+                        revision,
+                        source,
+                        List.of(dependsOn),
+                        false,
+                        false,
+                        true,
+                        DriftPolicy.CORRECT));
     }
 
     private static ObjectRef ref(String name) {

@@ -17,31 +17,57 @@ class DriftPolicyTest {
     void aHelmReleaseWithoutDriftDetectionLeavesDriftAsHelmControllerDoes() throws Exception {
         assertThat(DriftPolicy.of(null).mode()).isEqualTo(DriftPolicy.Mode.DISABLED);
         assertThat(DriftPolicy.of(JSON.readTree("{}")).mode()).isEqualTo(DriftPolicy.Mode.DISABLED);
-        assertThat(DriftPolicy.of(JSON.readTree("{\"mode\":\"warn\"}")).mode()).isEqualTo(DriftPolicy.Mode.WARN);
-        assertThat(DriftPolicy.of(JSON.readTree("{\"mode\":\"enabled\"}")).mode()).isEqualTo(DriftPolicy.Mode.ENABLED);
+        assertThat(DriftPolicy.of(JSON.readTree("{\"mode\":\"warn\"}")).mode())
+                .isEqualTo(DriftPolicy.Mode.WARN);
+        assertThat(DriftPolicy.of(JSON.readTree("{\"mode\":\"enabled\"}")).mode())
+                .isEqualTo(DriftPolicy.Mode.ENABLED);
     }
 
     @Test
     void ignoreRulesApplyToTheObjectsTheirTargetSelects() throws Exception {
-        DriftPolicy policy = DriftPolicy.of(JSON.readTree("""
+        DriftPolicy policy =
+                DriftPolicy.of(
+                        JSON.readTree(
+                                """
                 {"mode": "enabled", "ignore": [
                   {"paths": ["/spec/replicas"], "target": {"kind": "Deployment", "name": "web-.*", "labelSelector": "tier=front"}},
                   {"paths": ["/metadata/annotations/checksum"]}]}"""));
-        assertThat(policy.ignoredPaths(object("apps/v1", "Deployment", "web-1", Map.of("tier", "front"))))
+        assertThat(
+                        policy.ignoredPaths(
+                                object("apps/v1", "Deployment", "web-1", Map.of("tier", "front"))))
                 .containsExactly("/spec/replicas", "/metadata/annotations/checksum");
-        assertThat(policy.ignoredPaths(object("apps/v1", "Deployment", "web-1", Map.of("tier", "back"))))
+        assertThat(
+                        policy.ignoredPaths(
+                                object("apps/v1", "Deployment", "web-1", Map.of("tier", "back"))))
                 .containsExactly("/metadata/annotations/checksum");
-        assertThat(policy.ignoredPaths(object("apps/v1", "Deployment", "api", Map.of("tier", "front"))))
+        assertThat(
+                        policy.ignoredPaths(
+                                object("apps/v1", "Deployment", "api", Map.of("tier", "front"))))
                 .containsExactly("/metadata/annotations/checksum");
-        assertThat(policy.ignoredPaths(object("apps/v1", "StatefulSet", "web-1", Map.of("tier", "front"))))
+        assertThat(
+                        policy.ignoredPaths(
+                                object("apps/v1", "StatefulSet", "web-1", Map.of("tier", "front"))))
                 .containsExactly("/metadata/annotations/checksum");
     }
 
     @Test
     void jsonPointersReadAndWriteNestedFieldsListsAndEscapedKeys() {
-        Map<String, Object> object = new LinkedHashMap<>(Map.of("metadata", new LinkedHashMap<>(Map.of("annotations",
-                new LinkedHashMap<>(Map.of("a/b", "x")))), "spec", new LinkedHashMap<>(Map.of("ports",
-                new java.util.ArrayList<>(List.of(new LinkedHashMap<>(Map.of("port", 80))))))));
+        Map<String, Object> object =
+                new LinkedHashMap<>(
+                        Map.of(
+                                "metadata",
+                                new LinkedHashMap<>(
+                                        Map.of(
+                                                "annotations",
+                                                new LinkedHashMap<>(Map.of("a/b", "x")))),
+                                "spec",
+                                new LinkedHashMap<>(
+                                        Map.of(
+                                                "ports",
+                                                new java.util.ArrayList<>(
+                                                        List.of(
+                                                                new LinkedHashMap<>(
+                                                                        Map.of("port", 80))))))));
         assertThat(JsonPointers.get(object, "/metadata/annotations/a~1b")).contains("x");
         assertThat(JsonPointers.get(object, "/spec/ports/0/port")).contains(80);
         assertThat(JsonPointers.get(object, "/spec/replicas")).isEmpty();
@@ -52,8 +78,17 @@ class DriftPolicyTest {
         assertThat(JsonPointers.set(object, "/status/phase", "x")).as("no parent").isFalse();
     }
 
-    private static GenericKubernetesResource object(String apiVersion, String kind, String name, Map<String, String> labels) {
-        return Serialization.jsonMapper().convertValue(Map.of("apiVersion", apiVersion, "kind", kind,
-                "metadata", Map.of("name", name, "namespace", "apps", "labels", labels)), GenericKubernetesResource.class);
+    private static GenericKubernetesResource object(
+            String apiVersion, String kind, String name, Map<String, String> labels) {
+        return Serialization.jsonMapper()
+                .convertValue(
+                        Map.of(
+                                "apiVersion",
+                                apiVersion,
+                                "kind",
+                                kind,
+                                "metadata",
+                                Map.of("name", name, "namespace", "apps", "labels", labels)),
+                        GenericKubernetesResource.class);
     }
 }

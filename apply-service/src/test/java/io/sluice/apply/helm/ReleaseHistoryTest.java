@@ -11,14 +11,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReleaseHistoryTest {
-    private static final ChartRelease RELEASE = new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:aa");
+    private static final ChartRelease RELEASE =
+            new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:aa");
 
     @Test
     void newestFirstDownToThePreviousDeployedRevision() {
-        List<Snapshot> history = ReleaseHistory.snapshots(stored("superseded", "superseded", "deployed", "failed", "failed"));
-        assertThat(history).extracting(s -> s.version, s -> s.status)
-                .containsExactly(tuple(5, "failed"), tuple(4, "failed"),
-                        tuple(3, "deployed"));
+        List<Snapshot> history =
+                ReleaseHistory.snapshots(
+                        stored("superseded", "superseded", "deployed", "failed", "failed"));
+        assertThat(history)
+                .extracting(s -> s.version, s -> s.status)
+                .containsExactly(tuple(5, "failed"), tuple(4, "failed"), tuple(3, "deployed"));
         Snapshot latest = history.get(0);
         assertThat(latest.name).isEqualTo("podinfo");
         assertThat(latest.namespace).isEqualTo("apps");
@@ -33,9 +36,16 @@ class ReleaseHistoryTest {
 
     @Test
     void withoutAnEarlierDeployedRevisionTheNewestFive() {
-        assertThat(ReleaseHistory.snapshots(stored("failed", "failed", "failed", "failed", "failed", "failed", "failed")))
-                .extracting(s -> s.version).containsExactly(7, 6, 5, 4, 3);
-        assertThat(ReleaseHistory.snapshots(stored("deployed"))).extracting(s -> s.version).containsExactly(1);
+        assertThat(
+                        ReleaseHistory.snapshots(
+                                stored(
+                                        "failed", "failed", "failed", "failed", "failed", "failed",
+                                        "failed")))
+                .extracting(s -> s.version)
+                .containsExactly(7, 6, 5, 4, 3);
+        assertThat(ReleaseHistory.snapshots(stored("deployed")))
+                .extracting(s -> s.version)
+                .containsExactly(1);
         assertThat(ReleaseHistory.snapshots(List.of())).isEmpty();
     }
 
@@ -43,9 +53,19 @@ class ReleaseHistoryTest {
     private static List<ReleaseStorage.Stored> stored(String... statuses) {
         List<ReleaseStorage.Stored> stored = new ArrayList<>();
         for (int i = 0; i < statuses.length; i++) {
-            ReleaseRecord record = ReleaseRecord.create(RELEASE, i + 1, statuses[i], "", "", List.of(),
-                    Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T11:00:00Z"));
-            stored.add(new ReleaseStorage.Stored(record, "attempt", "render", "sha256:aa", true, Instant.now()));
+            ReleaseRecord record =
+                    ReleaseRecord.create(
+                            RELEASE,
+                            i + 1,
+                            statuses[i],
+                            "",
+                            "",
+                            List.of(),
+                            Instant.parse("2026-11-28T10:00:00Z"),
+                            Instant.parse("2026-11-28T11:00:00Z"));
+            stored.add(
+                    new ReleaseStorage.Stored(
+                            record, "attempt", "render", "sha256:aa", true, Instant.now()));
         }
         return stored;
     }

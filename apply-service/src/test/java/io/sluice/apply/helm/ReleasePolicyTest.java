@@ -22,20 +22,29 @@ class ReleasePolicyTest {
         assertThat(policy.timeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(policy.maxHistory()).isEqualTo(5);
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 0)).isFalse();
-        assertThat(policy.exhausted(ReleasePolicy.INSTALL, 1)).as("retries 0: one attempt").isTrue();
+        assertThat(policy.exhausted(ReleasePolicy.INSTALL, 1))
+                .as("retries 0: one attempt")
+                .isTrue();
     }
 
     @Test
     void upgradeRemediatesItsLastFailureExactlyWhenItHasRetriesInstallOnlyWhenAsked() {
-        ReleasePolicy policy = ReleasePolicy.of(release("{\"remediation\":{\"retries\":3}}", "{\"remediation\":{\"retries\":2}}"));
+        ReleasePolicy policy =
+                ReleasePolicy.of(
+                        release(
+                                "{\"remediation\":{\"retries\":3}}",
+                                "{\"remediation\":{\"retries\":2}}"));
         assertThat(policy.installRemediateLastFailure()).isFalse();
         assertThat(policy.upgradeRemediateLastFailure()).isTrue();
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 3)).isFalse();
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 4)).isTrue();
         assertThat(policy.exhausted(ReleasePolicy.UPGRADE, 3)).isTrue();
 
-        ReleasePolicy explicit = ReleasePolicy.of(release("{\"remediation\":{\"remediateLastFailure\":true}}",
-                "{\"remediation\":{\"retries\":2,\"remediateLastFailure\":false,\"strategy\":\"uninstall\"}}"));
+        ReleasePolicy explicit =
+                ReleasePolicy.of(
+                        release(
+                                "{\"remediation\":{\"remediateLastFailure\":true}}",
+                                "{\"remediation\":{\"retries\":2,\"remediateLastFailure\":false,\"strategy\":\"uninstall\"}}"));
         assertThat(explicit.installRemediateLastFailure()).isTrue();
         assertThat(explicit.upgradeRemediateLastFailure()).isFalse();
         assertThat(explicit.upgradeUninstalls()).isTrue();
@@ -43,7 +52,8 @@ class ReleasePolicyTest {
 
     @Test
     void negativeRetriesNeverRunOut() {
-        ReleasePolicy policy = ReleasePolicy.of(release("{\"remediation\":{\"retries\":-1}}", "{}"));
+        ReleasePolicy policy =
+                ReleasePolicy.of(release("{\"remediation\":{\"retries\":-1}}", "{}"));
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 1000)).isFalse();
     }
 

@@ -9,7 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** Each service's record of the objects it knows and its last result for each, served by its admin API. */
+/**
+ * Each service's record of the objects it knows and its last result for each, served by its admin
+ * API.
+ */
 @ApplicationScoped
 public class ObjectStates {
     private final ConcurrentMap<ObjectRef, ObjectState> states = new ConcurrentHashMap<>();
@@ -19,7 +22,8 @@ public class ObjectStates {
     }
 
     public void failed(ObjectRef object, String revision, String reason, String message) {
-        states.put(object, new ObjectState(object, revision, false, reason, message, Instant.now()));
+        states.put(
+                object, new ObjectState(object, revision, false, reason, message, Instant.now()));
     }
 
     public void forget(ObjectRef object) {
@@ -31,6 +35,8 @@ public class ObjectStates {
     }
 
     public List<ObjectState> all() {
-        return states.values().stream().sorted(Comparator.comparing(s -> s.object().key())).toList();
+        return states.values().stream()
+                .sorted(Comparator.comparing(s -> s.object().key()))
+                .toList();
     }
 }

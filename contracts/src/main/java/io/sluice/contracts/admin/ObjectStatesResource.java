@@ -6,7 +6,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** {@code GET /admin/objects}, the same in every service: the objects it knows and its last result for each. */
+/**
+ * {@code GET /admin/objects}, the same in every service: the objects it knows and its last result
+ * for each.
+ */
 @Path("/admin/objects")
 public class ObjectStatesResource {
     private final ObjectStates states;

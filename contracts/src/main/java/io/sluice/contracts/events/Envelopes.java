@@ -10,18 +10,19 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /** Wraps an event as a binary-mode CloudEvent keyed by the object it concerns. */
 public final class Envelopes {
 
-    private Envelopes() {
-    }
+    private Envelopes() {}
 
     public static <T> Message<T> of(ObjectRef object, String type, String source, T payload) {
         return Message.of(payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(object.key()).build())
-                .addMetadata(OutgoingCloudEventMetadata.builder()
-                        .withId(UUID.randomUUID().toString())
-                        .withType(type)
-                        .withSource(URI.create("sluice:" + source))
-                        .withSubject(object.key())
-                        .withTimestamp(ZonedDateTime.now())
-                        .build());
+                .addMetadata(
+                        OutgoingKafkaRecordMetadata.<String>builder().withKey(object.key()).build())
+                .addMetadata(
+                        OutgoingCloudEventMetadata.builder()
+                                .withId(UUID.randomUUID().toString())
+                                .withType(type)
+                                .withSource(URI.create("sluice:" + source))
+                                .withSubject(object.key())
+                                .withTimestamp(ZonedDateTime.now())
+                                .build());
     }
 }

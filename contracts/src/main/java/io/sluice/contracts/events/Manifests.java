@@ -15,16 +15,16 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * How rendered objects travel in a {@link RenderResult}: a JSON array, gzip-compressed (CRD bundles shrink ~10x),
- * base64-encoded. Nothing is ever truncated: a bundle too large for the broker fails loudly at send time.
+ * How rendered objects travel in a {@link RenderResult}: a JSON array, gzip-compressed (CRD bundles
+ * shrink ~10x), base64-encoded. Nothing is ever truncated: a bundle too large for the broker fails
+ * loudly at send time.
  */
 public final class Manifests {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<Map<String, Object>>> OBJECTS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<Map<String, Object>>> OBJECTS =
+            new TypeReference<>() {};
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     public static String encode(List<Map<String, Object>> objects) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -37,7 +37,9 @@ public final class Manifests {
     }
 
     public static List<Map<String, Object>> decode(String encoded) {
-        try (InputStream gzip = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)))) {
+        try (InputStream gzip =
+                new GZIPInputStream(
+                        new ByteArrayInputStream(Base64.getDecoder().decode(encoded)))) {
             return JSON.readValue(gzip, OBJECTS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

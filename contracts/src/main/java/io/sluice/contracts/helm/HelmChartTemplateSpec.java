@@ -8,8 +8,10 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HelmChartTemplateSpec {
     public String chart;
+
     /** An exact version or a semver range ({@code 1.x}, {@code >=1.0.0}); {@code *} when absent. */
     public String version;
+
     public SourceReference sourceRef;
     public String interval;
     public String reconcileStrategy;

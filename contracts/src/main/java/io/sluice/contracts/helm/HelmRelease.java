@@ -8,12 +8,16 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Flux's HelmRelease, {@code helm.toolkit.fluxcd.io/v2}: same fields, so existing YAML applies as it is. */
+/**
+ * Flux's HelmRelease, {@code helm.toolkit.fluxcd.io/v2}: same fields, so existing YAML applies as
+ * it is.
+ */
 @Group("helm.toolkit.fluxcd.io")
 @Version("v2")
 @Kind("HelmRelease")
 @Plural("helmreleases")
 @ShortNames("hr")
-public class HelmRelease extends CustomResource<HelmReleaseSpec, HelmReleaseStatus> implements Namespaced {
+public class HelmRelease extends CustomResource<HelmReleaseSpec, HelmReleaseStatus>
+        implements Namespaced {
     public static final String KIND = "HelmRelease";
 }

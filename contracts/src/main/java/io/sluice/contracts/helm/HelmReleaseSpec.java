@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.contracts.kustomize.DependencyReference;
 import java.util.List;
 
-/** Every field of Flux's HelmRelease spec; those Sluice does not act on yet are accepted and kept. */
+/**
+ * Every field of Flux's HelmRelease spec; those Sluice does not act on yet are accepted and kept.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HelmReleaseSpec {
     public HelmChartTemplate chart;

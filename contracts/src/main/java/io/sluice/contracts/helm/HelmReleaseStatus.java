@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /**
- * Flux's HelmRelease status. apply-service keeps the remediation record here as helm-controller does (the
- * {@code lastAttempted*} fields and the failure counters), so it survives any restart; the releases themselves live in
- * Helm's storage Secrets.
+ * Flux's HelmRelease status. apply-service keeps the remediation record here as helm-controller
+ * does (the {@code lastAttempted*} fields and the failure counters), so it survives any restart;
+ * the releases themselves live in Helm's storage Secrets.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HelmReleaseStatus {
@@ -19,13 +19,25 @@ public class HelmReleaseStatus {
     public String storageNamespace;
     public Long lastAttemptedGeneration;
     public String lastAttemptedConfigDigest;
-    /** {@code install} or {@code upgrade}: which remediation settings apply to the failure counters. */
+
+    /**
+     * {@code install} or {@code upgrade}: which remediation settings apply to the failure counters.
+     */
     public String lastAttemptedReleaseAction;
+
     public Long installFailures;
     public Long upgradeFailures;
     public Long failures;
-    /** What Sluice applied for this release, in the Kustomization inventory format (prune works from it). */
+
+    /**
+     * What Sluice applied for this release, in the Kustomization inventory format (prune works from
+     * it).
+     */
     public io.sluice.contracts.kustomize.Inventory inventory;
-    /** The stored revisions, newest first, cut as helm-controller cuts it: down to the last one that was deployed. */
+
+    /**
+     * The stored revisions, newest first, cut as helm-controller cuts it: down to the last one that
+     * was deployed.
+     */
     public List<Snapshot> history;
 }

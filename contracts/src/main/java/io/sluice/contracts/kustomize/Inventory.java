@@ -8,8 +8,7 @@ import java.util.List;
 public class Inventory {
     public List<InventoryEntry> entries;
 
-    public Inventory() {
-    }
+    public Inventory() {}
 
     public Inventory(List<InventoryEntry> entries) {
         this.entries = entries;

@@ -8,8 +8,7 @@ public class InventoryEntry {
     public String id;
     public String v;
 
-    public InventoryEntry() {
-    }
+    public InventoryEntry() {}
 
     public InventoryEntry(String id, String v) {
         this.id = id;

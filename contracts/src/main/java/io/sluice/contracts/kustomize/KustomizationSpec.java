@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** Every field of Flux's Kustomization spec; those Sluice does not act on yet are accepted and kept. */
+/**
+ * Every field of Flux's Kustomization spec; those Sluice does not act on yet are accepted and kept.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class KustomizationSpec {
     public SourceReference sourceRef;

@@ -8,32 +8,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Sets a condition as Kubernetes expects: lastTransitionTime moves only when the status changes. */
+/**
+ * Sets a condition as Kubernetes expects: lastTransitionTime moves only when the status changes.
+ */
 public final class Conditions {
     public static final String READY = "Ready";
-    /** Flux's condition schema caps a message at this length; a longer one would fail the whole status write. */
+
+    /**
+     * Flux's condition schema caps a message at this length; a longer one would fail the whole
+     * status write.
+     */
     static final int MAX_MESSAGE = 32768;
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
-    public static List<Condition> set(List<Condition> existing, String type, boolean status, String reason,
-                                      String message, long observedGeneration) {
+    public static List<Condition> set(
+            List<Condition> existing,
+            String type,
+            boolean status,
+            String reason,
+            String message,
+            long observedGeneration) {
         List<Condition> result = new ArrayList<>(existing == null ? List.of() : existing);
         String statusText = status ? "True" : "False";
         Optional<Condition> previous = find(result, type);
-        String transition = previous.filter(c -> statusText.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime)
-                .orElse(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        String transition =
+                previous.filter(c -> statusText.equals(c.getStatus()))
+                        .map(Condition::getLastTransitionTime)
+                        .orElse(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         previous.ifPresent(result::remove);
-        result.add(new ConditionBuilder()
-                .withType(type)
-                .withStatus(statusText)
-                .withReason(reason)
-                .withMessage(capped(message))
-                .withObservedGeneration(observedGeneration)
-                .withLastTransitionTime(transition)
-                .build());
+        result.add(
+                new ConditionBuilder()
+                        .withType(type)
+                        .withStatus(statusText)
+                        .withReason(reason)
+                        .withMessage(capped(message))
+                        .withObservedGeneration(observedGeneration)
+                        .withLastTransitionTime(transition)
+                        .build());
         return result;
     }
 
@@ -41,11 +53,14 @@ public final class Conditions {
         if (message == null) {
             return "";
         }
-        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
+        return message.length() <= MAX_MESSAGE
+                ? message
+                : message.substring(0, MAX_MESSAGE - 3) + "...";
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {
-        return conditions == null ? Optional.empty()
+        return conditions == null
+                ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the Go duration strings Flux specs use ({@code 1m}, {@code 10m0s}, {@code 1h30m}, {@code 500ms}). */
+/**
+ * Parses the Go duration strings Flux specs use ({@code 1m}, {@code 10m0s}, {@code 1h30m}, {@code
+ * 500ms}).
+ */
 public final class GoDuration {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     public static Duration parse(String text) {
         if (text == null || text.isBlank()) {

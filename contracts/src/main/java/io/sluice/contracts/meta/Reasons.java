@@ -1,6 +1,9 @@
 package io.sluice.contracts.meta;
 
-/** Condition reasons, spelled as Flux spells them so dashboards and the flux CLI read Sluice's status unchanged. */
+/**
+ * Condition reasons, spelled as Flux spells them so dashboards and the flux CLI read Sluice's
+ * status unchanged.
+ */
 public final class Reasons {
     public static final String SUCCEEDED = "Succeeded";
     public static final String RECONCILIATION_SUCCEEDED = "ReconciliationSucceeded";
@@ -11,15 +14,26 @@ public final class Reasons {
     public static final String RECONCILIATION_FAILED = "ReconciliationFailed";
     public static final String HEALTH_CHECK_FAILED = "HealthCheckFailed";
     public static final String DEPENDENCY_NOT_READY = "DependencyNotReady";
-    /** Not a Flux reason (Flux waits on a cycle for ever): the dependsOn chain leads back to the object. */
+
+    /**
+     * Not a Flux reason (Flux waits on a cycle for ever): the dependsOn chain leads back to the
+     * object.
+     */
     public static final String DEPENDENCY_CYCLE = "DependencyCycle";
+
     public static final String DRIFT_CORRECTED = "DriftCorrected";
+
     /** helm-controller's reason for drift found and, in {@code warn} mode, not corrected. */
     public static final String DRIFT_DETECTED = "DriftDetected";
+
     public static final String SUSPENDED = "Suspended";
 
-    /** helm-controller's release reasons, with its messages' wording where Sluice reports the same step. */
+    /**
+     * helm-controller's release reasons, with its messages' wording where Sluice reports the same
+     * step.
+     */
     public static final String INSTALL_SUCCEEDED = "InstallSucceeded";
+
     public static final String INSTALL_FAILED = "InstallFailed";
     public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
     public static final String UPGRADE_FAILED = "UpgradeFailed";
@@ -30,6 +44,5 @@ public final class Reasons {
     public static final String RETRIES_EXCEEDED = "RetriesExceeded";
     public static final String MISSING_ROLLBACK_TARGET = "MissingRollbackTarget";
 
-    private Reasons() {
-    }
+    private Reasons() {}
 }

@@ -2,7 +2,10 @@ package io.sluice.contracts.source;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-/** A stored, addressable copy of a source at one revision, as Flux reports it in {@code status.artifact}. */
+/**
+ * A stored, addressable copy of a source at one revision, as Flux reports it in {@code
+ * status.artifact}.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class Artifact {
     public String path;

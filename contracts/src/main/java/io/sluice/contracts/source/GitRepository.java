@@ -8,12 +8,16 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Flux's GitRepository, {@code source.toolkit.fluxcd.io/v1}: same fields, so existing YAML applies as it is. */
+/**
+ * Flux's GitRepository, {@code source.toolkit.fluxcd.io/v1}: same fields, so existing YAML applies
+ * as it is.
+ */
 @Group("source.toolkit.fluxcd.io")
 @Version("v1")
 @Kind("GitRepository")
 @Plural("gitrepositories")
 @ShortNames("gitrepo")
-public class GitRepository extends CustomResource<GitRepositorySpec, GitRepositoryStatus> implements Namespaced {
+public class GitRepository extends CustomResource<GitRepositorySpec, GitRepositoryStatus>
+        implements Namespaced {
     public static final String KIND = "GitRepository";
 }

@@ -8,12 +8,16 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Flux's HelmRepository, {@code source.toolkit.fluxcd.io/v1}: an HTTP chart repository serving an index.yaml. */
+/**
+ * Flux's HelmRepository, {@code source.toolkit.fluxcd.io/v1}: an HTTP chart repository serving an
+ * index.yaml.
+ */
 @Group("source.toolkit.fluxcd.io")
 @Version("v1")
 @Kind("HelmRepository")
 @Plural("helmrepositories")
 @ShortNames("helmrepo")
-public class HelmRepository extends CustomResource<HelmRepositorySpec, HelmRepositoryStatus> implements Namespaced {
+public class HelmRepository extends CustomResource<HelmRepositorySpec, HelmRepositoryStatus>
+        implements Namespaced {
     public static final String KIND = "HelmRepository";
 }

@@ -18,7 +18,10 @@ class ReleaseNamingTest {
     void aNameLongerThanHelmAllowsIsShortenedWithAHash() {
         String longName = "some-front-appended-namespace-release-with-a-very-long-name";
         String shortened = ReleaseNaming.releaseName(longName, null, null);
-        assertThat(shortened).hasSize(53).startsWith(longName.substring(0, 40) + "-").matches(".*-[0-9a-f]{12}");
+        assertThat(shortened)
+                .hasSize(53)
+                .startsWith(longName.substring(0, 40) + "-")
+                .matches(".*-[0-9a-f]{12}");
         assertThat(ReleaseNaming.releaseName(longName, null, null)).isEqualTo(shortened);
     }
 }

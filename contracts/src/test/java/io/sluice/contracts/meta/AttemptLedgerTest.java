@@ -24,7 +24,8 @@ class AttemptLedgerTest {
         ledger.firstDelivery(new Attempt(app, 1, "main@sha1:aaa", null));
         assertTrue(ledger.firstDelivery(new Attempt(app, 1, "main@sha1:bbb", null)));
         assertTrue(ledger.firstDelivery(new Attempt(app, 2, "main@sha1:bbb", null)));
-        assertTrue(ledger.firstDelivery(new Attempt(app, 2, "main@sha1:bbb", "2026-11-27T00:00:00Z")));
+        assertTrue(
+                ledger.firstDelivery(new Attempt(app, 2, "main@sha1:bbb", "2026-11-27T00:00:00Z")));
     }
 
     @Test

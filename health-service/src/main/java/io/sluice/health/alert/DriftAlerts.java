@@ -15,8 +15,9 @@ import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Every drift correction apply-service reports becomes a {@code DriftCorrected} alert and an Event on its owner; drift
- * found and left alone ({@code driftDetection.mode: warn}) a {@code DriftDetected} one.
+ * Every drift correction apply-service reports becomes a {@code DriftCorrected} alert and an Event
+ * on its owner; drift found and left alone ({@code driftDetection.mode: warn}) a {@code
+ * DriftDetected} one.
  */
 @ApplicationScoped
 public class DriftAlerts {
@@ -35,12 +36,21 @@ public class DriftAlerts {
             return; // unreadable (see application.properties): skipped
         }
         // every correction is news: never throttled away (the window is zero)
-        alerts.publish(new Alert(Alert.Severity.info, drift.warnOnly() ? Reasons.DRIFT_DETECTED : Reasons.DRIFT_CORRECTED, drift.describe(), drift.owner(), drift.revision(),
-                drift.correctedAt()), owner(drift.owner()), Duration.ZERO);
+        alerts.publish(
+                new Alert(
+                        Alert.Severity.info,
+                        drift.warnOnly() ? Reasons.DRIFT_DETECTED : Reasons.DRIFT_CORRECTED,
+                        drift.describe(),
+                        drift.owner(),
+                        drift.revision(),
+                        drift.correctedAt()),
+                owner(drift.owner()),
+                Duration.ZERO);
     }
 
     private HasMetadata owner(ObjectRef ref) {
-        Class<? extends HasMetadata> type = HelmRelease.KIND.equals(ref.kind()) ? HelmRelease.class : Kustomization.class;
+        Class<? extends HasMetadata> type =
+                HelmRelease.KIND.equals(ref.kind()) ? HelmRelease.class : Kustomization.class;
         return client.resources(type).inNamespace(ref.namespace()).withName(ref.name()).get();
     }
 }

@@ -14,8 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks a set of applied objects until all are ready or the deadline passes, without holding a thread while waiting.
- * Completes with the objects that are still not ready (empty when all are).
+ * Checks a set of applied objects until all are ready or the deadline passes, without holding a
+ * thread while waiting. Completes with the objects that are still not ready (empty when all are).
  */
 public final class ReadinessWaiter {
     private static final Duration POLL = Duration.ofMillis(500);
@@ -27,13 +27,17 @@ public final class ReadinessWaiter {
         this.scheduler = scheduler;
     }
 
-    public CompletableFuture<Map<AppliedObject, Readiness>> await(List<AppliedObject> objects, Duration timeout) {
+    public CompletableFuture<Map<AppliedObject, Readiness>> await(
+            List<AppliedObject> objects, Duration timeout) {
         CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
         check(objects, Instant.now().plus(timeout), result);
         return result;
     }
 
-    private void check(List<AppliedObject> objects, Instant deadline, CompletableFuture<Map<AppliedObject, Readiness>> result) {
+    private void check(
+            List<AppliedObject> objects,
+            Instant deadline,
+            CompletableFuture<Map<AppliedObject, Readiness>> result) {
         try {
             Map<AppliedObject, Readiness> notReady = new LinkedHashMap<>();
             for (AppliedObject object : objects) {
@@ -45,7 +49,10 @@ public final class ReadinessWaiter {
             if (notReady.isEmpty() || Instant.now().isAfter(deadline)) {
                 result.complete(notReady);
             } else {
-                scheduler.schedule(() -> check(objects, deadline, result), POLL.toMillis(), TimeUnit.MILLISECONDS);
+                scheduler.schedule(
+                        () -> check(objects, deadline, result),
+                        POLL.toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
@@ -55,9 +62,10 @@ public final class ReadinessWaiter {
     @SuppressWarnings("unchecked")
     private Map<String, Object> live(AppliedObject object) {
         var kind = client.genericKubernetesResources(object.apiVersion(), object.kind());
-        GenericKubernetesResource live = object.namespace() == null || object.namespace().isEmpty()
-                ? kind.withName(object.name()).get()
-                : kind.inNamespace(object.namespace()).withName(object.name()).get();
+        GenericKubernetesResource live =
+                object.namespace() == null || object.namespace().isEmpty()
+                        ? kind.withName(object.name()).get()
+                        : kind.inNamespace(object.namespace()).withName(object.name()).get();
         return live == null ? null : Serialization.jsonMapper().convertValue(live, Map.class);
     }
 }

@@ -13,34 +13,85 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What health-service judges: a Kustomization (waits only when {@code spec.wait}, for {@code spec.timeout}, else the
- * interval) or a HelmRelease (waits unless {@code install.disableWait}, for {@code spec.timeout}, else 5 minutes, as
- * Helm does), with its current conditions.
+ * What health-service judges: a Kustomization (waits only when {@code spec.wait}, for {@code
+ * spec.timeout}, else the interval) or a HelmRelease (waits unless {@code install.disableWait}, for
+ * {@code spec.timeout}, else 5 minutes, as Helm does), with its current conditions.
  */
-record Subject(Class<? extends HasMetadata> type, HasMetadata live, boolean waits, Duration timeout, Duration interval,
-               List<Condition> conditions, List<AppliedObject> healthChecks) {
+record Subject(
+        Class<? extends HasMetadata> type,
+        HasMetadata live,
+        boolean waits,
+        Duration timeout,
+        Duration interval,
+        List<Condition> conditions,
+        List<AppliedObject> healthChecks) {
 
     static Optional<Subject> load(KubernetesClient client, ObjectRef ref) {
         if (HelmRelease.KIND.equals(ref.kind())) {
-            HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
-            return Optional.ofNullable(release).map(r -> new Subject(HelmRelease.class, r,
-                    r.getSpec().install == null || !r.getSpec().install.path("disableWait").asBoolean(false),
-                    GoDuration.parse(r.getSpec().timeout, Duration.ofMinutes(5)),
-                    GoDuration.parse(r.getSpec().interval, Duration.ofMinutes(10)),
-                    r.getStatus() == null ? null : r.getStatus().conditions, List.of()));
+            HelmRelease release =
+                    client.resources(HelmRelease.class)
+                            .inNamespace(ref.namespace())
+                            .withName(ref.name())
+                            .get();
+            return Optional.ofNullable(release)
+                    .map(
+                            r ->
+                                    new Subject(
+                                            HelmRelease.class,
+                                            r,
+                                            r.getSpec().install == null
+                                                    || !r.getSpec()
+                                                            .install
+                                                            .path("disableWait")
+                                                            .asBoolean(false),
+                                            GoDuration.parse(
+                                                    r.getSpec().timeout, Duration.ofMinutes(5)),
+                                            GoDuration.parse(
+                                                    r.getSpec().interval, Duration.ofMinutes(10)),
+                                            r.getStatus() == null ? null : r.getStatus().conditions,
+                                            List.of()));
         }
-        Kustomization ks = client.resources(Kustomization.class).inNamespace(ref.namespace()).withName(ref.name()).get();
-        return Optional.ofNullable(ks).map(k -> new Subject(Kustomization.class, k, Boolean.TRUE.equals(k.getSpec().wait),
-                GoDuration.parse(k.getSpec().timeout, GoDuration.parse(k.getSpec().interval, Duration.ofMinutes(5))),
-                GoDuration.parse(k.getSpec().interval, Duration.ofMinutes(10)),
-                k.getStatus() == null ? null : k.getStatus().conditions, healthChecks(k)));
+        Kustomization ks =
+                client.resources(Kustomization.class)
+                        .inNamespace(ref.namespace())
+                        .withName(ref.name())
+                        .get();
+        return Optional.ofNullable(ks)
+                .map(
+                        k ->
+                                new Subject(
+                                        Kustomization.class,
+                                        k,
+                                        Boolean.TRUE.equals(k.getSpec().wait),
+                                        GoDuration.parse(
+                                                k.getSpec().timeout,
+                                                GoDuration.parse(
+                                                        k.getSpec().interval,
+                                                        Duration.ofMinutes(5))),
+                                        GoDuration.parse(
+                                                k.getSpec().interval, Duration.ofMinutes(10)),
+                                        k.getStatus() == null ? null : k.getStatus().conditions,
+                                        healthChecks(k)));
     }
 
-    /** {@code spec.healthChecks}: objects checked whether or not {@code spec.wait} is set (namespace defaults to the Kustomization's). */
+    /**
+     * {@code spec.healthChecks}: objects checked whether or not {@code spec.wait} is set (namespace
+     * defaults to the Kustomization's).
+     */
     private static List<AppliedObject> healthChecks(Kustomization ks) {
-        return ks.getSpec().healthChecks == null ? List.of() : ks.getSpec().healthChecks.stream()
-                .map(h -> new AppliedObject(h.apiVersion, h.kind, h.namespace == null || h.namespace.isEmpty()
-                        ? ks.getMetadata().getNamespace() : h.namespace, h.name, AppliedObject.Action.UNCHANGED))
-                .toList();
+        return ks.getSpec().healthChecks == null
+                ? List.of()
+                : ks.getSpec().healthChecks.stream()
+                        .map(
+                                h ->
+                                        new AppliedObject(
+                                                h.apiVersion,
+                                                h.kind,
+                                                h.namespace == null || h.namespace.isEmpty()
+                                                        ? ks.getMetadata().getNamespace()
+                                                        : h.namespace,
+                                                h.name,
+                                                AppliedObject.Action.UNCHANGED))
+                        .toList();
     }
 }

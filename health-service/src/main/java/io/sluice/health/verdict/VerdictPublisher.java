@@ -5,17 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.Alert;
-import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.ObjectRef;
-import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.kustomize.Kustomization;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.Metrics;
@@ -24,6 +22,7 @@ import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.health.alert.AlertPublisher;
 import io.sluice.health.readiness.Readiness;
 import io.sluice.health.readiness.ReadinessWaiter;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,12 +35,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * The last word on an attempt of a Kustomization or HelmRelease: waits for the applied objects to be ready when the
- * object asks for it, writes the Ready condition and {@code lastAppliedRevision} as Flux does, and publishes the
- * verdict as an alert.
+ * The last word on an attempt of a Kustomization or HelmRelease: waits for the applied objects to
+ * be ready when the object asks for it, writes the Ready condition and {@code lastAppliedRevision}
+ * as Flux does, and publishes the verdict as an alert.
  */
 @ApplicationScoped
 public class VerdictPublisher {
@@ -53,17 +53,26 @@ public class VerdictPublisher {
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
+
     /** The attempt each object's readiness wait is for, while it runs. */
     private final Map<ObjectRef, Attempt> waiting = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "readiness");
-        t.setDaemon(true);
-        return t;
-    });
+
+    private final ScheduledExecutorService scheduler =
+            Executors.newScheduledThreadPool(
+                    2,
+                    r -> {
+                        Thread t = new Thread(r, "readiness");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private final ReadinessWaiter waiter;
 
-    public VerdictPublisher(KubernetesClient client, AlertPublisher alerts, ObjectStates states, MeterRegistry metrics,
-                            @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts) {
+    public VerdictPublisher(
+            KubernetesClient client,
+            AlertPublisher alerts,
+            ObjectStates states,
+            MeterRegistry metrics,
+            @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts) {
         this.verdicts = verdicts;
         this.client = client;
         this.metrics = metrics;
@@ -73,35 +82,51 @@ public class VerdictPublisher {
     }
 
     /**
-     * Acknowledged at once: a wait may last the object's whole timeout (minutes), and must hold up neither the verdicts
-     * of other objects nor the topic's commits. The judgement runs off the Kafka event loop, since every step calls
-     * the API server.
+     * Acknowledged at once: a wait may last the object's whole timeout (minutes), and must hold up
+     * neither the verdicts of other objects nor the topic's commits. The judgement runs off the
+     * Kafka event loop, since every step calls the API server.
      */
     @Incoming(Topics.APPLIED)
     public CompletionStage<Void> onApplied(ApplyResult result) {
         if (result == null || result.attempt() == null || result.attempt().object() == null) {
-            return CompletableFuture.completedFuture(null); // unreadable (see application.properties): skipped
+            return CompletableFuture.completedFuture(
+                    null); // unreadable (see application.properties): skipped
         }
         Attempt running = waiting.get(result.attempt().object());
-        if (result.attempt().isResync() && running != null && sameChange(running, result.attempt())) {
-            // a resync of what is being waited for: that wait answers for it (else a resync shorter than the
+        if (result.attempt().isResync()
+                && running != null
+                && sameChange(running, result.attempt())) {
+            // a resync of what is being waited for: that wait answers for it (else a resync shorter
+            // than the
             // timeout would restart the wait for ever, and a failing object never be reported)
             return CompletableFuture.completedFuture(null);
         }
         Timer.Sample timer = Timer.start(metrics);
         latest.put(result.attempt().object(), result.attempt());
-        CompletableFuture.supplyAsync(() -> judge(result), scheduler).thenCompose(verdict -> verdict)
-                .whenComplete((done, error) -> timer.stop(metrics.timer(Metrics.RECONCILE_DURATION,
-                        "kind", result.attempt().object().kind(), "stage", "health")));
+        CompletableFuture.supplyAsync(() -> judge(result), scheduler)
+                .thenCompose(verdict -> verdict)
+                .whenComplete(
+                        (done, error) ->
+                                timer.stop(
+                                        metrics.timer(
+                                                Metrics.RECONCILE_DURATION,
+                                                "kind",
+                                                result.attempt().object().kind(),
+                                                "stage",
+                                                "health")));
         return CompletableFuture.completedFuture(null);
     }
 
     private static boolean sameChange(Attempt a, Attempt b) {
-        return a.generation() == b.generation() && java.util.Objects.equals(a.revision(), b.revision())
+        return a.generation() == b.generation()
+                && java.util.Objects.equals(a.revision(), b.revision())
                 && java.util.Objects.equals(a.requestedAt(), b.requestedAt());
     }
 
-    /** Whether a newer attempt for the same object has arrived since (its verdict is the one that counts). */
+    /**
+     * Whether a newer attempt for the same object has arrived since (its verdict is the one that
+     * counts).
+     */
     private boolean superseded(Attempt attempt) {
         return !attempt.equals(latest.get(attempt.object()));
     }
@@ -119,31 +144,53 @@ public class VerdictPublisher {
         if (subject == null) {
             return CompletableFuture.completedFuture(null);
         }
-        // a periodic resync that changed nothing is no news: Ready is written again, but no alert is sent
-        boolean news = !attempt.isResync() || result.changes().stream().anyMatch(c -> c.action() != AppliedObject.Action.UNCHANGED);
+        // a periodic resync that changed nothing is no news: Ready is written again, but no alert
+        // is sent
+        boolean news =
+                !attempt.isResync()
+                        || result.changes().stream()
+                                .anyMatch(c -> c.action() != AppliedObject.Action.UNCHANGED);
         if (!subject.waits() && subject.healthChecks().isEmpty()) {
             succeed(attempt, news);
             return CompletableFuture.completedFuture(null);
         }
         List<AppliedObject> toCheck = new ArrayList<>(subject.healthChecks());
         if (subject.waits()) {
-            result.changes().stream().filter(c -> c.action() != AppliedObject.Action.DELETED).forEach(toCheck::add);
+            result.changes().stream()
+                    .filter(c -> c.action() != AppliedObject.Action.DELETED)
+                    .forEach(toCheck::add);
         }
         waiting.put(attempt.object(), attempt);
-        return waiter.await(toCheck, subject.timeout()).whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
-                .thenAcceptAsync(notReady -> {
-            if (notReady.isEmpty()) {
-                succeed(attempt, news);
-            } else {
-                fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "timeout waiting for: " + describe(notReady)));
-            }
-        }, scheduler).exceptionally(e -> {
-            fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "health check failed: " + e.getMessage()));
-            return null;
-        });
+        return waiter.await(toCheck, subject.timeout())
+                .whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
+                .thenAcceptAsync(
+                        notReady -> {
+                            if (notReady.isEmpty()) {
+                                succeed(attempt, news);
+                            } else {
+                                fail(
+                                        attempt,
+                                        new Failure(
+                                                Reasons.HEALTH_CHECK_FAILED,
+                                                "timeout waiting for: " + describe(notReady)));
+                            }
+                        },
+                        scheduler)
+                .exceptionally(
+                        e -> {
+                            fail(
+                                    attempt,
+                                    new Failure(
+                                            Reasons.HEALTH_CHECK_FAILED,
+                                            "health check failed: " + e.getMessage()));
+                            return null;
+                        });
     }
 
-    /** Verdicts are written one at a time, so a superseded one can never land after the one that supersedes it. */
+    /**
+     * Verdicts are written one at a time, so a superseded one can never land after the one that
+     * supersedes it.
+     */
     private synchronized void succeed(Attempt attempt, boolean news) {
         if (superseded(attempt)) {
             return;
@@ -153,16 +200,35 @@ public class VerdictPublisher {
         if (subject == null) {
             return;
         }
-        Map<String, Object> status = status(attempt, subject, true, Reasons.RECONCILIATION_SUCCEEDED, message);
+        Map<String, Object> status =
+                status(attempt, subject, true, Reasons.RECONCILIATION_SUCCEEDED, message);
         if (Kustomization.KIND.equals(attempt.object().kind())) {
-            status.put("lastAppliedRevision", attempt.revision()); // a HelmRelease has none: apply-service keeps its history
+            status.put(
+                    "lastAppliedRevision",
+                    attempt.revision()); // a HelmRelease has none: apply-service keeps its history
         }
-        StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(), status);
-        states.succeeded(attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
+        StatusPatches.merge(
+                client,
+                subject.type(),
+                attempt.object().namespace(),
+                attempt.object().name(),
+                status);
+        states.succeeded(
+                attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
         if (news) {
-            publish(Alert.Severity.info, Reasons.RECONCILIATION_SUCCEEDED, message, attempt, subject);
+            publish(
+                    Alert.Severity.info,
+                    Reasons.RECONCILIATION_SUCCEEDED,
+                    message,
+                    attempt,
+                    subject);
         }
-        verdicts.sendMessageAndAwait(Envelopes.of(attempt.object(), Verdict.TYPE, "health-service", new Verdict(attempt, null)));
+        verdicts.sendMessageAndAwait(
+                Envelopes.of(
+                        attempt.object(),
+                        Verdict.TYPE,
+                        "health-service",
+                        new Verdict(attempt, null)));
     }
 
     private synchronized void fail(Attempt attempt, Failure failure) {
@@ -171,39 +237,75 @@ public class VerdictPublisher {
             return;
         }
         if (Reasons.SUSPENDED.equals(failure.reason())) {
-            states.succeeded(attempt.object(), attempt.revision(), failure.reason(), failure.message());
+            states.succeeded(
+                    attempt.object(), attempt.revision(), failure.reason(), failure.message());
             return;
         }
         Subject subject = Subject.load(client, attempt.object()).orElse(null);
         if (subject == null) {
             return;
         }
-        StatusPatches.merge(client, subject.type(), attempt.object().namespace(), attempt.object().name(),
+        StatusPatches.merge(
+                client,
+                subject.type(),
+                attempt.object().namespace(),
+                attempt.object().name(),
                 status(attempt, subject, false, failure.reason(), failure.message()));
         states.failed(attempt.object(), attempt.revision(), failure.reason(), failure.message());
         // waiting on a dependency is news, not an error (Flux reports it as an info event)
-        Alert.Severity severity = Reasons.DEPENDENCY_NOT_READY.equals(failure.reason()) ? Alert.Severity.info : Alert.Severity.error;
+        Alert.Severity severity =
+                Reasons.DEPENDENCY_NOT_READY.equals(failure.reason())
+                        ? Alert.Severity.info
+                        : Alert.Severity.error;
         publish(severity, failure.reason(), failure.message(), attempt, subject);
-        verdicts.sendMessageAndAwait(Envelopes.of(attempt.object(), Verdict.TYPE, "health-service", new Verdict(attempt, failure)));
+        verdicts.sendMessageAndAwait(
+                Envelopes.of(
+                        attempt.object(),
+                        Verdict.TYPE,
+                        "health-service",
+                        new Verdict(attempt, failure)));
     }
 
-    private static Map<String, Object> status(Attempt attempt, Subject subject, boolean ready, String reason, String message) {
+    private static Map<String, Object> status(
+            Attempt attempt, Subject subject, boolean ready, String reason, String message) {
         Map<String, Object> status = new HashMap<>();
         status.put("observedGeneration", attempt.generation());
-        status.put("conditions", Conditions.set(subject.conditions(), Conditions.READY, ready, reason, message, attempt.generation()));
+        status.put(
+                "conditions",
+                Conditions.set(
+                        subject.conditions(),
+                        Conditions.READY,
+                        ready,
+                        reason,
+                        message,
+                        attempt.generation()));
         if (attempt.requestedAt() != null) {
             status.put("lastHandledReconcileAt", attempt.requestedAt());
         }
         return status;
     }
 
-    private void publish(Alert.Severity severity, String reason, String message, Attempt attempt, Subject subject) {
-        alerts.publish(new Alert(severity, reason, message, attempt.object(), attempt.revision(), Instant.now()),
-                subject.live(), subject.interval());
+    private void publish(
+            Alert.Severity severity,
+            String reason,
+            String message,
+            Attempt attempt,
+            Subject subject) {
+        alerts.publish(
+                new Alert(
+                        severity,
+                        reason,
+                        message,
+                        attempt.object(),
+                        attempt.revision(),
+                        Instant.now()),
+                subject.live(),
+                subject.interval());
     }
 
     private static String describe(Map<AppliedObject, Readiness> notReady) {
-        return notReady.entrySet().stream().map(e -> e.getKey().display() + ": " + e.getValue().message())
+        return notReady.entrySet().stream()
+                .map(e -> e.getKey().display() + ": " + e.getValue().message())
                 .collect(Collectors.joining(", "));
     }
 }

@@ -28,8 +28,17 @@ class AlertThrottleTest {
         assertThat(throttle.allow(alert("BuildFailed", "y", T0.plusSeconds(1)), window)).isTrue();
         assertThat(throttle.allow(alert("BuildFailed", "x", T0.plusSeconds(2)), window)).isTrue();
         assertThat(throttle.allow(alert("BuildFailed", "x", T0.plusSeconds(3)), window)).isFalse();
-        assertThat(throttle.allow(new Alert(Alert.Severity.error, "BuildFailed", "x",
-                new ObjectRef("Kustomization", "flux-system", "infra"), "r", T0.plusSeconds(4)), window)).isTrue();
+        assertThat(
+                        throttle.allow(
+                                new Alert(
+                                        Alert.Severity.error,
+                                        "BuildFailed",
+                                        "x",
+                                        new ObjectRef("Kustomization", "flux-system", "infra"),
+                                        "r",
+                                        T0.plusSeconds(4)),
+                                window))
+                .isTrue();
     }
 
     private static Alert alert(String reason, String message, Instant at) {

@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Sluice at scale on the local stack: one repository holding K apps of 5 objects each (ConfigMap, Secret,
- * ServiceAccount, Service, Deployment) and K Kustomizations (wait: true) applied at once; prints the time from the
- * first Kustomization created to all Ready at the pushed revision, the objects applied per second, and each
- * service's peak resident memory (VmHWM).
+ * Sluice at scale on the local stack: one repository holding K apps of 5 objects each (ConfigMap,
+ * Secret, ServiceAccount, Service, Deployment) and K Kustomizations (wait: true) applied at once;
+ * prints the time from the first Kustomization created to all Ready at the pushed revision, the
+ * objects applied per second, and each service's peak resident memory (VmHWM).
  */
 public final class ApplyAtScale {
     private static final String NS = "flux-system";
@@ -27,14 +27,17 @@ public final class ApplyAtScale {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         int apps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         Instant coldStart = Instant.now();
-        try (LocalStack stack = LocalStack.start(repoRoot, Files.createTempDirectory("sluice-scale-"))) {
+        try (LocalStack stack =
+                LocalStack.start(repoRoot, Files.createTempDirectory("sluice-scale-"))) {
             Duration stackStart = Duration.between(coldStart, Instant.now());
             KubernetesClient client = stack.client();
             String url = stack.git().create("scale");
             String sha;
             try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("scale"), url)) {
                 for (int i = 0; i < apps; i++) {
-                    repo.write("apps/app-%03d/objects.yaml".formatted(i), objects("app-%03d".formatted(i)));
+                    repo.write(
+                            "apps/app-%03d/objects.yaml".formatted(i),
+                            objects("app-%03d".formatted(i)));
                 }
                 sha = repo.commitAndPush(apps + " apps");
             }
@@ -43,15 +46,35 @@ public final class ApplyAtScale {
             Manifests.apply(client, Manifests.gitRepository(NS, "scale", url, "10m"));
             Instant start = Instant.now();
             for (int i = 0; i < apps; i++) {
-                Manifests.apply(client, Manifests.kustomization(NS, "app-%03d".formatted(i), "scale", "./apps/app-%03d".formatted(i)));
+                Manifests.apply(
+                        client,
+                        Manifests.kustomization(
+                                NS,
+                                "app-%03d".formatted(i),
+                                "scale",
+                                "./apps/app-%03d".formatted(i)));
             }
             Duration created = Duration.between(start, Instant.now());
             long ready = 0;
             while (Instant.now().isBefore(start.plus(DEADLINE))) {
-                ready = client.resources(Kustomization.class).inNamespace(NS).list().getItems().stream()
-                        .filter(k -> k.getStatus() != null && ("main@sha1:" + sha).equals(k.getStatus().lastAppliedRevision)
-                                && Conditions.isTrue(k.getStatus().conditions, Conditions.READY))
-                        .count();
+                ready =
+                        client
+                                .resources(Kustomization.class)
+                                .inNamespace(NS)
+                                .list()
+                                .getItems()
+                                .stream()
+                                .filter(
+                                        k ->
+                                                k.getStatus() != null
+                                                        && ("main@sha1:" + sha)
+                                                                .equals(
+                                                                        k.getStatus()
+                                                                                .lastAppliedRevision)
+                                                        && Conditions.isTrue(
+                                                                k.getStatus().conditions,
+                                                                Conditions.READY))
+                                .count();
                 if (ready >= apps) {
                     break;
                 }
@@ -63,10 +86,17 @@ public final class ApplyAtScale {
                 peaks.put(service, peakRssMiB(stack.service(service).pid()));
             }
             System.out.printf("stack cold start: %.1f s%n", stackStart.toMillis() / 1000.0);
-            System.out.printf("%d Kustomizations created in %.1f s%n", apps, created.toMillis() / 1000.0);
-            System.out.printf("%d of %d Kustomizations Ready (%d objects) in %.1f s: %.1f objects/s%n", ready, apps, apps * 5,
-                    wall.toMillis() / 1000.0, apps * 5 * 1000.0 / wall.toMillis());
-            peaks.forEach((service, mib) -> System.out.printf("peak RSS %-15s %d MiB%n", service, mib));
+            System.out.printf(
+                    "%d Kustomizations created in %.1f s%n", apps, created.toMillis() / 1000.0);
+            System.out.printf(
+                    "%d of %d Kustomizations Ready (%d objects) in %.1f s: %.1f objects/s%n",
+                    ready,
+                    apps,
+                    apps * 5,
+                    wall.toMillis() / 1000.0,
+                    apps * 5 * 1000.0 / wall.toMillis());
+            peaks.forEach(
+                    (service, mib) -> System.out.printf("peak RSS %-15s %d MiB%n", service, mib));
             if (ready < apps) {
                 System.exit(1);
             }
@@ -116,6 +146,7 @@ public final class ApplyAtScale {
                     spec:
                       serviceAccountName: %1$s
                       containers: [{name: app, image: ghcr.io/stefanprodan/podinfo:6.9.4}]
-                """.formatted(name);
+                """
+                .formatted(name);
     }
 }

@@ -27,16 +27,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Kill-and-restart faults on the local stack, each in its own namespace: one service killed with {@code kill -9} at a
- * bad moment, then started again, and no commit afterwards. Prints one line per scenario: whether everything
- * converged, how many seconds after the kill, how many objects that should exist do not, and how many objects Sluice
- * owns were deleted although nothing asked for it.
+ * Kill-and-restart faults on the local stack, each in its own namespace: one service killed with
+ * {@code kill -9} at a bad moment, then started again, and no commit afterwards. Prints one line
+ * per scenario: whether everything converged, how many seconds after the kill, how many objects
+ * that should exist do not, and how many objects Sluice owns were deleted although nothing asked
+ * for it.
  */
 public final class FaultsToConverged {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-    private record Outcome(String scenario, boolean converged, double seconds, int lost, int wrongDeletions) {
-    }
+    private record Outcome(
+            String scenario, boolean converged, double seconds, int lost, int wrongDeletions) {}
 
     private interface Scenario {
         Outcome run() throws Exception;
@@ -49,37 +50,63 @@ public final class FaultsToConverged {
     private FaultsToConverged(LocalStack stack) {
         this.stack = stack;
         this.client = stack.client();
-        this.charts = stack.charts().orElseThrow(() -> new IllegalStateException("shared/fixtures/charts not found")).url();
+        this.charts =
+                stack.charts()
+                        .orElseThrow(
+                                () -> new IllegalStateException("shared/fixtures/charts not found"))
+                        .url();
     }
 
     public static void main(String[] args) throws Exception {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        try (LocalStack stack = LocalStack.start(repoRoot, Files.createTempDirectory("sluice-faults-"))) {
+        try (LocalStack stack =
+                LocalStack.start(repoRoot, Files.createTempDirectory("sluice-faults-"))) {
             FaultsToConverged bench = new FaultsToConverged(stack);
-            List<Scenario> scenarios = List.of(bench::applyKilledDuringHookWait, bench::healthKilledDuringWait,
-                    bench::renderKilledAfterPush, bench::sourceKilledAfterPush, bench::scaledWhileApplyDown,
-                    bench::heldDependentAcrossApplyRestart, bench::failedUpgradeAfterApplyRestart);
+            List<Scenario> scenarios =
+                    List.of(
+                            bench::applyKilledDuringHookWait,
+                            bench::healthKilledDuringWait,
+                            bench::renderKilledAfterPush,
+                            bench::sourceKilledAfterPush,
+                            bench::scaledWhileApplyDown,
+                            bench::heldDependentAcrossApplyRestart,
+                            bench::failedUpgradeAfterApplyRestart);
             List<Outcome> outcomes = new ArrayList<>();
             for (Scenario scenario : scenarios) {
                 outcomes.add(scenario.run());
                 Outcome last = outcomes.get(outcomes.size() - 1);
                 System.out.printf("  ran: %s%n", last.scenario());
             }
-            System.out.printf("%n%-62s %-9s %8s %5s %16s%n", "scenario", "converged", "seconds", "lost", "wrong deletions");
+            System.out.printf(
+                    "%n%-62s %-9s %8s %5s %16s%n",
+                    "scenario", "converged", "seconds", "lost", "wrong deletions");
             for (Outcome o : outcomes) {
-                System.out.printf("%-62s %-9s %8.1f %5d %16d%n", o.scenario(), o.converged() ? "yes" : "NO", o.seconds(), o.lost(), o.wrongDeletions());
+                System.out.printf(
+                        "%-62s %-9s %8.1f %5d %16d%n",
+                        o.scenario(),
+                        o.converged() ? "yes" : "NO",
+                        o.seconds(),
+                        o.lost(),
+                        o.wrongDeletions());
             }
         }
     }
 
-    /** A HelmRelease whose pre-install hook Job cannot start until a node is labelled; apply-service is killed while it waits. */
+    /**
+     * A HelmRelease whose pre-install hook Job cannot start until a node is labelled; apply-service
+     * is killed while it waits.
+     */
     private Outcome applyKilledDuringHookWait() throws Exception {
         String ns = namespace("faults-hook");
         String url = stack.git().create("faults-hook");
         try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("faults-hook"), url)) {
             repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
-                    .write("charts/gated/templates/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
-                    .write("charts/gated/templates/hook.yaml", """
+                    .write(
+                            "charts/gated/templates/settings.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
+                    .write(
+                            "charts/gated/templates/hook.yaml",
+                            """
                             apiVersion: batch/v1
                             kind: Job
                             metadata:
@@ -96,7 +123,9 @@ public final class FaultsToConverged {
         }
         Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
         DeletionCounter deletions = new DeletionCounter(client, ns);
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: gated, namespace: %s}
@@ -104,20 +133,36 @@ public final class FaultsToConverged {
                   interval: 1h
                   timeout: 10m
                   chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
-                """.formatted(ns));
-        await(() -> client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get() != null);
+                """
+                        .formatted(ns));
+        await(
+                () ->
+                        client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get()
+                                != null);
         Instant fault = kill("apply-service");
         start("apply-service");
         label("faults-gate", "open");
-        boolean converged = await(() -> ready(HelmRelease.class, ns, "gated") && "deployed".equals(latestRelease(ns, "gated")));
-        return outcome("apply-service killed during a pre-install hook wait", converged, fault,
-                missing(ns, "ConfigMap", "gated-settings"), deletions);
+        boolean converged =
+                await(
+                        () ->
+                                ready(HelmRelease.class, ns, "gated")
+                                        && "deployed".equals(latestRelease(ns, "gated")));
+        return outcome(
+                "apply-service killed during a pre-install hook wait",
+                converged,
+                fault,
+                missing(ns, "ConfigMap", "gated-settings"),
+                deletions);
     }
 
-    /** A Kustomization waiting for a Deployment that cannot be scheduled yet; health-service is killed meanwhile. */
+    /**
+     * A Kustomization waiting for a Deployment that cannot be scheduled yet; health-service is
+     * killed meanwhile.
+     */
     private Outcome healthKilledDuringWait() throws Exception {
         String ns = namespace("faults-health");
-        String url = repository("faults-health", deployment(ns, "web", "{faults-health-gate: open}"));
+        String url =
+                repository("faults-health", deployment(ns, "web", "{faults-health-gate: open}"));
         DeletionCounter deletions = new DeletionCounter(client, ns);
         Manifests.apply(client, kustomization(ns, "web", url, "15s"));
         await(() -> client.apps().deployments().inNamespace(ns).withName("web").get() != null);
@@ -125,7 +170,12 @@ public final class FaultsToConverged {
         start("health-service");
         label("faults-health-gate", "open");
         boolean converged = await(() -> ready(Kustomization.class, ns, "web"));
-        return outcome("health-service killed during a health wait", converged, fault, missing(ns, "Deployment", "web"), deletions);
+        return outcome(
+                "health-service killed during a health wait",
+                converged,
+                fault,
+                missing(ns, "Deployment", "web"),
+                deletions);
     }
 
     /** A new commit is pushed and render-service killed at once. */
@@ -145,17 +195,36 @@ public final class FaultsToConverged {
             repo.write("app/settings.yaml", configMap(ns, "settings", "one")).commitAndPush("one");
             Manifests.apply(client, Manifests.gitRepository(ns, "repo", url, "1h"));
             Manifests.apply(client, kustomization(ns, "app", url, "1h"));
-            await(() -> "one".equals(value(ns, "settings")) && ready(Kustomization.class, ns, "app"));
+            await(
+                    () ->
+                            "one".equals(value(ns, "settings"))
+                                    && ready(Kustomization.class, ns, "app"));
             DeletionCounter deletions = new DeletionCounter(client, ns);
-            String head = repo.write("app/settings.yaml", configMap(ns, "settings", "two")).commitAndPush("two");
-            client.resources(GitRepository.class).inNamespace(ns).withName("repo").edit(r -> {
-                r.getMetadata().setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
-                return r;
-            });
+            String head =
+                    repo.write("app/settings.yaml", configMap(ns, "settings", "two"))
+                            .commitAndPush("two");
+            client.resources(GitRepository.class)
+                    .inNamespace(ns)
+                    .withName("repo")
+                    .edit(
+                            r -> {
+                                r.getMetadata()
+                                        .setAnnotations(Map.of(Annotations.REQUESTED_AT, head));
+                                return r;
+                            });
             Instant fault = kill(service);
             start(service);
-            boolean converged = await(() -> "two".equals(value(ns, "settings")) && ready(Kustomization.class, ns, "app"));
-            return outcome(service + " killed right after a push", converged, fault, missing(ns, "ConfigMap", "settings"), deletions);
+            boolean converged =
+                    await(
+                            () ->
+                                    "two".equals(value(ns, "settings"))
+                                            && ready(Kustomization.class, ns, "app"));
+            return outcome(
+                    service + " killed right after a push",
+                    converged,
+                    fault,
+                    missing(ns, "ConfigMap", "settings"),
+                    deletions);
         }
     }
 
@@ -170,31 +239,60 @@ public final class FaultsToConverged {
         client.apps().deployments().inNamespace(ns).withName("web").scale(3);
         start("apply-service");
         boolean converged = await(() -> replicas(ns, "web") == 1);
-        return outcome("Deployment scaled while apply-service was down", converged, fault, missing(ns, "Deployment", "web"), deletions);
+        return outcome(
+                "Deployment scaled while apply-service was down",
+                converged,
+                fault,
+                missing(ns, "Deployment", "web"),
+                deletions);
     }
 
-    /** A dependent held on its dependency when apply-service is killed; the dependency turns Ready after the restart. */
+    /**
+     * A dependent held on its dependency when apply-service is killed; the dependency turns Ready
+     * after the restart.
+     */
     private Outcome heldDependentAcrossApplyRestart() throws Exception {
         String ns = namespace("faults-held");
         String url = repository("faults-held", deployment(ns, "web", "{}"));
-        Manifests.apply(client, kustomization(ns, "base", url, "1h").replace("./app", "./base").replace("  wait: true", "  wait: true\n  suspend: true"));
-        Manifests.apply(client, kustomization(ns, "app", url, "15s").replace("  wait: true", "  wait: true\n  dependsOn: [{name: base}]"));
+        Manifests.apply(
+                client,
+                kustomization(ns, "base", url, "1h")
+                        .replace("./app", "./base")
+                        .replace("  wait: true", "  wait: true\n  suspend: true"));
+        Manifests.apply(
+                client,
+                kustomization(ns, "app", url, "15s")
+                        .replace("  wait: true", "  wait: true\n  dependsOn: [{name: base}]"));
         await(() -> reason(ns, "app").equals("DependencyNotReady"));
         DeletionCounter deletions = new DeletionCounter(client, ns);
         Instant fault = kill("apply-service");
         start("apply-service");
-        client.resources(Kustomization.class).inNamespace(ns).withName("base").edit(k -> {
-            k.getSpec().suspend = false;
-            return k;
-        });
+        client.resources(Kustomization.class)
+                .inNamespace(ns)
+                .withName("base")
+                .edit(
+                        k -> {
+                            k.getSpec().suspend = false;
+                            return k;
+                        });
         boolean converged = await(() -> ready(Kustomization.class, ns, "app"));
-        return outcome("held dependent across an apply-service restart", converged, fault, missing(ns, "Deployment", "web"), deletions);
+        return outcome(
+                "held dependent across an apply-service restart",
+                converged,
+                fault,
+                missing(ns, "Deployment", "web"),
+                deletions);
     }
 
-    /** A release installed, apply-service killed and started, then an upgrade the API server refuses. */
+    /**
+     * A release installed, apply-service killed and started, then an upgrade the API server
+     * refuses.
+     */
     private Outcome failedUpgradeAfterApplyRestart() throws Exception {
         String ns = namespace("faults-upgrade");
-        Manifests.apply(client, """
+        Manifests.apply(
+                client,
+                """
                 apiVersion: source.toolkit.fluxcd.io/v1
                 kind: HelmRepository
                 metadata: {name: fixtures, namespace: %s}
@@ -209,22 +307,45 @@ public final class FaultsToConverged {
                   install: {remediation: {retries: 1}}
                   upgrade: {remediation: {retries: 1}}
                   values: {replicaCount: 1}
-                """.formatted(ns, charts, ns));
-        await(() -> ready(HelmRelease.class, ns, "podinfo") && "deployed".equals(latestRelease(ns, "podinfo")));
+                """
+                        .formatted(ns, charts, ns));
+        await(
+                () ->
+                        ready(HelmRelease.class, ns, "podinfo")
+                                && "deployed".equals(latestRelease(ns, "podinfo")));
         DeletionCounter deletions = new DeletionCounter(client, ns);
         Instant fault = kill("apply-service");
         start("apply-service");
-        client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").edit(r -> {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) r.getSpec().values).put("replicaCount", -1);
-            return r;
-        });
-        boolean converged = await(() -> message(ns, "podinfo").contains("Failed to upgrade after 2 attempt(s)")
-                && "deployed".equals(latestRelease(ns, "podinfo")) && replicas(ns, "podinfo") == 1);
-        return outcome("failed upgrade after an apply-service restart (rolled back)", converged, fault,
-                missing(ns, "Deployment", "podinfo") + missing(ns, "Service", "podinfo"), deletions);
+        client.resources(HelmRelease.class)
+                .inNamespace(ns)
+                .withName("podinfo")
+                .edit(
+                        r -> {
+                            ((com.fasterxml.jackson.databind.node.ObjectNode) r.getSpec().values)
+                                    .put("replicaCount", -1);
+                            return r;
+                        });
+        boolean converged =
+                await(
+                        () ->
+                                message(ns, "podinfo")
+                                                .contains("Failed to upgrade after 2 attempt(s)")
+                                        && "deployed".equals(latestRelease(ns, "podinfo"))
+                                        && replicas(ns, "podinfo") == 1);
+        return outcome(
+                "failed upgrade after an apply-service restart (rolled back)",
+                converged,
+                fault,
+                missing(ns, "Deployment", "podinfo") + missing(ns, "Service", "podinfo"),
+                deletions);
     }
 
-    private Outcome outcome(String scenario, boolean converged, Instant fault, int lost, DeletionCounter deletions) {
+    private Outcome outcome(
+            String scenario,
+            boolean converged,
+            Instant fault,
+            int lost,
+            DeletionCounter deletions) {
         double seconds = Duration.between(fault, Instant.now()).toMillis() / 1000.0;
         deletions.close();
         return new Outcome(scenario, converged, seconds, lost, deletions.count());
@@ -244,10 +365,13 @@ public final class FaultsToConverged {
 
     private void label(String key, String value) {
         for (Node node : client.nodes().list().getItems()) {
-            client.nodes().withName(node.getMetadata().getName()).edit(n -> {
-                n.getMetadata().getLabels().put(key, value);
-                return n;
-            });
+            client.nodes()
+                    .withName(node.getMetadata().getName())
+                    .edit(
+                            n -> {
+                                n.getMetadata().getLabels().put(key, value);
+                                return n;
+                            });
         }
     }
 
@@ -259,7 +383,9 @@ public final class FaultsToConverged {
     private String repository(String name, String manifest) throws Exception {
         String url = stack.git().create(name);
         try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(name), url)) {
-            repo.write("app/manifest.yaml", manifest).write("base/settings.yaml", configMap(name, "base", "ready")).commitAndPush(name);
+            repo.write("app/manifest.yaml", manifest)
+                    .write("base/settings.yaml", configMap(name, "base", "ready"))
+                    .commitAndPush(name);
         }
         Manifests.apply(client, Manifests.gitRepository(name, "repo", url, "1h"));
         return url;
@@ -277,7 +403,8 @@ public final class FaultsToConverged {
                   prune: true
                   wait: true
                   sourceRef: {kind: GitRepository, name: repo}
-                """.formatted(name, ns, interval);
+                """
+                .formatted(name, ns, interval);
     }
 
     private static String deployment(String ns, String name, String nodeSelector) {
@@ -293,16 +420,25 @@ public final class FaultsToConverged {
                     spec:
                       nodeSelector: %s
                       containers: [{name: web, image: ghcr.io/stefanprodan/podinfo:6.9.4}]
-                """.formatted(name, ns, name, name, nodeSelector);
+                """
+                .formatted(name, ns, name, name, nodeSelector);
     }
 
     private static String configMap(String ns, String name, String value) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + ", namespace: " + ns + "}\ndata: {value: " + value + "}\n";
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "
+                + name
+                + ", namespace: "
+                + ns
+                + "}\ndata: {value: "
+                + value
+                + "}\n";
     }
 
     private String value(String ns, String name) {
         var configMap = client.configMaps().inNamespace(ns).withName(name).get();
-        return configMap == null || configMap.getData() == null ? "" : configMap.getData().getOrDefault("value", "");
+        return configMap == null || configMap.getData() == null
+                ? ""
+                : configMap.getData().getOrDefault("value", "");
     }
 
     private int replicas(String ns, String name) {
@@ -311,18 +447,30 @@ public final class FaultsToConverged {
     }
 
     private int missing(String ns, String kind, String name) {
-        HasMetadata object = switch (kind) {
-            case "Deployment" -> client.apps().deployments().inNamespace(ns).withName(name).get();
-            case "Service" -> client.services().inNamespace(ns).withName(name).get();
-            default -> client.configMaps().inNamespace(ns).withName(name).get();
-        };
+        HasMetadata object =
+                switch (kind) {
+                    case "Deployment" ->
+                            client.apps().deployments().inNamespace(ns).withName(name).get();
+                    case "Service" -> client.services().inNamespace(ns).withName(name).get();
+                    default -> client.configMaps().inNamespace(ns).withName(name).get();
+                };
         return object == null ? 1 : 0;
     }
 
     private String latestRelease(String ns, String name) {
-        return client.secrets().inNamespace(ns).withLabel("owner", "helm").withLabel("name", name).list().getItems().stream()
-                .max(java.util.Comparator.comparingInt(s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
-                .map(s -> s.getMetadata().getLabels().get("status")).orElse("");
+        return client
+                .secrets()
+                .inNamespace(ns)
+                .withLabel("owner", "helm")
+                .withLabel("name", name)
+                .list()
+                .getItems()
+                .stream()
+                .max(
+                        java.util.Comparator.comparingInt(
+                                s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
+                .map(s -> s.getMetadata().getLabels().get("status"))
+                .orElse("");
     }
 
     private boolean ready(Class<? extends HasMetadata> type, String ns, String name) {
@@ -337,7 +485,8 @@ public final class FaultsToConverged {
         return condition(HelmRelease.class, ns, name).map(c -> c.getMessage()).orElse("");
     }
 
-    private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> condition(Class<? extends HasMetadata> type, String ns, String name) {
+    private java.util.Optional<io.fabric8.kubernetes.api.model.Condition> condition(
+            Class<? extends HasMetadata> type, String ns, String name) {
         HasMetadata object = client.resources(type).inNamespace(ns).withName(name).get();
         if (object instanceof Kustomization ks && ks.getStatus() != null) {
             return Conditions.find(ks.getStatus().conditions, Conditions.READY);
@@ -359,7 +508,10 @@ public final class FaultsToConverged {
         return false;
     }
 
-    /** Deletions of objects Sluice owns in a namespace (labelled by a Kustomization or HelmRelease), from a watch. */
+    /**
+     * Deletions of objects Sluice owns in a namespace (labelled by a Kustomization or HelmRelease),
+     * from a watch.
+     */
     private static final class DeletionCounter implements AutoCloseable {
         private final AtomicInteger deleted = new AtomicInteger();
         private final List<Watch> watches = new ArrayList<>();
@@ -375,16 +527,17 @@ public final class FaultsToConverged {
                 @Override
                 public void eventReceived(Action action, T object) {
                     Map<String, String> labels = object.getMetadata().getLabels();
-                    boolean owned = labels != null && (labels.containsKey("kustomize.toolkit.fluxcd.io/name")
-                            || labels.containsKey("helm.toolkit.fluxcd.io/name"));
+                    boolean owned =
+                            labels != null
+                                    && (labels.containsKey("kustomize.toolkit.fluxcd.io/name")
+                                            || labels.containsKey("helm.toolkit.fluxcd.io/name"));
                     if (action == Action.DELETED && owned) {
                         deleted.incrementAndGet();
                     }
                 }
 
                 @Override
-                public void onClose(WatcherException cause) {
-                }
+                public void onClose(WatcherException cause) {}
             };
         }
 

@@ -8,40 +8,45 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Downloads an artifact, checks its sha256 against the digest source-service announced, and unpacks it.
- * An entry or link that would land outside the destination is refused, so nothing in a repository can reach the host.
- * The last few verified archives are kept by digest: the Kustomizations of one repository share one artifact, and it
- * is downloaded once, not once per Kustomization.
+ * Downloads an artifact, checks its sha256 against the digest source-service announced, and unpacks
+ * it. An entry or link that would land outside the destination is refused, so nothing in a
+ * repository can reach the host. The last few verified archives are kept by digest: the
+ * Kustomizations of one repository share one artifact, and it is downloaded once, not once per
+ * Kustomization.
  */
 public final class ArtifactFetcher {
     private static final int CACHED_ARCHIVES = 8;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, Path> verified = new LinkedHashMap<>(16, 0.75f, true);
 
-    public void fetchInto(String url, String digest, Path destination) throws IOException, InterruptedException {
+    public void fetchInto(String url, String digest, Path destination)
+            throws IOException, InterruptedException {
         unpack(archive(url, digest), destination);
     }
 
     /** Copies the artifact as it is (a chart archive stays packed), checked against its digest. */
-    public void download(String url, String digest, Path file) throws IOException, InterruptedException {
+    public void download(String url, String digest, Path file)
+            throws IOException, InterruptedException {
         Files.copy(archive(url, digest), file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The verified archive for a digest, downloaded unless it is cached. */
-    private synchronized Path archive(String url, String digest) throws IOException, InterruptedException {
+    private synchronized Path archive(String url, String digest)
+            throws IOException, InterruptedException {
         Path cached = verified.get(digest);
         if (cached != null && Files.isRegularFile(cached)) {
             return cached;
@@ -62,32 +67,43 @@ public final class ArtifactFetcher {
         return file;
     }
 
-    private void fetch(String url, String digest, Path file) throws IOException, InterruptedException {
-        HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofFile(file));
+    private void fetch(String url, String digest, Path file)
+            throws IOException, InterruptedException {
+        HttpResponse<Path> response =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofMinutes(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofFile(file));
         if (response.statusCode() != 200) {
             throw new IOException("GET " + url + " answered " + response.statusCode());
         }
         String actual = sha256(file);
         if (!actual.equals(digest)) {
-            throw new IOException("artifact " + url + " has digest " + actual + ", expected " + digest);
+            throw new IOException(
+                    "artifact " + url + " has digest " + actual + ", expected " + digest);
         }
     }
 
     /**
-     * Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}. The JDK's gzip reader,
-     * because Helm writes a gzip extra field that commons-compress rejects as malformed.
+     * Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}. The
+     * JDK's gzip reader, because Helm writes a gzip extra field that commons-compress rejects as
+     * malformed.
      */
     public static void unpack(Path archive, Path destination) throws IOException {
         Path root = Files.createDirectories(destination).toRealPath();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(archive)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(archive)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path target = inside(root, root.resolve(entry.getName()), entry.getName());
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
                 } else if (entry.isSymbolicLink()) {
-                    inside(root, target.getParent().resolve(entry.getLinkName()), entry.getName() + " -> " + entry.getLinkName());
+                    inside(
+                            root,
+                            target.getParent().resolve(entry.getLinkName()),
+                            entry.getName() + " -> " + entry.getLinkName());
                     Files.createDirectories(target.getParent());
                     Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
                 } else if (entry.isFile()) {
@@ -107,9 +123,13 @@ public final class ArtifactFetcher {
     }
 
     private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+        try (InputStream in =
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** The temporary directories a render unpacks into, removed when it ends. */
 public final class WorkDirs {
-    private WorkDirs() {
-    }
+    private WorkDirs() {}
 
     /** Deletes the tree; a leftover temporary directory is harmless, so failures are ignored. */
     public static void delete(Path dir) {

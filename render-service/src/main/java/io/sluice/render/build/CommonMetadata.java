@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code spec.commonMetadata}: labels and annotations set on every object's own metadata (not on pod templates or
- * selectors), replacing values of the same key, as Flux sets them after the build.
+ * {@code spec.commonMetadata}: labels and annotations set on every object's own metadata (not on
+ * pod templates or selectors), replacing values of the same key, as Flux sets them after the build.
  */
 public final class CommonMetadata {
-    private CommonMetadata() {
-    }
+    private CommonMetadata() {}
 
     public static void apply(List<Map<String, Object>> objects, JsonNode commonMetadata) {
         if (commonMetadata == null || commonMetadata.isNull()) {
@@ -26,13 +25,19 @@ public final class CommonMetadata {
     }
 
     @SuppressWarnings("unchecked")
-    private static void merge(Map<String, Object> object, String field, Map<String, String> values) {
+    private static void merge(
+            Map<String, Object> object, String field, Map<String, String> values) {
         if (values.isEmpty()) {
             return;
         }
-        Map<String, Object> metadata = (Map<String, Object>) object.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
-        Map<String, Object> merged = new LinkedHashMap<>(metadata.get(field) instanceof Map<?, ?> existing
-                ? (Map<String, Object>) existing : Map.of());
+        Map<String, Object> metadata =
+                (Map<String, Object>)
+                        object.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+        Map<String, Object> merged =
+                new LinkedHashMap<>(
+                        metadata.get(field) instanceof Map<?, ?> existing
+                                ? (Map<String, Object>) existing
+                                : Map.of());
         merged.putAll(values);
         metadata.put(field, merged);
     }

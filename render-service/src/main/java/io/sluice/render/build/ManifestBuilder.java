@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a Kustomization's {@code spec.path} inside an unpacked artifact as Flux does: writes the kustomization file
- * Flux would (generated for a plain directory, the Kustomization's own fields added), checks that nothing it
- * references leaves the artifact, and has the real kustomize build it.
+ * Builds a Kustomization's {@code spec.path} inside an unpacked artifact as Flux does: writes the
+ * kustomization file Flux would (generated for a plain directory, the Kustomization's own fields
+ * added), checks that nothing it references leaves the artifact, and has the real kustomize build
+ * it.
  */
 public final class ManifestBuilder {
     private final KustomizeRunner kustomize;
@@ -26,19 +27,30 @@ public final class ManifestBuilder {
         return build(artifactRoot, path, FluxOverlay.NONE, Optional.empty());
     }
 
-    public List<Map<String, Object>> build(Path artifactRoot, String path, FluxOverlay overlay) throws BuildException {
+    public List<Map<String, Object>> build(Path artifactRoot, String path, FluxOverlay overlay)
+            throws BuildException {
         return build(artifactRoot, path, overlay, Optional.empty());
     }
 
-    /** With {@code postBuild}, the built objects are substituted; without it, {@code ${...}} passes through untouched. */
-    public List<Map<String, Object>> build(Path artifactRoot, String path, FluxOverlay overlay,
-                                           Optional<PostBuildSubstitution> postBuild) throws BuildException {
+    /**
+     * With {@code postBuild}, the built objects are substituted; without it, {@code ${...}} passes
+     * through untouched.
+     */
+    public List<Map<String, Object>> build(
+            Path artifactRoot,
+            String path,
+            FluxOverlay overlay,
+            Optional<PostBuildSubstitution> postBuild)
+            throws BuildException {
         Path root;
         Path dir;
         try {
             root = artifactRoot.toRealPath();
-            Path wanted = root.resolve(path == null || path.isBlank() ? "." : stripLeadingSlash(path)).normalize();
-            if (!wanted.startsWith(root) || (Files.exists(wanted) && !wanted.toRealPath().startsWith(root))) {
+            Path wanted =
+                    root.resolve(path == null || path.isBlank() ? "." : stripLeadingSlash(path))
+                            .normalize();
+            if (!wanted.startsWith(root)
+                    || (Files.exists(wanted) && !wanted.toRealPath().startsWith(root))) {
                 throw new BuildException("path '" + path + "' points outside the artifact root");
             }
             if (!Files.isDirectory(wanted)) {

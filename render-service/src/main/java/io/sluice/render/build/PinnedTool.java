@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One of the Go tools Flux's behaviour lives in (kustomize, helm), run as a process: Sluice runs the real code rather
- * than a port. The pinned build named by an environment variable (the local stack and the tests set it to the
- * builds of {@code deploy/local/<tool>/build}), else the binary on the PATH.
+ * One of the Go tools Flux's behaviour lives in (kustomize, helm), run as a process: Sluice runs
+ * the real code rather than a port. The pinned build named by an environment variable (the local
+ * stack and the tests set it to the builds of {@code deploy/local/<tool>/build}), else the binary
+ * on the PATH.
  */
 public final class PinnedTool {
     private final List<String> command;
@@ -32,14 +33,22 @@ public final class PinnedTool {
         return new PinnedTool(List.of(pinned != null && !pinned.isBlank() ? pinned : binary));
     }
 
-    /** Runs it with {@code args}; its standard output, or its standard error as the failure of {@code what}. */
+    /**
+     * Runs it with {@code args}; its standard output, or its standard error as the failure of
+     * {@code what}.
+     */
     public String run(String what, List<String> args, Duration timeout) throws BuildException {
         List<String> full = new ArrayList<>(command);
         full.addAll(args);
         try {
-            Process process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+            Process process =
+                    new ProcessBuilder(full)
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                            .start();
+            CompletableFuture<String> out =
+                    CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+            CompletableFuture<String> err =
+                    CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new BuildException(what + " timed out after " + timeout.toSeconds() + "s");
@@ -49,7 +58,8 @@ public final class PinnedTool {
             }
             return out.join();
         } catch (IOException e) {
-            throw new BuildException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+            throw new BuildException(
+                    "cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BuildException("interrupted during " + what);
@@ -66,6 +76,8 @@ public final class PinnedTool {
 
     static boolean onPath(String binary) {
         String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
+        return path != null
+                && Arrays.stream(path.split(File.pathSeparator))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
     }
 }

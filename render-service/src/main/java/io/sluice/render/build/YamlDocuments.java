@@ -8,18 +8,28 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
-/** Parses a multi-document YAML stream into Kubernetes objects; a syntax error names the file and line. */
+/**
+ * Parses a multi-document YAML stream into Kubernetes objects; a syntax error names the file and
+ * line.
+ */
 public final class YamlDocuments {
-    private YamlDocuments() {
-    }
+    private YamlDocuments() {}
 
-    /** Documents that are Kubernetes objects (have apiVersion and kind); others are skipped, as Flux skips them. */
+    /**
+     * Documents that are Kubernetes objects (have apiVersion and kind); others are skipped, as Flux
+     * skips them.
+     */
     @SuppressWarnings("unchecked")
-    public static List<Map<String, Object>> objects(String yaml, String source) throws BuildException {
+    public static List<Map<String, Object>> objects(String yaml, String source)
+            throws BuildException {
         List<Map<String, Object>> objects = new ArrayList<>();
         try {
-            for (Object doc : new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(yaml)) {
-                if (doc instanceof Map<?, ?> map && map.get("apiVersion") instanceof String && map.get("kind") instanceof String) {
+            for (Object doc :
+                    new Load(LoadSettings.builder().setLabel(source).build())
+                            .loadAllFromString(yaml)) {
+                if (doc instanceof Map<?, ?> map
+                        && map.get("apiVersion") instanceof String
+                        && map.get("kind") instanceof String) {
                     objects.add((Map<String, Object>) map);
                 }
             }

@@ -19,18 +19,25 @@ record ChartMetadata(String name, String version, String appVersion) {
 
     static ChartMetadata read(Path chartArchive) throws BuildException {
         try (InputStream file = Files.newInputStream(chartArchive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 String[] parts = entry.getName().split("/");
                 if (entry.isFile() && parts.length == 2 && parts[1].equals("Chart.yaml")) {
-                    Object loaded = new Load(LoadSettings.builder().build()).loadFromString(new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                    Object loaded =
+                            new Load(LoadSettings.builder().build())
+                                    .loadFromString(
+                                            new String(tar.readAllBytes(), StandardCharsets.UTF_8));
                     Map<?, ?> chart = loaded instanceof Map<?, ?> map ? map : Map.of();
-                    return new ChartMetadata(text(chart.get("name")), text(chart.get("version")), text(chart.get("appVersion")));
+                    return new ChartMetadata(
+                            text(chart.get("name")),
+                            text(chart.get("version")),
+                            text(chart.get("appVersion")));
                 }
             }
         } catch (IOException | YamlEngineException e) {
-            throw new BuildException("cannot read chart " + chartArchive.getFileName() + ": " + e.getMessage(), e);
+            throw new BuildException(
+                    "cannot read chart " + chartArchive.getFileName() + ": " + e.getMessage(), e);
         }
         throw new BuildException("chart " + chartArchive.getFileName() + " has no Chart.yaml");
     }

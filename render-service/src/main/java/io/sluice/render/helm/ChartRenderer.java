@@ -18,13 +18,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders a packaged chart with the real Helm ({@code helm template}, the pinned build of
- * {@code deploy/local/helm/build} named by {@code $SLUICE_HELM}, else {@code helm} on the PATH), as helm-controller's
- * install or upgrade renders it: the release name and namespace Flux computes, the merged values, the target cluster's
- * Kubernetes version and API versions ({@link HelmCapabilities}), {@code .Release.IsUpgrade} once the release is
- * installed, {@code lookup} answered by the live cluster as the release's service account (when rendering for one),
- * hooks included and test hooks left out, and the chart's {@code crds/} directory included or not, and marked,
- * according to the release's {@link CrdPolicy}.
+ * Renders a packaged chart with the real Helm ({@code helm template}, the pinned build of {@code
+ * deploy/local/helm/build} named by {@code $SLUICE_HELM}, else {@code helm} on the PATH), as
+ * helm-controller's install or upgrade renders it: the release name and namespace Flux computes,
+ * the merged values, the target cluster's Kubernetes version and API versions ({@link
+ * HelmCapabilities}), {@code .Release.IsUpgrade} once the release is installed, {@code lookup}
+ * answered by the live cluster as the release's service account (when rendering for one), hooks
+ * included and test hooks left out, and the chart's {@code crds/} directory included or not, and
+ * marked, according to the release's {@link CrdPolicy}.
  */
 public final class ChartRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,30 +42,57 @@ public final class ChartRenderer {
     /**
      * How a render sees the cluster.
      *
-     * @param upgrade        the release is installed: {@code .Release.IsUpgrade} instead of {@code IsInstall}
-     * @param lookup         Helm's {@code lookup} reads the live cluster (else it finds nothing, as in {@code helm template})
-     * @param serviceAccount {@code namespace:name} that {@code lookup} reads as, or null for the service's own identity
+     * @param upgrade the release is installed: {@code .Release.IsUpgrade} instead of {@code
+     *     IsInstall}
+     * @param lookup Helm's {@code lookup} reads the live cluster (else it finds nothing, as in
+     *     {@code helm template})
+     * @param serviceAccount {@code namespace:name} that {@code lookup} reads as, or null for the
+     *     service's own identity
      */
-    public record Target(HelmCapabilities capabilities, boolean upgrade, boolean lookup, String serviceAccount) {
-    }
+    public record Target(
+            HelmCapabilities capabilities,
+            boolean upgrade,
+            boolean lookup,
+            String serviceAccount) {}
 
     /**
-     * {@code postRenderers}, then {@code commonMetadata}, go over the release's objects as helm-controller's post-renderers
-     * do: not over hooks or crds/.
+     * {@code postRenderers}, then {@code commonMetadata}, go over the release's objects as
+     * helm-controller's post-renderers do: not over hooks or crds/.
      */
-    public List<Map<String, Object>> render(Path chart, String releaseName, String namespace, Map<String, Object> values,
-                                            Target target, CrdPolicy crds, JsonNode postRenderers, JsonNode commonMetadata)
+    public List<Map<String, Object>> render(
+            Path chart,
+            String releaseName,
+            String namespace,
+            Map<String, Object> values,
+            Target target,
+            CrdPolicy crds,
+            JsonNode postRenderers,
+            JsonNode commonMetadata)
             throws BuildException {
         Path workDir = null;
         try {
             workDir = Files.createTempDirectory("chart-");
             Path valuesFile = workDir.resolve("values.json");
             JSON.writeValue(valuesFile.toFile(), values);
-            List<String> args = new ArrayList<>(List.of("template", releaseName, chart.toString(),
-                    "--namespace", namespace, "--values", valuesFile.toString(),
-                    "--kube-version", target.capabilities().kubeVersion(), "--skip-crds", "--skip-tests"));
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "template",
+                                    releaseName,
+                                    chart.toString(),
+                                    "--namespace",
+                                    namespace,
+                                    "--values",
+                                    valuesFile.toString(),
+                                    "--kube-version",
+                                    target.capabilities().kubeVersion(),
+                                    "--skip-crds",
+                                    "--skip-tests"));
             if (!target.capabilities().apiVersions().isEmpty()) {
-                args.addAll(List.of("--api-versions", String.join(",", target.capabilities().apiVersions())));
+                args.addAll(
+                        List.of(
+                                "--api-versions",
+                                String.join(",", target.capabilities().apiVersions())));
             }
             if (target.upgrade()) {
                 args.add("--is-upgrade");
@@ -72,26 +100,36 @@ public final class ChartRenderer {
             if (target.lookup()) {
                 args.add("--dry-run=server");
                 if (target.serviceAccount() != null) {
-                    args.addAll(List.of("--kube-as-user", "system:serviceaccount:" + target.serviceAccount()));
+                    args.addAll(
+                            List.of(
+                                    "--kube-as-user",
+                                    "system:serviceaccount:" + target.serviceAccount()));
                 }
             }
-            List<Map<String, Object>> objects = new ArrayList<>(crds.includes() ? crds.mark(ChartCrds.read(chart)) : List.of());
-            List<Map<String, Object>> rendered = YamlDocuments.objects(helm.run("helm template of " + chart.getFileName(), args, TIMEOUT),
-                    "helm template of " + chart.getFileName());
-            List<Map<String, Object>> release = this.postRenderers.apply(rendered.stream().filter(o -> !isHook(o)).toList(), postRenderers);
+            List<Map<String, Object>> objects =
+                    new ArrayList<>(crds.includes() ? crds.mark(ChartCrds.read(chart)) : List.of());
+            List<Map<String, Object>> rendered =
+                    YamlDocuments.objects(
+                            helm.run("helm template of " + chart.getFileName(), args, TIMEOUT),
+                            "helm template of " + chart.getFileName());
+            List<Map<String, Object>> release =
+                    this.postRenderers.apply(
+                            rendered.stream().filter(o -> !isHook(o)).toList(), postRenderers);
             CommonMetadata.apply(release, commonMetadata);
             objects.addAll(release);
             objects.addAll(rendered.stream().filter(ChartRenderer::isHook).toList());
             return objects;
         } catch (IOException e) {
-            throw new BuildException("cannot write values for " + chart.getFileName() + ": " + e.getMessage(), e);
+            throw new BuildException(
+                    "cannot write values for " + chart.getFileName() + ": " + e.getMessage(), e);
         } finally {
             WorkDirs.delete(workDir);
         }
     }
 
     private static boolean isHook(Map<String, Object> object) {
-        return object.get("metadata") instanceof Map<?, ?> metadata && metadata.get("annotations") instanceof Map<?, ?> annotations
+        return object.get("metadata") instanceof Map<?, ?> metadata
+                && metadata.get("annotations") instanceof Map<?, ?> annotations
                 && annotations.containsKey(Annotations.HELM_HOOK);
     }
 }

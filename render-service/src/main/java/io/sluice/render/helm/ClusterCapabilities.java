@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The target cluster's capabilities, read from discovery as helm-controller's Helm reads them (so a chart that asks
- * {@code .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget"} gets the answer the cluster gives). Kept
- * until a CustomResourceDefinition changes: a CRD that appears (or becomes established) is seen by the next render.
+ * The target cluster's capabilities, read from discovery as helm-controller's Helm reads them (so a
+ * chart that asks {@code .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget"} gets the
+ * answer the cluster gives). Kept until a CustomResourceDefinition changes: a CRD that appears (or
+ * becomes established) is seen by the next render.
  */
 @ApplicationScoped
 public class ClusterCapabilities {
@@ -33,27 +34,37 @@ public class ClusterCapabilities {
         this.client = client;
     }
 
-    private record Discovered(long crdChanges, HelmCapabilities capabilities) {
-    }
+    private record Discovered(long crdChanges, HelmCapabilities capabilities) {}
 
     public HelmCapabilities current() {
         watchCrds();
         long changes = crdChanges.get();
         Discovered discovered = cached;
         if (discovered == null || discovered.crdChanges() != changes) {
-            // a CRD changing while this runs moves the count again, so the next render discovers afresh
-            discovered = new Discovered(changes, new HelmCapabilities(client.getKubernetesVersion().getGitVersion(), discover(client)));
+            // a CRD changing while this runs moves the count again, so the next render discovers
+            // afresh
+            discovered =
+                    new Discovered(
+                            changes,
+                            new HelmCapabilities(
+                                    client.getKubernetesVersion().getGitVersion(),
+                                    discover(client)));
             cached = discovered;
         }
         return discovered.capabilities();
     }
 
-    /** Helm's GetVersionSet: every served group/version, and every group/version/Kind of its resources. */
+    /**
+     * Helm's GetVersionSet: every served group/version, and every group/version/Kind of its
+     * resources.
+     */
     static List<String> discover(KubernetesClient client) {
         Set<String> versions = new LinkedHashSet<>();
         List<String> groupVersions = new ArrayList<>(List.of("v1"));
         for (APIGroup group : client.getApiGroups().getGroups()) {
-            group.getVersions().stream().map(GroupVersionForDiscovery::getGroupVersion).forEach(groupVersions::add);
+            group.getVersions().stream()
+                    .map(GroupVersionForDiscovery::getGroupVersion)
+                    .forEach(groupVersions::add);
         }
         versions.addAll(groupVersions);
         for (String groupVersion : groupVersions) {
@@ -61,7 +72,8 @@ public class ClusterCapabilities {
             try {
                 resources = client.getApiResources(groupVersion);
             } catch (KubernetesClientException e) {
-                continue; // as Helm: a group version that fails discovery (a CRD not yet served) is left out, not fatal
+                continue; // as Helm: a group version that fails discovery (a CRD not yet served) is
+                // left out, not fatal
             }
             if (resources != null) {
                 for (APIResource resource : resources.getResources()) {
@@ -78,22 +90,31 @@ public class ClusterCapabilities {
         }
         synchronized (this) {
             if (crds == null) {
-                crds = client.apiextensions().v1().customResourceDefinitions().inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(CustomResourceDefinition crd) {
-                        crdChanges.incrementAndGet();
-                    }
+                crds =
+                        client.apiextensions()
+                                .v1()
+                                .customResourceDefinitions()
+                                .inform(
+                                        new ResourceEventHandler<>() {
+                                            @Override
+                                            public void onAdd(CustomResourceDefinition crd) {
+                                                crdChanges.incrementAndGet();
+                                            }
 
-                    @Override
-                    public void onUpdate(CustomResourceDefinition before, CustomResourceDefinition after) {
-                        crdChanges.incrementAndGet();
-                    }
+                                            @Override
+                                            public void onUpdate(
+                                                    CustomResourceDefinition before,
+                                                    CustomResourceDefinition after) {
+                                                crdChanges.incrementAndGet();
+                                            }
 
-                    @Override
-                    public void onDelete(CustomResourceDefinition crd, boolean unknownFinalState) {
-                        crdChanges.incrementAndGet();
-                    }
-                });
+                                            @Override
+                                            public void onDelete(
+                                                    CustomResourceDefinition crd,
+                                                    boolean unknownFinalState) {
+                                                crdChanges.incrementAndGet();
+                                            }
+                                        });
             }
         }
     }

@@ -8,14 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What happens to the CRDs in a chart's {@code crds/}, as Flux decides it: {@code install.crds} (default
- * {@code Create}) until the release has been applied once, {@code upgrade.crds} (default {@code Skip}) after.
- * {@code Create} applies a CRD only if it is not there ({@code ssa: IfNotPresent}); {@code CreateReplace} applies it
- * like any object; {@code Skip} leaves it out. Like Helm, Sluice never deletes a chart's CRDs: each carries
- * {@code prune: disabled}, so leaving them out later does not remove them.
+ * What happens to the CRDs in a chart's {@code crds/}, as Flux decides it: {@code install.crds}
+ * (default {@code Create}) until the release has been applied once, {@code upgrade.crds} (default
+ * {@code Skip}) after. {@code Create} applies a CRD only if it is not there ({@code ssa:
+ * IfNotPresent}); {@code CreateReplace} applies it like any object; {@code Skip} leaves it out.
+ * Like Helm, Sluice never deletes a chart's CRDs: each carries {@code prune: disabled}, so leaving
+ * them out later does not remove them.
  */
 public enum CrdPolicy {
-    SKIP, CREATE, CREATE_REPLACE;
+    SKIP,
+    CREATE,
+    CREATE_REPLACE;
 
     static CrdPolicy of(HelmRelease release) {
         boolean installed = installed(release);
@@ -29,10 +32,15 @@ public enum CrdPolicy {
         };
     }
 
-    /** Whether the release is installed (so the next render is an upgrade): its history holds a revision still there. */
+    /**
+     * Whether the release is installed (so the next render is an upgrade): its history holds a
+     * revision still there.
+     */
     static boolean installed(HelmRelease release) {
-        return release.getStatus() != null && release.getStatus().history != null
-                && release.getStatus().history.stream().anyMatch(s -> !"uninstalled".equals(s.status));
+        return release.getStatus() != null
+                && release.getStatus().history != null
+                && release.getStatus().history.stream()
+                        .anyMatch(s -> !"uninstalled".equals(s.status));
     }
 
     boolean includes() {
@@ -42,8 +50,12 @@ public enum CrdPolicy {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> mark(List<Map<String, Object>> crds) {
         for (Map<String, Object> crd : crds) {
-            Map<String, Object> metadata = (Map<String, Object>) crd.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
-            Map<String, Object> annotations = new LinkedHashMap<>((Map<String, Object>) metadata.getOrDefault("annotations", Map.of()));
+            Map<String, Object> metadata =
+                    (Map<String, Object>)
+                            crd.computeIfAbsent("metadata", k -> new LinkedHashMap<>());
+            Map<String, Object> annotations =
+                    new LinkedHashMap<>(
+                            (Map<String, Object>) metadata.getOrDefault("annotations", Map.of()));
             annotations.put(Annotations.PRUNE, Annotations.DISABLED);
             if (this == CREATE) {
                 annotations.put(Annotations.SSA, Annotations.SSA_IF_NOT_PRESENT);

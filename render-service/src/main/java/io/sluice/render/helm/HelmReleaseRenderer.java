@@ -1,7 +1,5 @@
 package io.sluice.render.helm;
 
-import io.sluice.contracts.helm.ReleaseNaming;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
@@ -12,6 +10,7 @@ import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.helm.ReleaseNaming;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.render.artifact.ArtifactFetcher;
@@ -29,9 +28,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The story of rendering one HelmRelease: take the chart source-service announced (or pass its failure on; a chart in
- * Git is packaged from the Git artifact first), merge
- * the values, render with Helm under the release name and namespace Flux would use, give namespaced objects the
+ * The story of rendering one HelmRelease: take the chart source-service announced (or pass its
+ * failure on; a chart in Git is packaged from the Git artifact first), merge the values, render
+ * with Helm under the release name and namespace Flux would use, give namespaced objects the
  * release namespace, and send the objects to apply-service.
  */
 @ApplicationScoped
@@ -47,8 +46,11 @@ public class HelmReleaseRenderer {
     private final ClusterCapabilities capabilities;
     private final NamespaceDefaulter namespaces;
 
-    public HelmReleaseRenderer(KubernetesClient client, RenderPublisher publisher, ObjectStates states,
-                               ClusterCapabilities capabilities) {
+    public HelmReleaseRenderer(
+            KubernetesClient client,
+            RenderPublisher publisher,
+            ObjectStates states,
+            ClusterCapabilities capabilities) {
         this.client = client;
         this.capabilities = capabilities;
         this.publisher = publisher;
@@ -57,12 +59,16 @@ public class HelmReleaseRenderer {
     }
 
     /**
-     * Renders the release from the chart source-service announced; {@code resyncAt} marks a periodic resync. False
-     * when the release is gone or being deleted.
+     * Renders the release from the chart source-service announced; {@code resyncAt} marks a
+     * periodic resync. False when the release is gone or being deleted.
      */
     public boolean render(ArtifactEvent chart, String resyncAt) {
         ObjectRef ref = chart.source();
-        HelmRelease release = client.resources(HelmRelease.class).inNamespace(ref.namespace()).withName(ref.name()).get();
+        HelmRelease release =
+                client.resources(HelmRelease.class)
+                        .inNamespace(ref.namespace())
+                        .withName(ref.name())
+                        .get();
         if (release == null || release.getMetadata().getDeletionTimestamp() != null) {
             return false;
         }
@@ -72,9 +78,19 @@ public class HelmReleaseRenderer {
         }
         String revision = chart.revision() == null ? "" : chart.revision();
         Map<String, String> annotations = release.getMetadata().getAnnotations();
-        Attempt attempt = new Attempt(ref, release.getMetadata().getGeneration(), revision,
-                annotations == null ? null : annotations.get(Annotations.REQUESTED_AT), resyncAt);
-        publisher.publish(attempt, () -> chart.failure() != null ? RenderResult.failed(attempt, chart.failure()) : build(attempt, release, chart));
+        Attempt attempt =
+                new Attempt(
+                        ref,
+                        release.getMetadata().getGeneration(),
+                        revision,
+                        annotations == null ? null : annotations.get(Annotations.REQUESTED_AT),
+                        resyncAt);
+        publisher.publish(
+                attempt,
+                () ->
+                        chart.failure() != null
+                                ? RenderResult.failed(attempt, chart.failure())
+                                : build(attempt, release, chart));
         return true;
     }
 
@@ -84,37 +100,71 @@ public class HelmReleaseRenderer {
         Path workDir = Files.createTempDirectory("release-");
         try {
             String name = release.getMetadata().getName();
-            String namespace = ReleaseNaming.namespace(release.getMetadata().getNamespace(), release.getSpec().targetNamespace);
-            List<Map<String, Object>> layers = new ArrayList<>(ValuesSources.read(client, release.getMetadata().getNamespace(),
-                    release.getSpec().valuesFrom));
+            String namespace =
+                    ReleaseNaming.namespace(
+                            release.getMetadata().getNamespace(),
+                            release.getSpec().targetNamespace);
+            List<Map<String, Object>> layers =
+                    new ArrayList<>(
+                            ValuesSources.read(
+                                    client,
+                                    release.getMetadata().getNamespace(),
+                                    release.getSpec().valuesFrom));
             if (release.getSpec().values != null && release.getSpec().values.isObject()) {
                 layers.add(JSON.convertValue(release.getSpec().values, Map.class));
             }
             Path archive;
             if (GitChart.isGitChart(release)) {
-                archive = GitChart.packaged(helm, fetcher, chart, release.getSpec().chart.spec.chart, workDir);
+                archive =
+                        GitChart.packaged(
+                                helm, fetcher, chart, release.getSpec().chart.spec.chart, workDir);
             } else {
                 archive = workDir.resolve("chart.tgz");
                 fetcher.download(chart.url(), chart.digest(), archive);
             }
-            String releaseName = ReleaseNaming.releaseName(name, release.getSpec().targetNamespace, release.getSpec().releaseName);
+            String releaseName =
+                    ReleaseNaming.releaseName(
+                            name, release.getSpec().targetNamespace, release.getSpec().releaseName);
             Map<String, Object> values = HelmValues.merge(layers);
-            List<Map<String, Object>> objects = renderer.render(archive, releaseName, namespace, values, target(release), CrdPolicy.of(release),
-                    release.getSpec().postRenderers, release.getSpec().commonMetadata);
+            List<Map<String, Object>> objects =
+                    renderer.render(
+                            archive,
+                            releaseName,
+                            namespace,
+                            values,
+                            target(release),
+                            CrdPolicy.of(release),
+                            release.getSpec().postRenderers,
+                            release.getSpec().commonMetadata);
             namespaces.apply(objects, namespace);
             ChartMetadata chartMetadata = ChartMetadata.read(archive);
-            ChartRelease target = new ChartRelease(releaseName, namespace, chartMetadata.name(), chartMetadata.version(),
-                    chartMetadata.appVersion(), HelmValues.digest(values));
-            return RenderResult.renderedRelease(attempt, Manifests.encode(objects), objects.size(), target);
+            ChartRelease target =
+                    new ChartRelease(
+                            releaseName,
+                            namespace,
+                            chartMetadata.name(),
+                            chartMetadata.version(),
+                            chartMetadata.appVersion(),
+                            HelmValues.digest(values));
+            return RenderResult.renderedRelease(
+                    attempt, Manifests.encode(objects), objects.size(), target);
         } finally {
             WorkDirs.delete(workDir);
         }
     }
 
-    /** As helm-controller renders: the live cluster's capabilities, and {@code lookup} as the release's service account. */
+    /**
+     * As helm-controller renders: the live cluster's capabilities, and {@code lookup} as the
+     * release's service account.
+     */
     private ChartRenderer.Target target(HelmRelease release) {
         String account = release.getSpec().serviceAccountName;
-        return new ChartRenderer.Target(capabilities.current(), CrdPolicy.installed(release), true,
-                account == null || account.isBlank() ? null : release.getMetadata().getNamespace() + ":" + account);
+        return new ChartRenderer.Target(
+                capabilities.current(),
+                CrdPolicy.installed(release),
+                true,
+                account == null || account.isBlank()
+                        ? null
+                        : release.getMetadata().getNamespace() + ":" + account);
     }
 }

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Merges a HelmRelease's values in Flux's order: each {@code valuesFrom} source over the previous ones, then
- * {@code spec.values} over them all. Maps merge key by key, recursively; anything else is replaced.
+ * Merges a HelmRelease's values in Flux's order: each {@code valuesFrom} source over the previous
+ * ones, then {@code spec.values} over them all. Maps merge key by key, recursively; anything else
+ * is replaced.
  */
 public final class HelmValues {
-    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-    private HelmValues() {
-    }
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private HelmValues() {}
 
     public static Map<String, Object> merge(List<Map<String, Object>> layers) {
         Map<String, Object> merged = new LinkedHashMap<>();
@@ -28,11 +30,15 @@ public final class HelmValues {
         return merged;
     }
 
-    /** {@code sha256:<hex>} of the values as JSON with sorted keys: equal values, equal digest, whatever their order. */
+    /**
+     * {@code sha256:<hex>} of the values as JSON with sorted keys: equal values, equal digest,
+     * whatever their order.
+     */
     public static String digest(Map<String, Object> values) {
         try {
             byte[] json = CANONICAL.writeValueAsString(values).getBytes(StandardCharsets.UTF_8);
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+            return "sha256:"
+                    + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot digest values", e);
         }
@@ -40,14 +46,17 @@ public final class HelmValues {
 
     @SuppressWarnings("unchecked")
     private static void mergeInto(Map<String, Object> base, Map<String, Object> overlay) {
-        overlay.forEach((key, value) -> {
-            if (value instanceof Map<?, ?> overlayMap && base.get(key) instanceof Map<?, ?> baseMap) {
-                Map<String, Object> nested = new LinkedHashMap<>((Map<String, Object>) baseMap);
-                mergeInto(nested, (Map<String, Object>) overlayMap);
-                base.put(key, nested);
-            } else {
-                base.put(key, value);
-            }
-        });
+        overlay.forEach(
+                (key, value) -> {
+                    if (value instanceof Map<?, ?> overlayMap
+                            && base.get(key) instanceof Map<?, ?> baseMap) {
+                        Map<String, Object> nested =
+                                new LinkedHashMap<>((Map<String, Object>) baseMap);
+                        mergeInto(nested, (Map<String, Object>) overlayMap);
+                        base.put(key, nested);
+                    } else {
+                        base.put(key, value);
+                    }
+                });
     }
 }

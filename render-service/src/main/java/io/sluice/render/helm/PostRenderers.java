@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A HelmRelease's {@code spec.postRenderers}, as helm-controller runs them: each {@code kustomize} entry builds the
- * release's rendered objects (Helm hands post-renderers neither hooks nor {@code crds/}) with its {@code patches} and
- * {@code images}, with the real kustomize, in the order given.
+ * A HelmRelease's {@code spec.postRenderers}, as helm-controller runs them: each {@code kustomize}
+ * entry builds the release's rendered objects (Helm hands post-renderers neither hooks nor {@code
+ * crds/}) with its {@code patches} and {@code images}, with the real kustomize, in the order given.
  */
 final class PostRenderers {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +27,8 @@ final class PostRenderers {
         this.kustomize = kustomize;
     }
 
-    List<Map<String, Object>> apply(List<Map<String, Object>> objects, JsonNode postRenderers) throws BuildException {
+    List<Map<String, Object>> apply(List<Map<String, Object>> objects, JsonNode postRenderers)
+            throws BuildException {
         List<Map<String, Object>> result = objects;
         if (postRenderers == null) {
             return result;
@@ -41,7 +42,8 @@ final class PostRenderers {
         return result;
     }
 
-    private List<Map<String, Object>> kustomize(List<Map<String, Object>> objects, JsonNode spec) throws BuildException {
+    private List<Map<String, Object>> kustomize(List<Map<String, Object>> objects, JsonNode spec)
+            throws BuildException {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("post-render-");
@@ -50,8 +52,10 @@ final class PostRenderers {
                 input.append("---\n").append(JSON.writeValueAsString(object)).append('\n');
             }
             Files.writeString(dir.resolve("helm-output.yaml"), input);
-            ObjectNode kustomization = JSON.createObjectNode()
-                    .put("apiVersion", "kustomize.config.k8s.io/v1beta1").put("kind", "Kustomization");
+            ObjectNode kustomization =
+                    JSON.createObjectNode()
+                            .put("apiVersion", "kustomize.config.k8s.io/v1beta1")
+                            .put("kind", "Kustomization");
             kustomization.putArray("resources").add("helm-output.yaml");
             if (spec.path("patches").isArray()) {
                 kustomization.set("patches", spec.get("patches"));
@@ -59,7 +63,8 @@ final class PostRenderers {
             if (spec.path("images").isArray()) {
                 kustomization.set("images", spec.get("images"));
             }
-            Files.writeString(dir.resolve("kustomization.yaml"), JSON.writeValueAsString(kustomization));
+            Files.writeString(
+                    dir.resolve("kustomization.yaml"), JSON.writeValueAsString(kustomization));
             return YamlDocuments.objects(kustomize.build(dir), "post-renderer kustomize");
         } catch (IOException e) {
             throw new BuildException("post-renderer: " + e.getMessage(), e);

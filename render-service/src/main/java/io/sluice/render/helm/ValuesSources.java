@@ -15,34 +15,55 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Reads a HelmRelease's {@code valuesFrom}: each ConfigMap or Secret key (default {@code values.yaml}) as a YAML
- * document, or, with {@code targetPath}, as one value placed at that dotted path; an {@code optional} source may be
- * missing. Returned in order, ready for {@link HelmValues#merge}.
+ * Reads a HelmRelease's {@code valuesFrom}: each ConfigMap or Secret key (default {@code
+ * values.yaml}) as a YAML document, or, with {@code targetPath}, as one value placed at that dotted
+ * path; an {@code optional} source may be missing. Returned in order, ready for {@link
+ * HelmValues#merge}.
  */
 final class ValuesSources {
-    private ValuesSources() {
-    }
+    private ValuesSources() {}
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> read(KubernetesClient client, String namespace, List<ValuesReference> references)
+    static List<Map<String, Object>> read(
+            KubernetesClient client, String namespace, List<ValuesReference> references)
             throws BuildException {
         List<Map<String, Object>> layers = new ArrayList<>();
-        for (ValuesReference reference : references == null ? List.<ValuesReference>of() : references) {
-            String key = reference.valuesKey == null || reference.valuesKey.isEmpty() ? "values.yaml" : reference.valuesKey;
+        for (ValuesReference reference :
+                references == null ? List.<ValuesReference>of() : references) {
+            String key =
+                    reference.valuesKey == null || reference.valuesKey.isEmpty()
+                            ? "values.yaml"
+                            : reference.valuesKey;
             String content = content(client, namespace, reference, key);
             if (content == null) {
                 if (Boolean.TRUE.equals(reference.optional)) {
                     continue;
                 }
-                throw new BuildException("could not find " + reference.kind + " '" + namespace + "/" + reference.name
-                        + "' with key '" + key + "' for valuesFrom");
+                throw new BuildException(
+                        "could not find "
+                                + reference.kind
+                                + " '"
+                                + namespace
+                                + "/"
+                                + reference.name
+                                + "' with key '"
+                                + key
+                                + "' for valuesFrom");
             }
             if (reference.targetPath != null && !reference.targetPath.isEmpty()) {
                 layers.add(atPath(reference.targetPath, content));
             } else {
                 Object parsed = new Load(LoadSettings.builder().build()).loadFromString(content);
                 if (parsed != null && !(parsed instanceof Map<?, ?>)) {
-                    throw new BuildException(reference.kind + " '" + namespace + "/" + reference.name + "' key '" + key + "' is not a YAML mapping");
+                    throw new BuildException(
+                            reference.kind
+                                    + " '"
+                                    + namespace
+                                    + "/"
+                                    + reference.name
+                                    + "' key '"
+                                    + key
+                                    + "' is not a YAML mapping");
                 }
                 layers.add(parsed == null ? Map.of() : (Map<String, Object>) parsed);
             }
@@ -50,19 +71,31 @@ final class ValuesSources {
         return layers;
     }
 
-    private static String content(KubernetesClient client, String namespace, ValuesReference reference, String key)
+    private static String content(
+            KubernetesClient client, String namespace, ValuesReference reference, String key)
             throws BuildException {
         return switch (reference.kind) {
             case "ConfigMap" -> {
-                ConfigMap cm = client.configMaps().inNamespace(namespace).withName(reference.name).get();
+                ConfigMap cm =
+                        client.configMaps().inNamespace(namespace).withName(reference.name).get();
                 yield cm == null || cm.getData() == null ? null : cm.getData().get(key);
             }
             case "Secret" -> {
-                Secret secret = client.secrets().inNamespace(namespace).withName(reference.name).get();
-                String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(key);
-                yield encoded == null ? null : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+                Secret secret =
+                        client.secrets().inNamespace(namespace).withName(reference.name).get();
+                String encoded =
+                        secret == null || secret.getData() == null
+                                ? null
+                                : secret.getData().get(key);
+                yield encoded == null
+                        ? null
+                        : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             }
-            default -> throw new BuildException("valuesFrom kind '" + reference.kind + "' is not supported (ConfigMap or Secret)");
+            default ->
+                    throw new BuildException(
+                            "valuesFrom kind '"
+                                    + reference.kind
+                                    + "' is not supported (ConfigMap or Secret)");
         };
     }
 

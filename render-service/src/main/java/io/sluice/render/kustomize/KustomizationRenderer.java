@@ -20,30 +20,31 @@ import io.sluice.contracts.source.GitRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
-import io.sluice.render.publish.RenderPublisher;
-import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.CommonMetadata;
+import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
+import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The story of rendering one Kustomization: find its source's artifact, download and verify it, build
- * {@code spec.path}, and send the objects (or the reason they could not be built) to apply-service.
+ * The story of rendering one Kustomization: find its source's artifact, download and verify it,
+ * build {@code spec.path}, and send the objects (or the reason they could not be built) to
+ * apply-service.
  */
 @ApplicationScoped
 public class KustomizationRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
-    private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS =
+            new TypeReference<>() {};
 
     private final KubernetesClient client;
     private final RenderPublisher publisher;
@@ -51,15 +52,17 @@ public class KustomizationRenderer {
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
     private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.locate());
 
-    public KustomizationRenderer(KubernetesClient client, RenderPublisher publisher, ObjectStates states) {
+    public KustomizationRenderer(
+            KubernetesClient client, RenderPublisher publisher, ObjectStates states) {
         this.client = client;
         this.publisher = publisher;
         this.states = states;
     }
 
     /**
-     * Renders against the artifact its source's status currently names; {@code resyncAt} marks a periodic resync.
-     * Returns when it is due again: its interval, or its retry interval after a failure; empty when it is being deleted.
+     * Renders against the artifact its source's status currently names; {@code resyncAt} marks a
+     * periodic resync. Returns when it is due again: its interval, or its retry interval after a
+     * failure; empty when it is being deleted.
      */
     public Optional<Duration> render(Kustomization ks, String resyncAt) {
         return render(ks, sourceArtifact(ks), resyncAt);
@@ -75,9 +78,14 @@ public class KustomizationRenderer {
     }
 
     private Optional<Duration> render(Kustomization ks, Artifact artifact, String resyncAt) {
-        ObjectRef ref = new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
+        ObjectRef ref =
+                new ObjectRef(
+                        Kustomization.KIND,
+                        ks.getMetadata().getNamespace(),
+                        ks.getMetadata().getName());
         if (ks.getMetadata().getDeletionTimestamp() != null) {
-            return Optional.empty(); // being deleted (which bumps its generation): apply-service's finalizer prunes or orphans it
+            return Optional.empty(); // being deleted (which bumps its generation): apply-service's
+            // finalizer prunes or orphans it
         }
         Duration interval = duration(ks.getSpec().interval, Duration.ofMinutes(10));
         if (Boolean.TRUE.equals(ks.getSpec().suspend)) {
@@ -85,14 +93,31 @@ public class KustomizationRenderer {
             return Optional.of(interval);
         }
         String revision = artifact == null ? "" : artifact.revision;
-        Attempt attempt = new Attempt(ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks), resyncAt);
-        RenderResult result = publisher.publish(attempt, () -> artifact == null
-                ? RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "Source artifact not found: " + sourceName(ks)))
-                : build(attempt, artifact, ks));
-        return Optional.of(result.failure() == null ? interval : duration(ks.getSpec().retryInterval, interval));
+        Attempt attempt =
+                new Attempt(
+                        ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks), resyncAt);
+        RenderResult result =
+                publisher.publish(
+                        attempt,
+                        () ->
+                                artifact == null
+                                        ? RenderResult.failed(
+                                                attempt,
+                                                new Failure(
+                                                        Reasons.ARTIFACT_FAILED,
+                                                        "Source artifact not found: "
+                                                                + sourceName(ks)))
+                                        : build(attempt, artifact, ks));
+        return Optional.of(
+                result.failure() == null
+                        ? interval
+                        : duration(ks.getSpec().retryInterval, interval));
     }
 
-    /** A Go duration, at least a second (an interval of 0s would resync without pause); the fallback if it cannot be read. */
+    /**
+     * A Go duration, at least a second (an interval of 0s would resync without pause); the fallback
+     * if it cannot be read.
+     */
     private static Duration duration(String text, Duration fallback) {
         try {
             Duration parsed = GoDuration.parse(text, fallback);
@@ -109,7 +134,8 @@ public class KustomizationRenderer {
             var postBuild = SubstitutionVariables.of(client, ks);
             workDir = Files.createTempDirectory("render-");
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
-            List<Map<String, Object>> objects = builder.build(workDir, ks.getSpec().path, overlay(ks, workDir), postBuild);
+            List<Map<String, Object>> objects =
+                    builder.build(workDir, ks.getSpec().path, overlay(ks, workDir), postBuild);
             CommonMetadata.apply(objects, ks.getSpec().commonMetadata);
             return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
         } finally {
@@ -119,19 +145,27 @@ public class KustomizationRenderer {
 
     private static FluxOverlay overlay(Kustomization ks, Path artifact) {
         var spec = ks.getSpec();
-        return new FluxOverlay(spec.targetNamespace, spec.namePrefix, spec.nameSuffix,
+        return new FluxOverlay(
+                spec.targetNamespace,
+                spec.namePrefix,
+                spec.nameSuffix,
                 spec.patches == null ? null : JSON.convertValue(spec.patches, LIST_OF_MAPS),
                 spec.images == null ? null : JSON.convertValue(spec.images, LIST_OF_MAPS),
                 components(spec, artifact));
     }
 
-    /** {@code components}, relative to {@code path}; with {@code ignoreMissingComponents}, those not in the artifact left out. */
+    /**
+     * {@code components}, relative to {@code path}; with {@code ignoreMissingComponents}, those not
+     * in the artifact left out.
+     */
     private static List<String> components(KustomizationSpec spec, Path artifact) {
         if (spec.components == null || !Boolean.TRUE.equals(spec.ignoreMissingComponents)) {
             return spec.components;
         }
         Path base = artifact.resolve(spec.path == null ? "" : spec.path.replaceFirst("^/+", ""));
-        return spec.components.stream().filter(c -> Files.exists(base.resolve(c).normalize())).toList();
+        return spec.components.stream()
+                .filter(c -> Files.exists(base.resolve(c).normalize()))
+                .toList();
     }
 
     private Artifact sourceArtifact(Kustomization ks) {
@@ -139,7 +173,11 @@ public class KustomizationRenderer {
         if (sourceRef == null || !GitRepository.KIND.equals(sourceRef.kind)) {
             return null;
         }
-        GitRepository source = client.resources(GitRepository.class).inNamespace(sourceNamespace(ks)).withName(sourceRef.name).get();
+        GitRepository source =
+                client.resources(GitRepository.class)
+                        .inNamespace(sourceNamespace(ks))
+                        .withName(sourceRef.name)
+                        .get();
         return source == null || source.getStatus() == null ? null : source.getStatus().artifact;
     }
 
@@ -150,7 +188,9 @@ public class KustomizationRenderer {
 
     private static String sourceName(Kustomization ks) {
         var sourceRef = ks.getSpec().sourceRef;
-        return sourceRef == null ? "no sourceRef" : sourceRef.kind + "/" + sourceNamespace(ks) + "/" + sourceRef.name;
+        return sourceRef == null
+                ? "no sourceRef"
+                : sourceRef.kind + "/" + sourceNamespace(ks) + "/" + sourceRef.name;
     }
 
     static String requestedAt(Kustomization ks) {

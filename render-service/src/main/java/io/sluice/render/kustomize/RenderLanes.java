@@ -8,8 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs renders a few at a time while keeping each object's renders in the order they were asked for: an object
- * always renders in the same lane (by its key), and each lane runs one render at a time.
+ * Runs renders a few at a time while keeping each object's renders in the order they were asked
+ * for: an object always renders in the same lane (by its key), and each lane runs one render at a
+ * time.
  */
 final class RenderLanes {
     private final List<ExecutorService> lanes = new ArrayList<>();
@@ -22,7 +23,8 @@ final class RenderLanes {
     }
 
     CompletableFuture<Void> submit(ObjectRef object, Runnable render) {
-        return CompletableFuture.runAsync(render, lanes.get(Math.floorMod(object.key().hashCode(), lanes.size())));
+        return CompletableFuture.runAsync(
+                render, lanes.get(Math.floorMod(object.key().hashCode(), lanes.size())));
     }
 
     void shutdown() {

@@ -32,13 +32,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * When a Kustomization or HelmRelease is rendered: when its source announces a new artifact (Kafka); when a
- * Kustomization is created, changed, or asked to reconcile (a HelmRelease's chart is announced again on those);
- * when a ConfigMap or Secret it takes values or variables from changes and is labelled
- * {@code reconcile.fluxcd.io/watch: Enabled}, as Flux watches them; and again at its interval whatever happened
- * (level-triggered: a Kustomization by {@link ResyncTimer}, a HelmRelease when source-service announces its chart
- * again at its next check). Renders run a few at a time ({@code sluice.render.workers}), each
- * object's in the order they were asked for.
+ * When a Kustomization or HelmRelease is rendered: when its source announces a new artifact
+ * (Kafka); when a Kustomization is created, changed, or asked to reconcile (a HelmRelease's chart
+ * is announced again on those); when a ConfigMap or Secret it takes values or variables from
+ * changes and is labelled {@code reconcile.fluxcd.io/watch: Enabled}, as Flux watches them; and
+ * again at its interval whatever happened (level-triggered: a Kustomization by {@link ResyncTimer},
+ * a HelmRelease when source-service announces its chart again at its next check). Renders run a few
+ * at a time ({@code sluice.render.workers}), each object's in the order they were asked for.
  */
 @ApplicationScoped
 public class RenderTriggers {
@@ -50,13 +50,21 @@ public class RenderTriggers {
     private final HelmReleaseRenderer helmReleases;
     private final RenderLanes lanes;
     private final ResyncTimer resync = new ResyncTimer();
-    private final CompletableFuture<SharedIndexInformer<Kustomization>> kustomizations = new CompletableFuture<>();
+    private final CompletableFuture<SharedIndexInformer<Kustomization>> kustomizations =
+            new CompletableFuture<>();
     private final List<SharedIndexInformer<?>> watchedValues = new ArrayList<>();
-    /** Each HelmRelease's last announced chart: what its resyncs render (source-service announces it again on a restart). */
+
+    /**
+     * Each HelmRelease's last announced chart: what its resyncs render (source-service announces it
+     * again on a restart).
+     */
     private final Map<ObjectRef, ArtifactEvent> charts = new ConcurrentHashMap<>();
 
-    public RenderTriggers(KubernetesClient client, KustomizationRenderer renderer, HelmReleaseRenderer helmReleases,
-                          @ConfigProperty(name = "sluice.render.workers", defaultValue = "2") int workers) {
+    public RenderTriggers(
+            KubernetesClient client,
+            KustomizationRenderer renderer,
+            HelmReleaseRenderer helmReleases,
+            @ConfigProperty(name = "sluice.render.workers", defaultValue = "2") int workers) {
         this.client = client;
         this.lanes = new RenderLanes(workers);
         this.renderer = renderer;
@@ -64,27 +72,49 @@ public class RenderTriggers {
     }
 
     void start(@Observes StartupEvent event) {
-        kustomizations.complete(client.resources(Kustomization.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Kustomization ks) {
-                renderKustomization(ks, null);
-            }
+        kustomizations.complete(
+                client.resources(Kustomization.class)
+                        .inAnyNamespace()
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(Kustomization ks) {
+                                        renderKustomization(ks, null);
+                                    }
 
-            @Override
-            public void onUpdate(Kustomization before, Kustomization after) {
-                boolean specChanged = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
-                if (specChanged || !Objects.equals(KustomizationRenderer.requestedAt(before), KustomizationRenderer.requestedAt(after))) {
-                    renderKustomization(after, null);
-                }
-            }
+                                    @Override
+                                    public void onUpdate(
+                                            Kustomization before, Kustomization after) {
+                                        boolean specChanged =
+                                                !Objects.equals(
+                                                        before.getMetadata().getGeneration(),
+                                                        after.getMetadata().getGeneration());
+                                        if (specChanged
+                                                || !Objects.equals(
+                                                        KustomizationRenderer.requestedAt(before),
+                                                        KustomizationRenderer.requestedAt(after))) {
+                                            renderKustomization(after, null);
+                                        }
+                                    }
 
-            @Override
-            public void onDelete(Kustomization ks, boolean finalStateUnknown) {
-                resync.cancel(ref(ks)); // apply-service owns deletion (finalizer and prune); nothing to render
-            }
-        }));
-        watchedValues.add(client.configMaps().inAnyNamespace().withLabel(WATCH_LABEL, "Enabled").inform(this.<ConfigMap>valuesHandler("ConfigMap")));
-        watchedValues.add(client.secrets().inAnyNamespace().withLabel(WATCH_LABEL, "Enabled").inform(this.<Secret>valuesHandler("Secret")));
+                                    @Override
+                                    public void onDelete(
+                                            Kustomization ks, boolean finalStateUnknown) {
+                                        resync.cancel(ref(ks)); // apply-service owns deletion
+                                        // (finalizer and prune); nothing to
+                                        // render
+                                    }
+                                }));
+        watchedValues.add(
+                client.configMaps()
+                        .inAnyNamespace()
+                        .withLabel(WATCH_LABEL, "Enabled")
+                        .inform(this.<ConfigMap>valuesHandler("ConfigMap")));
+        watchedValues.add(
+                client.secrets()
+                        .inAnyNamespace()
+                        .withLabel(WATCH_LABEL, "Enabled")
+                        .inform(this.<Secret>valuesHandler("Secret")));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -97,24 +127,44 @@ public class RenderTriggers {
     @Incoming(Topics.ARTIFACTS)
     public CompletionStage<Void> onArtifact(ArtifactEvent artifact) {
         if (artifact == null || artifact.source() == null) {
-            return CompletableFuture.completedFuture(null); // unreadable (see application.properties): skipped
+            return CompletableFuture.completedFuture(
+                    null); // unreadable (see application.properties): skipped
         }
         if (HelmRelease.KIND.equals(artifact.source().kind())) {
-            // source-service announces a release's chart at every check: the same chart again is the release's resync
+            // source-service announces a release's chart at every check: the same chart again is
+            // the release's resync
             boolean again = artifact.equals(charts.put(artifact.source(), artifact));
             return renderHelmRelease(artifact.source(), again ? Instant.now().toString() : null);
         }
-        return kustomizations.thenCompose(informer -> CompletableFuture.allOf(informer.getStore().list().stream()
-                .filter(ks -> references(ks, artifact))
-                .map(ks -> lanes.submit(ref(ks), () -> renderThenReschedule(ref(ks), () -> renderer.render(ks, artifact))))
-                .toArray(CompletableFuture[]::new)));
+        return kustomizations.thenCompose(
+                informer ->
+                        CompletableFuture.allOf(
+                                informer.getStore().list().stream()
+                                        .filter(ks -> references(ks, artifact))
+                                        .map(
+                                                ks ->
+                                                        lanes.submit(
+                                                                ref(ks),
+                                                                () ->
+                                                                        renderThenReschedule(
+                                                                                ref(ks),
+                                                                                () ->
+                                                                                        renderer
+                                                                                                .render(
+                                                                                                        ks,
+                                                                                                        artifact))))
+                                        .toArray(CompletableFuture[]::new)));
     }
 
     private CompletableFuture<Void> renderKustomization(Kustomization ks, String resyncAt) {
-        return lanes.submit(ref(ks), () -> renderThenReschedule(ref(ks), () -> renderer.render(ks, resyncAt)));
+        return lanes.submit(
+                ref(ks), () -> renderThenReschedule(ref(ks), () -> renderer.render(ks, resyncAt)));
     }
 
-    /** Renders, then schedules the next resync, whatever happened: an error (say, the broker down) is retried shortly. */
+    /**
+     * Renders, then schedules the next resync, whatever happened: an error (say, the broker down)
+     * is retried shortly.
+     */
     private void renderThenReschedule(ObjectRef ref, Supplier<Optional<Duration>> render) {
         Optional<Duration> next = Optional.of(AFTER_ERROR);
         try {
@@ -125,69 +175,106 @@ public class RenderTriggers {
     }
 
     private CompletableFuture<Void> renderHelmRelease(ObjectRef release, String resyncAt) {
-        return lanes.submit(release, () -> {
-            ArtifactEvent chart = charts.get(release);
-            if (chart == null || !helmReleases.render(chart, resyncAt)) {
-                charts.remove(release);
-            }
-        });
+        return lanes.submit(
+                release,
+                () -> {
+                    ArtifactEvent chart = charts.get(release);
+                    if (chart == null || !helmReleases.render(chart, resyncAt)) {
+                        charts.remove(release);
+                    }
+                });
     }
 
-    /** A Kustomization's next resync after a render: rendered again, as it is then, at the delay the render asked for. */
+    /**
+     * A Kustomization's next resync after a render: rendered again, as it is then, at the delay the
+     * render asked for.
+     */
     private void reschedule(ObjectRef object, Optional<Duration> delay) {
         if (delay.isEmpty()) {
             resync.cancel(object);
             return;
         }
-        resync.schedule(object, delay.get(), () -> kustomization(object).ifPresent(ks -> renderKustomization(ks, Instant.now().toString())));
+        resync.schedule(
+                object,
+                delay.get(),
+                () ->
+                        kustomization(object)
+                                .ifPresent(
+                                        ks -> renderKustomization(ks, Instant.now().toString())));
     }
 
     private Optional<Kustomization> kustomization(ObjectRef ref) {
-        return Optional.ofNullable(kustomizations.getNow(null)).map(informer -> informer.getStore().getByKey(ref.namespace() + "/" + ref.name()));
+        return Optional.ofNullable(kustomizations.getNow(null))
+                .map(informer -> informer.getStore().getByKey(ref.namespace() + "/" + ref.name()));
     }
 
-    /** A watched ConfigMap or Secret changed: every Kustomization and HelmRelease of its namespace that reads it renders again. */
+    /**
+     * A watched ConfigMap or Secret changed: every Kustomization and HelmRelease of its namespace
+     * that reads it renders again.
+     */
     private <T extends HasMetadata> ResourceEventHandler<T> valuesHandler(String kind) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
-                // present at start or newly labelled: the objects reading it render at their own triggers
+                // present at start or newly labelled: the objects reading it render at their own
+                // triggers
             }
 
             @Override
             public void onUpdate(T before, T after) {
                 if (!Objects.equals(data(before), data(after))) {
-                    renderReaders(kind, after.getMetadata().getNamespace(), after.getMetadata().getName());
+                    renderReaders(
+                            kind,
+                            after.getMetadata().getNamespace(),
+                            after.getMetadata().getName());
                 }
             }
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                renderReaders(kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
+                renderReaders(
+                        kind, object.getMetadata().getNamespace(), object.getMetadata().getName());
             }
         };
     }
 
     private void renderReaders(String kind, String namespace, String name) {
         String at = Instant.now().toString();
-        kustomizationsIn(namespace).forEach(ks -> {
-            if (substitutesFrom(ks, kind, name)) {
-                renderKustomization(ks, at);
-            }
-        });
-        charts.keySet().stream().filter(ref -> ref.namespace().equals(namespace)).forEach(ref -> {
-            HelmRelease release = client.resources(HelmRelease.class).inNamespace(namespace).withName(ref.name()).get();
-            if (release != null && release.getSpec().valuesFrom != null && release.getSpec().valuesFrom.stream()
-                    .anyMatch(v -> kind.equals(v.kind) && name.equals(v.name))) {
-                renderHelmRelease(ref, at);
-            }
-        });
+        kustomizationsIn(namespace)
+                .forEach(
+                        ks -> {
+                            if (substitutesFrom(ks, kind, name)) {
+                                renderKustomization(ks, at);
+                            }
+                        });
+        charts.keySet().stream()
+                .filter(ref -> ref.namespace().equals(namespace))
+                .forEach(
+                        ref -> {
+                            HelmRelease release =
+                                    client.resources(HelmRelease.class)
+                                            .inNamespace(namespace)
+                                            .withName(ref.name())
+                                            .get();
+                            if (release != null
+                                    && release.getSpec().valuesFrom != null
+                                    && release.getSpec().valuesFrom.stream()
+                                            .anyMatch(
+                                                    v ->
+                                                            kind.equals(v.kind)
+                                                                    && name.equals(v.name))) {
+                                renderHelmRelease(ref, at);
+                            }
+                        });
     }
 
     private List<Kustomization> kustomizationsIn(String namespace) {
         SharedIndexInformer<Kustomization> informer = kustomizations.getNow(null);
-        return informer == null ? List.of() : informer.getStore().list().stream()
-                .filter(ks -> namespace.equals(ks.getMetadata().getNamespace())).toList();
+        return informer == null
+                ? List.of()
+                : informer.getStore().list().stream()
+                        .filter(ks -> namespace.equals(ks.getMetadata().getNamespace()))
+                        .toList();
     }
 
     private static boolean substitutesFrom(Kustomization ks, String kind, String name) {
@@ -196,7 +283,8 @@ public class RenderTriggers {
             return false;
         }
         for (var source : postBuild.path("substituteFrom")) {
-            if (kind.equals(source.path("kind").asText()) && name.equals(source.path("name").asText())) {
+            if (kind.equals(source.path("kind").asText())
+                    && name.equals(source.path("name").asText())) {
                 return true;
             }
         }
@@ -205,19 +293,25 @@ public class RenderTriggers {
 
     private static Object data(HasMetadata object) {
         if (object instanceof ConfigMap configMap) {
-            return List.of(Objects.requireNonNullElse(configMap.getData(), Map.of()), Objects.requireNonNullElse(configMap.getBinaryData(), Map.of()));
+            return List.of(
+                    Objects.requireNonNullElse(configMap.getData(), Map.of()),
+                    Objects.requireNonNullElse(configMap.getBinaryData(), Map.of()));
         }
         Secret secret = (Secret) object;
-        return List.of(Objects.requireNonNullElse(secret.getData(), Map.of()), Objects.requireNonNullElse(secret.getStringData(), Map.of()));
+        return List.of(
+                Objects.requireNonNullElse(secret.getData(), Map.of()),
+                Objects.requireNonNullElse(secret.getStringData(), Map.of()));
     }
 
     private static ObjectRef ref(Kustomization ks) {
-        return new ObjectRef(Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
+        return new ObjectRef(
+                Kustomization.KIND, ks.getMetadata().getNamespace(), ks.getMetadata().getName());
     }
 
     private static boolean references(Kustomization ks, ArtifactEvent artifact) {
         var ref = ks.getSpec().sourceRef;
-        return ref != null && GitRepository.KIND.equals(ref.kind)
+        return ref != null
+                && GitRepository.KIND.equals(ref.kind)
                 && artifact.source().kind().equals(ref.kind)
                 && artifact.source().name().equals(ref.name)
                 && artifact.source().namespace().equals(KustomizationRenderer.sourceNamespace(ks));

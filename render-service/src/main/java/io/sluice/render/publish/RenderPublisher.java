@@ -2,25 +2,25 @@ package io.sluice.render.publish;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Metrics;
-import jakarta.enterprise.context.ApplicationScoped;
-import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.render.build.BuildException;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * What every render ends with, whatever it rendered: the result sent to apply-service, the admin record, a log line
- * carrying the object and revision, and the render's duration.
+ * What every render ends with, whatever it rendered: the result sent to apply-service, the admin
+ * record, a log line carrying the object and revision, and the render's duration.
  */
 @ApplicationScoped
 public class RenderPublisher {
@@ -30,18 +30,27 @@ public class RenderPublisher {
     private final ObjectStates states;
     private final MeterRegistry metrics;
 
-    public RenderPublisher(@Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered, ObjectStates states, MeterRegistry metrics) {
+    public RenderPublisher(
+            @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
+            ObjectStates states,
+            MeterRegistry metrics) {
         this.rendered = rendered;
         this.states = states;
         this.metrics = metrics;
     }
 
-    /** A render; a build error is reported as {@code BuildFailed}, a fetch error as {@code ArtifactFailed}. */
+    /**
+     * A render; a build error is reported as {@code BuildFailed}, a fetch error as {@code
+     * ArtifactFailed}.
+     */
     public interface Render {
         RenderResult run() throws BuildException, IOException, InterruptedException;
     }
 
-    /** Renders with {@code render} and publishes its result, or the reason it failed, for {@code attempt}; returns it. */
+    /**
+     * Renders with {@code render} and publishes its result, or the reason it failed, for {@code
+     * attempt}; returns it.
+     */
     public RenderResult publish(Attempt attempt, Render render) {
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
@@ -49,25 +58,52 @@ public class RenderPublisher {
         try {
             RenderResult result = outcome(attempt, render);
             try {
-                rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
+                rendered.sendMessageAndAwait(
+                        Envelopes.of(
+                                attempt.object(), RenderResult.TYPE, "render-service", result));
             } catch (RuntimeException e) {
                 if (!tooLarge(e)) {
-                    throw e; // the broker is out of reach: the render is tried again (see RenderTriggers)
+                    throw e; // the broker is out of reach: the render is tried again (see
+                    // RenderTriggers)
                 }
-                result = RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, "the rendered objects of " + attempt.object()
-                        + " (" + result.objectCount() + " objects) are larger, compressed, than Kafka takes in one record (16 MiB)"));
-                rendered.sendMessageAndAwait(Envelopes.of(attempt.object(), RenderResult.TYPE, "render-service", result));
+                result =
+                        RenderResult.failed(
+                                attempt,
+                                new Failure(
+                                        Reasons.BUILD_FAILED,
+                                        "the rendered objects of "
+                                                + attempt.object()
+                                                + " ("
+                                                + result.objectCount()
+                                                + " objects) are larger, compressed, than Kafka takes in one record (16 MiB)"));
+                rendered.sendMessageAndAwait(
+                        Envelopes.of(
+                                attempt.object(), RenderResult.TYPE, "render-service", result));
             }
             if (result.failure() == null) {
-                states.succeeded(attempt.object(), attempt.revision(), "Rendered", result.objectCount() + " objects");
+                states.succeeded(
+                        attempt.object(),
+                        attempt.revision(),
+                        "Rendered",
+                        result.objectCount() + " objects");
                 LOG.infof("rendered %d objects", result.objectCount());
             } else {
-                states.failed(attempt.object(), attempt.revision(), result.failure().reason(), result.failure().message());
+                states.failed(
+                        attempt.object(),
+                        attempt.revision(),
+                        result.failure().reason(),
+                        result.failure().message());
                 LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
             }
             return result;
         } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", attempt.object().kind(), "stage", "render"));
+            timer.stop(
+                    metrics.timer(
+                            Metrics.RECONCILE_DURATION,
+                            "kind",
+                            attempt.object().kind(),
+                            "stage",
+                            "render"));
             MDC.remove("object");
             MDC.remove("revision");
         }
@@ -88,15 +124,22 @@ public class RenderPublisher {
         } catch (BuildException e) {
             return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
         } catch (IOException e) {
-            // a refused connection has no message of its own: name the failure instead of printing "null"
-            String cause = e.getMessage() != null ? e.getMessage() : "cannot fetch the artifact: " + e.getClass().getSimpleName();
+            // a refused connection has no message of its own: name the failure instead of printing
+            // "null"
+            String cause =
+                    e.getMessage() != null
+                            ? e.getMessage()
+                            : "cannot fetch the artifact: " + e.getClass().getSimpleName();
             return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return RenderResult.failed(attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
+            return RenderResult.failed(
+                    attempt, new Failure(Reasons.ARTIFACT_FAILED, "interrupted"));
         } catch (RuntimeException e) {
-            // reading the cluster failed (say, the API server is briefly away): reported like any failure, and retried
-            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, "render failed: " + e.getMessage()));
+            // reading the cluster failed (say, the API server is briefly away): reported like any
+            // failure, and retried
+            return RenderResult.failed(
+                    attempt, new Failure(Reasons.BUILD_FAILED, "render failed: " + e.getMessage()));
         }
     }
 }

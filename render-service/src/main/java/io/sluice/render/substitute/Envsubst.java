@@ -5,16 +5,18 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The {@code ${var}} expansion Flux's postBuild uses (its fork of drone/envsubst), reimplemented because no Java
- * library speaks this grammar; it is tested case by case against Flux's own code as the oracle.
+ * The {@code ${var}} expansion Flux's postBuild uses (its fork of drone/envsubst), reimplemented
+ * because no Java library speaks this grammar; it is tested case by case against Flux's own code as
+ * the oracle.
  *
- * <p>Outside {@code ${...}} only {@code $$} is special (it stands for {@code $}); a bare {@code $var} is left alone.
- * Inside, the forms are {@code ${var}}, {@code ${#var}}, defaults {@code ${var=d}} {@code ${var:=d}}
- * {@code ${var:-d}} {@code ${var:?d}} {@code ${var:+d}} (all of which use the default when the value is empty),
- * substrings {@code ${var:pos}} {@code ${var:pos:len}}, case {@code ^ ^^ , ,,}, removal {@code # ## % %%} with
- * glob patterns, and replacement {@code / // /# /%} (where {@code \/}, {@code \\} and {@code $$} are escapes).
- * Defaults and patterns may themselves hold {@code ${...}}. Lengths and offsets count UTF-8 bytes, as Go does.
- * In strict mode a variable that is not set fails the expansion unless a default form handles it.
+ * <p>Outside {@code ${...}} only {@code $$} is special (it stands for {@code $}); a bare {@code
+ * $var} is left alone. Inside, the forms are {@code ${var}}, {@code ${#var}}, defaults {@code
+ * ${var=d}} {@code ${var:=d}} {@code ${var:-d}} {@code ${var:?d}} {@code ${var:+d}} (all of which
+ * use the default when the value is empty), substrings {@code ${var:pos}} {@code ${var:pos:len}},
+ * case {@code ^ ^^ , ,,}, removal {@code # ## % %%} with glob patterns, and replacement {@code / //
+ * /# /%} (where {@code \/}, {@code \\} and {@code $$} are escapes). Defaults and patterns may
+ * themselves hold {@code ${...}}. Lengths and offsets count UTF-8 bytes, as Go does. In strict mode
+ * a variable that is not set fails the expansion unless a default form handles it.
  */
 public final class Envsubst {
     private final String in;
@@ -29,7 +31,8 @@ public final class Envsubst {
     }
 
     /** Expands {@code text}; {@code variables} returns empty for a variable that is not set. */
-    public static String expand(String text, Function<String, Optional<String>> variables, boolean strict)
+    public static String expand(
+            String text, Function<String, Optional<String>> variables, boolean strict)
             throws SubstitutionException {
         Envsubst parser = new Envsubst(text, variables, strict);
         StringBuilder out = new StringBuilder();
@@ -173,8 +176,14 @@ public final class Envsubst {
         String value = value(name, operator);
         return switch (operator) {
             case "//" -> value.replace(pattern, replacement);
-            case "/#" -> value.startsWith(pattern) ? replacement + value.substring(pattern.length()) : value;
-            case "/%" -> value.endsWith(pattern) ? value.substring(0, value.length() - pattern.length()) + replacement : value;
+            case "/#" ->
+                    value.startsWith(pattern)
+                            ? replacement + value.substring(pattern.length())
+                            : value;
+            case "/%" ->
+                    value.endsWith(pattern)
+                            ? value.substring(0, value.length() - pattern.length()) + replacement
+                            : value;
             default -> replaceFirst(value, pattern, replacement);
         };
     }
@@ -188,7 +197,9 @@ public final class Envsubst {
         String pattern = parameter(c -> c != '}', false);
         expect('}');
         String value = value(name, longest ? "" + mark + mark : "" + mark);
-        return mark == '#' ? GoGlob.trimPrefix(value, pattern, longest) : GoGlob.trimSuffix(value, pattern, longest);
+        return mark == '#'
+                ? GoGlob.trimPrefix(value, pattern, longest)
+                : GoGlob.trimSuffix(value, pattern, longest);
     }
 
     /**
@@ -203,7 +214,9 @@ public final class Envsubst {
         StringBuilder text = new StringBuilder();
         while (!atEnd() && !startsWith("${")) {
             char c = in.charAt(pos);
-            if (escapes && ((c == '$' && peekAt(1) == '$') || (c == '\\' && (peekAt(1) == '/' || peekAt(1) == '\\')))) {
+            if (escapes
+                    && ((c == '$' && peekAt(1) == '$')
+                            || (c == '\\' && (peekAt(1) == '/' || peekAt(1) == '\\')))) {
                 text.append(in.charAt(pos + 1));
                 pos += 2;
                 continue;
@@ -237,7 +250,8 @@ public final class Envsubst {
 
     private String identifier() {
         int start = pos;
-        while (!atEnd() && (Character.isLetterOrDigit(in.codePointAt(pos)) || in.charAt(pos) == '_')) {
+        while (!atEnd()
+                && (Character.isLetterOrDigit(in.codePointAt(pos)) || in.charAt(pos) == '_')) {
             pos += Character.charCount(in.codePointAt(pos));
         }
         return in.substring(start, pos);
@@ -288,12 +302,17 @@ public final class Envsubst {
         }
         int first = value.codePointAt(0);
         int changed = upper ? Character.toUpperCase(first) : Character.toLowerCase(first);
-        return new StringBuilder().appendCodePoint(changed).append(value.substring(Character.charCount(first))).toString();
+        return new StringBuilder()
+                .appendCodePoint(changed)
+                .append(value.substring(Character.charCount(first)))
+                .toString();
     }
 
     private static String replaceFirst(String value, String pattern, String replacement) {
         int at = value.indexOf(pattern);
-        return at < 0 ? value : value.substring(0, at) + replacement + value.substring(at + pattern.length());
+        return at < 0
+                ? value
+                : value.substring(0, at) + replacement + value.substring(at + pattern.length());
     }
 
     private interface CharTest {

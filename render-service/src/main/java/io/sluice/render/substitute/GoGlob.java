@@ -1,13 +1,13 @@
 package io.sluice.render.substitute;
 
 /**
- * The glob of Flux's envsubst for the {@code # ## % %%} removals: Go's {@code path.Match} except that {@code *} and
- * {@code ?} also match {@code /}; {@code [a-z]} and {@code [^...]} classes (a {@code ]} right after the opening
- * bracket is a member), {@code \} escapes. A malformed pattern leaves the value unchanged, as in Go.
+ * The glob of Flux's envsubst for the {@code # ## % %%} removals: Go's {@code path.Match} except
+ * that {@code *} and {@code ?} also match {@code /}; {@code [a-z]} and {@code [^...]} classes (a
+ * {@code ]} right after the opening bracket is a member), {@code \} escapes. A malformed pattern
+ * leaves the value unchanged, as in Go.
  */
 final class GoGlob {
-    private GoGlob() {
-    }
+    private GoGlob() {}
 
     static String trimPrefix(String value, String pattern, boolean longest) {
         if (!wellFormed(pattern)) {
@@ -25,7 +25,10 @@ final class GoGlob {
         return match == null ? value : value.substring(match.length());
     }
 
-    /** As Go's envsubst does it: the prefix removal applied to the reversed value and reversed pattern. */
+    /**
+     * As Go's envsubst does it: the prefix removal applied to the reversed value and reversed
+     * pattern.
+     */
     static String trimSuffix(String value, String pattern, boolean longest) {
         return reverse(trimPrefix(reverse(value), reverse(pattern), longest));
     }

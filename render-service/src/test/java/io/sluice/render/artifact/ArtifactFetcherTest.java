@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArtifactFetcherTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void unpacksFilesAndLinksInsideTheRoot() throws IOException {
@@ -29,14 +28,19 @@ class ArtifactFetcherTest {
     @Test
     void refusesEntriesAndLinksThatEscape() throws IOException {
         Path dotdot = tar(tmp.resolve("a.tar.gz"), "../evil.yaml", null, null);
-        assertThatThrownBy(() -> ArtifactFetcher.unpack(dotdot, tmp.resolve("out1"))).hasMessageContaining("outside the artifact root");
-        Path link = tar(tmp.resolve("b.tar.gz"), "apps/cm.yaml", "apps/passwd", "../../../etc/passwd");
-        assertThatThrownBy(() -> ArtifactFetcher.unpack(link, tmp.resolve("out2"))).hasMessageContaining("outside the artifact root");
+        assertThatThrownBy(() -> ArtifactFetcher.unpack(dotdot, tmp.resolve("out1")))
+                .hasMessageContaining("outside the artifact root");
+        Path link =
+                tar(tmp.resolve("b.tar.gz"), "apps/cm.yaml", "apps/passwd", "../../../etc/passwd");
+        assertThatThrownBy(() -> ArtifactFetcher.unpack(link, tmp.resolve("out2")))
+                .hasMessageContaining("outside the artifact root");
     }
 
-    private static Path tar(Path archive, String file, String link, String target) throws IOException {
+    private static Path tar(Path archive, String file, String link, String target)
+            throws IOException {
         try (OutputStream out = Files.newOutputStream(archive);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+                TarArchiveOutputStream tar =
+                        new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
             byte[] content = "apiVersion: v1".getBytes(StandardCharsets.UTF_8);
             TarArchiveEntry entry = new TarArchiveEntry(file);
             entry.setSize(content.length);

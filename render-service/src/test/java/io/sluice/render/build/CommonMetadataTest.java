@@ -13,23 +13,60 @@ class CommonMetadataTest {
 
     @Test
     void labelsAndAnnotationsGoOnEveryObjectsOwnMetadataReplacingTheSameKey() throws Exception {
-        Map<String, Object> deployment = new LinkedHashMap<>(Map.of("kind", "Deployment",
-                "metadata", new LinkedHashMap<>(Map.of("name", "web", "labels", Map.of("team", "old", "app", "web"))),
-                "spec", Map.of("selector", Map.of("matchLabels", Map.of("app", "web")))));
-        Map<String, Object> configMap = new LinkedHashMap<>(Map.of("kind", "ConfigMap", "metadata", new LinkedHashMap<>(Map.of("name", "c"))));
-        CommonMetadata.apply(List.of(deployment, configMap),
-                JSON.readTree("{\"labels\":{\"team\":\"platform\"},\"annotations\":{\"owner\":\"sre\"}}"));
+        Map<String, Object> deployment =
+                new LinkedHashMap<>(
+                        Map.of(
+                                "kind",
+                                "Deployment",
+                                "metadata",
+                                new LinkedHashMap<>(
+                                        Map.of(
+                                                "name",
+                                                "web",
+                                                "labels",
+                                                Map.of("team", "old", "app", "web"))),
+                                "spec",
+                                Map.of("selector", Map.of("matchLabels", Map.of("app", "web")))));
+        Map<String, Object> configMap =
+                new LinkedHashMap<>(
+                        Map.of(
+                                "kind",
+                                "ConfigMap",
+                                "metadata",
+                                new LinkedHashMap<>(Map.of("name", "c"))));
+        CommonMetadata.apply(
+                List.of(deployment, configMap),
+                JSON.readTree(
+                        "{\"labels\":{\"team\":\"platform\"},\"annotations\":{\"owner\":\"sre\"}}"));
 
-        assertThat(deployment).extracting("metadata").extracting("labels").isEqualTo(Map.of("team", "platform", "app", "web"));
-        assertThat(deployment).extracting("metadata").extracting("annotations").isEqualTo(Map.of("owner", "sre"));
-        assertThat(deployment).extracting("spec").isEqualTo(Map.of("selector", Map.of("matchLabels", Map.of("app", "web"))));
-        assertThat(configMap).extracting("metadata").extracting("labels").isEqualTo(Map.of("team", "platform"));
+        assertThat(deployment)
+                .extracting("metadata")
+                .extracting("labels")
+                .isEqualTo(Map.of("team", "platform", "app", "web"));
+        assertThat(deployment)
+                .extracting("metadata")
+                .extracting("annotations")
+                .isEqualTo(Map.of("owner", "sre"));
+        assertThat(deployment)
+                .extracting("spec")
+                .isEqualTo(Map.of("selector", Map.of("matchLabels", Map.of("app", "web"))));
+        assertThat(configMap)
+                .extracting("metadata")
+                .extracting("labels")
+                .isEqualTo(Map.of("team", "platform"));
     }
 
     @Test
     void withoutCommonMetadataNothingChanges() {
-        Map<String, Object> configMap = new LinkedHashMap<>(Map.of("kind", "ConfigMap", "metadata", new LinkedHashMap<>(Map.of("name", "c"))));
+        Map<String, Object> configMap =
+                new LinkedHashMap<>(
+                        Map.of(
+                                "kind",
+                                "ConfigMap",
+                                "metadata",
+                                new LinkedHashMap<>(Map.of("name", "c"))));
         CommonMetadata.apply(List.of(configMap), null);
-        assertThat(configMap).isEqualTo(Map.of("kind", "ConfigMap", "metadata", Map.of("name", "c")));
+        assertThat(configMap)
+                .isEqualTo(Map.of("kind", "ConfigMap", "metadata", Map.of("name", "c")));
     }
 }

@@ -14,16 +14,17 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * The Kustomization's own fields must build exactly as a kustomization file holding the same fields builds with the
- * real kustomize (the oracle): each case builds a tree once through Sluice and once, by hand, through kustomize.
+ * The Kustomization's own fields must build exactly as a kustomization file holding the same fields
+ * builds with the real kustomize (the oracle): each case builds a tree once through Sluice and
+ * once, by hand, through kustomize.
  */
 class FluxOverlayConformanceTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
     private final KustomizeRunner kustomize = PinnedKustomize.runner();
     private final ManifestBuilder builder = new ManifestBuilder(kustomize);
 
-    private static final String DEPLOYMENT = """
+    private static final String DEPLOYMENT =
+            """
             apiVersion: apps/v1
             kind: Deployment
             metadata:
@@ -38,26 +39,37 @@ class FluxOverlayConformanceTest {
                   - name: web
                     image: ghcr.io/stefanprodan/podinfo:6.9.3
             """;
-    private static final String CONFIG = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  a: \"1\"\n";
+    private static final String CONFIG =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  a: \"1\"\n";
 
     @Test
     void targetNamespaceOnAPlainDirectory() throws Exception {
-        assertSameAsKustomize(plainTree(), new FluxOverlay("apps", null, null, null, null, null),
+        assertSameAsKustomize(
+                plainTree(),
+                new FluxOverlay("apps", null, null, null, null, null),
                 "namespace: apps\n");
     }
 
     @Test
     void namePrefixAndSuffix() throws Exception {
-        assertSameAsKustomize(plainTree(), new FluxOverlay(null, "prod-", "-v2", null, null, null),
+        assertSameAsKustomize(
+                plainTree(),
+                new FluxOverlay(null, "prod-", "-v2", null, null, null),
                 "namePrefix: prod-\nnameSuffix: -v2\n");
     }
 
     @Test
     void strategicMergePatchWithARegexNameTarget() throws Exception {
-        Map<String, Object> patch = Map.of(
-                "patch", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\nspec:\n  replicas: 3\n",
-                "target", Map.of("kind", "Deployment", "name", "w.*"));
-        assertSameAsKustomize(plainTree(), new FluxOverlay(null, null, null, List.of(patch), null, null), """
+        Map<String, Object> patch =
+                Map.of(
+                        "patch",
+                        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\nspec:\n  replicas: 3\n",
+                        "target",
+                        Map.of("kind", "Deployment", "name", "w.*"));
+        assertSameAsKustomize(
+                plainTree(),
+                new FluxOverlay(null, null, null, List.of(patch), null, null),
+                """
                 patches:
                 - patch: |
                     apiVersion: apps/v1
@@ -72,10 +84,16 @@ class FluxOverlayConformanceTest {
 
     @Test
     void json6902PatchWithALabelSelectorTarget() throws Exception {
-        Map<String, Object> patch = Map.of(
-                "patch", "- op: add\n  path: /metadata/annotations\n  value: {patched: \"yes\"}\n",
-                "target", Map.of("labelSelector", "tier=front"));
-        assertSameAsKustomize(plainTree(), new FluxOverlay(null, null, null, List.of(patch), null, null), """
+        Map<String, Object> patch =
+                Map.of(
+                        "patch",
+                        "- op: add\n  path: /metadata/annotations\n  value: {patched: \"yes\"}\n",
+                        "target",
+                        Map.of("labelSelector", "tier=front"));
+        assertSameAsKustomize(
+                plainTree(),
+                new FluxOverlay(null, null, null, List.of(patch), null, null),
+                """
                 patches:
                 - patch: |
                     - op: add
@@ -88,15 +106,24 @@ class FluxOverlayConformanceTest {
     @Test
     void anImageReplacesTheOverlaysEntryOfTheSameName() throws Exception {
         Path tree = overlayTree("images:\n- name: ghcr.io/stefanprodan/podinfo\n  newTag: 6.0.0\n");
-        Map<String, Object> image = Map.of("name", "ghcr.io/stefanprodan/podinfo", "newTag", "6.9.4");
-        List<Map<String, Object>> built = builder.build(tree, "overlay", new FluxOverlay(null, null, null, null, List.of(image), null));
-        assertThat(built.toString()).contains("ghcr.io/stefanprodan/podinfo:6.9.4").doesNotContain("6.0.0");
+        Map<String, Object> image =
+                Map.of("name", "ghcr.io/stefanprodan/podinfo", "newTag", "6.9.4");
+        List<Map<String, Object>> built =
+                builder.build(
+                        tree,
+                        "overlay",
+                        new FluxOverlay(null, null, null, null, List.of(image), null));
+        assertThat(built.toString())
+                .contains("ghcr.io/stefanprodan/podinfo:6.9.4")
+                .doesNotContain("6.0.0");
     }
 
     @Test
     void componentsAreAdded() throws Exception {
         Path tree = plainTree();
-        write(tree.resolve("components/replicas/kustomization.yaml"), """
+        write(
+                tree.resolve("components/replicas/kustomization.yaml"),
+                """
                 apiVersion: kustomize.config.k8s.io/v1alpha1
                 kind: Component
                 patches:
@@ -106,15 +133,25 @@ class FluxOverlayConformanceTest {
                       value: 5
                   target: {kind: Deployment}
                 """);
-        assertSameAsKustomize(tree, "app", new FluxOverlay(null, null, null, null, null, List.of("../components/replicas")),
+        assertSameAsKustomize(
+                tree,
+                "app",
+                new FluxOverlay(null, null, null, null, null, List.of("../components/replicas")),
                 "components:\n- ../components/replicas\n");
     }
 
     @Test
     void anOverlayKeepsItsOwnFieldsAndGetsFluxsOnTop() throws Exception {
         Path tree = overlayTree("namePrefix: staging-\n");
-        List<Map<String, Object>> built = builder.build(tree, "overlay", new FluxOverlay("apps", null, null, null, null, null));
-        assertThat(built).allSatisfy(o -> assertThat(o.get("metadata").toString()).contains("namespace=apps").contains("name=staging-"));
+        List<Map<String, Object>> built =
+                builder.build(
+                        tree, "overlay", new FluxOverlay("apps", null, null, null, null, null));
+        assertThat(built)
+                .allSatisfy(
+                        o ->
+                                assertThat(o.get("metadata").toString())
+                                        .contains("namespace=apps")
+                                        .contains("name=staging-"));
     }
 
     private Path plainTree() throws IOException {
@@ -127,25 +164,42 @@ class FluxOverlayConformanceTest {
 
     private Path overlayTree(String overlayFields) throws IOException {
         Path tree = plainTree();
-        write(tree.resolve("app/kustomization.yaml"), "resources:\n- deployment.yaml\n- config/settings.yaml\n");
+        write(
+                tree.resolve("app/kustomization.yaml"),
+                "resources:\n- deployment.yaml\n- config/settings.yaml\n");
         write(tree.resolve("overlay/kustomization.yaml"), "resources:\n- ../app\n" + overlayFields);
         return tree;
     }
 
-    private void assertSameAsKustomize(Path tree, FluxOverlay overlay, String equivalentFields) throws Exception {
+    private void assertSameAsKustomize(Path tree, FluxOverlay overlay, String equivalentFields)
+            throws Exception {
         assertSameAsKustomize(tree, "app", overlay, equivalentFields);
     }
 
-    /** Builds with Sluice, then writes the equivalent kustomization file by hand into a fresh copy for kustomize. */
-    private void assertSameAsKustomize(Path tree, String path, FluxOverlay overlay, String equivalentFields) throws Exception {
+    /**
+     * Builds with Sluice, then writes the equivalent kustomization file by hand into a fresh copy
+     * for kustomize.
+     */
+    private void assertSameAsKustomize(
+            Path tree, String path, FluxOverlay overlay, String equivalentFields) throws Exception {
         Path oracle = Files.createTempDirectory(tmp, "oracle");
         copy(tree, oracle);
         List<Map<String, Object>> ours = builder.build(tree, path, overlay);
-        write(oracle.resolve(path).resolve("kustomization.yaml"),
+        write(
+                oracle.resolve(path).resolve("kustomization.yaml"),
                 "resources:\n- deployment.yaml\n- config/settings.yaml\n" + equivalentFields);
-        List<Object> expected = StreamSupport.stream(new Load(LoadSettings.builder().build())
-                .loadAllFromString(kustomize.build(oracle.resolve(path))).spliterator(), false).filter(d -> d != null).toList();
-        assertThat(ours).isNotEmpty().containsExactlyElementsOf(expected.stream().map(FluxOverlayConformanceTest::asMap).toList());
+        List<Object> expected =
+                StreamSupport.stream(
+                                new Load(LoadSettings.builder().build())
+                                        .loadAllFromString(kustomize.build(oracle.resolve(path)))
+                                        .spliterator(),
+                                false)
+                        .filter(d -> d != null)
+                        .toList();
+        assertThat(ours)
+                .isNotEmpty()
+                .containsExactlyElementsOf(
+                        expected.stream().map(FluxOverlayConformanceTest::asMap).toList());
     }
 
     @SuppressWarnings("unchecked")

@@ -5,19 +5,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The kustomize the tests compare against: the pinned build of deploy/local/kustomize/build (built once, cached). */
+/**
+ * The kustomize the tests compare against: the pinned build of deploy/local/kustomize/build (built
+ * once, cached).
+ */
 public final class PinnedKustomize {
     private static KustomizeRunner runner;
 
-    private PinnedKustomize() {
-    }
+    private PinnedKustomize() {}
 
     public static synchronized KustomizeRunner runner() {
         if (runner == null) {
             try {
-                Process build = new ProcessBuilder(Path.of("../deploy/local/kustomize/build").toAbsolutePath().toString())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                String binary = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                Process build =
+                        new ProcessBuilder(
+                                        Path.of("../deploy/local/kustomize/build")
+                                                .toAbsolutePath()
+                                                .toString())
+                                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                                .start();
+                String binary =
+                        new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                                .strip();
                 if (build.waitFor() != 0) {
                     throw new IllegalStateException("deploy/local/kustomize/build failed");
                 }

@@ -24,18 +24,39 @@ class CrdPolicyTest {
     @Test
     void installCrdsAppliesBeforeTheFirstApplyAndUpgradeCrdsAfter() {
         assertThat(CrdPolicy.of(release("Skip", "CreateReplace", false))).isEqualTo(CrdPolicy.SKIP);
-        assertThat(CrdPolicy.of(release("Skip", "CreateReplace", true))).isEqualTo(CrdPolicy.CREATE_REPLACE);
-        assertThat(CrdPolicy.of(release("CreateReplace", "Create", true))).isEqualTo(CrdPolicy.CREATE);
+        assertThat(CrdPolicy.of(release("Skip", "CreateReplace", true)))
+                .isEqualTo(CrdPolicy.CREATE_REPLACE);
+        assertThat(CrdPolicy.of(release("CreateReplace", "Create", true)))
+                .isEqualTo(CrdPolicy.CREATE);
     }
 
     @Test
     void createAppliesOnlyIfAbsentAndNoPolicyEverPrunes() {
-        Map<String, Object> crd = new HashMap<>(Map.of("kind", "CustomResourceDefinition", "metadata", new HashMap<>(Map.of("name", "x"))));
+        Map<String, Object> crd =
+                new HashMap<>(
+                        Map.of(
+                                "kind",
+                                "CustomResourceDefinition",
+                                "metadata",
+                                new HashMap<>(Map.of("name", "x"))));
         assertThat(CrdPolicy.CREATE.mark(List.of(crd)).get(0).get("metadata").toString())
-                .contains("kustomize.toolkit.fluxcd.io/ssa=IfNotPresent").contains("kustomize.toolkit.fluxcd.io/prune=disabled");
-        Map<String, Object> replaced = new HashMap<>(Map.of("kind", "CustomResourceDefinition", "metadata", new HashMap<>(Map.of("name", "x"))));
-        assertThat(CrdPolicy.CREATE_REPLACE.mark(List.of(replaced)).get(0).get("metadata").toString())
-                .doesNotContain("ssa=").contains("kustomize.toolkit.fluxcd.io/prune=disabled");
+                .contains("kustomize.toolkit.fluxcd.io/ssa=IfNotPresent")
+                .contains("kustomize.toolkit.fluxcd.io/prune=disabled");
+        Map<String, Object> replaced =
+                new HashMap<>(
+                        Map.of(
+                                "kind",
+                                "CustomResourceDefinition",
+                                "metadata",
+                                new HashMap<>(Map.of("name", "x"))));
+        assertThat(
+                        CrdPolicy.CREATE_REPLACE
+                                .mark(List.of(replaced))
+                                .get(0)
+                                .get("metadata")
+                                .toString())
+                .doesNotContain("ssa=")
+                .contains("kustomize.toolkit.fluxcd.io/prune=disabled");
         assertThat(CrdPolicy.SKIP.includes()).isFalse();
     }
 

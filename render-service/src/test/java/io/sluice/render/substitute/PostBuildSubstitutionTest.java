@@ -8,7 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PostBuildSubstitutionTest {
-    private static final String BUILT = """
+    private static final String BUILT =
+            """
             apiVersion: v1
             kind: ConfigMap
             metadata:
@@ -39,14 +40,17 @@ class PostBuildSubstitutionTest {
 
     @Test
     void substitutesWithTheTypesTheYamlGives() throws Exception {
-        List<Map<String, Object>> objects = new PostBuildSubstitution(Map.of("FLAG", "true", "REPLICAS", "3")).apply(BUILT);
-        assertThat(objects.get(0).get("data")).isEqualTo(Map.of("enabled", "true", "region", "eu-west-1"));
+        List<Map<String, Object>> objects =
+                new PostBuildSubstitution(Map.of("FLAG", "true", "REPLICAS", "3")).apply(BUILT);
+        assertThat(objects.get(0).get("data"))
+                .isEqualTo(Map.of("enabled", "true", "region", "eu-west-1"));
         assertThat(objects.get(1).get("spec")).isEqualTo(Map.of("replicas", 3));
     }
 
     @Test
     void anObjectThatOptsOutIsLeftAsBuilt() throws Exception {
-        List<Map<String, Object>> objects = new PostBuildSubstitution(Map.of("FLAG", "true", "REPLICAS", "3")).apply(BUILT);
+        List<Map<String, Object>> objects =
+                new PostBuildSubstitution(Map.of("FLAG", "true", "REPLICAS", "3")).apply(BUILT);
         assertThat(objects.get(2).get("data")).isEqualTo(Map.of("run.sh", "echo ${HOME}"));
     }
 

@@ -26,8 +26,10 @@ public class ReconcileRequestResource {
     /** Sets {@code reconcile.fluxcd.io/requestedAt}, the same signal the flux CLI sends. */
     @POST
     @Path("/{namespace}/{name}/reconcile")
-    public String reconcile(@HeaderParam("Authorization") String authorization,
-                            @PathParam("namespace") String namespace, @PathParam("name") String name) {
+    public String reconcile(
+            @HeaderParam("Authorization") String authorization,
+            @PathParam("namespace") String namespace,
+            @PathParam("name") String name) {
         String token = config.adminToken().orElse(null);
         if (token == null || !("Bearer " + token).equals(authorization)) {
             throw new NotAuthorizedException("Bearer");
@@ -37,10 +39,11 @@ public class ReconcileRequestResource {
         if (repo.get() == null) {
             throw new NotFoundException("GitRepository " + namespace + "/" + name + " not found");
         }
-        repo.edit(r -> {
-            r.getMetadata().getAnnotations().put(Annotations.REQUESTED_AT, requestedAt);
-            return r;
-        });
+        repo.edit(
+                r -> {
+                    r.getMetadata().getAnnotations().put(Annotations.REQUESTED_AT, requestedAt);
+                    return r;
+                });
         return requestedAt;
     }
 }

@@ -11,7 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 
-/** Content-addressed store of tar.gz artifacts: a file is named by its sha256, so equal content is stored once. */
+/**
+ * Content-addressed store of tar.gz artifacts: a file is named by its sha256, so equal content is
+ * stored once.
+ */
 public final class ArtifactStore {
     private static final String SUFFIX = ".tar.gz";
     private final Path root;
@@ -33,15 +36,21 @@ public final class ArtifactStore {
             }
             String hex = HexFormat.of().formatHex(sha256.digest());
             String fileName = hex + SUFFIX;
-            Files.move(temp, root.resolve(fileName), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new StoredArtifact("sha256:" + hex, fileName, Files.size(root.resolve(fileName)));
+            Files.move(
+                    temp,
+                    root.resolve(fileName),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            return new StoredArtifact(
+                    "sha256:" + hex, fileName, Files.size(root.resolve(fileName)));
         } finally {
             Files.deleteIfExists(temp);
         }
     }
 
     public boolean has(String digest) {
-        return digest != null && digest.startsWith("sha256:")
+        return digest != null
+                && digest.startsWith("sha256:")
                 && Files.isRegularFile(root.resolve(digest.substring("sha256:".length()) + SUFFIX));
     }
 

@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 
-/** One artifact store per service, shared by the Git and Helm sources and the HTTP endpoint that serves it. */
+/**
+ * One artifact store per service, shared by the Git and Helm sources and the HTTP endpoint that
+ * serves it.
+ */
 public class ArtifactStoreProducer {
     @Produces
     @ApplicationScoped

@@ -9,8 +9,9 @@ import org.eclipse.jgit.archive.ArchiveFormats;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
- * Writes the tree of a commit as tar.gz straight from the Git object store (no checkout, no {@code .git}).
- * Entry times come from the commit, so the same commit always gives the same bytes and the same digest.
+ * Writes the tree of a commit as tar.gz straight from the Git object store (no checkout, no {@code
+ * .git}). Entry times come from the commit, so the same commit always gives the same bytes and the
+ * same digest.
  */
 public final class TreeArchiver {
     static {
@@ -21,7 +22,8 @@ public final class TreeArchiver {
         try (Git git = Git.open(repository.toFile())) {
             git.archive().setTree(commit).setFormat("tgz").setOutputStream(out).call();
         } catch (GitAPIException e) {
-            throw new IOException("cannot archive commit " + commit.name() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot archive commit " + commit.name() + ": " + e.getMessage(), e);
         }
     }
 }

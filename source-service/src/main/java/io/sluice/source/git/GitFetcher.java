@@ -16,8 +16,9 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
 
 /**
- * Fetches one ref of a remote into a bare mirror kept per GitRepository, so later polls transfer only new objects,
- * and resolves it to a commit with Flux's precedence (commit, name, tag, branch; {@code master} when no ref is given).
+ * Fetches one ref of a remote into a bare mirror kept per GitRepository, so later polls transfer
+ * only new objects, and resolves it to a commit with Flux's precedence (commit, name, tag, branch;
+ * {@code master} when no ref is given).
  */
 public final class GitFetcher {
     private final Path mirrors;
@@ -26,11 +27,17 @@ public final class GitFetcher {
         this.mirrors = mirrors;
     }
 
-    public FetchedRevision fetch(String mirrorName, String url, GitRepositoryRef ref, CredentialsProvider credentials,
-                                 Duration timeout) throws GitFetchException {
+    public FetchedRevision fetch(
+            String mirrorName,
+            String url,
+            GitRepositoryRef ref,
+            CredentialsProvider credentials,
+            Duration timeout)
+            throws GitFetchException {
         GitRepositoryRef wanted = ref == null ? new GitRepositoryRef() : ref;
         if (wanted.semver != null && wanted.commit == null && wanted.name == null) {
-            throw new GitFetchException("ref.semver is not supported yet; use ref.tag, ref.branch or ref.commit");
+            throw new GitFetchException(
+                    "ref.semver is not supported yet; use ref.tag, ref.branch or ref.commit");
         }
         try (Git git = openMirror(mirrorName)) {
             git.fetch()
@@ -42,7 +49,14 @@ public final class GitFetcher {
                     .call();
             return resolve(git.getRepository(), wanted);
         } catch (GitAPIException | IOException | RuntimeException e) {
-            throw new GitFetchException("failed to fetch " + describe(wanted) + " from '" + url + "': " + rootMessage(e), e);
+            throw new GitFetchException(
+                    "failed to fetch "
+                            + describe(wanted)
+                            + " from '"
+                            + url
+                            + "': "
+                            + rootMessage(e),
+                    e);
         }
     }
 
@@ -57,7 +71,9 @@ public final class GitFetcher {
 
     private static List<RefSpec> refSpecs(GitRepositoryRef ref) {
         if (ref.commit != null || ref.name != null) {
-            return List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+            return List.of(
+                    new RefSpec("+refs/heads/*:refs/heads/*"),
+                    new RefSpec("+refs/tags/*:refs/tags/*"));
         }
         if (ref.tag != null) {
             return List.of(new RefSpec("+refs/tags/" + ref.tag + ":refs/tags/" + ref.tag));
@@ -66,7 +82,8 @@ public final class GitFetcher {
         return List.of(new RefSpec("+refs/heads/" + branch + ":refs/heads/" + branch));
     }
 
-    private static FetchedRevision resolve(Repository repo, GitRepositoryRef ref) throws IOException, GitFetchException {
+    private static FetchedRevision resolve(Repository repo, GitRepositoryRef ref)
+            throws IOException, GitFetchException {
         if (ref.commit != null) {
             ObjectId commit = peel(repo, repo.resolve(ref.commit), "commit '" + ref.commit + "'");
             String prefix = ref.branch != null ? ref.branch + "@" : "";
@@ -77,15 +94,18 @@ public final class GitFetcher {
             return new FetchedRevision(ref.name + "@sha1:" + commit.name(), commit);
         }
         if (ref.tag != null) {
-            ObjectId commit = peel(repo, repo.resolve("refs/tags/" + ref.tag), "tag '" + ref.tag + "'");
+            ObjectId commit =
+                    peel(repo, repo.resolve("refs/tags/" + ref.tag), "tag '" + ref.tag + "'");
             return new FetchedRevision(ref.tag + "@sha1:" + commit.name(), commit);
         }
         String branch = branch(ref);
-        ObjectId commit = peel(repo, repo.resolve("refs/heads/" + branch), "branch '" + branch + "'");
+        ObjectId commit =
+                peel(repo, repo.resolve("refs/heads/" + branch), "branch '" + branch + "'");
         return new FetchedRevision(branch + "@sha1:" + commit.name(), commit);
     }
 
-    private static ObjectId peel(Repository repo, ObjectId id, String what) throws IOException, GitFetchException {
+    private static ObjectId peel(Repository repo, ObjectId id, String what)
+            throws IOException, GitFetchException {
         if (id == null) {
             throw new GitFetchException(what + " not found");
         }
@@ -111,6 +131,8 @@ public final class GitFetcher {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+        return t == e
+                ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + t.getMessage() + ")";
     }
 }

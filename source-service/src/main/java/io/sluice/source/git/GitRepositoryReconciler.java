@@ -2,10 +2,9 @@ package io.sluice.source.git;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.sluice.contracts.admin.ObjectStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Envelopes;
@@ -23,6 +22,7 @@ import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.StoredArtifact;
 import io.sluice.source.artifact.TreeArchiver;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -33,15 +33,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The story of one GitRepository: fetch the ref, pack the commit's tree into the artifact store, announce a new
- * revision on Kafka (only when it changed), then record the artifact and the Ready condition in status.
+ * The story of one GitRepository: fetch the ref, pack the commit's tree into the artifact store,
+ * announce a new revision on Kafka (only when it changed), then record the artifact and the Ready
+ * condition in status.
  */
 @ApplicationScoped
 public class GitRepositoryReconciler {
@@ -59,9 +60,14 @@ public class GitRepositoryReconciler {
     private final SourceConfig config;
 
     @Inject
-    public GitRepositoryReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
-                                   @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts, MeterRegistry metrics,
-                                   ObjectStates states, ArtifactStore store, SourceConfig config) {
+    public GitRepositoryReconciler(
+            KubernetesClient client,
+            @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
+            @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts,
+            MeterRegistry metrics,
+            ObjectStates states,
+            ArtifactStore store,
+            SourceConfig config) {
         this.client = client;
         this.artifacts = artifacts;
         this.alerts = alerts;
@@ -74,7 +80,11 @@ public class GitRepositoryReconciler {
 
     /** Reconciles once; returns when the next poll is due. */
     public Duration reconcile(GitRepository repo) {
-        ObjectRef ref = new ObjectRef(GitRepository.KIND, repo.getMetadata().getNamespace(), repo.getMetadata().getName());
+        ObjectRef ref =
+                new ObjectRef(
+                        GitRepository.KIND,
+                        repo.getMetadata().getNamespace(),
+                        repo.getMetadata().getName());
         Duration interval = GoDuration.parse(repo.getSpec().interval, Duration.ofMinutes(1));
         if (Boolean.TRUE.equals(repo.getSpec().suspend)) {
             states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
@@ -83,36 +93,100 @@ public class GitRepositoryReconciler {
         MDC.put("object", ref.key());
         Timer.Sample timer = Timer.start(metrics);
         try {
-            var fetched = fetcher.fetch(ref.namespace() + "/" + ref.name(), repo.getSpec().url, repo.getSpec().ref,
-                    credentials(repo), GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
+            var fetched =
+                    fetcher.fetch(
+                            ref.namespace() + "/" + ref.name(),
+                            repo.getSpec().url,
+                            repo.getSpec().ref,
+                            credentials(repo),
+                            GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
             MDC.put("revision", fetched.revision());
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
-            if (current == null || !fetched.revision().equals(current.revision) || !store.has(current.digest)) {
-                StoredArtifact stored = store.store(out -> archiver.write(
-                        config.dataDir().resolve("git").resolve(ref.namespace() + "/" + ref.name()), fetched.commit(), out));
+            if (current == null
+                    || !fetched.revision().equals(current.revision)
+                    || !store.has(current.digest)) {
+                StoredArtifact stored =
+                        store.store(
+                                out ->
+                                        archiver.write(
+                                                config.dataDir()
+                                                        .resolve("git")
+                                                        .resolve(
+                                                                ref.namespace() + "/" + ref.name()),
+                                                fetched.commit(),
+                                                out));
                 artifact = artifact(ref, fetched.revision(), stored);
-                if (current == null || !stored.digest().equals(current.digest) || !fetched.revision().equals(current.revision)) {
-                    artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                            ArtifactEvent.stored(ref, artifact.revision, artifact.digest, artifact.url, artifact.size)));
-                    LOG.infof("stored artifact for revision '%s' (%s)", artifact.revision, artifact.digest);
+                if (current == null
+                        || !stored.digest().equals(current.digest)
+                        || !fetched.revision().equals(current.revision)) {
+                    artifacts.sendMessageAndAwait(
+                            Envelopes.of(
+                                    ref,
+                                    ArtifactEvent.TYPE,
+                                    "source-service",
+                                    ArtifactEvent.stored(
+                                            ref,
+                                            artifact.revision,
+                                            artifact.digest,
+                                            artifact.url,
+                                            artifact.size)));
+                    LOG.infof(
+                            "stored artifact for revision '%s' (%s)",
+                            artifact.revision, artifact.digest);
                 }
             }
-            writeStatus(repo, artifact, true, Reasons.SUCCEEDED, "stored artifact for revision '" + artifact.revision + "'");
-            states.succeeded(ref, artifact.revision, Reasons.SUCCEEDED, "stored artifact for revision '" + artifact.revision + "'");
+            writeStatus(
+                    repo,
+                    artifact,
+                    true,
+                    Reasons.SUCCEEDED,
+                    "stored artifact for revision '" + artifact.revision + "'");
+            states.succeeded(
+                    ref,
+                    artifact.revision,
+                    Reasons.SUCCEEDED,
+                    "stored artifact for revision '" + artifact.revision + "'");
         } catch (GitFetchException | IOException e) {
             LOG.warnf("%s", e.getMessage());
-            boolean wasFailing = repo.getStatus() != null && Conditions.find(repo.getStatus().conditions, Conditions.READY)
-                    .filter(c -> "False".equals(c.getStatus()) && e.getMessage().equals(c.getMessage())).isPresent();
-            writeStatus(repo, repo.getStatus() == null ? null : repo.getStatus().artifact, false,
-                    Reasons.GIT_OPERATION_FAILED, e.getMessage());
+            boolean wasFailing =
+                    repo.getStatus() != null
+                            && Conditions.find(repo.getStatus().conditions, Conditions.READY)
+                                    .filter(
+                                            c ->
+                                                    "False".equals(c.getStatus())
+                                                            && e.getMessage()
+                                                                    .equals(c.getMessage()))
+                                    .isPresent();
+            writeStatus(
+                    repo,
+                    repo.getStatus() == null ? null : repo.getStatus().artifact,
+                    false,
+                    Reasons.GIT_OPERATION_FAILED,
+                    e.getMessage());
             states.failed(ref, null, Reasons.GIT_OPERATION_FAILED, e.getMessage());
             if (!wasFailing) {
-                alerts.sendMessageAndAwait(Envelopes.of(ref, Alert.TYPE, "source-service", new Alert(Alert.Severity.error,
-                        Reasons.GIT_OPERATION_FAILED, e.getMessage(), ref, null, Instant.now())));
+                alerts.sendMessageAndAwait(
+                        Envelopes.of(
+                                ref,
+                                Alert.TYPE,
+                                "source-service",
+                                new Alert(
+                                        Alert.Severity.error,
+                                        Reasons.GIT_OPERATION_FAILED,
+                                        e.getMessage(),
+                                        ref,
+                                        null,
+                                        Instant.now())));
             }
         } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", GitRepository.KIND, "stage", "fetch"));
+            timer.stop(
+                    metrics.timer(
+                            Metrics.RECONCILE_DURATION,
+                            "kind",
+                            GitRepository.KIND,
+                            "stage",
+                            "fetch"));
             MDC.remove("object");
             MDC.remove("revision");
         }
@@ -130,42 +204,69 @@ public class GitRepositoryReconciler {
         return a;
     }
 
-    private void writeStatus(GitRepository repo, Artifact artifact, boolean ready, String reason, String message) {
+    private void writeStatus(
+            GitRepository repo, Artifact artifact, boolean ready, String reason, String message) {
         long generation = repo.getMetadata().getGeneration();
         Map<String, Object> status = new HashMap<>();
         status.put("observedGeneration", generation);
-        status.put("conditions", Conditions.set(repo.getStatus() == null ? null : repo.getStatus().conditions,
-                Conditions.READY, ready, reason, message, generation));
+        status.put(
+                "conditions",
+                Conditions.set(
+                        repo.getStatus() == null ? null : repo.getStatus().conditions,
+                        Conditions.READY,
+                        ready,
+                        reason,
+                        message,
+                        generation));
         if (artifact != null) {
             status.put("artifact", artifact);
         }
-        String requestedAt = repo.getMetadata().getAnnotations() == null ? null
-                : repo.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
+        String requestedAt =
+                repo.getMetadata().getAnnotations() == null
+                        ? null
+                        : repo.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
         if (requestedAt != null) {
             status.put("lastHandledReconcileAt", requestedAt);
         }
-        StatusPatches.merge(client, GitRepository.class, repo.getMetadata().getNamespace(), repo.getMetadata().getName(), status);
+        StatusPatches.merge(
+                client,
+                GitRepository.class,
+                repo.getMetadata().getNamespace(),
+                repo.getMetadata().getName(),
+                status);
     }
 
-    /** HTTPS basic auth from the secret's {@code username} and {@code password}, as Flux reads them. */
+    /**
+     * HTTPS basic auth from the secret's {@code username} and {@code password}, as Flux reads them.
+     */
     private CredentialsProvider credentials(GitRepository repo) throws GitFetchException {
         if (repo.getSpec().secretRef == null) {
             return null;
         }
         String name = repo.getSpec().secretRef.getName();
-        Secret secret = client.secrets().inNamespace(repo.getMetadata().getNamespace()).withName(name).get();
+        Secret secret =
+                client.secrets()
+                        .inNamespace(repo.getMetadata().getNamespace())
+                        .withName(name)
+                        .get();
         if (secret == null || secret.getData() == null) {
-            throw new GitFetchException("secret '" + repo.getMetadata().getNamespace() + "/" + name + "' not found");
+            throw new GitFetchException(
+                    "secret '" + repo.getMetadata().getNamespace() + "/" + name + "' not found");
         }
         String username = decode(secret.getData().get("username"));
         String password = decode(secret.getData().get("password"));
         if (username == null || password == null) {
-            throw new GitFetchException("secret '" + name + "' has no 'username' and 'password' (SSH keys are not supported yet)");
+            throw new GitFetchException(
+                    "secret '"
+                            + name
+                            + "' has no 'username' and 'password' (SSH keys are not supported yet)");
         }
         return new UsernamePasswordCredentialsProvider(username, password);
     }
 
     private static String decode(String base64) {
-        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+        return base64 == null
+                ? null
+                : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 }

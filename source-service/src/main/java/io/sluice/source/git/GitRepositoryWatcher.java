@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
 
-/** Watches GitRepositories and decides when each is fetched: on creation, on a spec change, on requestedAt, and every interval. */
+/**
+ * Watches GitRepositories and decides when each is fetched: on creation, on a spec change, on
+ * requestedAt, and every interval.
+ */
 @ApplicationScoped
 public class GitRepositoryWatcher {
     private final KubernetesClient client;
@@ -22,34 +25,41 @@ public class GitRepositoryWatcher {
     private final ReconcileScheduler scheduler;
     private SharedIndexInformer<GitRepository> informer;
 
-    public GitRepositoryWatcher(KubernetesClient client, GitRepositoryReconciler reconciler, SourceConfig config) {
+    public GitRepositoryWatcher(
+            KubernetesClient client, GitRepositoryReconciler reconciler, SourceConfig config) {
         this.client = client;
         this.reconciler = reconciler;
         this.scheduler = new ReconcileScheduler(config.workers(), this::reconcile);
     }
 
     void start(@Observes StartupEvent event) {
-        // the field is set before the informer starts: its first events reconcile through it at once
+        // the field is set before the informer starts: its first events reconcile through it at
+        // once
         informer = client.resources(GitRepository.class).inAnyNamespace().runnableInformer(0);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GitRepository repo) {
-                scheduler.now(ref(repo));
-            }
+        informer.addEventHandler(
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GitRepository repo) {
+                        scheduler.now(ref(repo));
+                    }
 
-            @Override
-            public void onUpdate(GitRepository before, GitRepository after) {
-                boolean specChanged = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
-                if (specChanged || !Objects.equals(requestedAt(before), requestedAt(after))) {
-                    scheduler.now(ref(after));
-                }
-            }
+                    @Override
+                    public void onUpdate(GitRepository before, GitRepository after) {
+                        boolean specChanged =
+                                !Objects.equals(
+                                        before.getMetadata().getGeneration(),
+                                        after.getMetadata().getGeneration());
+                        if (specChanged
+                                || !Objects.equals(requestedAt(before), requestedAt(after))) {
+                            scheduler.now(ref(after));
+                        }
+                    }
 
-            @Override
-            public void onDelete(GitRepository repo, boolean finalStateUnknown) {
-                scheduler.cancel(ref(repo));
-            }
-        });
+                    @Override
+                    public void onDelete(GitRepository repo, boolean finalStateUnknown) {
+                        scheduler.cancel(ref(repo));
+                    }
+                });
         informer.start();
     }
 
@@ -68,10 +78,15 @@ public class GitRepositoryWatcher {
     }
 
     private static ObjectRef ref(GitRepository repo) {
-        return new ObjectRef(GitRepository.KIND, repo.getMetadata().getNamespace(), repo.getMetadata().getName());
+        return new ObjectRef(
+                GitRepository.KIND,
+                repo.getMetadata().getNamespace(),
+                repo.getMetadata().getName());
     }
 
     private static String requestedAt(GitRepository repo) {
-        return repo.getMetadata().getAnnotations() == null ? null : repo.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
+        return repo.getMetadata().getAnnotations() == null
+                ? null
+                : repo.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
     }
 }

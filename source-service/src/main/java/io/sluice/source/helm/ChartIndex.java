@@ -10,9 +10,10 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * A chart repository's index.yaml, and the version choice Helm and Flux make from it: the highest version that
- * satisfies the constraint (an exact version, a range such as {@code 1.x}, {@code >=1.0.0 <2.0.0}, {@code ^1.2},
- * {@code ~1.2}, or {@code *} when none is given). Pre-releases are chosen only when the constraint names one.
+ * A chart repository's index.yaml, and the version choice Helm and Flux make from it: the highest
+ * version that satisfies the constraint (an exact version, a range such as {@code 1.x}, {@code
+ * >=1.0.0 <2.0.0}, {@code ^1.2}, {@code ~1.2}, or {@code *} when none is given). Pre-releases are
+ * chosen only when the constraint names one.
  */
 public final class ChartIndex {
     private final Map<String, List<ChartVersion>> entries;
@@ -23,41 +24,68 @@ public final class ChartIndex {
 
     @SuppressWarnings("unchecked")
     public static ChartIndex parse(String indexYaml) {
-        Object loaded = new Load(LoadSettings.builder().setLabel("index.yaml").build()).loadFromString(indexYaml);
-        Map<String, Object> index = loaded instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        Object loaded =
+                new Load(LoadSettings.builder().setLabel("index.yaml").build())
+                        .loadFromString(indexYaml);
+        Map<String, Object> index =
+                loaded instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         Map<String, List<ChartVersion>> entries = new java.util.HashMap<>();
-        Map<String, Object> raw = index.get("entries") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
-        raw.forEach((name, versions) -> {
-            List<ChartVersion> list = new ArrayList<>();
-            if (versions instanceof List<?> items) {
-                for (Object item : items) {
-                    if (item instanceof Map<?, ?> v && v.get("version") != null) {
-                        List<String> urls = v.get("urls") instanceof List<?> u ? u.stream().map(String::valueOf).toList() : List.of();
-                        list.add(new ChartVersion(name, String.valueOf(v.get("version")), urls,
-                                v.get("digest") == null ? null : String.valueOf(v.get("digest"))));
+        Map<String, Object> raw =
+                index.get("entries") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
+        raw.forEach(
+                (name, versions) -> {
+                    List<ChartVersion> list = new ArrayList<>();
+                    if (versions instanceof List<?> items) {
+                        for (Object item : items) {
+                            if (item instanceof Map<?, ?> v && v.get("version") != null) {
+                                List<String> urls =
+                                        v.get("urls") instanceof List<?> u
+                                                ? u.stream().map(String::valueOf).toList()
+                                                : List.of();
+                                list.add(
+                                        new ChartVersion(
+                                                name,
+                                                String.valueOf(v.get("version")),
+                                                urls,
+                                                v.get("digest") == null
+                                                        ? null
+                                                        : String.valueOf(v.get("digest"))));
+                            }
+                        }
                     }
-                }
-            }
-            entries.put(name, list);
-        });
+                    entries.put(name, list);
+                });
         return new ChartIndex(entries);
     }
 
     public ChartVersion resolve(String chart, String constraint) throws ChartNotFoundException {
         List<ChartVersion> versions = entries.get(chart);
         if (versions == null || versions.isEmpty()) {
-            throw new ChartNotFoundException("chart '" + chart + "' not found in the repository index");
+            throw new ChartNotFoundException(
+                    "chart '" + chart + "' not found in the repository index");
         }
-        String range = constraint == null || constraint.isBlank() ? "*" : constraint.replace(",", " ").trim();
-        Optional<ChartVersion> exact = versions.stream().filter(v -> v.version().equals(range)).findFirst();
+        String range =
+                constraint == null || constraint.isBlank()
+                        ? "*"
+                        : constraint.replace(",", " ").trim();
+        Optional<ChartVersion> exact =
+                versions.stream().filter(v -> v.version().equals(range)).findFirst();
         if (exact.isPresent()) {
             return exact.get();
         }
         return versions.stream()
                 .filter(v -> Semver.coerce(v.version()) != null && satisfies(v.version(), range))
                 .max(Comparator.comparing(v -> Semver.coerce(v.version())))
-                .orElseThrow(() -> new ChartNotFoundException("no '" + chart + "' chart with version matching '"
-                        + (constraint == null || constraint.isBlank() ? "*" : constraint) + "' found"));
+                .orElseThrow(
+                        () ->
+                                new ChartNotFoundException(
+                                        "no '"
+                                                + chart
+                                                + "' chart with version matching '"
+                                                + (constraint == null || constraint.isBlank()
+                                                        ? "*"
+                                                        : constraint)
+                                                + "' found"));
     }
 
     private static boolean satisfies(String version, String range) {

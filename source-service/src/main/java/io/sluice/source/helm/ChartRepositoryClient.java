@@ -13,18 +13,31 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Talks to an HTTP chart repository as Helm does: reads its index.yaml, and downloads a chart archive (a relative
- * URL in the index is relative to the repository URL) into the artifact store, checking the digest the index gives.
+ * Talks to an HTTP chart repository as Helm does: reads its index.yaml, and downloads a chart
+ * archive (a relative URL in the index is relative to the repository URL) into the artifact store,
+ * checking the digest the index gives.
  */
 public final class ChartRepositoryClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http =
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
     private final String authorization;
 
-    /** {@code username}/{@code password} from the HelmRepository's secretRef, or nulls for an open repository. */
+    /**
+     * {@code username}/{@code password} from the HelmRepository's secretRef, or nulls for an open
+     * repository.
+     */
     public ChartRepositoryClient(String username, String password) {
-        this.authorization = username == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization =
+                username == null
+                        ? null
+                        : "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                (username + ":" + password)
+                                                        .getBytes(StandardCharsets.UTF_8));
     }
 
     public ChartIndex index(String repositoryUrl) throws IOException, InterruptedException {
@@ -37,13 +50,22 @@ public final class ChartRepositoryClient {
     public StoredArtifact download(String repositoryUrl, ChartVersion chart, ArtifactStore store)
             throws IOException, InterruptedException {
         if (chart.urls().isEmpty()) {
-            throw new IOException("chart '" + chart.name() + "' " + chart.version() + " has no URL in the index");
+            throw new IOException(
+                    "chart '" + chart.name() + "' " + chart.version() + " has no URL in the index");
         }
         URI uri = URI.create(base(repositoryUrl)).resolve(chart.urls().get(0));
         try (InputStream body = get(uri)) {
             StoredArtifact stored = store.store(body::transferTo);
-            if (chart.digest() != null && !chart.digest().isEmpty() && !stored.digest().equals("sha256:" + chart.digest())) {
-                throw new IOException("chart " + uri + " has digest " + stored.digest() + ", the index says sha256:" + chart.digest());
+            if (chart.digest() != null
+                    && !chart.digest().isEmpty()
+                    && !stored.digest().equals("sha256:" + chart.digest())) {
+                throw new IOException(
+                        "chart "
+                                + uri
+                                + " has digest "
+                                + stored.digest()
+                                + ", the index says sha256:"
+                                + chart.digest());
             }
             return stored;
         }
@@ -54,7 +76,8 @@ public final class ChartRepositoryClient {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();
             throw new IOException("GET " + uri + " answered " + response.statusCode());

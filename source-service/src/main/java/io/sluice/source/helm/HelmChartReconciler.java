@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Envelopes;
@@ -23,6 +22,7 @@ import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.StoredArtifact;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,18 +35,23 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The story of a HelmRelease's chart (what Flux's HelmChart object does): find its HelmRepository, resolve
- * {@code chart.spec.version} against the repository's index, store the chart archive, and announce it keyed by the
- * HelmRelease: whenever the release's spec changes, and at every check (the chart's interval, else the release's),
- * changed or not, since that is the release's level-triggered reconcile (helm-controller reconciles each interval).
- * A chart or version the repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause. A chart in a
- * GitRepository is announced as that repository's artifact (render-service takes {@code chart.spec.chart} as the
- * chart's path in it), again at each new Git revision.
+ * The story of a HelmRelease's chart (what Flux's HelmChart object does): find its HelmRepository,
+ * resolve {@code chart.spec.version} against the repository's index, store the chart archive, and
+ * announce it keyed by the HelmRelease: whenever the release's spec changes, and at every check
+ * (the chart's interval, else the release's), changed or not, since that is the release's
+ * level-triggered reconcile (helm-controller reconciles each interval). A chart or version the
+ * repository lacks is announced as an {@code ArtifactFailed} failure, once per distinct cause. A
+ * chart in a GitRepository is announced as that repository's artifact (render-service takes {@code
+ * chart.spec.chart} as the chart's path in it), again at each new Git revision.
  */
 @ApplicationScoped
 public class HelmChartReconciler {
     private static final Logger LOG = Logger.getLogger(HelmChartReconciler.class);
-    /** A failed chart is tried again this soon (or at its interval, if shorter): its repository may just be appearing. */
+
+    /**
+     * A failed chart is tried again this soon (or at its interval, if shorter): its repository may
+     * just be appearing.
+     */
     private static final Duration RETRY = Duration.ofSeconds(20);
 
     private final KubernetesClient client;
@@ -56,11 +61,20 @@ public class HelmChartReconciler {
     private final MeterRegistry metrics;
     private final SourceConfig config;
     private final HelmRepositoryConditions repositoryStatus;
-    /** What was last announced per release (the generation, requestedAt, revision and digest it was for, or the failure): a failure is announced once, a change logged once. */
+
+    /**
+     * What was last announced per release (the generation, requestedAt, revision and digest it was
+     * for, or the failure): a failure is announced once, a change logged once.
+     */
     private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
 
-    public HelmChartReconciler(KubernetesClient client, @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
-                               ObjectStates states, ArtifactStore store, MeterRegistry metrics, SourceConfig config) {
+    public HelmChartReconciler(
+            KubernetesClient client,
+            @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
+            ObjectStates states,
+            ArtifactStore store,
+            MeterRegistry metrics,
+            SourceConfig config) {
         this.client = client;
         this.artifacts = artifacts;
         this.states = states;
@@ -72,10 +86,17 @@ public class HelmChartReconciler {
 
     /** Reconciles once; returns when the chart is due to be checked again. */
     public Duration reconcile(HelmRelease release) {
-        ObjectRef ref = new ObjectRef(HelmRelease.KIND, release.getMetadata().getNamespace(), release.getMetadata().getName());
-        HelmChartTemplateSpec chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
-        Duration interval = GoDuration.parse(chart == null ? null : chart.interval,
-                GoDuration.parse(release.getSpec().interval, Duration.ofMinutes(10)));
+        ObjectRef ref =
+                new ObjectRef(
+                        HelmRelease.KIND,
+                        release.getMetadata().getNamespace(),
+                        release.getMetadata().getName());
+        HelmChartTemplateSpec chart =
+                release.getSpec().chart == null ? null : release.getSpec().chart.spec;
+        Duration interval =
+                GoDuration.parse(
+                        chart == null ? null : chart.interval,
+                        GoDuration.parse(release.getSpec().interval, Duration.ofMinutes(10)));
         if (Boolean.TRUE.equals(release.getSpec().suspend)) {
             states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
             return interval;
@@ -85,23 +106,45 @@ public class HelmChartReconciler {
         try {
             String trigger = release.getMetadata().getGeneration() + "/" + requestedAt(release);
             try {
-                if (chart != null && chart.sourceRef != null && GitRepository.KIND.equals(chart.sourceRef.kind)) {
+                if (chart != null
+                        && chart.sourceRef != null
+                        && GitRepository.KIND.equals(chart.sourceRef.kind)) {
                     announceGitArtifact(ref, trigger, gitArtifact(release, chart), chart.chart);
                     return interval;
                 }
                 HelmRepository repository = repository(release, chart);
                 ChartRepositoryClient repositoryClient = repositoryClient(repository);
                 String url = repository.getSpec().url;
-                ChartVersion version = resolve(repositoryClient, repository, chart, repositoryName(release, chart));
+                ChartVersion version =
+                        resolve(
+                                repositoryClient,
+                                repository,
+                                chart,
+                                repositoryName(release, chart));
                 StoredArtifact stored = repositoryClient.download(url, version, store);
                 String key = trigger + "/" + version.version() + "/" + stored.digest();
                 String artifactUrl = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
-                artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                        ArtifactEvent.stored(ref, version.version(), stored.digest(), artifactUrl, stored.size())));
+                artifacts.sendMessageAndAwait(
+                        Envelopes.of(
+                                ref,
+                                ArtifactEvent.TYPE,
+                                "source-service",
+                                ArtifactEvent.stored(
+                                        ref,
+                                        version.version(),
+                                        stored.digest(),
+                                        artifactUrl,
+                                        stored.size())));
                 if (!key.equals(announced.put(ref, key))) {
-                    LOG.infof("stored chart %s@%s (%s)", version.name(), version.version(), stored.digest());
+                    LOG.infof(
+                            "stored chart %s@%s (%s)",
+                            version.name(), version.version(), stored.digest());
                 }
-                states.succeeded(ref, version.version(), Reasons.SUCCEEDED, "stored chart " + version.name() + "@" + version.version());
+                states.succeeded(
+                        ref,
+                        version.version(),
+                        Reasons.SUCCEEDED,
+                        "stored chart " + version.name() + "@" + version.version());
             } catch (ChartNotFoundException | IOException e) {
                 fail(ref, trigger, e.getMessage());
                 return interval.compareTo(RETRY) < 0 ? interval : RETRY;
@@ -109,26 +152,50 @@ public class HelmChartReconciler {
                 Thread.currentThread().interrupt();
             }
         } finally {
-            timer.stop(metrics.timer(Metrics.RECONCILE_DURATION, "kind", HelmRelease.KIND, "stage", "chart"));
+            timer.stop(
+                    metrics.timer(
+                            Metrics.RECONCILE_DURATION,
+                            "kind",
+                            HelmRelease.KIND,
+                            "stage",
+                            "chart"));
             MDC.remove("object");
         }
         return interval;
     }
 
-    private void announceGitArtifact(ObjectRef ref, String trigger, Artifact artifact, String path) {
+    private void announceGitArtifact(
+            ObjectRef ref, String trigger, Artifact artifact, String path) {
         String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
-        artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                ArtifactEvent.stored(ref, artifact.revision, artifact.digest, artifact.url, artifact.size == null ? 0 : artifact.size)));
+        artifacts.sendMessageAndAwait(
+                Envelopes.of(
+                        ref,
+                        ArtifactEvent.TYPE,
+                        "source-service",
+                        ArtifactEvent.stored(
+                                ref,
+                                artifact.revision,
+                                artifact.digest,
+                                artifact.url,
+                                artifact.size == null ? 0 : artifact.size)));
         if (!key.equals(announced.put(ref, key))) {
             LOG.infof("chart %s from Git revision %s", path, artifact.revision);
         }
-        states.succeeded(ref, artifact.revision, Reasons.SUCCEEDED, "chart " + path + " at " + artifact.revision);
+        states.succeeded(
+                ref,
+                artifact.revision,
+                Reasons.SUCCEEDED,
+                "chart " + path + " at " + artifact.revision);
     }
 
-    private Artifact gitArtifact(HelmRelease release, HelmChartTemplateSpec chart) throws ChartNotFoundException {
+    private Artifact gitArtifact(HelmRelease release, HelmChartTemplateSpec chart)
+            throws ChartNotFoundException {
         String name = sourceNamespace(release, chart) + "/" + chart.sourceRef.name;
-        GitRepository repository = client.resources(GitRepository.class)
-                .inNamespace(sourceNamespace(release, chart)).withName(chart.sourceRef.name).get();
+        GitRepository repository =
+                client.resources(GitRepository.class)
+                        .inNamespace(sourceNamespace(release, chart))
+                        .withName(chart.sourceRef.name)
+                        .get();
         if (repository == null) {
             throw new ChartNotFoundException("GitRepository " + name + " not found");
         }
@@ -147,14 +214,23 @@ public class HelmChartReconciler {
         states.failed(ref, null, Reasons.ARTIFACT_FAILED, message);
         String key = trigger + "/failed/" + message;
         if (!key.equals(announced.get(ref))) {
-            artifacts.sendMessageAndAwait(Envelopes.of(ref, ArtifactEvent.TYPE, "source-service",
-                    ArtifactEvent.failed(ref, new Failure(Reasons.ARTIFACT_FAILED, message))));
+            artifacts.sendMessageAndAwait(
+                    Envelopes.of(
+                            ref,
+                            ArtifactEvent.TYPE,
+                            "source-service",
+                            ArtifactEvent.failed(
+                                    ref, new Failure(Reasons.ARTIFACT_FAILED, message))));
             announced.put(ref, key);
         }
     }
 
-    private ChartVersion resolve(ChartRepositoryClient repositoryClient, HelmRepository repository, HelmChartTemplateSpec chart,
-                                 String repositoryName) throws ChartNotFoundException, IOException, InterruptedException {
+    private ChartVersion resolve(
+            ChartRepositoryClient repositoryClient,
+            HelmRepository repository,
+            HelmChartTemplateSpec chart,
+            String repositoryName)
+            throws ChartNotFoundException, IOException, InterruptedException {
         String url = repository.getSpec().url;
         ChartIndex index;
         try {
@@ -167,38 +243,63 @@ public class HelmChartReconciler {
         try {
             return index.resolve(chart.chart, chart.version);
         } catch (ChartNotFoundException e) {
-            throw new ChartNotFoundException(e.getMessage() + " in HelmRepository " + repositoryName + " (" + url + ")");
+            throw new ChartNotFoundException(
+                    e.getMessage() + " in HelmRepository " + repositoryName + " (" + url + ")");
         }
     }
 
-    private HelmRepository repository(HelmRelease release, HelmChartTemplateSpec chart) throws ChartNotFoundException {
+    private HelmRepository repository(HelmRelease release, HelmChartTemplateSpec chart)
+            throws ChartNotFoundException {
         if (chart == null || chart.chart == null) {
-            throw new ChartNotFoundException("spec.chart.spec.chart is required (chartRef is not supported yet)");
+            throw new ChartNotFoundException(
+                    "spec.chart.spec.chart is required (chartRef is not supported yet)");
         }
         var sourceRef = chart.sourceRef;
         if (sourceRef == null || !HelmRepository.KIND.equals(sourceRef.kind)) {
-            throw new ChartNotFoundException("chart source kind '" + (sourceRef == null ? null : sourceRef.kind)
-                    + "' is not supported yet (HelmRepository and GitRepository only)");
+            throw new ChartNotFoundException(
+                    "chart source kind '"
+                            + (sourceRef == null ? null : sourceRef.kind)
+                            + "' is not supported yet (HelmRepository and GitRepository only)");
         }
-        HelmRepository repository = client.resources(HelmRepository.class)
-                .inNamespace(sourceNamespace(release, chart)).withName(sourceRef.name).get();
+        HelmRepository repository =
+                client.resources(HelmRepository.class)
+                        .inNamespace(sourceNamespace(release, chart))
+                        .withName(sourceRef.name)
+                        .get();
         if (repository == null) {
-            throw new ChartNotFoundException("HelmRepository " + repositoryName(release, chart) + " not found");
+            throw new ChartNotFoundException(
+                    "HelmRepository " + repositoryName(release, chart) + " not found");
         }
         return repository;
     }
 
-    /** HTTP basic auth from the HelmRepository's secret ({@code username}, {@code password}), as Flux reads it. */
-    private ChartRepositoryClient repositoryClient(HelmRepository repository) throws ChartNotFoundException {
+    /**
+     * HTTP basic auth from the HelmRepository's secret ({@code username}, {@code password}), as
+     * Flux reads it.
+     */
+    private ChartRepositoryClient repositoryClient(HelmRepository repository)
+            throws ChartNotFoundException {
         if (repository.getSpec().secretRef == null) {
             return new ChartRepositoryClient(null, null);
         }
         String name = repository.getSpec().secretRef.getName();
-        Secret secret = client.secrets().inNamespace(repository.getMetadata().getNamespace()).withName(name).get();
-        if (secret == null || secret.getData() == null || secret.getData().get("username") == null) {
-            throw new ChartNotFoundException("secret '" + repository.getMetadata().getNamespace() + "/" + name + "' has no 'username' and 'password'");
+        Secret secret =
+                client.secrets()
+                        .inNamespace(repository.getMetadata().getNamespace())
+                        .withName(name)
+                        .get();
+        if (secret == null
+                || secret.getData() == null
+                || secret.getData().get("username") == null) {
+            throw new ChartNotFoundException(
+                    "secret '"
+                            + repository.getMetadata().getNamespace()
+                            + "/"
+                            + name
+                            + "' has no 'username' and 'password'");
         }
-        return new ChartRepositoryClient(decode(secret.getData().get("username")), decode(secret.getData().get("password")));
+        return new ChartRepositoryClient(
+                decode(secret.getData().get("username")), decode(secret.getData().get("password")));
     }
 
     private static String sourceNamespace(HelmRelease release, HelmChartTemplateSpec chart) {
@@ -216,6 +317,8 @@ public class HelmChartReconciler {
     }
 
     private static String decode(String base64) {
-        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+        return base64 == null
+                ? null
+                : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 }

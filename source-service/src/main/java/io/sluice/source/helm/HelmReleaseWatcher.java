@@ -18,9 +18,9 @@ import jakarta.enterprise.event.Observes;
 import java.util.Objects;
 
 /**
- * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change, requestedAt, when its
- * HelmRepository appears or changes, when its GitRepository (for a chart kept in Git) has a new artifact, and every
- * interval (sooner after a failure).
+ * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change,
+ * requestedAt, when its HelmRepository appears or changes, when its GitRepository (for a chart kept
+ * in Git) has a new artifact, and every interval (sooner after a failure).
  */
 @ApplicationScoped
 public class HelmReleaseWatcher {
@@ -31,35 +31,42 @@ public class HelmReleaseWatcher {
     private SharedIndexInformer<HelmRepository> repositories;
     private SharedIndexInformer<GitRepository> gitRepositories;
 
-    public HelmReleaseWatcher(KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
+    public HelmReleaseWatcher(
+            KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
         this.client = client;
         this.reconciler = reconciler;
         this.scheduler = new ReconcileScheduler(config.workers(), this::reconcile);
     }
 
     void start(@Observes StartupEvent event) {
-        // the field is set before the informer starts: its first events reconcile through it at once
+        // the field is set before the informer starts: its first events reconcile through it at
+        // once
         informer = client.resources(HelmRelease.class).inAnyNamespace().runnableInformer(0);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(HelmRelease release) {
-                scheduler.now(ref(release));
-            }
+        informer.addEventHandler(
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(HelmRelease release) {
+                        scheduler.now(ref(release));
+                    }
 
-            @Override
-            public void onUpdate(HelmRelease before, HelmRelease after) {
-                boolean specChanged = !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
-                if (specChanged || !Objects.equals(requestedAt(before), requestedAt(after))) {
-                    scheduler.now(ref(after));
-                }
-            }
+                    @Override
+                    public void onUpdate(HelmRelease before, HelmRelease after) {
+                        boolean specChanged =
+                                !Objects.equals(
+                                        before.getMetadata().getGeneration(),
+                                        after.getMetadata().getGeneration());
+                        if (specChanged
+                                || !Objects.equals(requestedAt(before), requestedAt(after))) {
+                            scheduler.now(ref(after));
+                        }
+                    }
 
-            @Override
-            public void onDelete(HelmRelease release, boolean finalStateUnknown) {
-                scheduler.cancel(ref(release));
-                reconciler.forget(ref(release));
-            }
-        });
+                    @Override
+                    public void onDelete(HelmRelease release, boolean finalStateUnknown) {
+                        scheduler.cancel(ref(release));
+                        reconciler.forget(ref(release));
+                    }
+                });
         informer.start();
         watchRepositories();
         watchGitRepositories();
@@ -78,52 +85,76 @@ public class HelmReleaseWatcher {
         }
     }
 
-    /** A HelmRepository that appears or changes is checked at once by every release that uses it. */
+    /**
+     * A HelmRepository that appears or changes is checked at once by every release that uses it.
+     */
     private void watchRepositories() {
-        repositories = client.resources(HelmRepository.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(HelmRepository repository) {
-                recheckReleasesOf(repository);
-            }
+        repositories =
+                client.resources(HelmRepository.class)
+                        .inAnyNamespace()
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(HelmRepository repository) {
+                                        recheckReleasesOf(repository);
+                                    }
 
-            @Override
-            public void onUpdate(HelmRepository before, HelmRepository after) {
-                if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
-                    recheckReleasesOf(after);
-                }
-            }
+                                    @Override
+                                    public void onUpdate(
+                                            HelmRepository before, HelmRepository after) {
+                                        if (!Objects.equals(
+                                                before.getMetadata().getGeneration(),
+                                                after.getMetadata().getGeneration())) {
+                                            recheckReleasesOf(after);
+                                        }
+                                    }
 
-            @Override
-            public void onDelete(HelmRepository repository, boolean finalStateUnknown) {
-                recheckReleasesOf(repository);
-            }
-        });
+                                    @Override
+                                    public void onDelete(
+                                            HelmRepository repository, boolean finalStateUnknown) {
+                                        recheckReleasesOf(repository);
+                                    }
+                                });
     }
 
-    /** A GitRepository holding charts: its releases are checked again when its artifact's revision changes. */
+    /**
+     * A GitRepository holding charts: its releases are checked again when its artifact's revision
+     * changes.
+     */
     private void watchGitRepositories() {
-        gitRepositories = client.resources(GitRepository.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GitRepository repository) {
-                recheckReleasesOf(GitRepository.KIND, repository.getMetadata());
-            }
+        gitRepositories =
+                client.resources(GitRepository.class)
+                        .inAnyNamespace()
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(GitRepository repository) {
+                                        recheckReleasesOf(
+                                                GitRepository.KIND, repository.getMetadata());
+                                    }
 
-            @Override
-            public void onUpdate(GitRepository before, GitRepository after) {
-                if (!Objects.equals(revision(before), revision(after))) {
-                    recheckReleasesOf(GitRepository.KIND, after.getMetadata());
-                }
-            }
+                                    @Override
+                                    public void onUpdate(
+                                            GitRepository before, GitRepository after) {
+                                        if (!Objects.equals(revision(before), revision(after))) {
+                                            recheckReleasesOf(
+                                                    GitRepository.KIND, after.getMetadata());
+                                        }
+                                    }
 
-            @Override
-            public void onDelete(GitRepository repository, boolean finalStateUnknown) {
-                recheckReleasesOf(GitRepository.KIND, repository.getMetadata());
-            }
-        });
+                                    @Override
+                                    public void onDelete(
+                                            GitRepository repository, boolean finalStateUnknown) {
+                                        recheckReleasesOf(
+                                                GitRepository.KIND, repository.getMetadata());
+                                    }
+                                });
     }
 
     private static String revision(GitRepository repository) {
-        return repository.getStatus() == null || repository.getStatus().artifact == null ? null : repository.getStatus().artifact.revision;
+        return repository.getStatus() == null || repository.getStatus().artifact == null
+                ? null
+                : repository.getStatus().artifact.revision;
     }
 
     private void recheckReleasesOf(HelmRepository repository) {
@@ -141,9 +172,12 @@ public class HelmReleaseWatcher {
         if (chart == null || chart.sourceRef == null || !kind.equals(chart.sourceRef.kind)) {
             return false;
         }
-        String namespace = chart.sourceRef.namespace == null || chart.sourceRef.namespace.isEmpty()
-                ? release.getMetadata().getNamespace() : chart.sourceRef.namespace;
-        return source.getName().equals(chart.sourceRef.name) && source.getNamespace().equals(namespace);
+        String namespace =
+                chart.sourceRef.namespace == null || chart.sourceRef.namespace.isEmpty()
+                        ? release.getMetadata().getNamespace()
+                        : chart.sourceRef.namespace;
+        return source.getName().equals(chart.sourceRef.name)
+                && source.getNamespace().equals(namespace);
     }
 
     private void reconcile(ObjectRef ref) {
@@ -154,10 +188,15 @@ public class HelmReleaseWatcher {
     }
 
     private static ObjectRef ref(HelmRelease release) {
-        return new ObjectRef(HelmRelease.KIND, release.getMetadata().getNamespace(), release.getMetadata().getName());
+        return new ObjectRef(
+                HelmRelease.KIND,
+                release.getMetadata().getNamespace(),
+                release.getMetadata().getName());
     }
 
     private static String requestedAt(HelmRelease release) {
-        return release.getMetadata().getAnnotations() == null ? null : release.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
+        return release.getMetadata().getAnnotations() == null
+                ? null
+                : release.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
     }
 }

@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Writes a HelmRepository's {@code Ready} condition from the last index fetch, as source-controller does
- * ({@code Succeeded}, or {@code IndexationFailed} with the cause); only a change is written.
+ * Writes a HelmRepository's {@code Ready} condition from the last index fetch, as source-controller
+ * does ({@code Succeeded}, or {@code IndexationFailed} with the cause); only a change is written.
  */
 final class HelmRepositoryConditions {
     static final String INDEXATION_FAILED = "IndexationFailed";
@@ -28,18 +28,41 @@ final class HelmRepositoryConditions {
     }
 
     private void write(HelmRepository repository, boolean ready, String reason, String message) {
-        long generation = repository.getMetadata().getGeneration() == null ? 0 : repository.getMetadata().getGeneration();
+        long generation =
+                repository.getMetadata().getGeneration() == null
+                        ? 0
+                        : repository.getMetadata().getGeneration();
         var current = repository.getStatus();
-        boolean unchanged = current != null && current.observedGeneration != null && current.observedGeneration == generation
-                && Conditions.find(current.conditions, Conditions.READY)
-                .filter(c -> c.getStatus().equals(ready ? "True" : "False") && message.equals(c.getMessage())).isPresent();
+        boolean unchanged =
+                current != null
+                        && current.observedGeneration != null
+                        && current.observedGeneration == generation
+                        && Conditions.find(current.conditions, Conditions.READY)
+                                .filter(
+                                        c ->
+                                                c.getStatus().equals(ready ? "True" : "False")
+                                                        && message.equals(c.getMessage()))
+                                .isPresent();
         if (unchanged) {
             return;
         }
         Map<String, Object> status = new HashMap<>();
         status.put("observedGeneration", generation);
         status.put("url", repository.getSpec().url);
-        status.put("conditions", Conditions.set(current == null ? null : current.conditions, Conditions.READY, ready, reason, message, generation));
-        StatusPatches.merge(client, HelmRepository.class, repository.getMetadata().getNamespace(), repository.getMetadata().getName(), status);
+        status.put(
+                "conditions",
+                Conditions.set(
+                        current == null ? null : current.conditions,
+                        Conditions.READY,
+                        ready,
+                        reason,
+                        message,
+                        generation));
+        StatusPatches.merge(
+                client,
+                HelmRepository.class,
+                repository.getMetadata().getNamespace(),
+                repository.getMetadata().getName(),
+                status);
     }
 }

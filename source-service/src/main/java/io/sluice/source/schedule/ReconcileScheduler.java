@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Runs each object's reconcile now or after a delay, never two at once for the same object: a request that comes
- * while one runs is queued behind it, and a newer request replaces a pending one. A reconcile that throws is
- * scheduled again after {@link #AFTER_ERROR}.
+ * Runs each object's reconcile now or after a delay, never two at once for the same object: a
+ * request that comes while one runs is queued behind it, and a newer request replaces a pending
+ * one. A reconcile that throws is scheduled again after {@link #AFTER_ERROR}.
  */
 public final class ReconcileScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileScheduler.class);
@@ -32,11 +32,14 @@ public final class ReconcileScheduler implements AutoCloseable {
 
     ReconcileScheduler(int workers, Consumer<ObjectRef> reconcile, Duration afterError) {
         this.afterError = afterError;
-        this.executor = Executors.newScheduledThreadPool(workers, r -> {
-            Thread t = new Thread(r, "reconcile");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor =
+                Executors.newScheduledThreadPool(
+                        workers,
+                        r -> {
+                            Thread t = new Thread(r, "reconcile");
+                            t.setDaemon(true);
+                            return t;
+                        });
         this.reconcile = reconcile;
     }
 
@@ -45,14 +48,19 @@ public final class ReconcileScheduler implements AutoCloseable {
     }
 
     public void after(ObjectRef object, Duration delay) {
-        // atomic per object: a task that starts (and reschedules itself) before this call returns must not have its
-        // next run cancelled by this call's own bookkeeping, or the object would never be polled again
-        pending.compute(object, (key, previous) -> {
-            if (previous != null) {
-                previous.cancel(false);
-            }
-            return executor.schedule(() -> run(object), delay.toMillis(), TimeUnit.MILLISECONDS);
-        });
+        // atomic per object: a task that starts (and reschedules itself) before this call returns
+        // must not have its
+        // next run cancelled by this call's own bookkeeping, or the object would never be polled
+        // again
+        pending.compute(
+                object,
+                (key, previous) -> {
+                    if (previous != null) {
+                        previous.cancel(false);
+                    }
+                    return executor.schedule(
+                            () -> run(object), delay.toMillis(), TimeUnit.MILLISECONDS);
+                });
     }
 
     public void cancel(ObjectRef object) {
@@ -63,13 +71,20 @@ public final class ReconcileScheduler implements AutoCloseable {
         locks.remove(object);
     }
 
-    /** A reconcile that throws is tried again later: one unexpected error never stops an object's polling for good. */
+    /**
+     * A reconcile that throws is tried again later: one unexpected error never stops an object's
+     * polling for good.
+     */
     private void run(ObjectRef object) {
         synchronized (locks.computeIfAbsent(object, o -> new Object())) {
             try {
                 reconcile.accept(object);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "%s: reconcile failed unexpectedly; trying again in %s", object, afterError);
+                LOG.errorf(
+                        e,
+                        "%s: reconcile failed unexpectedly; trying again in %s",
+                        object,
+                        afterError);
                 after(object, afterError);
             }
         }

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fetches from a real Git server speaking the git:// protocol (JGit's daemon), not from a local path. */
+/**
+ * Fetches from a real Git server speaking the git:// protocol (JGit's daemon), not from a local
+ * path.
+ */
 class GitFetcherTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
     private Daemon daemon;
     private Git upstream;
     private String url;
@@ -33,7 +35,11 @@ class GitFetcherTest {
     @BeforeEach
     void serve() throws Exception {
         Path served = tmp.resolve("served");
-        upstream = Git.init().setDirectory(served.resolve("repo").toFile()).setInitialBranch("main").call();
+        upstream =
+                Git.init()
+                        .setDirectory(served.resolve("repo").toFile())
+                        .setInitialBranch("main")
+                        .call();
         daemon = new Daemon(new InetSocketAddress("127.0.0.1", 0));
         daemon.getService("git-upload-pack").setEnabled(true);
         daemon.setRepositoryResolver(new FileResolver<>(served.toFile(), true));
@@ -54,11 +60,32 @@ class GitFetcherTest {
         RevCommit second = commit("app.yaml", "a: 2\n");
         GitFetcher fetcher = new GitFetcher(tmp.resolve("mirrors"));
 
-        assertThat(fetcher.fetch("ns/branch", url, ref(r -> r.branch = "main"), null, Duration.ofSeconds(10)).revision())
+        assertThat(
+                        fetcher.fetch(
+                                        "ns/branch",
+                                        url,
+                                        ref(r -> r.branch = "main"),
+                                        null,
+                                        Duration.ofSeconds(10))
+                                .revision())
                 .isEqualTo("main@sha1:" + second.name());
-        assertThat(fetcher.fetch("ns/tag", url, ref(r -> r.tag = "v1.0.0"), null, Duration.ofSeconds(10)).revision())
+        assertThat(
+                        fetcher.fetch(
+                                        "ns/tag",
+                                        url,
+                                        ref(r -> r.tag = "v1.0.0"),
+                                        null,
+                                        Duration.ofSeconds(10))
+                                .revision())
                 .isEqualTo("v1.0.0@sha1:" + first.name());
-        assertThat(fetcher.fetch("ns/commit", url, ref(r -> r.commit = first.name()), null, Duration.ofSeconds(10)).revision())
+        assertThat(
+                        fetcher.fetch(
+                                        "ns/commit",
+                                        url,
+                                        ref(r -> r.commit = first.name()),
+                                        null,
+                                        Duration.ofSeconds(10))
+                                .revision())
                 .isEqualTo("sha1:" + first.name());
     }
 
@@ -68,7 +95,14 @@ class GitFetcherTest {
         GitFetcher fetcher = new GitFetcher(tmp.resolve("mirrors"));
         fetcher.fetch("ns/repo", url, ref(r -> r.branch = "main"), null, Duration.ofSeconds(10));
         RevCommit next = commit("app.yaml", "a: 2\n");
-        assertThat(fetcher.fetch("ns/repo", url, ref(r -> r.branch = "main"), null, Duration.ofSeconds(10)).commit())
+        assertThat(
+                        fetcher.fetch(
+                                        "ns/repo",
+                                        url,
+                                        ref(r -> r.branch = "main"),
+                                        null,
+                                        Duration.ofSeconds(10))
+                                .commit())
                 .isEqualTo(next.getId());
     }
 
@@ -76,18 +110,36 @@ class GitFetcherTest {
     void aMissingBranchAndAnUnreachableServerNameTheCause() throws Exception {
         commit("app.yaml", "a: 1\n");
         GitFetcher fetcher = new GitFetcher(tmp.resolve("mirrors"));
-        assertThatThrownBy(() -> fetcher.fetch("ns/x", url, ref(r -> r.branch = "nope"), null, Duration.ofSeconds(10)))
-                .isInstanceOf(GitFetchException.class).hasMessageContaining("branch 'nope'");
+        assertThatThrownBy(
+                        () ->
+                                fetcher.fetch(
+                                        "ns/x",
+                                        url,
+                                        ref(r -> r.branch = "nope"),
+                                        null,
+                                        Duration.ofSeconds(10)))
+                .isInstanceOf(GitFetchException.class)
+                .hasMessageContaining("branch 'nope'");
         daemon.stop();
-        assertThatThrownBy(() -> fetcher.fetch("ns/y", url, ref(r -> r.branch = "main"), null, Duration.ofSeconds(5)))
-                .isInstanceOf(GitFetchException.class).hasMessageContaining(url);
+        assertThatThrownBy(
+                        () ->
+                                fetcher.fetch(
+                                        "ns/y",
+                                        url,
+                                        ref(r -> r.branch = "main"),
+                                        null,
+                                        Duration.ofSeconds(5)))
+                .isInstanceOf(GitFetchException.class)
+                .hasMessageContaining(url);
     }
 
     @Test
     void theSameCommitAlwaysPacksToTheSameDigest() throws Exception {
         commit("deploy/app.yaml", "a: 1\n");
         GitFetcher fetcher = new GitFetcher(tmp.resolve("mirrors"));
-        FetchedRevision fetched = fetcher.fetch("ns/repo", url, ref(r -> r.branch = "main"), null, Duration.ofSeconds(10));
+        FetchedRevision fetched =
+                fetcher.fetch(
+                        "ns/repo", url, ref(r -> r.branch = "main"), null, Duration.ofSeconds(10));
         ArtifactStore store = new ArtifactStore(tmp.resolve("artifacts"));
         TreeArchiver archiver = new TreeArchiver();
         Path mirror = tmp.resolve("mirrors/ns/repo");
@@ -104,7 +156,10 @@ class GitFetcherTest {
         Files.createDirectories(path.getParent());
         Files.writeString(path, content);
         upstream.add().addFilepattern(".").call();
-        return upstream.commit().setMessage("change " + file).setAuthor("t", "t@example.com").call();
+        return upstream.commit()
+                .setMessage("change " + file)
+                .setAuthor("t", "t@example.com")
+                .call();
     }
 
     private interface RefSetter {

@@ -18,20 +18,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real chart repository over HTTP (index.yaml plus the fixture charts), as Helm and Flux read one. */
+/**
+ * A real chart repository over HTTP (index.yaml plus the fixture charts), as Helm and Flux read
+ * one.
+ */
 class ChartRepositoryClientTest {
-    private static final Path CHARTS = Path.of("../../shared/fixtures/charts").toAbsolutePath().normalize();
-    @TempDir
-    Path tmp;
+    private static final Path CHARTS =
+            Path.of("../../shared/fixtures/charts").toAbsolutePath().normalize();
+    @TempDir Path tmp;
     private HttpServer server;
     private String url;
     private String podinfoDigest;
 
     @BeforeEach
     void serve() throws Exception {
-        podinfoDigest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(CHARTS.resolve("podinfo-6.9.4.tgz"))));
-        String index = """
+        podinfoDigest =
+                HexFormat.of()
+                        .formatHex(
+                                MessageDigest.getInstance("SHA-256")
+                                        .digest(
+                                                Files.readAllBytes(
+                                                        CHARTS.resolve("podinfo-6.9.4.tgz"))));
+        String index =
+                """
                 apiVersion: v1
                 entries:
                   podinfo:
@@ -50,19 +59,30 @@ class ChartRepositoryClientTest {
                     version: 33.2.1
                     digest: 0000000000000000000000000000000000000000000000000000000000000000
                     urls: [charts/traefik-33.2.1.tgz]
-                """.formatted(podinfoDigest);
+                """
+                        .formatted(podinfoDigest);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/charts/", exchange -> {
-            String file = exchange.getRequestURI().getPath().replaceFirst("^/charts/(charts/)?", "");
-            byte[] body = file.equals("index.yaml") ? index.getBytes(StandardCharsets.UTF_8)
-                    : Files.exists(CHARTS.resolve(file)) ? Files.readAllBytes(CHARTS.resolve(file)) : null;
-            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                if (body != null) {
-                    out.write(body);
-                }
-            }
-        });
+        server.createContext(
+                "/charts/",
+                exchange -> {
+                    String file =
+                            exchange.getRequestURI()
+                                    .getPath()
+                                    .replaceFirst("^/charts/(charts/)?", "");
+                    byte[] body =
+                            file.equals("index.yaml")
+                                    ? index.getBytes(StandardCharsets.UTF_8)
+                                    : Files.exists(CHARTS.resolve(file))
+                                            ? Files.readAllBytes(CHARTS.resolve(file))
+                                            : null;
+                    exchange.sendResponseHeaders(
+                            body == null ? 404 : 200, body == null ? -1 : body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        if (body != null) {
+                            out.write(body);
+                        }
+                    }
+                });
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort() + "/charts";
     }
@@ -88,9 +108,11 @@ class ChartRepositoryClientTest {
     void aMissingChartOrVersionIsNamed() throws Exception {
         ChartIndex index = new ChartRepositoryClient(null, null).index(url);
         assertThatThrownBy(() -> index.resolve("cert-manager", "1.x"))
-                .isInstanceOf(ChartNotFoundException.class).hasMessage("chart 'cert-manager' not found in the repository index");
+                .isInstanceOf(ChartNotFoundException.class)
+                .hasMessage("chart 'cert-manager' not found in the repository index");
         assertThatThrownBy(() -> index.resolve("podinfo", "7.x"))
-                .isInstanceOf(ChartNotFoundException.class).hasMessage("no 'podinfo' chart with version matching '7.x' found");
+                .isInstanceOf(ChartNotFoundException.class)
+                .hasMessage("no 'podinfo' chart with version matching '7.x' found");
     }
 
     @Test
@@ -108,6 +130,7 @@ class ChartRepositoryClientTest {
     @Test
     void anUnreachableRepositoryNamesTheUrl() {
         server.stop(0);
-        assertThatThrownBy(() -> new ChartRepositoryClient(null, null).index(url)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> new ChartRepositoryClient(null, null).index(url))
+                .isInstanceOf(java.io.IOException.class);
     }
 }
