@@ -110,8 +110,45 @@ class FluxFieldsTest {
                             labels:
                             - pairs: {component: present}
                             """)
+                    .write("widget-ready/w.yaml", widget("fields-cel-ready"))
+                    .write("widget-failed/w.yaml", widget("fields-cel-failed"))
+                    .write("widget-invalid/w.yaml", widget("fields-cel-invalid"))
                     .commitAndPush("fixtures for Flux's fields");
         }
+        Manifests.apply(
+                client,
+                """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.fields.sluice.test}
+                spec:
+                  group: fields.sluice.test
+                  scope: Namespaced
+                  names: {kind: Widget, plural: widgets, singular: widget}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """);
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("widgets.fields.sluice.test")
+                .waitUntilCondition(
+                        c ->
+                                c != null
+                                        && c.getStatus() != null
+                                        && c.getStatus().getConditions().stream()
+                                                .anyMatch(
+                                                        x ->
+                                                                "Established".equals(x.getType())
+                                                                        && "True"
+                                                                                .equals(
+                                                                                        x
+                                                                                                .getStatus())),
+                        30,
+                        java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
@@ -480,6 +517,132 @@ class FluxFieldsTest {
                                                 .withName("owner")
                                                 .get()
                                         == null);
+    }
+
+    @Test
+    void healthCheckExprsDecideWhenACustomResourceIsReady() {
+        String ns = "fields-cel-ready";
+        celKustomization(ns, "./widget-ready", "status.phase == 'Ready'");
+        awaitWidget(ns);
+        // without the expressions, a custom resource with no conditions counts as ready at once
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(readyStatus(ns, "widgets")).isNotEqualTo("True"));
+        setPhase(ns, "Ready");
+        awaitReady(ns, "widgets", c -> assertThat(c.getStatus()).isEqualTo("True"));
+    }
+
+    @Test
+    void aCustomResourceTheFailedExpressionMatchesFailsTheHealthCheckBeforeItsTimeout() {
+        String ns = "fields-cel-failed";
+        celKustomization(ns, "./widget-failed", "status.phase == 'Ready'");
+        setPhase(ns, "Failed");
+        // the timeout is 10 minutes: a failed object ends the wait at once, as in Flux
+        awaitReady(
+                ns,
+                "widgets",
+                c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getReason()).isEqualTo("HealthCheckFailed");
+                    assertThat(c.getMessage())
+                            .contains(
+                                    "health check failed: Widget/"
+                                            + ns
+                                            + "/gizmo: failed (healthCheckExprs failed)");
+                });
+    }
+
+    @Test
+    void anExpressionThatDoesNotParseFailsTheKustomizationNamingIt() {
+        String ns = "fields-cel-invalid";
+        celKustomization(ns, "./widget-invalid", "status.phase ==");
+        awaitReady(
+                ns,
+                "widgets",
+                c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getMessage())
+                            .contains(
+                                    "invalid healthCheckExprs[0]: failed to parse the expression Current 'status.phase =='");
+                });
+    }
+
+    private static String widget(String ns) {
+        return "apiVersion: fields.sluice.test/v1\nkind: Widget\nmetadata: {name: gizmo, namespace: "
+                + ns
+                + "}\nspec: {size: 1}\n";
+    }
+
+    private static void celKustomization(String ns, String path, String current) {
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        Manifests.apply(
+                client,
+                Manifests.kustomization(ns, "widgets", "flux-fields", path)
+                                .replace("timeout: 1m", "timeout: 10m")
+                        + """
+                  healthCheckExprs:
+                  - apiVersion: fields.sluice.test/v1
+                    kind: Widget
+                    failed: status.phase == 'Failed'
+                    current: "%s"
+                """
+                                .formatted(current));
+    }
+
+    private static void awaitWidget(String ns) {
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.genericKubernetesResources("fields.sluice.test/v1", "Widget")
+                                                .inNamespace(ns)
+                                                .withName("gizmo")
+                                                .get()
+                                        != null);
+    }
+
+    private static String readyStatus(String ns, String name) {
+        Kustomization ks =
+                client.resources(Kustomization.class).inNamespace(ns).withName(name).get();
+        return Conditions.find(
+                        ks.getStatus() == null ? null : ks.getStatus().conditions, Conditions.READY)
+                .map(io.fabric8.kubernetes.api.model.Condition::getStatus)
+                .orElse("");
+    }
+
+    private static void setPhase(String ns, String phase) {
+        awaitWidget(ns);
+        client.genericKubernetesResources("fields.sluice.test/v1", "Widget")
+                .inNamespace(ns)
+                .withName("gizmo")
+                .edit(
+                        w -> {
+                            w.getAdditionalProperties()
+                                    .put("status", java.util.Map.of("phase", phase));
+                            return w;
+                        });
+    }
+
+    private static void awaitReady(
+            String ns,
+            String name,
+            java.util.function.Consumer<io.fabric8.kubernetes.api.model.Condition> check) {
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            Kustomization ks =
+                                    client.resources(Kustomization.class)
+                                            .inNamespace(ns)
+                                            .withName(name)
+                                            .get();
+                            assertThat(
+                                            Conditions.find(
+                                                    ks.getStatus() == null
+                                                            ? null
+                                                            : ks.getStatus().conditions,
+                                                    Conditions.READY))
+                                    .hasValueSatisfying(check);
+                        });
     }
 
     private static JsonNode live(String apiVersion, String kind, String ns) {

@@ -24,6 +24,7 @@ public class KustomizationSpec {
     public String serviceAccountName;
     public List<DependencyReference> dependsOn;
     public List<HealthCheckReference> healthChecks;
+    public JsonNode healthCheckExprs;
     public List<String> components;
     public Boolean ignoreMissingComponents;
     public JsonNode commonMetadata;

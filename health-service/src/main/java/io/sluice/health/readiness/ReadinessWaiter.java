@@ -27,30 +27,39 @@ public final class ReadinessWaiter {
         this.scheduler = scheduler;
     }
 
+    /**
+     * Polls until every object is ready, or every one is ready or failed (as Flux's wait ends: a
+     * failed one never becomes ready), or the timeout; the objects not ready then. {@code
+     * expressions} judge the kinds they name.
+     */
     public CompletableFuture<Map<AppliedObject, Readiness>> await(
-            List<AppliedObject> objects, Duration timeout) {
+            List<AppliedObject> objects, Duration timeout, HealthCheckExpressions expressions) {
         CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
-        check(objects, Instant.now().plus(timeout), result);
+        check(objects, Instant.now().plus(timeout), expressions, result);
         return result;
     }
 
     private void check(
             List<AppliedObject> objects,
             Instant deadline,
+            HealthCheckExpressions expressions,
             CompletableFuture<Map<AppliedObject, Readiness>> result) {
         try {
             Map<AppliedObject, Readiness> notReady = new LinkedHashMap<>();
             for (AppliedObject object : objects) {
-                Readiness readiness = ReadinessRules.of(live(object));
+                Map<String, Object> live = live(object);
+                Readiness readiness =
+                        expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
                 if (!readiness.ready()) {
                     notReady.put(object, readiness);
                 }
             }
-            if (notReady.isEmpty() || Instant.now().isAfter(deadline)) {
+            boolean terminal = notReady.values().stream().allMatch(Readiness::failed);
+            if (terminal || Instant.now().isAfter(deadline)) {
                 result.complete(notReady);
             } else {
                 scheduler.schedule(
-                        () -> check(objects, deadline, result),
+                        () -> check(objects, deadline, expressions, result),
                         POLL.toMillis(),
                         TimeUnit.MILLISECONDS);
             }

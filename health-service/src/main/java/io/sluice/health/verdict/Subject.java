@@ -8,6 +8,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.health.readiness.HealthCheckExpressions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +73,13 @@ record Subject(
                                                 k.getSpec().interval, Duration.ofMinutes(10)),
                                         k.getStatus() == null ? null : k.getStatus().conditions,
                                         healthChecks(k)));
+    }
+
+    /** A Kustomization's {@code spec.healthCheckExprs}; none for a HelmRelease. */
+    HealthCheckExpressions expressions() throws HealthCheckExpressions.InvalidExpression {
+        return live instanceof Kustomization ks
+                ? HealthCheckExpressions.parse(ks.getSpec().healthCheckExprs)
+                : HealthCheckExpressions.NONE;
     }
 
     /**

@@ -20,6 +20,7 @@ import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.health.alert.AlertPublisher;
+import io.sluice.health.readiness.HealthCheckExpressions;
 import io.sluice.health.readiness.Readiness;
 import io.sluice.health.readiness.ReadinessWaiter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -144,6 +145,15 @@ public class VerdictPublisher {
         if (subject == null) {
             return CompletableFuture.completedFuture(null);
         }
+        HealthCheckExpressions expressions;
+        try {
+            expressions = subject.expressions();
+        } catch (HealthCheckExpressions.InvalidExpression e) {
+            // as Flux: a health check it cannot build fails the reconciliation, naming the entry
+            // and the error
+            fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "invalid " + e.getMessage()));
+            return CompletableFuture.completedFuture(null);
+        }
         // a periodic resync that changed nothing is no news: Ready is written again, but no alert
         // is sent
         boolean news =
@@ -161,18 +171,23 @@ public class VerdictPublisher {
                     .forEach(toCheck::add);
         }
         waiting.put(attempt.object(), attempt);
-        return waiter.await(toCheck, subject.timeout())
+        return waiter.await(toCheck, subject.timeout(), expressions)
                 .whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
                 .thenAcceptAsync(
                         notReady -> {
                             if (notReady.isEmpty()) {
                                 succeed(attempt, news);
                             } else {
+                                boolean failed =
+                                        notReady.values().stream().allMatch(Readiness::failed);
                                 fail(
                                         attempt,
                                         new Failure(
                                                 Reasons.HEALTH_CHECK_FAILED,
-                                                "timeout waiting for: " + describe(notReady)));
+                                                (failed
+                                                                ? "health check failed: "
+                                                                : "timeout waiting for: ")
+                                                        + describe(notReady)));
                             }
                         },
                         scheduler)
