@@ -110,6 +110,9 @@ class FluxFieldsTest {
                             labels:
                             - pairs: {component: present}
                             """)
+                    .write(
+                            "readyexpr-app/cm.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: fields-ready-expr}\n")
                     .write("widget-ready/w.yaml", widget("fields-cel-ready"))
                     .write("widget-failed/w.yaml", widget("fields-cel-failed"))
                     .write("widget-invalid/w.yaml", widget("fields-cel-invalid"))
@@ -565,6 +568,29 @@ class FluxFieldsTest {
                             .contains(
                                     "invalid healthCheckExprs[0]: failed to parse the expression Current 'status.phase =='");
                 });
+    }
+
+    @Test
+    void aReadyExprDecidesWhetherADependencyIsReadyInsteadOfItsReadyCondition() {
+        String ns = "fields-ready-expr";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        // a dependency that never becomes Ready (its tree has an object without a namespace)
+        Manifests.apply(client, Manifests.kustomization(ns, "infra", "flux-fields", "./placeless"));
+        Manifests.apply(
+                client,
+                Manifests.kustomization(ns, "app", "flux-fields", "./readyexpr-app")
+                        + "  dependsOn:\n  - name: infra\n    readyExpr: \"dep.metadata.name == 'infra' && self.metadata.name == 'app'\"\n");
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client.configMaps()
+                                                        .inNamespace(ns)
+                                                        .withName("app")
+                                                        .get())
+                                        .isNotNull());
+        assertThat(readyStatus(ns, "infra")).isNotEqualTo("True");
     }
 
     private static String widget(String ns) {

@@ -1,5 +1,7 @@
 package io.sluice.apply.dependency;
 
+import dev.cel.common.CelValidationException;
+import dev.cel.runtime.CelEvaluationException;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.ObjectRef;
@@ -13,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Flux's dependsOn rule: an object is applied only when each dependency exists, its controller has
  * seen its latest generation, it is Ready, and (when both build from the same source) it has
- * applied the same revision. A chain that leads back to the object is a cycle and is reported as
+ * applied the same revision; or, where the dependency has a {@code readyExpr}, when that CEL
+ * expression is true instead. A chain that leads back to the object is a cycle and is reported as
  * one instead of being waited on.
  */
 public final class DependencyGate {
@@ -46,6 +49,23 @@ public final class DependencyGate {
                 return notReady(name + " not found");
             }
             OwnerView dep = found.get();
+            String readyExpr = self.get().readyExprs().get(dependency);
+            if (readyExpr != null) {
+                // as Flux: the expression replaces the built-in checks
+                try {
+                    if (!ReadyExpression.ready(
+                            readyExpr, self.get().object().get(), dep.object().get())) {
+                        return notReady(name + " is not ready according to readyExpr eval");
+                    }
+                } catch (CelValidationException | CelEvaluationException e) {
+                    return notReady(
+                            "failed to evaluate dependency "
+                                    + dependency.name()
+                                    + ": "
+                                    + e.getMessage());
+                }
+                continue;
+            }
             if (dep.observedGeneration() != dep.generation()) {
                 return notReady(
                         name

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.drift.DriftPolicy;
@@ -15,7 +16,9 @@ import io.sluice.contracts.kustomize.SourceReference;
 import io.sluice.contracts.meta.Conditions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -119,7 +122,12 @@ public class OwnerCache {
                 Boolean.TRUE.equals(ks.getSpec().suspend),
                 deleting(ks),
                 finalized(ks),
-                DriftPolicy.CORRECT);
+                DriftPolicy.CORRECT,
+                readyExprs(
+                        Kustomization.KIND,
+                        ks.getSpec().dependsOn,
+                        ks.getMetadata().getNamespace()),
+                () -> asMap(ks));
     }
 
     static OwnerView view(HelmRelease release) {
@@ -142,7 +150,12 @@ public class OwnerCache {
                 Boolean.TRUE.equals(release.getSpec().suspend),
                 deleting(release),
                 finalized(release),
-                DriftPolicy.of(release.getSpec().driftDetection));
+                DriftPolicy.of(release.getSpec().driftDetection),
+                readyExprs(
+                        HelmRelease.KIND,
+                        release.getSpec().dependsOn,
+                        release.getMetadata().getNamespace()),
+                () -> asMap(release));
     }
 
     private static ObjectRef ref(String kind, HasMetadata object) {
@@ -176,6 +189,31 @@ public class OwnerCache {
                         : sourceRef.namespace)
                 + "/"
                 + sourceRef.name;
+    }
+
+    private static Map<ObjectRef, String> readyExprs(
+            String kind, List<DependencyReference> dependsOn, String namespace) {
+        Map<ObjectRef, String> exprs = new HashMap<>();
+        if (dependsOn != null) {
+            for (DependencyReference d : dependsOn) {
+                if (d.readyExpr != null && !d.readyExpr.isBlank()) {
+                    exprs.put(
+                            new ObjectRef(
+                                    kind,
+                                    d.namespace == null || d.namespace.isEmpty()
+                                            ? namespace
+                                            : d.namespace,
+                                    d.name),
+                            d.readyExpr);
+                }
+            }
+        }
+        return exprs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(HasMetadata object) {
+        return Serialization.jsonMapper().convertValue(object, Map.class);
     }
 
     private static List<ObjectRef> dependencies(

@@ -3,6 +3,8 @@ package io.sluice.apply.owner;
 import io.sluice.apply.drift.DriftPolicy;
 import io.sluice.contracts.events.ObjectRef;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What the dependency gate and drift correction need of a Kustomization or HelmRelease, read from
@@ -27,4 +29,6 @@ public record OwnerView(
         boolean suspended,
         boolean deleting,
         boolean finalized,
-        DriftPolicy drift) {}
+        DriftPolicy drift,
+        Map<ObjectRef, String> readyExprs,
+        Supplier<Map<String, Object>> object) {}

@@ -48,7 +48,9 @@ class DependencyGateTest {
                         false,
                         false,
                         true,
-                        DriftPolicy.CORRECT));
+                        DriftPolicy.CORRECT,
+                        Map.of(),
+                        Map::of));
         assertThat(gate.blocked(ref("apps"), "main@sha1:2"))
                 .hasValueSatisfying(
                         f -> is(f, "DependencyNotReady", "generation 3 not yet reconciled"));
@@ -100,6 +102,61 @@ class DependencyGateTest {
                         f -> is(f, "DependencyNotReady", "dependency 'flux/x' is not ready"));
     }
 
+    @Test
+    void aReadyExprReplacesTheBuiltInChecksReadingSelfAndDep() {
+        Map<String, Object> dep =
+                Map.of(
+                        "metadata",
+                        Map.of("name", "infra", "generation", 3),
+                        "status",
+                        Map.of("observedGeneration", 3, "phase", "Migrating"));
+        putWithExpr(
+                "apps",
+                "dep.status.observedGeneration == dep.metadata.generation",
+                Map.of("metadata", Map.of("name", "apps")));
+        putWithExpr("infra", null, dep); // not Ready: the built-in check would block
+        assertThat(gate.blocked(ref("apps"), "r")).isEmpty();
+
+        putWithExpr(
+                "apps",
+                "dep.status.phase == 'Done' && self.metadata.name == 'apps'",
+                Map.of("metadata", Map.of("name", "apps")));
+        assertThat(gate.blocked(ref("apps"), "r"))
+                .hasValueSatisfying(
+                        f ->
+                                is(
+                                        f,
+                                        "DependencyNotReady",
+                                        "dependency 'flux/infra' is not ready according to readyExpr eval"));
+
+        putWithExpr("apps", "dep.status.phase ==", Map.of());
+        assertThat(gate.blocked(ref("apps"), "r"))
+                .hasValueSatisfying(
+                        f ->
+                                assertThat(f.message())
+                                        .startsWith("failed to evaluate dependency infra: "));
+    }
+
+    private void putWithExpr(String name, String readyExpr, Map<String, Object> object) {
+        boolean depends = readyExpr != null;
+        owners.put(
+                ref(name),
+                new OwnerView(
+                        ref(name),
+                        1,
+                        1,
+                        false,
+                        null,
+                        "git/flux/repo",
+                        depends ? List.of(ref("infra")) : List.of(),
+                        false,
+                        false,
+                        true,
+                        DriftPolicy.CORRECT,
+                        depends ? Map.of(ref("infra"), readyExpr) : Map.of(),
+                        () -> object));
+    }
+
     private void put(
             String name, boolean ready, String source, String revision, ObjectRef... dependsOn) {
         owners.put(
@@ -115,7 +172,9 @@ class DependencyGateTest {
                         false,
                         false,
                         true,
-                        DriftPolicy.CORRECT));
+                        DriftPolicy.CORRECT,
+                        Map.of(),
+                        Map::of));
     }
 
     private static ObjectRef ref(String name) {

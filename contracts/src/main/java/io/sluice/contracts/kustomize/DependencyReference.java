@@ -6,4 +6,5 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 public class DependencyReference {
     public String name;
     public String namespace;
+    public String readyExpr;
 }

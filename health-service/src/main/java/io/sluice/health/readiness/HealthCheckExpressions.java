@@ -12,9 +12,8 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-import java.util.HashMap;
+import io.sluice.contracts.meta.CelValues;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -95,7 +94,7 @@ public final class HealthCheckExpressions {
             }
             try {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> variables = (Map<String, Object>) celValue(object);
+                Map<String, Object> variables = (Map<String, Object>) CelValues.of(object);
                 if (inProgress != null && isTrue(inProgress, variables)) {
                     return Readiness.notReady("in progress (healthCheckExprs inProgress)");
                 }
@@ -128,25 +127,6 @@ public final class HealthCheckExpressions {
                 return observed.longValue() == generation.longValue();
             }
             return true;
-        }
-
-        /** JSON as CEL reads it: whole numbers as int (a Java long), the rest as they are. */
-        private static Object celValue(Object value) {
-            if (value instanceof Map<?, ?> map) {
-                Map<String, Object> converted = new HashMap<>();
-                map.forEach((k, v) -> converted.put(String.valueOf(k), celValue(v)));
-                return converted;
-            }
-            if (value instanceof List<?> list) {
-                return list.stream().map(Evaluator::celValue).toList();
-            }
-            if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                return ((Number) value).longValue();
-            }
-            if (value instanceof Float f) {
-                return f.doubleValue();
-            }
-            return value;
         }
     }
 
