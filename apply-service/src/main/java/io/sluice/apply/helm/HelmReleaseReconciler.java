@@ -705,12 +705,9 @@ public class HelmReleaseReconciler {
          */
         void deployed(ReleaseStorage.Stored stored, String description) {
             Instant now = Instant.now();
-            storage.update(
-                    storageNamespace,
-                    stored,
-                    stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
-            List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
-            for (ReleaseStorage.Stored earlier : history) {
+            // as Helm records an upgrade: the earlier revision superseded first, then this one
+            // deployed, so that no reader ever sees two deployed revisions
+            for (ReleaseStorage.Stored earlier : storage.history(storageNamespace, releaseName)) {
                 if (earlier.record().version() < stored.record().version()
                         && ReleaseRecord.DEPLOYED.equals(earlier.record().status())) {
                     storage.update(
@@ -719,6 +716,10 @@ public class HelmReleaseReconciler {
                             earlier.record().withStatus(ReleaseRecord.SUPERSEDED, null, now));
                 }
             }
+            storage.update(
+                    storageNamespace,
+                    stored,
+                    stored.record().withStatus(ReleaseRecord.DEPLOYED, description, now));
             trimHistory();
         }
 
