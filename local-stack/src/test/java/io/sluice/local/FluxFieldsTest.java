@@ -267,8 +267,7 @@ class FluxFieldsTest {
     @Test
     void commonMetadataLabelsAndAnnotatesEveryObject() {
         String ns = "fields-common";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client,
                 Manifests.kustomization(ns, "labelled", "flux-fields", "./labelled")
@@ -295,32 +294,17 @@ class FluxFieldsTest {
     @Test
     void aNamespacedObjectWithoutANamespaceFailsTheWholeKustomizationAsInFlux() {
         String ns = "fields-placeless";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client, Manifests.kustomization(ns, "placeless", "flux-fields", "./placeless"));
-        await().atMost(DEADLINE)
-                .untilAsserted(
-                        () -> {
-                            Kustomization ks =
-                                    client.resources(Kustomization.class)
-                                            .inNamespace(ns)
-                                            .withName("placeless")
-                                            .get();
-                            assertThat(
-                                            Conditions.find(
-                                                    ks.getStatus() == null
-                                                            ? null
-                                                            : ks.getStatus().conditions,
-                                                    Conditions.READY))
-                                    .hasValueSatisfying(
-                                            c -> {
-                                                assertThat(c.getStatus()).isEqualTo("False");
-                                                assertThat(c.getMessage())
-                                                        .contains(
-                                                                "ConfigMap/nowhere namespace not specified");
-                                            });
-                        });
+        awaitReady(
+                ns,
+                "placeless",
+                c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getMessage())
+                            .contains("ConfigMap/nowhere namespace not specified");
+                });
         assertThat(client.configMaps().inNamespace(ns).withName("placed").get())
                 .as("nothing of the tree applied")
                 .isNull();
@@ -330,31 +314,15 @@ class FluxFieldsTest {
     @Test
     void anObjectTheApiServerRefusesStopsItsStageBeforeAnyObjectIsWritten() {
         String ns = "fields-invalid-object";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(client, Manifests.kustomization(ns, "invalid", "flux-fields", "./invalid"));
-        await().atMost(DEADLINE)
-                .untilAsserted(
-                        () -> {
-                            Kustomization ks =
-                                    client.resources(Kustomization.class)
-                                            .inNamespace(ns)
-                                            .withName("invalid")
-                                            .get();
-                            assertThat(
-                                            Conditions.find(
-                                                    ks.getStatus() == null
-                                                            ? null
-                                                            : ks.getStatus().conditions,
-                                                    Conditions.READY))
-                                    .hasValueSatisfying(
-                                            c -> {
-                                                assertThat(c.getStatus()).isEqualTo("False");
-                                                assertThat(c.getMessage())
-                                                        .contains("Service/" + ns + "/web")
-                                                        .contains("70000");
-                                            });
-                        });
+        awaitReady(
+                ns,
+                "invalid",
+                c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getMessage()).contains("Service/" + ns + "/web").contains("70000");
+                });
         assertThat(client.configMaps().inNamespace(ns).withName("valid").get())
                 .as("the valid object of the same stage")
                 .isNull();
@@ -386,8 +354,7 @@ class FluxFieldsTest {
     void installCreateNamespaceCreatesTheTargetNamespaceAsHelmDoes() {
         String ns = "fields-create-ns";
         String target = "fields-created";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client,
                 """
@@ -420,8 +387,7 @@ class FluxFieldsTest {
     @Test
     void ignoreMissingComponentsLeavesOutTheComponentsThatAreNotThere() {
         String ns = "fields-components";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client,
                 Manifests.kustomization(ns, "composed", "flux-fields", "./comp-app")
@@ -443,8 +409,7 @@ class FluxFieldsTest {
     @Test
     void postRenderersPatchTheReleasesObjectsThenCommonMetadataLabelsThem() {
         String ns = "fields-post-render";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client,
                 """
@@ -487,8 +452,7 @@ class FluxFieldsTest {
      */
     private static void applyAndDelete(
             String ns, String path, String prune, String deletionPolicy) {
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client,
                 Manifests.kustomization(ns, "owner", "flux-fields", path)
@@ -573,8 +537,7 @@ class FluxFieldsTest {
     @Test
     void aReadyExprDecidesWhetherADependencyIsReadyInsteadOfItsReadyCondition() {
         String ns = "fields-ready-expr";
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         // a dependency that never becomes Ready (its tree has an object without a namespace)
         Manifests.apply(client, Manifests.kustomization(ns, "infra", "flux-fields", "./placeless"));
         Manifests.apply(
@@ -600,8 +563,7 @@ class FluxFieldsTest {
     }
 
     private static void celKustomization(String ns, String path, String current) {
-        Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
+        sourceIn(ns);
         Manifests.apply(
                 client,
                 Manifests.kustomization(ns, "widgets", "flux-fields", path)
@@ -614,6 +576,12 @@ class FluxFieldsTest {
                     current: "%s"
                 """
                                 .formatted(current));
+    }
+
+    /** The test's namespace, with the fixture repository as a GitRepository in it. */
+    private static void sourceIn(String ns) {
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "flux-fields", gitUrl, "10m"));
     }
 
     private static void awaitWidget(String ns) {
