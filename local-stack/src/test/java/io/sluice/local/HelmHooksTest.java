@@ -77,6 +77,7 @@ class HelmHooksTest {
                     "post-delete");
 
     private static KubernetesClient client;
+    private static String url;
     private static Watch watch;
 
     /**
@@ -109,7 +110,7 @@ class HelmHooksTest {
                                     @Override
                                     public void onClose(WatcherException cause) {}
                                 });
-        String url = stack.git().create("hook-charts");
+        url = stack.git().create("hook-charts");
         try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("hook-charts"), url)) {
             repo.write(
                             "charts/hooks/Chart.yaml",
@@ -245,6 +246,44 @@ class HelmHooksTest {
         assertThat(client.secrets().inNamespace(NS).withLabel("owner", "helm").list().getItems())
                 .isEmpty();
         assertThat(JSON.readTree(helm("list", "-n", NS, "-o", "json"))).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void installDisableHooksInstallsWithoutRunningThePreInstallHooks() {
+        String ns = "helm-hooks-disabled";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, "hook-charts", url, "10m"));
+        Manifests.apply(
+                client,
+                """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: hooks, namespace: %s}
+                spec:
+                  interval: 10m
+                  install: {disableHooks: true}
+                  chart:
+                    spec:
+                      chart: ./charts/hooks
+                      sourceRef: {kind: GitRepository, name: hook-charts}
+                """
+                        .formatted(ns));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client.secrets()
+                                                        .inNamespace(ns)
+                                                        .withName("sh.helm.release.v1.hooks.v1")
+                                                        .get())
+                                        .extracting(s -> s.getMetadata().getLabels().get("status"))
+                                        .isEqualTo("deployed"));
+        assertThat(client.configMaps().inNamespace(ns).withName("hooks-settings").get())
+                .isNotNull();
+        assertThat(client.configMaps().inNamespace(ns).list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .doesNotContainAnyElementsOf(HOOK_NAMES);
     }
 
     private static void awaitReleaseStatus(int version, String status) {

@@ -439,11 +439,10 @@ public class HelmReleaseReconciler {
                                 owner,
                                 objects,
                                 client ->
-                                        reconciler.hooks.run(
+                                        runHooks(
                                                 client,
                                                 releaseHooks,
-                                                install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE,
-                                                policy.timeout()),
+                                                install ? Hook.PRE_INSTALL : Hook.PRE_UPGRADE),
                                 OwnerApply.Step
                                         .NONE); // post-install/post-upgrade hooks wait for the
                 // release to be ready: see onVerdict
@@ -581,12 +580,8 @@ public class HelmReleaseReconciler {
                         attempt.revision(),
                         owner,
                         objects,
-                        client ->
-                                reconciler.hooks.run(
-                                        client, targetHooks, Hook.PRE_ROLLBACK, policy.timeout()),
-                        client ->
-                                reconciler.hooks.run(
-                                        client, targetHooks, Hook.POST_ROLLBACK, policy.timeout()));
+                        client -> runHooks(client, targetHooks, Hook.PRE_ROLLBACK),
+                        client -> runHooks(client, targetHooks, Hook.POST_ROLLBACK));
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
                     throw new CutShort();
@@ -635,7 +630,7 @@ public class HelmReleaseReconciler {
             Optional<ReleaseStorage.Stored> latest = latest();
             List<Hook> releaseHooks = latest.map(s -> s.record().hooks()).orElse(List.of());
             KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
-            reconciler.hooks.run(as, releaseHooks, Hook.PRE_DELETE, policy.timeout());
+            runHooks(as, releaseHooks, Hook.PRE_DELETE);
             Set<String> seen = new HashSet<>();
             List<ObjectId> candidates = new ArrayList<>();
             owner.previousInventory().stream()
@@ -648,7 +643,7 @@ public class HelmReleaseReconciler {
                                     .filter(id -> seen.add(id.id()))
                                     .forEach(candidates::add));
             reconciler.ownerApply.delete(attempt.object(), owner, candidates);
-            reconciler.hooks.run(as, releaseHooks, Hook.POST_DELETE, policy.timeout());
+            runHooks(as, releaseHooks, Hook.POST_DELETE);
             if (policy.keepHistory()) {
                 latest.ifPresent(
                         s ->
@@ -681,15 +676,25 @@ public class HelmReleaseReconciler {
         }
 
         /**
+         * Runs the hooks of {@code event}, unless the spec disables them for its action, as Helm's
+         * DisableHooks does.
+         */
+        private void runHooks(KubernetesClient client, List<Hook> hooks, String event)
+                throws ApplyException {
+            if (policy.runsHooks(event)) {
+                reconciler.hooks.run(client, hooks, event, policy.timeout());
+            }
+        }
+
+        /**
          * Runs a ready revision's post hooks (from its stored record); the failure, if one failed.
          */
         Optional<String> postHooks(ReleaseRecord record, String event) {
             try {
-                reconciler.hooks.run(
+                runHooks(
                         reconciler.ownerApply.clientFor(attempt.object(), owner),
                         record.hooks(),
-                        event,
-                        policy.timeout());
+                        event);
                 return Optional.empty();
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {

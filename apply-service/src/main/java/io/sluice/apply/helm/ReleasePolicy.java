@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.GoDuration;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What a HelmRelease's spec says about failures, with helm-controller's defaults: {@code retries} 0
@@ -22,7 +26,8 @@ public record ReleasePolicy(
         Duration timeout,
         int maxHistory,
         boolean keepHistory,
-        boolean createNamespace) {
+        boolean createNamespace,
+        Set<String> hooksDisabled) {
     public static final String INSTALL = "install";
     public static final String UPGRADE = "upgrade";
 
@@ -46,7 +51,33 @@ public record ReleasePolicy(
                 release.getSpec().maxHistory == null ? 5 : release.getSpec().maxHistory,
                 uninstall != null && uninstall.path("keepHistory").asBoolean(false),
                 release.getSpec().install != null
-                        && release.getSpec().install.path("createNamespace").asBoolean(false));
+                        && release.getSpec().install.path("createNamespace").asBoolean(false),
+                hooksDisabled(release));
+    }
+
+    /**
+     * Whether the hooks of {@code event} (pre-install, post-delete...) run: not when its action
+     * disables hooks.
+     */
+    boolean runsHooks(String event) {
+        String action = event.substring(event.indexOf('-') + 1);
+        return !hooksDisabled.contains("delete".equals(action) ? "uninstall" : action);
+    }
+
+    private static Set<String> hooksDisabled(HelmRelease release) {
+        Set<String> disabled = new HashSet<>();
+        Map<String, JsonNode> sections = new HashMap<>();
+        sections.put("install", release.getSpec().install);
+        sections.put("upgrade", release.getSpec().upgrade);
+        sections.put("rollback", release.getSpec().rollback);
+        sections.put("uninstall", release.getSpec().uninstall);
+        sections.forEach(
+                (action, section) -> {
+                    if (section != null && section.path("disableHooks").asBoolean(false)) {
+                        disabled.add(action);
+                    }
+                });
+        return Set.copyOf(disabled);
     }
 
     int retries(String action) {

@@ -57,6 +57,20 @@ class ReleasePolicyTest {
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 1000)).isFalse();
     }
 
+    @Test
+    void disableHooksStopsTheHooksOfThatActionOnly() throws Exception {
+        HelmRelease release = release("{\"disableHooks\":true}", "{}");
+        release.getSpec().uninstall = JSON.readTree("{\"disableHooks\":true}");
+        ReleasePolicy policy = ReleasePolicy.of(release);
+        assertThat(policy.runsHooks(Hook.PRE_INSTALL)).isFalse();
+        assertThat(policy.runsHooks(Hook.POST_INSTALL)).isFalse();
+        assertThat(policy.runsHooks(Hook.PRE_DELETE)).isFalse();
+        assertThat(policy.runsHooks(Hook.POST_DELETE)).isFalse();
+        assertThat(policy.runsHooks(Hook.PRE_UPGRADE)).isTrue();
+        assertThat(policy.runsHooks(Hook.POST_ROLLBACK)).isTrue();
+        assertThat(ReleasePolicy.of(release("{}", "{}")).runsHooks(Hook.PRE_INSTALL)).isTrue();
+    }
+
     private static HelmRelease release(String install, String upgrade) {
         try {
             HelmRelease release = new HelmRelease();
