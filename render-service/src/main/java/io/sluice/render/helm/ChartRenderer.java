@@ -109,7 +109,7 @@ public final class ChartRenderer {
             List<Map<String, Object>> objects =
                     new ArrayList<>(crds.includes() ? crds.mark(ChartCrds.read(chart)) : List.of());
             List<Map<String, Object>> rendered =
-                    YamlDocuments.objects(
+                    YamlDocuments.objectsAsKubernetesReadsThem(
                             helm.run("helm template of " + chart.getFileName(), args, TIMEOUT),
                             "helm template of " + chart.getFileName());
             List<Map<String, Object>> release =

@@ -32,6 +32,16 @@ class ManifestBuilderTest {
     }
 
     @Test
+    void anOctalModeIsReadAsKubernetesReadsItBecauseKustomizeWritesItOut() throws Exception {
+        write(
+                "apps/pod.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  volumes:\n  - name: v\n"
+                        + "    secret: {secretName: s, defaultMode: 0644}\n");
+        Map<String, Object> pod = builder.build(root, "apps").get(0);
+        assertThat(pod.toString()).contains("defaultMode=420");
+    }
+
+    @Test
     void substitutionMarkersPassThroughUntouched() throws Exception {
         write(
                 "apps/cm.yaml",

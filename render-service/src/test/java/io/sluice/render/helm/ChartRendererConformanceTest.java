@@ -177,7 +177,7 @@ class ChartRendererConformanceTest {
             assertThat(process.waitFor()).as("helm template").isZero();
             // crds/ may hold files that are not CRDs (traefik's kustomization.yaml): Sluice applies
             // only the CRDs
-            return YamlDocuments.objects(out, "helm template").stream()
+            return YamlDocuments.objectsAsKubernetesReadsThem(out, "helm template").stream()
                     .filter(o -> !"kustomize.config.k8s.io/v1beta1".equals(o.get("apiVersion")))
                     .toList();
         } finally {
