@@ -68,13 +68,8 @@ class FluxSchemaConformanceTest {
             })
     void everyFieldSluiceUsesIsInFluxSchema(Class<? extends CustomResource<?, ?>> type)
             throws Exception {
-        CustomResourceDefinition crd =
-                load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
-        CustomResourceDefinitionVersion served =
-                crd.getSpec().getVersions().stream()
-                        .filter(v -> v.getName().equals(HasMetadata.getVersion(type)))
-                        .findFirst()
-                        .orElseThrow();
+        CustomResourceDefinition crd = crd(type);
+        CustomResourceDefinitionVersion served = served(crd, type);
         assertThat(served.getStorage())
                 .as("Sluice reads and writes Flux's storage version")
                 .isTrue();
@@ -115,15 +110,7 @@ class FluxSchemaConformanceTest {
             })
     void everyObjectFluxAcceptsIsReadBySluice(Class<? extends CustomResource<?, ?>> type)
             throws Exception {
-        CustomResourceDefinition crd =
-                load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
-        JSONSchemaProps root =
-                crd.getSpec().getVersions().stream()
-                        .filter(v -> v.getName().equals(HasMetadata.getVersion(type)))
-                        .findFirst()
-                        .orElseThrow()
-                        .getSchema()
-                        .getOpenAPIV3Schema();
+        JSONSchemaProps root = served(crd(type), type).getSchema().getOpenAPIV3Schema();
         ObjectNode object = JSON.createObjectNode();
         object.put("apiVersion", HasMetadata.getApiVersion(type))
                 .put("kind", HasMetadata.getKind(type));
@@ -246,6 +233,19 @@ class FluxSchemaConformanceTest {
             return "array";
         }
         return "object";
+    }
+
+    private static CustomResourceDefinition crd(Class<?> type) throws Exception {
+        return load(HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type));
+    }
+
+    /** The CRD's version that Sluice's class is of. */
+    private static CustomResourceDefinitionVersion served(
+            CustomResourceDefinition crd, Class<?> type) {
+        return crd.getSpec().getVersions().stream()
+                .filter(v -> v.getName().equals(HasMetadata.getVersion(type)))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static CustomResourceDefinition load(String name) throws Exception {

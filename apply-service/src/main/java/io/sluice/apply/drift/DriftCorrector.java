@@ -18,6 +18,7 @@ import io.sluice.contracts.events.DriftCorrected;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.ServedKinds;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -50,6 +51,7 @@ public class DriftCorrector {
     private final String fieldManager;
     private final MutinyEmitter<DriftCorrected> drift;
     private final MeterRegistry metrics;
+    private final ServedKinds kinds;
 
     /** What was last reported for each object in warn mode. */
     private final Map<String, String> warned = new ConcurrentHashMap<>();
@@ -60,7 +62,9 @@ public class DriftCorrector {
             OwnerCache owners,
             ApplyConfig config,
             @Channel(Topics.DRIFT) MutinyEmitter<DriftCorrected> drift,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            ServedKinds kinds) {
+        this.kinds = kinds;
         this.impersonation = impersonation;
         this.desired = desired;
         this.owners = owners;
@@ -93,7 +97,7 @@ public class DriftCorrector {
             // account may not
             KubernetesClient client =
                     impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
-            ObjectApplier applier = new ObjectApplier(client, fieldManager);
+            ObjectApplier applier = new ObjectApplier(client, fieldManager, kinds);
             GenericKubernetesResource live = client.resource(d.object()).get();
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
             DriftCorrected correction;

@@ -14,6 +14,7 @@ import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.kustomize.InventoryEntry;
+import io.sluice.contracts.meta.ServedKinds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,8 +42,12 @@ public class OwnerApply {
     private final Impersonation impersonation;
     private final DesiredState desired;
 
-    public OwnerApply(ApplyConfig config, Impersonation impersonation, DesiredState desired) {
-        this.stagedApplier = new StagedApplier(config.fieldManager());
+    public OwnerApply(
+            ApplyConfig config,
+            Impersonation impersonation,
+            DesiredState desired,
+            ServedKinds kinds) {
+        this.stagedApplier = new StagedApplier(config.fieldManager(), kinds);
         this.impersonation = impersonation;
         this.desired = desired;
     }

@@ -1,7 +1,6 @@
 package io.sluice.apply.ssa;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject.Action;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.ServedKinds;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +29,12 @@ import java.util.concurrent.TimeUnit;
 public final class ObjectApplier {
     private final KubernetesClient client;
     private final String fieldManager;
+    private final ServedKinds kinds;
 
-    public ObjectApplier(KubernetesClient client, String fieldManager) {
+    public ObjectApplier(KubernetesClient client, String fieldManager, ServedKinds kinds) {
         this.client = client;
         this.fieldManager = fieldManager;
+        this.kinds = kinds;
     }
 
     /** What {@link #execute} will do with an object that passed its dry run. */
@@ -104,23 +106,12 @@ public final class ObjectApplier {
     private void requireNamespace(GenericKubernetesResource object, ObjectId id)
             throws ApplyException {
         String namespace = object.getMetadata().getNamespace();
-        if ((namespace == null || namespace.isEmpty()) && namespaced(object)) {
+        if ((namespace == null || namespace.isEmpty())
+                && kinds.namespaced(object.getApiVersion(), object.getKind()).orElse(false)) {
             throw new ApplyException(
                     id.kind() + "/" + object.getMetadata().getName() + " namespace not specified",
                     null);
         }
-    }
-
-    /** From discovery; a kind the cluster does not serve is left to the dry run, which names it. */
-    private boolean namespaced(GenericKubernetesResource object) {
-        APIResourceList resources = client.getApiResources(object.getApiVersion());
-        return resources != null
-                && resources.getResources().stream()
-                        .anyMatch(
-                                r ->
-                                        object.getKind().equals(r.getKind())
-                                                && !r.getName().contains("/")
-                                                && Boolean.TRUE.equals(r.getNamespaced()));
     }
 
     private static ApplyException failed(ObjectId id, KubernetesClientException e) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.AppliedObject.Action;
+import io.sluice.contracts.meta.ServedKinds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class StagedApplier {
     static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
     private final String fieldManager;
+    private final ServedKinds kinds;
     private final ExecutorService workers =
             Executors.newFixedThreadPool(
                     CONCURRENCY,
@@ -45,15 +47,16 @@ public final class StagedApplier {
                         return t;
                     });
 
-    public StagedApplier(String fieldManager) {
+    public StagedApplier(String fieldManager, ServedKinds kinds) {
         this.fieldManager = fieldManager;
+        this.kinds = kinds;
     }
 
     /** Applies as {@code client}'s identity (Sluice's own, or an impersonated service account). */
     public List<AppliedObject> apply(
             KubernetesClient client, List<GenericKubernetesResource> objects, boolean force)
             throws ApplyException {
-        ObjectApplier applier = new ObjectApplier(client, fieldManager);
+        ObjectApplier applier = new ObjectApplier(client, fieldManager, kinds);
         Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
         objects.forEach(o -> stages.computeIfAbsent(stage(o), s -> new ArrayList<>()).add(o));
         List<AppliedObject> changes = new ArrayList<>();

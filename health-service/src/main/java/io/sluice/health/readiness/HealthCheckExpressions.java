@@ -16,6 +16,9 @@ import io.sluice.contracts.meta.CelValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Kustomization's {@code spec.healthCheckExprs}, as Flux evaluates them (fluxcd/pkg/runtime/cel):
@@ -30,6 +33,7 @@ import java.util.Optional;
 public final class HealthCheckExpressions {
     private static final CelCompiler PARSER = compiler().build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
     public static final HealthCheckExpressions NONE = new HealthCheckExpressions(Map.of());
 
     private final Map<String, Evaluator> byGroupKind;
@@ -113,10 +117,25 @@ public final class HealthCheckExpressions {
 
         private static boolean isTrue(String expression, Map<String, Object> variables)
                 throws CelEvaluationException, CelValidationException {
-            CelCompilerBuilder compiler = compiler();
-            variables.keySet().forEach(name -> compiler.addVar(name, SimpleType.DYN));
-            CelAbstractSyntaxTree ast = compiler.build().compile(expression).getAst();
-            return Boolean.TRUE.equals(RUNTIME.createProgram(ast).eval(variables));
+            return Boolean.TRUE.equals(program(expression, variables.keySet()).eval(variables));
+        }
+
+        /**
+         * Compiled once per expression and set of top-level fields: objects are polled twice a
+         * second.
+         */
+        private static CelRuntime.Program program(String expression, Set<String> variables)
+                throws CelEvaluationException, CelValidationException {
+            String key = new TreeSet<>(variables) + "\n" + expression;
+            CelRuntime.Program program = PROGRAMS.get(key);
+            if (program == null) {
+                CelCompilerBuilder compiler = compiler();
+                variables.forEach(name -> compiler.addVar(name, SimpleType.DYN));
+                CelAbstractSyntaxTree ast = compiler.build().compile(expression).getAst();
+                program = RUNTIME.createProgram(ast);
+                PROGRAMS.put(key, program);
+            }
+            return program;
         }
 
         private static boolean generationObserved(Map<String, Object> object) {

@@ -1,11 +1,11 @@
 package io.sluice.render.helm;
 
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.meta.ServedKinds;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Puts the release namespace on rendered objects of namespaced kinds that name none, as Helm does
@@ -14,19 +14,17 @@ import java.util.function.Function;
  * neither knows is taken as namespaced.
  */
 final class NamespaceDefaulter {
-    private final Function<String, Boolean> servedNamespaced;
-    private final Map<String, Boolean> namespaced = new ConcurrentHashMap<>();
+    private final BiFunction<String, String, Optional<Boolean>> servedNamespaced;
 
     NamespaceDefaulter(KubernetesClient client) {
-        this(apiVersionKind -> discoveredNamespaced(client, apiVersionKind));
+        this(new ServedKinds(client)::namespaced);
     }
 
     /**
-     * {@code servedNamespaced}: whether the cluster serves {@code <apiVersion>/<kind>} as a
-     * namespaced kind; null when it does not serve it (yet: the answer is not kept, so a CRD
-     * installed later is asked about again).
+     * {@code servedNamespaced}: whether the cluster serves a kind ({@code apiVersion}, {@code
+     * kind}) as namespaced; empty when it does not serve it.
      */
-    NamespaceDefaulter(Function<String, Boolean> servedNamespaced) {
+    NamespaceDefaulter(BiFunction<String, String, Optional<Boolean>> servedNamespaced) {
         this.servedNamespaced = servedNamespaced;
     }
 
@@ -64,25 +62,6 @@ final class NamespaceDefaulter {
                 return "Namespaced".equals(spec.get("scope"));
             }
         }
-        Boolean served = namespaced.computeIfAbsent(apiVersion + "/" + kind, servedNamespaced);
-        return served == null || served;
-    }
-
-    private static Boolean discoveredNamespaced(KubernetesClient client, String apiVersionKind) {
-        int slash = apiVersionKind.lastIndexOf('/');
-        String apiVersion = apiVersionKind.substring(0, slash);
-        String kind = apiVersionKind.substring(slash + 1);
-        try {
-            APIResourceList resources = client.getApiResources(apiVersion);
-            return resources == null
-                    ? null
-                    : resources.getResources().stream()
-                            .filter(r -> kind.equals(r.getKind()) && !r.getName().contains("/"))
-                            .findFirst()
-                            .map(r -> Boolean.TRUE.equals(r.getNamespaced()))
-                            .orElse(null);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return servedNamespaced.apply(apiVersion, kind).orElse(true);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
 class NamespaceDefaulterTest {
     private final NamespaceDefaulter defaulter =
             new NamespaceDefaulter(
-                    kind ->
-                            kind.equals("apiextensions.k8s.io/v1/CustomResourceDefinition")
-                                    ? false
-                                    : null);
+                    (apiVersion, kind) ->
+                            kind.equals("CustomResourceDefinition")
+                                    ? Optional.of(false)
+                                    : Optional.empty());
 
     @Test
     void namespacedObjectsWithoutANamespaceGetTheReleaseNamespace() {
