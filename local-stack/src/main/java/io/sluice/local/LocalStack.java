@@ -71,6 +71,8 @@ public final class LocalStack implements AutoCloseable {
                         new GitServer(runDir.resolve("git")));
         try {
             stack.installCrds();
+            // Sluice's own namespace (where Flux ran), for the key that seals rendered bundles
+            Manifests.apply(stack.client(), Manifests.namespace(SLUICE_NAMESPACE));
             stack.startServices();
             return stack;
         } catch (Exception e) {
@@ -78,6 +80,8 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
     }
+
+    static final String SLUICE_NAMESPACE = "flux-system";
 
     private static KafkaBroker join(CompletableFuture<KafkaBroker> kafka, ControlPlane controlPlane)
             throws Exception {

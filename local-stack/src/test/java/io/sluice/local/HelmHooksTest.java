@@ -223,6 +223,22 @@ class HelmHooksTest {
         assertThat(history)
                 .extracting(h -> h.path("revision").asInt() + " " + h.path("status").asText())
                 .containsExactly("1 superseded", "2 deployed");
+        // each revision keeps the values it was made with, as Helm records them
+        assertThat(JSON.readTree(helm("get", "values", "hooks", "-n", NS, "-o", "json")))
+                .isEqualTo(JSON.readTree("{\"message\":\"two\"}"));
+        assertThat(
+                        JSON.readTree(
+                                helm(
+                                        "get",
+                                        "values",
+                                        "hooks",
+                                        "-n",
+                                        NS,
+                                        "--revision",
+                                        "1",
+                                        "-o",
+                                        "json")))
+                .isEqualTo(JSON.readTree("{\"message\":\"one\"}"));
     }
 
     @Test

@@ -121,13 +121,23 @@ class HelmReleaseSafetyTest {
                                                                     "Helm install failed for release helm-install-retries/podinfo with chart podinfo@6.9.4: "
                                                                             + "Deployment/helm-install-retries/podinfo apply failed")
                                                             .contains(
-                                                                    "Helm uninstall remediation for release helm-install-retries/podinfo with chart podinfo@6.9.4 succeeded")
+                                                                    "Helm uninstall remediation for release helm-install-retries/podinfo.v1 with chart podinfo@6.9.4 succeeded")
                                                             .contains(
                                                                     "Failed to install after 2 attempt(s)");
                                                 }));
         HelmRelease release =
                 client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").get();
         assertThat(release.getStatus().installFailures).isEqualTo(2);
+        assertThat(condition(ns, "podinfo", "Stalled"))
+                .hasValueSatisfying(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("True");
+                            assertThat(c.getReason()).isEqualTo("RetriesExceeded");
+                            assertThat(c.getMessage())
+                                    .isEqualTo("Failed to install after 2 attempt(s)");
+                        });
+        assertThat(condition(ns, "podinfo", "Released"))
+                .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("InstallFailed"));
         assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("install");
         assertThat(latestRelease(ns, "podinfo").getMetadata().getLabels())
                 .as("the last failure is left in place, not uninstalled")
@@ -331,7 +341,8 @@ class HelmReleaseSafetyTest {
     }
 
     @Test
-    void postInstallHooksRunOnlyOnceTheReleaseIsReady() throws Exception {
+    void postInstallHooksRunOnlyOnceTheReleaseIsReadyAndTheReleaseIsReadyOnlyAfterThem()
+            throws Exception {
         String ns =
                 releaseOfChart(
                         "helm-post-hook",
@@ -352,12 +363,17 @@ class HelmReleaseSafetyTest {
                         """,
                                 "templates/after.yaml",
                                         """
-                        apiVersion: v1
-                        kind: ConfigMap
+                        apiVersion: batch/v1
+                        kind: Job
                         metadata:
                           name: after-ready
                           annotations: {helm.sh/hook: post-install}
-                        data: {a: b}
+                        spec:
+                          template:
+                            spec:
+                              restartPolicy: Never
+                              nodeSelector: {helm-post-hook-done: open}
+                              containers: [{name: after, image: busybox}]
                         """));
         await().atMost(DEADLINE)
                 .until(
@@ -370,21 +386,214 @@ class HelmReleaseSafetyTest {
                                                                 .getMetadata()
                                                                 .getAnnotations()
                                                                 .get("sluice.io/applied")));
-        assertThat(client.configMaps().inNamespace(ns).withName("after-ready").get())
+        assertThat(client.batch().v1().jobs().inNamespace(ns).withName("after-ready").get())
                 .as("objects applied, not ready: no post-install hook yet")
                 .isNull();
         openGate("helm-post-hook-gate");
         await().atMost(DEADLINE)
                 .until(
                         () ->
-                                client.configMaps().inNamespace(ns).withName("after-ready").get()
-                                                != null
-                                        && "deployed"
-                                                .equals(
-                                                        latestRelease(ns, "gated")
-                                                                .getMetadata()
-                                                                .getLabels()
-                                                                .get("status")));
+                                client.batch()
+                                                .v1()
+                                                .jobs()
+                                                .inNamespace(ns)
+                                                .withName("after-ready")
+                                                .get()
+                                        != null);
+        // the objects are ready and the post-install hook runs: as in helm-controller, the release
+        // is not made, so not Ready, until the hook is done
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> {
+                            assertThat(ready(ns, "gated").map(Condition::getStatus))
+                                    .as("Ready while the post-install hook runs")
+                                    .isNotEqualTo(Optional.of("True"));
+                            assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                                    .containsEntry("status", "pending-install");
+                        });
+        openGate("helm-post-hook-done");
+        String made =
+                "Helm install succeeded for release helm-post-hook/gated.v1 with chart gated@1.0.0";
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            assertThat(ready(ns, "gated"))
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("True");
+                                                assertThat(c.getReason())
+                                                        .isEqualTo("InstallSucceeded");
+                                                assertThat(c.getMessage()).isEqualTo(made);
+                                            });
+                            assertThat(condition(ns, "gated", "Released"))
+                                    .hasValueSatisfying(
+                                            c -> assertThat(c.getMessage()).isEqualTo(made));
+                        });
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                .as("Ready only once the revision is recorded deployed")
+                .containsEntry("status", "deployed");
+    }
+
+    @Test
+    void underRetryOnFailureAFailedInstallIsNeitherRemediatedNorStalledAndSucceedsOnceItCan()
+            throws Exception {
+        String ns =
+                releaseOfChart(
+                        "helm-retry",
+                        Map.of(
+                                "templates/settings.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                                        + "data: {a: b}\n"),
+                        """
+                          targetNamespace: helm-retry-later
+                          install:
+                            remediation: {retries: 3}
+                            strategy: {name: RetryOnFailure, retryInterval: 2s}
+                          upgrade:
+                            strategy: {name: RetryOnFailure, retryInterval: 2s}
+                        """);
+        String name = "helm-retry-later-gated";
+        // the target namespace is not there: every attempt fails, and is tried again as an
+        // upgrade after 2 s; nothing is uninstalled (the history is kept) and nothing stalls
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            List<Secret> history = history(ns, name);
+                            assertThat(history).hasSizeGreaterThanOrEqualTo(3);
+                            assertThat(history)
+                                    .allSatisfy(
+                                            s ->
+                                                    assertThat(s.getMetadata().getLabels())
+                                                            .containsEntry("status", "failed"));
+                        });
+        assertThat(condition(ns, "gated", "Stalled")).isEmpty();
+        assertThat(condition(ns, "gated", "Remediated")).as("never remediated").isEmpty();
+        assertThat(condition(ns, "gated", "Released"))
+                .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        Manifests.apply(client, Manifests.namespace("helm-retry-later"));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            assertThat(latestRelease(ns, name).getMetadata().getLabels())
+                                    .containsEntry("status", "deployed");
+                            assertThat(ready(ns, "gated"))
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("True");
+                                                assertThat(c.getReason())
+                                                        .isEqualTo("UpgradeSucceeded");
+                                            });
+                        });
+        assertThat(client.configMaps().inNamespace("helm-retry-later").withName("settings").get())
+                .isNotNull();
+    }
+
+    @Test
+    void uninstallWithOrphanPropagationLeavesWhatTheReleasesObjectsOwned() {
+        String ns = namespaceWithCharts("helm-orphan");
+        Manifests.apply(
+                client,
+                release(
+                        ns,
+                        "podinfo",
+                        """
+                  uninstall: {deletionPropagation: orphan}
+                """));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                !client.apps()
+                                        .replicaSets()
+                                        .inNamespace(ns)
+                                        .withLabel("app.kubernetes.io/name", "podinfo")
+                                        .list()
+                                        .getItems()
+                                        .isEmpty());
+        client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").delete();
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.apps()
+                                                .deployments()
+                                                .inNamespace(ns)
+                                                .withName("podinfo")
+                                                .get()
+                                        == null);
+        assertThat(
+                        client.apps()
+                                .replicaSets()
+                                .inNamespace(ns)
+                                .withLabel("app.kubernetes.io/name", "podinfo")
+                                .list()
+                                .getItems())
+                .as("orphaned, as uninstall.deletionPropagation asks: kept, without an owner")
+                .isNotEmpty()
+                .allSatisfy(rs -> assertThat(rs.getMetadata().getOwnerReferences()).isEmpty());
+    }
+
+    @Test
+    void cleanupOnFailDeletesWhatTheFailedUpgradeAddedAndNothingElse() throws Exception {
+        String ns =
+                releaseOfChart(
+                        "helm-cleanup",
+                        Map.of(
+                                "templates/web.yaml",
+                                """
+                                apiVersion: apps/v1
+                                kind: Deployment
+                                metadata: {name: web}
+                                spec:
+                                  replicas: {{ .Values.replicas }}
+                                  selector: {matchLabels: {app: web}}
+                                  template:
+                                    metadata: {labels: {app: web}}
+                                    spec:
+                                      nodeSelector: {helm-cleanup-never: "true"}
+                                      containers: [{name: web, image: nginx}]
+                                """,
+                                "templates/extra.yaml",
+                                """
+                                {{- if .Values.extra }}
+                                apiVersion: v1
+                                kind: ConfigMap
+                                metadata: {name: extra}
+                                data: {a: b}
+                                {{- end }}
+                                """),
+                        """
+                          upgrade: {cleanupOnFail: true}
+                          values: {replicas: 0, extra: false}
+                        """);
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                                        .containsEntry("status", "deployed"));
+        // the upgrade adds a ConfigMap and a replica that can never be scheduled: its wait fails
+        Manifests.apply(
+                client,
+                gated(
+                        ns,
+                        """
+                          timeout: 10s
+                          upgrade: {cleanupOnFail: true}
+                          values: {replicas: 1, extra: true}
+                        """));
+        await().atMost(DEADLINE)
+                .until(() -> client.configMaps().inNamespace(ns).withName("extra").get() != null);
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                                    .containsEntry("status", "failed");
+                            assertThat(client.configMaps().inNamespace(ns).withName("extra").get())
+                                    .as("added by the failed upgrade: cleaned up")
+                                    .isNull();
+                        });
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web").get())
+                .as("in the deployed revision too: kept")
+                .isNotNull();
     }
 
     /**
@@ -420,6 +629,12 @@ class HelmReleaseSafetyTest {
      */
     private static String releaseOfChart(String ns, Map<String, String> templates)
             throws Exception {
+        return releaseOfChart(ns, templates, "");
+    }
+
+    /** As above, {@code spec} appended to the HelmRelease's spec (indented two spaces). */
+    private static String releaseOfChart(String ns, Map<String, String> templates, String spec)
+            throws Exception {
         Manifests.apply(client, Manifests.namespace(ns));
         String url = LocalStackExtension.stack().git().create(ns);
         try (GitWorkspace repo =
@@ -431,19 +646,24 @@ class HelmReleaseSafetyTest {
             repo.commitAndPush("a chart");
         }
         Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
-        Manifests.apply(
-                client,
-                """
+        Manifests.apply(client, gated(ns, "  timeout: 10m\n" + spec));
+        return ns;
+    }
+
+    /**
+     * The HelmRelease {@code gated} of the chart kept in Git, {@code spec} appended to its spec.
+     */
+    private static String gated(String ns, String spec) {
+        return """
                 apiVersion: helm.toolkit.fluxcd.io/v2
                 kind: HelmRelease
                 metadata: {name: gated, namespace: %s}
                 spec:
                   interval: 1h
-                  timeout: 10m
                   chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
                 """
-                        .formatted(ns));
-        return ns;
+                        .formatted(ns)
+                + spec;
     }
 
     private static void openGate(String gate) {
@@ -496,15 +716,17 @@ class HelmReleaseSafetyTest {
                 + values;
     }
 
+    private static List<Secret> history(String ns, String name) {
+        return client.secrets()
+                .inNamespace(ns)
+                .withLabel("owner", "helm")
+                .withLabel("name", name)
+                .list()
+                .getItems();
+    }
+
     private static Secret latestRelease(String ns, String name) {
-        List<Secret> history =
-                client.secrets()
-                        .inNamespace(ns)
-                        .withLabel("owner", "helm")
-                        .withLabel("name", name)
-                        .list()
-                        .getItems();
-        return history.stream()
+        return history(ns, name).stream()
                 .max(
                         Comparator.comparingInt(
                                 s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
@@ -515,10 +737,14 @@ class HelmReleaseSafetyTest {
     }
 
     private static Optional<Condition> ready(String ns, String name) {
+        return condition(ns, name, Conditions.READY);
+    }
+
+    private static Optional<Condition> condition(String ns, String name, String type) {
         HelmRelease release =
                 client.resources(HelmRelease.class).inNamespace(ns).withName(name).get();
         return release == null || release.getStatus() == null
                 ? Optional.empty()
-                : Conditions.find(release.getStatus().conditions, Conditions.READY);
+                : Conditions.find(release.getStatus().conditions, type);
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.helm.Snapshot;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.GitRepository;
@@ -446,12 +447,27 @@ class HelmReleaseTest {
                                 assertThat(release.getStatus().history.get(0).chartVersion)
                                         .isEqualTo(revision);
                             }
+                            // Ready says what helm-controller's says: the release last made
+                            Snapshot latest = release.getStatus().history.get(0);
+                            String action = latest.version == 1 ? "install" : "upgrade";
                             assertThat(ready(name))
                                     .hasValueSatisfying(
                                             c -> {
                                                 assertThat(c.getStatus()).isEqualTo("True");
                                                 assertThat(c.getMessage())
-                                                        .isEqualTo("Applied revision: " + revision);
+                                                        .isEqualTo(
+                                                                "Helm "
+                                                                        + action
+                                                                        + " succeeded for release "
+                                                                        + latest.namespace
+                                                                        + "/"
+                                                                        + latest.name
+                                                                        + ".v"
+                                                                        + latest.version
+                                                                        + " with chart "
+                                                                        + latest.chartName
+                                                                        + "@"
+                                                                        + latest.chartVersion);
                                             });
                             assertThat(release.getStatus().observedGeneration)
                                     .isEqualTo(release.getMetadata().getGeneration());

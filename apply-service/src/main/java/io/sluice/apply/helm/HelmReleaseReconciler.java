@@ -1,5 +1,7 @@
 package io.sluice.apply.helm;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +16,7 @@ import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.BundleSeal;
 import io.sluice.contracts.events.ChartRelease;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
@@ -21,8 +24,10 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.helm.HelmValues;
 import io.sluice.contracts.helm.ReleaseNaming;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,6 +74,7 @@ public class HelmReleaseReconciler {
     private final OwnerApply ownerApply;
     private final HookRunner hooks;
     private final OwnerLanes lanes;
+    private final BundleSeal seal;
 
     /**
      * Pending revisions this process applied and published (storage namespace/release/version):
@@ -83,8 +89,13 @@ public class HelmReleaseReconciler {
     private final Map<ObjectRef, RenderResult> renders = new ConcurrentHashMap<>();
 
     public HelmReleaseReconciler(
-            KubernetesClient client, OwnerApply ownerApply, ApplyConfig config, OwnerLanes lanes) {
+            KubernetesClient client,
+            OwnerApply ownerApply,
+            ApplyConfig config,
+            OwnerLanes lanes,
+            BundleSeal seal) {
         this.client = client;
+        this.seal = seal;
         this.lanes = lanes;
         this.ownerApply = ownerApply;
         this.hooks = new HookRunner(config.fieldManager());
@@ -165,8 +176,14 @@ public class HelmReleaseReconciler {
             if (hookFailure.isEmpty()) {
                 run.deployed(latest.get(), install ? "Install complete" : "Upgrade complete");
                 run.saveHistory();
+                run.conditions.set(
+                        Conditions.RELEASED,
+                        true,
+                        install ? Reasons.INSTALL_SUCCEEDED : Reasons.UPGRADE_SUCCEEDED,
+                        succeeded(install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, record));
                 LOG.infof("%s deployed", record.display());
-                return Optional.empty();
+                // released now: this result, not the readiness before it, makes the release Ready
+                return Optional.of(ApplyResult.applied(attempt, List.of()));
             }
             run.releaseFailed(
                     latest.get(),
@@ -199,6 +216,16 @@ public class HelmReleaseReconciler {
         }
         renders.remove(ref);
         return true;
+    }
+
+    /** helm-controller's message for a release made: Released's, and so Ready's. */
+    static String succeeded(String action, ReleaseRecord record) {
+        return "Helm "
+                + action
+                + " succeeded for release "
+                + record.display()
+                + " with chart "
+                + record.chart();
     }
 
     static String attemptKey(Attempt attempt) {
@@ -254,8 +281,12 @@ public class HelmReleaseReconciler {
         private final String releaseName;
         private final ReleaseStorage storage;
         private final List<String> messages = new ArrayList<>();
+        private final ReleaseConditions conditions;
         private FailureCounts counts;
         private String reason;
+
+        /** Whether this run made a release (install or upgrade) already. */
+        private boolean released;
 
         private Run(
                 HelmReleaseReconciler reconciler,
@@ -269,6 +300,11 @@ public class HelmReleaseReconciler {
             this.release = release;
             this.owner = owner;
             this.policy = ReleasePolicy.of(release);
+            this.conditions =
+                    new ReleaseConditions(
+                            reconciler.client,
+                            attempt.object(),
+                            release.getMetadata().getGeneration());
             String storage = release.getSpec().storageNamespace;
             this.storageNamespace =
                     storage == null || storage.isEmpty() ? attempt.object().namespace() : storage;
@@ -388,7 +424,8 @@ public class HelmReleaseReconciler {
             List<GenericKubernetesResource> objects = new ArrayList<>();
             List<Hook> releaseHooks = new ArrayList<>();
             for (GenericKubernetesResource object :
-                    StagedApplier.resources(Manifests.decode(render.manifests()))) {
+                    StagedApplier.resources(
+                            Manifests.decode(render.manifests(), reconciler.seal))) {
                 if (Hook.isHook(object)) {
                     Hook.of(object).ifPresent(releaseHooks::add);
                 } else {
@@ -405,12 +442,15 @@ public class HelmReleaseReconciler {
                             version,
                             install ? ReleaseRecord.PENDING_INSTALL : ReleaseRecord.PENDING_UPGRADE,
                             install ? "Initial install underway" : "Preparing upgrade",
+                            recordedValues(target),
                             Manifest.yaml(objects),
                             releaseHooks,
                             firstDeployed,
                             now);
             counts = counts.attempting(action);
             saveCounts();
+            released = true;
+            conditions.remove(Conditions.REMEDIATED);
             String digest = renderDigest(attempt.revision(), target);
             ReleaseStorage.Stored stored =
                     new ReleaseStorage.Stored(
@@ -448,7 +488,7 @@ public class HelmReleaseReconciler {
                 // release to be ready: see onVerdict
                 storage.write(storageNamespace, stored.asApplied());
                 reconciler.judging.add(judgingKey(record));
-                return Optional.of(ApplyResult.applied(attempt, changes));
+                return Optional.of(ApplyResult.pendingRelease(attempt, changes));
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
                     throw new CutShort(); // left pending and not applied: unlocked and done again
@@ -462,6 +502,23 @@ public class HelmReleaseReconciler {
         }
 
         /**
+         * The values this render was made with, for Helm's record ({@code helm get values}): read
+         * again from the cluster, since they never travel on Kafka (they may come from Secrets).
+         * Empty when they changed since the render; the next render brings them.
+         */
+        private Map<String, Object> recordedValues(ChartRelease target) {
+            try {
+                Map<String, Object> values = HelmValues.of(reconciler.client, release);
+                return HelmValues.digest(values).equals(target.configDigest()) ? values : Map.of();
+            } catch (HelmValues.InvalidValues | RuntimeException e) {
+                LOG.warnf(
+                        "%s: values not recorded with the release: %s",
+                        attempt.object(), e.getMessage());
+                return Map.of();
+            }
+        }
+
+        /**
          * A revision that failed (apply, hook or health check): recorded as Helm records it, and
          * counted.
          */
@@ -471,7 +528,7 @@ public class HelmReleaseReconciler {
                     "Helm "
                             + action
                             + " failed for release "
-                            + attempt.object().namespace()
+                            + record.namespace()
                             + "/"
                             + record.name()
                             + " with chart "
@@ -484,12 +541,45 @@ public class HelmReleaseReconciler {
                     ReleasePolicy.INSTALL.equals(action)
                             ? Reasons.INSTALL_FAILED
                             : Reasons.UPGRADE_FAILED;
+            conditions.set(Conditions.RELEASED, false, reason, message);
             storage.update(
                     storageNamespace,
                     stored,
                     record.withStatus(ReleaseRecord.FAILED, message, Instant.now()));
             counts = counts.failed(action);
             saveCounts();
+            if (ReleasePolicy.UPGRADE.equals(action) && policy.cleanupOnFail()) {
+                cleanUpAfterFailedUpgrade(record);
+            }
+        }
+
+        /**
+         * Helm's upgrade.cleanupOnFail: the objects this failed upgrade added to the release (in
+         * its manifest, not in the deployed revision's) are deleted; the pruner deletes only
+         * objects carrying the release's labels, so an object it refused to take over stays.
+         */
+        private void cleanUpAfterFailedUpgrade(ReleaseRecord failed) {
+            Set<String> before = new HashSet<>();
+            storage.history(storageNamespace, releaseName).stream()
+                    .filter(s -> ReleaseRecord.DEPLOYED.equals(s.record().status()))
+                    .filter(s -> s.record().version() < failed.version())
+                    .forEach(
+                            s ->
+                                    Manifest.objects(s.record().manifest())
+                                            .forEach(o -> before.add(ObjectId.of(o).id())));
+            List<ObjectId> added =
+                    Manifest.objects(failed.manifest()).stream()
+                            .map(ObjectId::of)
+                            .filter(id -> !before.contains(id.id()))
+                            .toList();
+            if (!added.isEmpty()) {
+                List<AppliedObject> deleted =
+                        reconciler.ownerApply.delete(
+                                attempt.object(), owner, added, DeletionPropagation.BACKGROUND);
+                LOG.infof(
+                        "%s: cleanupOnFail deleted %d object(s) the failed upgrade added",
+                        failed.display(), deleted.size());
+            }
         }
 
         /**
@@ -501,6 +591,13 @@ public class HelmReleaseReconciler {
         private Optional<ApplyResult> remediate(ReleaseStorage.Stored failed)
                 throws ApplyException {
             String action = counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
+            if (policy.retryInterval(action) != null) {
+                // RetryOnFailure: never remediated; upgraded again, but not before the retry
+                // interval has passed since the failure (the failure is retried then)
+                return released
+                        ? Optional.of(failed(Reasons.RECONCILIATION_FAILED))
+                        : release(ReleasePolicy.UPGRADE, Optional.of(failed));
+            }
             if (counts.active() <= 0) {
                 if (policy.exhausted(ReleasePolicy.UPGRADE, counts.upgrade())) {
                     return Optional.of(stalled(ReleasePolicy.UPGRADE));
@@ -601,6 +698,8 @@ public class HelmReleaseReconciler {
                                 + " failed: "
                                 + e.getMessage());
                 reason = Reasons.ROLLBACK_FAILED;
+                conditions.set(
+                        Conditions.REMEDIATED, false, reason, messages.get(messages.size() - 1));
                 counts = counts.otherFailure();
                 saveCounts();
                 return false;
@@ -617,6 +716,7 @@ public class HelmReleaseReconciler {
                             + from.chart()
                             + " succeeded");
             reason = Reasons.ROLLBACK_SUCCEEDED;
+            conditions.set(Conditions.REMEDIATED, true, reason, messages.get(messages.size() - 1));
             return true;
         }
 
@@ -642,7 +742,8 @@ public class HelmReleaseReconciler {
                                     .map(ObjectId::of)
                                     .filter(id -> seen.add(id.id()))
                                     .forEach(candidates::add));
-            reconciler.ownerApply.delete(attempt.object(), owner, candidates);
+            reconciler.ownerApply.delete(
+                    attempt.object(), owner, candidates, policy.deletionPropagation());
             runHooks(as, releaseHooks, Hook.POST_DELETE);
             if (policy.keepHistory()) {
                 latest.ifPresent(
@@ -661,16 +762,15 @@ public class HelmReleaseReconciler {
             }
             owner.recordApplied(List.of(), null);
             if (remediation) {
-                String chart = latest.map(s -> s.record().chart()).orElse("");
                 messages.add(
                         "Helm uninstall remediation for release "
-                                + attempt.object().namespace()
-                                + "/"
-                                + releaseName
+                                + latest.map(s -> s.record().display()).orElse(releaseName)
                                 + " with chart "
-                                + chart
+                                + latest.map(s -> s.record().chart()).orElse("")
                                 + " succeeded");
                 reason = Reasons.UNINSTALL_SUCCEEDED;
+                conditions.set(
+                        Conditions.REMEDIATED, true, reason, messages.get(messages.size() - 1));
             }
             LOG.infof("%s uninstalled", releaseName);
         }
@@ -812,6 +912,7 @@ public class HelmReleaseReconciler {
         private void unlock(ReleaseStorage.Stored stale, String why) {
             String message = "Release unlocked from stale '" + stale.record().status() + "' state";
             LOG.warnf("%s: %s (%s)", stale.record().display(), message, why);
+            conditions.set(Conditions.RELEASED, false, "PendingRelease", message);
             storage.update(
                     storageNamespace,
                     stale,
@@ -837,22 +938,26 @@ public class HelmReleaseReconciler {
          */
         private Optional<ApplyResult> reapply(ReleaseStorage.Stored latest) throws ApplyException {
             List<GenericKubernetesResource> objects =
-                    StagedApplier.resources(Manifests.decode(render.manifests())).stream()
+                    StagedApplier.resources(Manifests.decode(render.manifests(), reconciler.seal))
+                            .stream()
                             .filter(o -> !Hook.isHook(o))
                             .toList();
             ReleaseRecord record = latest.record();
             releaseObjects(objects)
                     .forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
-            return Optional.of(
-                    ApplyResult.applied(
-                            attempt,
-                            reconciler.ownerApply.apply(
-                                    attempt.object(),
-                                    attempt.revision(),
-                                    owner,
-                                    objects,
-                                    OwnerApply.Step.NONE,
-                                    OwnerApply.Step.NONE)));
+            List<AppliedObject> changes =
+                    reconciler.ownerApply.apply(
+                            attempt.object(),
+                            attempt.revision(),
+                            owner,
+                            objects,
+                            OwnerApply.Step.NONE,
+                            OwnerApply.Step.NONE);
+            if (pending(record)) {
+                return Optional.of(ApplyResult.pendingRelease(attempt, changes));
+            }
+            markInSync(record);
+            return Optional.of(ApplyResult.applied(attempt, changes));
         }
 
         /**
@@ -874,15 +979,45 @@ public class HelmReleaseReconciler {
         }
 
         private ApplyResult stalled(String action) {
-            messages.add(
+            String message =
                     "Failed to "
                             + action
                             + " after "
                             + (ReleasePolicy.INSTALL.equals(action)
                                     ? counts.install()
                                     : counts.upgrade())
-                            + " attempt(s)");
+                            + " attempt(s)";
+            messages.add(message);
+            conditions.set(Conditions.STALLED, true, Reasons.RETRIES_EXCEEDED, message);
             return failed(Reasons.RETRIES_EXCEEDED);
+        }
+
+        /**
+         * The deployed revision is what the spec asks for: Released says so, as helm-controller
+         * writes it for a release found in sync (after a rollback to the same chart and values, or
+         * one made before Sluice wrote the condition).
+         */
+        private void markInSync(ReleaseRecord deployed) {
+            List<Condition> current =
+                    release.getStatus() == null ? null : release.getStatus().conditions;
+            boolean remediated = Conditions.isTrue(current, Conditions.REMEDIATED);
+            if (!remediated && Conditions.isTrue(current, Conditions.RELEASED)) {
+                return;
+            }
+            if (remediated) {
+                conditions.remove(Conditions.REMEDIATED);
+            }
+            String action =
+                    deployed.version() == 1 && !remediated
+                            ? ReleasePolicy.INSTALL
+                            : ReleasePolicy.UPGRADE;
+            conditions.set(
+                    Conditions.RELEASED,
+                    true,
+                    ReleasePolicy.INSTALL.equals(action)
+                            ? Reasons.INSTALL_SUCCEEDED
+                            : Reasons.UPGRADE_SUCCEEDED,
+                    succeeded(action, deployed));
         }
 
         private ApplyResult failed(String fallbackReason) {

@@ -1,6 +1,7 @@
 package io.sluice.apply.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.GoDuration;
 import java.time.Duration;
@@ -15,7 +16,10 @@ import java.util.Set;
  * for upgrade true exactly when retries &gt; 0; an install is remediated by uninstalling, an
  * upgrade by rolling back unless {@code upgrade.remediation.strategy: uninstall}; {@code timeout}
  * 5m; {@code maxHistory} 5 (0: unlimited); {@code uninstall.keepHistory} false; {@code
- * install.createNamespace} false.
+ * install.createNamespace} false; {@code install/upgrade.strategy.name} RemediateOnFailure (with
+ * RetryOnFailure a failure is neither remediated nor counted against retries: the release is
+ * upgraded again after {@code strategy.retryInterval}, 5m by default); {@code
+ * upgrade.cleanupOnFail} false; {@code uninstall.deletionPropagation} background.
  */
 public record ReleasePolicy(
         int installRetries,
@@ -27,7 +31,11 @@ public record ReleasePolicy(
         int maxHistory,
         boolean keepHistory,
         boolean createNamespace,
-        Set<String> hooksDisabled) {
+        Set<String> hooksDisabled,
+        Duration installRetryInterval,
+        Duration upgradeRetryInterval,
+        boolean cleanupOnFail,
+        DeletionPropagation deletionPropagation) {
     public static final String INSTALL = "install";
     public static final String UPGRADE = "upgrade";
 
@@ -52,7 +60,38 @@ public record ReleasePolicy(
                 uninstall != null && uninstall.path("keepHistory").asBoolean(false),
                 release.getSpec().install != null
                         && release.getSpec().install.path("createNamespace").asBoolean(false),
-                hooksDisabled(release));
+                hooksDisabled(release),
+                retryInterval(release.getSpec().install),
+                retryInterval(release.getSpec().upgrade),
+                release.getSpec().upgrade != null
+                        && release.getSpec().upgrade.path("cleanupOnFail").asBoolean(false),
+                deletionPropagation(uninstall));
+    }
+
+    private static DeletionPropagation deletionPropagation(JsonNode uninstall) {
+        String value = uninstall == null ? "" : uninstall.path("deletionPropagation").asText("");
+        return switch (value) {
+            case "foreground" -> DeletionPropagation.FOREGROUND;
+            case "orphan" -> DeletionPropagation.ORPHAN;
+            default -> DeletionPropagation.BACKGROUND;
+        };
+    }
+
+    /**
+     * When {@code action}'s strategy is RetryOnFailure: how long after a failure it is tried again
+     * (as an upgrade). Null for RemediateOnFailure, helm-controller's default.
+     */
+    public Duration retryInterval(String action) {
+        return INSTALL.equals(action) ? installRetryInterval : upgradeRetryInterval;
+    }
+
+    private static Duration retryInterval(JsonNode section) {
+        JsonNode strategy = section == null ? null : section.path("strategy");
+        if (strategy == null || !"RetryOnFailure".equals(strategy.path("name").asText())) {
+            return null;
+        }
+        String interval = strategy.path("retryInterval").asText("");
+        return interval.isEmpty() ? Duration.ofMinutes(5) : GoDuration.parse(interval);
     }
 
     /**
@@ -84,8 +123,14 @@ public record ReleasePolicy(
         return INSTALL.equals(action) ? installRetries : upgradeRetries;
     }
 
-    /** helm-controller's rule: retries &ge; 0 and more failures than retries. */
+    /**
+     * helm-controller's rule: retries &ge; 0 and more failures than retries; never under
+     * RetryOnFailure.
+     */
     boolean exhausted(String action, long failures) {
+        if (retryInterval(action) != null) {
+            return false;
+        }
         int retries = retries(action);
         return retries >= 0 && failures > retries;
     }

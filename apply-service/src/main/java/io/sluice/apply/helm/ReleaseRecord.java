@@ -8,6 +8,7 @@ import io.sluice.contracts.events.ChartRelease;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One revision of a Helm release in Helm's own JSON (what {@code helm list}, {@code helm history}
@@ -32,14 +33,15 @@ public final class ReleaseRecord {
     }
 
     /**
-     * A new revision of {@code release}: its chart's metadata, its manifest (objects) and its
-     * hooks.
+     * A new revision of {@code release}: its chart's metadata, its values ({@code config}, what
+     * {@code helm get values} prints), its manifest (objects) and its hooks.
      */
     public static ReleaseRecord create(
             ChartRelease release,
             int version,
             String status,
             String description,
+            Map<String, Object> config,
             String manifest,
             List<Hook> hooks,
             Instant firstDeployed,
@@ -59,7 +61,7 @@ public final class ReleaseRecord {
             metadata.put("appVersion", release.appVersion());
         }
         metadata.put("apiVersion", "v2");
-        json.putObject("config");
+        json.set("config", JSON.valueToTree(config));
         json.put("manifest", manifest);
         ArrayNode hookArray = json.putArray("hooks");
         hooks.forEach(h -> hookArray.add(h.toJson()));

@@ -1,6 +1,7 @@
 package io.sluice.apply.owner;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.apply.helm.ReleasePolicy;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
@@ -51,7 +52,7 @@ public final class Owners {
                                                     Annotations.HELM_OWNER_NAMESPACE_LABEL,
                                                     ref.namespace()),
                                             r.getStatus() == null ? null : r.getStatus().inventory,
-                                            interval(null, r.getSpec().interval)));
+                                            retryInterval(r)));
         }
         Kustomization ks =
                 client.resources(Kustomization.class)
@@ -76,6 +77,17 @@ public final class Owners {
                                                 ref.namespace()),
                                         k.getStatus() == null ? null : k.getStatus().inventory,
                                         interval(k.getSpec().retryInterval, k.getSpec().interval)));
+    }
+
+    /**
+     * A HelmRelease is tried again at its interval, or, under RetryOnFailure for the action it last
+     * attempted, after the strategy's retry interval, as helm-controller requeues it.
+     */
+    private static Duration retryInterval(HelmRelease release) {
+        String action =
+                release.getStatus() == null ? null : release.getStatus().lastAttemptedReleaseAction;
+        Duration retry = action == null ? null : ReleasePolicy.of(release).retryInterval(action);
+        return retry != null ? retry : interval(null, release.getSpec().interval);
     }
 
     private static Duration interval(String retryInterval, String interval) {

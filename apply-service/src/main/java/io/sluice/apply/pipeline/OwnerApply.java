@@ -1,5 +1,6 @@
 package io.sluice.apply.pipeline;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -99,12 +100,17 @@ public class OwnerApply {
 
     /**
      * Deletes the owner's objects among {@code candidates} (only those still labelled as its own),
-     * as its service account.
+     * as its service account, with the given propagation to the objects they own.
      */
-    public List<AppliedObject> delete(ObjectRef ref, Owner owner, List<ObjectId> candidates) {
+    public List<AppliedObject> delete(
+            ObjectRef ref,
+            Owner owner,
+            List<ObjectId> candidates,
+            DeletionPropagation propagation) {
         desired.forget(ref);
         return new InventoryPruner(
-                        impersonation.clientFor(ref.namespace(), owner.serviceAccountName()))
+                        impersonation.clientFor(ref.namespace(), owner.serviceAccountName()),
+                        propagation)
                 .prune(owner.ownershipLabels(), candidates, java.util.Set.of());
     }
 

@@ -18,6 +18,7 @@ import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.BundleSeal;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
@@ -74,6 +75,7 @@ public class RenderedManifestsApplier {
                     Reasons.ARTIFACT_FAILED);
 
     private final KubernetesClient client;
+    private final BundleSeal seal;
     private final MutinyEmitter<ApplyResult> appliedTopic;
     private final ObjectStates states;
     private final MeterRegistry metrics;
@@ -110,8 +112,10 @@ public class RenderedManifestsApplier {
             OwnerApply ownerApply,
             HelmReleaseReconciler helmReleases,
             OwnerLanes lanes,
-            ObjectMapper json) {
+            ObjectMapper json,
+            BundleSeal seal) {
         this.lanes = lanes;
+        this.seal = seal;
         this.json = json;
         this.client = client;
         this.appliedTopic = applied;
@@ -415,7 +419,7 @@ public class RenderedManifestsApplier {
         }
         try {
             List<GenericKubernetesResource> objects =
-                    StagedApplier.resources(Manifests.decode(manifests));
+                    StagedApplier.resources(Manifests.decode(manifests, seal));
             List<AppliedObject> changes =
                     ownerApply.apply(
                             ref,

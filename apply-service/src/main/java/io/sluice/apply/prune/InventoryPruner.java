@@ -1,5 +1,6 @@
 package io.sluice.apply.prune;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -20,9 +21,19 @@ import java.util.Set;
  */
 public final class InventoryPruner {
     private final KubernetesClient client;
+    private final DeletionPropagation propagation;
 
     public InventoryPruner(KubernetesClient client) {
+        this(client, DeletionPropagation.BACKGROUND);
+    }
+
+    /**
+     * {@code propagation}: what becomes of the objects each deleted one owns (a Deployment's
+     * ReplicaSets), as Kubernetes' garbage collector reads it.
+     */
+    public InventoryPruner(KubernetesClient client, DeletionPropagation propagation) {
         this.client = client;
+        this.propagation = propagation;
     }
 
     public List<AppliedObject> prune(
@@ -50,7 +61,7 @@ public final class InventoryPruner {
                 continue; // the kind itself is gone (its CRD was pruned): nothing left to delete
             }
             if (live != null && owned(live, ownershipLabels) && !pruneDisabled(live)) {
-                resource.delete();
+                resource.withPropagationPolicy(propagation).delete();
                 deleted.add(
                         new AppliedObject(
                                 id.apiVersion(),

@@ -59,6 +59,7 @@ class ReleaseHistoryTest {
                             i + 1,
                             statuses[i],
                             "",
+                            java.util.Map.of(),
                             "",
                             List.of(),
                             Instant.parse("2026-11-28T10:00:00Z"),

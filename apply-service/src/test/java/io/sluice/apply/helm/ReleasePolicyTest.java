@@ -3,6 +3,7 @@ package io.sluice.apply.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.helm.HelmReleaseSpec;
 import java.time.Duration;
@@ -21,6 +22,7 @@ class ReleasePolicyTest {
         assertThat(policy.upgradeUninstalls()).isFalse();
         assertThat(policy.timeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(policy.maxHistory()).isEqualTo(5);
+        assertThat(policy.deletionPropagation()).isEqualTo(DeletionPropagation.BACKGROUND);
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 0)).isFalse();
         assertThat(policy.exhausted(ReleasePolicy.INSTALL, 1))
                 .as("retries 0: one attempt")
@@ -58,6 +60,28 @@ class ReleasePolicyTest {
     }
 
     @Test
+    void retryOnFailureRetriesAfterItsIntervalAndNeverRunsOutOfRetries() {
+        ReleasePolicy policy =
+                ReleasePolicy.of(
+                        release(
+                                "{\"strategy\":{\"name\":\"RetryOnFailure\"}}",
+                                "{\"strategy\":{\"name\":\"RetryOnFailure\",\"retryInterval\":\"30s\"},\"cleanupOnFail\":true}"));
+        assertThat(policy.retryInterval(ReleasePolicy.INSTALL))
+                .as("helm-controller's default retry interval")
+                .isEqualTo(Duration.ofMinutes(5));
+        assertThat(policy.retryInterval(ReleasePolicy.UPGRADE)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(policy.exhausted(ReleasePolicy.INSTALL, 100)).isFalse();
+        assertThat(policy.cleanupOnFail()).isTrue();
+
+        ReleasePolicy remediating =
+                ReleasePolicy.of(release("{\"strategy\":{\"name\":\"RemediateOnFailure\"}}", "{}"));
+        assertThat(remediating.retryInterval(ReleasePolicy.INSTALL)).isNull();
+        assertThat(remediating.retryInterval(ReleasePolicy.UPGRADE)).isNull();
+        assertThat(remediating.exhausted(ReleasePolicy.INSTALL, 1)).isTrue();
+        assertThat(remediating.cleanupOnFail()).isFalse();
+    }
+
+    @Test
     void disableHooksStopsTheHooksOfThatActionOnly() throws Exception {
         HelmRelease release = release("{\"disableHooks\":true}", "{}");
         release.getSpec().uninstall = JSON.readTree("{\"disableHooks\":true}");
@@ -66,6 +90,9 @@ class ReleasePolicyTest {
         assertThat(policy.runsHooks(Hook.POST_INSTALL)).isFalse();
         assertThat(policy.runsHooks(Hook.PRE_DELETE)).isFalse();
         assertThat(policy.runsHooks(Hook.POST_DELETE)).isFalse();
+        release.getSpec().uninstall = JSON.readTree("{\"deletionPropagation\":\"orphan\"}");
+        assertThat(ReleasePolicy.of(release).deletionPropagation())
+                .isEqualTo(DeletionPropagation.ORPHAN);
         assertThat(policy.runsHooks(Hook.PRE_UPGRADE)).isTrue();
         assertThat(policy.runsHooks(Hook.POST_ROLLBACK)).isTrue();
         assertThat(ReleasePolicy.of(release("{}", "{}")).runsHooks(Hook.PRE_INSTALL)).isTrue();

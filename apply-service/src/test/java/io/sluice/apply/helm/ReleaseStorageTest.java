@@ -22,6 +22,7 @@ class ReleaseStorageTest {
                         3,
                         ReleaseRecord.PENDING_UPGRADE,
                         "Preparing upgrade",
+                        Map.of("replicas", 2, "port", "9898"),
                         Manifest.yaml(List.of(HookTest.object("ConfigMap", "settings", Map.of()))),
                         List.of(
                                 Hook.of(

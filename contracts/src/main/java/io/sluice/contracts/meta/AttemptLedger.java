@@ -12,14 +12,25 @@ import java.util.concurrent.ConcurrentMap;
  * the same objects changes nothing).
  */
 public final class AttemptLedger {
-    private final ConcurrentMap<ObjectRef, Attempt> handled = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ObjectRef, Handled> handled = new ConcurrentHashMap<>();
+
+    private record Handled(Attempt attempt, String step) {}
 
     /**
      * True the first time this exact attempt is offered; false for a repeat of the last one handled
      * for the object.
      */
     public boolean firstDelivery(Attempt attempt) {
-        return !attempt.equals(handled.put(attempt.object(), attempt));
+        return firstDelivery(attempt, "");
+    }
+
+    /**
+     * As {@link #firstDelivery(Attempt)}, for a stage that hears of one attempt in several steps (a
+     * Helm revision applied, then released): each step of it counts once.
+     */
+    public boolean firstDelivery(Attempt attempt, String step) {
+        Handled now = new Handled(attempt, step);
+        return !now.equals(handled.put(attempt.object(), now));
     }
 
     public void forget(ObjectRef object) {

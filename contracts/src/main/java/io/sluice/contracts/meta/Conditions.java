@@ -14,6 +14,15 @@ import java.util.Optional;
 public final class Conditions {
     public static final String READY = "Ready";
 
+    /** helm-controller's: the outcome of the last install or upgrade. */
+    public static final String RELEASED = "Released";
+
+    /** helm-controller's: the outcome of the last remediation (rollback or uninstall). */
+    public static final String REMEDIATED = "Remediated";
+
+    /** Set when retrying cannot help (retries spent); removed once Ready again. */
+    public static final String STALLED = "Stalled";
+
     /**
      * Flux's condition schema caps a message at this length; a longer one would fail the whole
      * status write.
@@ -56,6 +65,13 @@ public final class Conditions {
         return message.length() <= MAX_MESSAGE
                 ? message
                 : message.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+
+    /** {@code existing} without the condition of {@code type}. */
+    public static List<Condition> remove(List<Condition> existing, String type) {
+        return existing == null
+                ? List.of()
+                : existing.stream().filter(c -> !type.equals(c.getType())).toList();
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -75,6 +75,15 @@ record Subject(
                                         healthChecks(k)));
     }
 
+    /** The conditions of a HelmRelease or Kustomization as read. */
+    static List<Condition> conditionsOf(HasMetadata live) {
+        if (live instanceof HelmRelease release) {
+            return release.getStatus() == null ? null : release.getStatus().conditions;
+        }
+        Kustomization ks = (Kustomization) live;
+        return ks.getStatus() == null ? null : ks.getStatus().conditions;
+    }
+
     /** A Kustomization's {@code spec.healthCheckExprs}; none for a HelmRelease. */
     HealthCheckExpressions expressions() throws HealthCheckExpressions.InvalidExpression {
         return live instanceof Kustomization ks

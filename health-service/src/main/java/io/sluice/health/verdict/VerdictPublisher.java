@@ -1,5 +1,6 @@
 package io.sluice.health.verdict;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -134,7 +136,7 @@ public class VerdictPublisher {
 
     private CompletionStage<Void> judge(ApplyResult result) {
         Attempt attempt = result.attempt();
-        if (!ledger.firstDelivery(attempt)) {
+        if (!ledger.firstDelivery(attempt, result.pendingRelease() ? "pending release" : "")) {
             return CompletableFuture.completedFuture(null);
         }
         if (result.failure() != null) {
@@ -161,7 +163,7 @@ public class VerdictPublisher {
                         || result.changes().stream()
                                 .anyMatch(c -> c.action() != AppliedObject.Action.UNCHANGED);
         if (!subject.waits() && subject.healthChecks().isEmpty()) {
-            succeed(attempt, news);
+            ready(result, news);
             return CompletableFuture.completedFuture(null);
         }
         List<AppliedObject> toCheck = new ArrayList<>(subject.healthChecks());
@@ -176,7 +178,7 @@ public class VerdictPublisher {
                 .thenAcceptAsync(
                         notReady -> {
                             if (notReady.isEmpty()) {
-                                succeed(attempt, news);
+                                ready(result, news);
                             } else {
                                 boolean failed =
                                         notReady.values().stream().allMatch(Readiness::failed);
@@ -203,6 +205,24 @@ public class VerdictPublisher {
     }
 
     /**
+     * The applied objects are ready. A pending Helm revision is not released yet: apply-service
+     * hears so, runs its post hooks, records it deployed and reports again, and only that report
+     * makes the HelmRelease Ready.
+     */
+    private void ready(ApplyResult result, boolean news) {
+        if (!result.pendingRelease()) {
+            succeed(result.attempt(), news);
+        } else if (!superseded(result.attempt())) {
+            verdicts.sendMessageAndAwait(
+                    Envelopes.of(
+                            result.attempt().object(),
+                            Verdict.TYPE,
+                            "health-service",
+                            new Verdict(result.attempt(), null)));
+        }
+    }
+
+    /**
      * Verdicts are written one at a time, so a superseded one can never land after the one that
      * supersedes it.
      */
@@ -210,33 +230,41 @@ public class VerdictPublisher {
         if (superseded(attempt)) {
             return;
         }
-        String message = "Applied revision: " + attempt.revision();
         Subject subject = Subject.load(client, attempt.object()).orElse(null);
         if (subject == null) {
             return;
         }
-        Map<String, Object> status =
-                status(attempt, subject, true, Reasons.RECONCILIATION_SUCCEEDED, message);
+        // a HelmRelease's Ready says what its Released condition says, as helm-controller's summary
+        Condition released =
+                Conditions.find(subject.conditions(), Conditions.RELEASED)
+                        .filter(c -> "True".equals(c.getStatus()))
+                        .orElse(null);
+        String reason = released == null ? Reasons.RECONCILIATION_SUCCEEDED : released.getReason();
+        String message =
+                released == null
+                        ? "Applied revision: " + attempt.revision()
+                        : released.getMessage();
+        Map<String, Object> status = status(attempt);
         if (Kustomization.KIND.equals(attempt.object().kind())) {
             status.put(
                     "lastAppliedRevision",
                     attempt.revision()); // a HelmRelease has none: apply-service keeps its history
         }
-        StatusPatches.merge(
-                client,
-                subject.type(),
-                attempt.object().namespace(),
-                attempt.object().name(),
-                status);
-        states.succeeded(
-                attempt.object(), attempt.revision(), Reasons.RECONCILIATION_SUCCEEDED, message);
+        writeStatus(
+                subject,
+                attempt,
+                status,
+                conditions ->
+                        Conditions.set(
+                                Conditions.remove(conditions, Conditions.STALLED),
+                                Conditions.READY,
+                                true,
+                                reason,
+                                message,
+                                attempt.generation()));
+        states.succeeded(attempt.object(), attempt.revision(), reason, message);
         if (news) {
-            publish(
-                    Alert.Severity.info,
-                    Reasons.RECONCILIATION_SUCCEEDED,
-                    message,
-                    attempt,
-                    subject);
+            publish(Alert.Severity.info, reason, message, attempt, subject);
         }
         verdicts.sendMessageAndAwait(
                 Envelopes.of(
@@ -260,12 +288,18 @@ public class VerdictPublisher {
         if (subject == null) {
             return;
         }
-        StatusPatches.merge(
-                client,
-                subject.type(),
-                attempt.object().namespace(),
-                attempt.object().name(),
-                status(attempt, subject, false, failure.reason(), failure.message()));
+        writeStatus(
+                subject,
+                attempt,
+                status(attempt),
+                conditions ->
+                        Conditions.set(
+                                conditions,
+                                Conditions.READY,
+                                false,
+                                failure.reason(),
+                                failure.message(),
+                                attempt.generation()));
         states.failed(attempt.object(), attempt.revision(), failure.reason(), failure.message());
         // waiting on a dependency is news, not an error (Flux reports it as an info event)
         Alert.Severity severity =
@@ -281,23 +315,28 @@ public class VerdictPublisher {
                         new Verdict(attempt, failure)));
     }
 
-    private static Map<String, Object> status(
-            Attempt attempt, Subject subject, boolean ready, String reason, String message) {
+    private static Map<String, Object> status(Attempt attempt) {
         Map<String, Object> status = new HashMap<>();
         status.put("observedGeneration", attempt.generation());
-        status.put(
-                "conditions",
-                Conditions.set(
-                        subject.conditions(),
-                        Conditions.READY,
-                        ready,
-                        reason,
-                        message,
-                        attempt.generation()));
         if (attempt.requestedAt() != null) {
             status.put("lastHandledReconcileAt", attempt.requestedAt());
         }
         return status;
+    }
+
+    private void writeStatus(
+            Subject subject,
+            Attempt attempt,
+            Map<String, Object> fields,
+            UnaryOperator<List<Condition>> conditions) {
+        StatusPatches.mergeConditions(
+                client,
+                subject.type(),
+                attempt.object().namespace(),
+                attempt.object().name(),
+                Subject::conditionsOf,
+                conditions,
+                fields);
     }
 
     private void publish(

@@ -1,15 +1,16 @@
 package io.sluice.render.helm;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.BundleSeal;
 import io.sluice.contracts.events.ChartRelease;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.helm.HelmValues;
 import io.sluice.contracts.helm.ReleaseNaming;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Reasons;
@@ -23,7 +24,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,9 +35,9 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class HelmReleaseRenderer {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
+    private final BundleSeal seal;
     private final RenderPublisher publisher;
     private final ObjectStates states;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
@@ -50,8 +50,10 @@ public class HelmReleaseRenderer {
             KubernetesClient client,
             RenderPublisher publisher,
             ObjectStates states,
-            ClusterCapabilities capabilities) {
+            ClusterCapabilities capabilities,
+            BundleSeal seal) {
         this.client = client;
+        this.seal = seal;
         this.capabilities = capabilities;
         this.publisher = publisher;
         this.states = states;
@@ -94,7 +96,6 @@ public class HelmReleaseRenderer {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
     private RenderResult build(Attempt attempt, HelmRelease release, ArtifactEvent chart)
             throws BuildException, IOException, InterruptedException {
         Path workDir = Files.createTempDirectory("release-");
@@ -104,14 +105,11 @@ public class HelmReleaseRenderer {
                     ReleaseNaming.namespace(
                             release.getMetadata().getNamespace(),
                             release.getSpec().targetNamespace);
-            List<Map<String, Object>> layers =
-                    new ArrayList<>(
-                            ValuesSources.read(
-                                    client,
-                                    release.getMetadata().getNamespace(),
-                                    release.getSpec().valuesFrom));
-            if (release.getSpec().values != null && release.getSpec().values.isObject()) {
-                layers.add(JSON.convertValue(release.getSpec().values, Map.class));
+            Map<String, Object> values;
+            try {
+                values = HelmValues.of(client, release);
+            } catch (HelmValues.InvalidValues e) {
+                throw new BuildException(e.getMessage());
             }
             Path archive;
             if (GitChart.isGitChart(release)) {
@@ -125,7 +123,6 @@ public class HelmReleaseRenderer {
             String releaseName =
                     ReleaseNaming.releaseName(
                             name, release.getSpec().targetNamespace, release.getSpec().releaseName);
-            Map<String, Object> values = HelmValues.merge(layers);
             List<Map<String, Object>> objects =
                     renderer.render(
                             archive,
@@ -147,7 +144,7 @@ public class HelmReleaseRenderer {
                             chartMetadata.appVersion(),
                             HelmValues.digest(values));
             return RenderResult.renderedRelease(
-                    attempt, Manifests.encode(objects), objects.size(), target);
+                    attempt, Manifests.encode(objects, seal), objects.size(), target);
         } finally {
             WorkDirs.delete(workDir);
         }

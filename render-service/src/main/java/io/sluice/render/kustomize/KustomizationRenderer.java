@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
+import io.sluice.contracts.events.BundleSeal;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
@@ -47,14 +48,19 @@ public class KustomizationRenderer {
             new TypeReference<>() {};
 
     private final KubernetesClient client;
+    private final BundleSeal seal;
     private final RenderPublisher publisher;
     private final ObjectStates states;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
     private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.locate());
 
     public KustomizationRenderer(
-            KubernetesClient client, RenderPublisher publisher, ObjectStates states) {
+            KubernetesClient client,
+            RenderPublisher publisher,
+            ObjectStates states,
+            BundleSeal seal) {
         this.client = client;
+        this.seal = seal;
         this.publisher = publisher;
         this.states = states;
     }
@@ -137,7 +143,7 @@ public class KustomizationRenderer {
             List<Map<String, Object>> objects =
                     builder.build(workDir, ks.getSpec().path, overlay(ks, workDir), postBuild);
             CommonMetadata.apply(objects, ks.getSpec().commonMetadata);
-            return RenderResult.rendered(attempt, Manifests.encode(objects), objects.size());
+            return RenderResult.rendered(attempt, Manifests.encode(objects, seal), objects.size());
         } finally {
             WorkDirs.delete(workDir);
         }

@@ -1,10 +1,8 @@
-package io.sluice.render.helm;
+package io.sluice.contracts.helm;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sluice.contracts.helm.ValuesReference;
-import io.sluice.render.build.BuildException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,7 +24,7 @@ final class ValuesSources {
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> read(
             KubernetesClient client, String namespace, List<ValuesReference> references)
-            throws BuildException {
+            throws HelmValues.InvalidValues {
         List<Map<String, Object>> layers = new ArrayList<>();
         for (ValuesReference reference :
                 references == null ? List.<ValuesReference>of() : references) {
@@ -39,7 +37,7 @@ final class ValuesSources {
                 if (Boolean.TRUE.equals(reference.optional)) {
                     continue;
                 }
-                throw new BuildException(
+                throw new HelmValues.InvalidValues(
                         "could not find "
                                 + reference.kind
                                 + " '"
@@ -55,7 +53,7 @@ final class ValuesSources {
             } else {
                 Object parsed = new Load(LoadSettings.builder().build()).loadFromString(content);
                 if (parsed != null && !(parsed instanceof Map<?, ?>)) {
-                    throw new BuildException(
+                    throw new HelmValues.InvalidValues(
                             reference.kind
                                     + " '"
                                     + namespace
@@ -73,7 +71,7 @@ final class ValuesSources {
 
     private static String content(
             KubernetesClient client, String namespace, ValuesReference reference, String key)
-            throws BuildException {
+            throws HelmValues.InvalidValues {
         return switch (reference.kind) {
             case "ConfigMap" -> {
                 ConfigMap cm =
@@ -92,7 +90,7 @@ final class ValuesSources {
                         : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             }
             default ->
-                    throw new BuildException(
+                    throw new HelmValues.InvalidValues(
                             "valuesFrom kind '"
                                     + reference.kind
                                     + "' is not supported (ConfigMap or Secret)");

@@ -1,4 +1,4 @@
-package io.sluice.render.helm;
+package io.sluice.contracts.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

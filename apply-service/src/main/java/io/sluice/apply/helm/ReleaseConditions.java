@@ -1,0 +1,53 @@
+package io.sluice.apply.helm;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.StatusPatches;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HelmRelease conditions that tell its release story, as helm-controller sets them: {@code
+ * Released} (the last install or upgrade), {@code Remediated} (the last rollback or uninstall
+ * remediation), {@code Stalled} (retries spent). health-service sums them up in {@code Ready}.
+ */
+final class ReleaseConditions {
+    private final KubernetesClient client;
+    private final ObjectRef ref;
+    private final long generation;
+
+    ReleaseConditions(KubernetesClient client, ObjectRef ref, long generation) {
+        this.client = client;
+        this.ref = ref;
+        this.generation = generation;
+    }
+
+    void set(String type, boolean status, String reason, String message) {
+        StatusPatches.mergeConditions(
+                client,
+                HelmRelease.class,
+                ref.namespace(),
+                ref.name(),
+                ReleaseConditions::of,
+                conditions -> Conditions.set(conditions, type, status, reason, message, generation),
+                Map.of());
+    }
+
+    void remove(String type) {
+        StatusPatches.mergeConditions(
+                client,
+                HelmRelease.class,
+                ref.namespace(),
+                ref.name(),
+                ReleaseConditions::of,
+                conditions -> Conditions.remove(conditions, type),
+                Map.of());
+    }
+
+    private static List<Condition> of(HelmRelease release) {
+        return release.getStatus() == null ? null : release.getStatus().conditions;
+    }
+}
