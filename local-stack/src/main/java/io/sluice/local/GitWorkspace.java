@@ -70,6 +70,13 @@ public final class GitWorkspace implements AutoCloseable {
         return commit.getName();
     }
 
+    /** Tags the last commit and pushes the tag. */
+    public GitWorkspace tagAndPush(String tag) throws GitAPIException {
+        git.tag().setName(tag).call();
+        git.push().setRemote("origin").add("refs/tags/" + tag).call();
+        return this;
+    }
+
     @Override
     public void close() throws IOException {
         git.close();

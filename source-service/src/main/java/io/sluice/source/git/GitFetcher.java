@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -17,8 +18,8 @@ import org.eclipse.jgit.transport.RefSpec;
 
 /**
  * Fetches one ref of a remote into a bare mirror kept per GitRepository, so later polls transfer
- * only new objects, and resolves it to a commit with Flux's precedence (commit, name, tag, branch;
- * {@code master} when no ref is given).
+ * only new objects, and resolves it to a commit with Flux's precedence (commit, name, semver, tag,
+ * branch; {@code master} when no ref is given).
  */
 public final class GitFetcher {
     private final Path mirrors;
@@ -35,10 +36,6 @@ public final class GitFetcher {
             Duration timeout)
             throws GitFetchException {
         GitRepositoryRef wanted = ref == null ? new GitRepositoryRef() : ref;
-        if (wanted.semver != null && wanted.commit == null && wanted.name == null) {
-            throw new GitFetchException(
-                    "ref.semver is not supported yet; use ref.tag, ref.branch or ref.commit");
-        }
         try (Git git = openMirror(mirrorName)) {
             git.fetch()
                     .setRemote(url)
@@ -46,6 +43,8 @@ public final class GitFetcher {
                     .setCredentialsProvider(credentials)
                     .setTimeout((int) Math.max(1, timeout.toSeconds()))
                     .setForceUpdate(true)
+                    // as Flux's fresh clone sees it: a tag deleted upstream is gone here too
+                    .setRemoveDeletedRefs(true)
                     .call();
             return resolve(git.getRepository(), wanted);
         } catch (GitAPIException | IOException | RuntimeException e) {
@@ -75,6 +74,9 @@ public final class GitFetcher {
                     new RefSpec("+refs/heads/*:refs/heads/*"),
                     new RefSpec("+refs/tags/*:refs/tags/*"));
         }
+        if (ref.semver != null) {
+            return List.of(new RefSpec("+refs/tags/*:refs/tags/*"));
+        }
         if (ref.tag != null) {
             return List.of(new RefSpec("+refs/tags/" + ref.tag + ":refs/tags/" + ref.tag));
         }
@@ -92,6 +94,20 @@ public final class GitFetcher {
         if (ref.name != null) {
             ObjectId commit = peel(repo, repo.resolve(ref.name), "ref '" + ref.name + "'");
             return new FetchedRevision(ref.name + "@sha1:" + commit.name(), commit);
+        }
+        if (ref.semver != null) {
+            List<String> tags =
+                    repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS).stream()
+                            .map(r -> r.getName().substring(Constants.R_TAGS.length()))
+                            .toList();
+            String tag =
+                    SemverTags.highest(ref.semver, tags)
+                            .orElseThrow(
+                                    () ->
+                                            new GitFetchException(
+                                                    "no match found for semver: " + ref.semver));
+            ObjectId commit = peel(repo, repo.resolve(Constants.R_TAGS + tag), "tag '" + tag + "'");
+            return new FetchedRevision(tag + "@sha1:" + commit.name(), commit);
         }
         if (ref.tag != null) {
             ObjectId commit =
@@ -122,6 +138,7 @@ public final class GitFetcher {
     private static String describe(GitRepositoryRef ref) {
         if (ref.commit != null) return "commit '" + ref.commit + "'";
         if (ref.name != null) return "ref '" + ref.name + "'";
+        if (ref.semver != null) return "semver '" + ref.semver + "'";
         if (ref.tag != null) return "tag '" + ref.tag + "'";
         return "branch '" + branch(ref) + "'";
     }

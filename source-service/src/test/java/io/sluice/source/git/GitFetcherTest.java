@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * path.
  */
 class GitFetcherTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     @TempDir Path tmp;
     private Daemon daemon;
     private Git upstream;
@@ -87,6 +88,55 @@ class GitFetcherTest {
                                         Duration.ofSeconds(10))
                                 .revision())
                 .isEqualTo("sha1:" + first.name());
+    }
+
+    @Test
+    void semverPicksTheHighestMatchingTagOverAHigherPreReleaseAndAHigherMajor() throws Exception {
+        commit("app.yaml", "a: 1\n");
+        upstream.tag().setName("v1.0.0").call();
+        RevCommit minor = commit("app.yaml", "a: 2\n");
+        upstream.tag().setName("v1.1.0").setAnnotated(true).setMessage("1.1").call();
+        commit("app.yaml", "a: 3\n");
+        upstream.tag().setName("v1.2.0-rc.1").call();
+        commit("app.yaml", "a: 4\n");
+        upstream.tag().setName("v2.0.0").call();
+        GitFetcher fetcher = new GitFetcher(tmp.resolve("mirrors"));
+
+        assertThat(
+                        fetcher.fetch("ns/semver", url, ref(r -> r.semver = "1.x"), null, TIMEOUT)
+                                .revision())
+                .isEqualTo("v1.1.0@sha1:" + minor.name());
+
+        RevCommit patch = commit("app.yaml", "a: 5\n");
+        upstream.tag().setName("v1.1.1").call();
+        assertThat(
+                        fetcher.fetch("ns/semver", url, ref(r -> r.semver = "1.x"), null, TIMEOUT)
+                                .revision())
+                .as("a new matching tag is seen by the next fetch")
+                .isEqualTo("v1.1.1@sha1:" + patch.name());
+        upstream.tagDelete().setTags("v1.1.1").call();
+        assertThat(
+                        fetcher.fetch("ns/semver", url, ref(r -> r.semver = "1.x"), null, TIMEOUT)
+                                .revision())
+                .as("a tag deleted upstream is not chosen any more")
+                .isEqualTo("v1.1.0@sha1:" + minor.name());
+
+        assertThatThrownBy(
+                        () ->
+                                fetcher.fetch(
+                                        "ns/semver", url, ref(r -> r.semver = "~3"), null, TIMEOUT))
+                .isInstanceOf(GitFetchException.class)
+                .hasMessage("no match found for semver: ~3");
+        assertThatThrownBy(
+                        () ->
+                                fetcher.fetch(
+                                        "ns/semver",
+                                        url,
+                                        ref(r -> r.semver = "garbage!!"),
+                                        null,
+                                        TIMEOUT))
+                .isInstanceOf(GitFetchException.class)
+                .hasMessageContaining("semver parse error");
     }
 
     @Test
