@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -15,12 +16,13 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceivePack;
 
 /**
- * Bare Git repositories served over smart HTTP (clone, fetch and push), as a Git host serves them
- * to Flux.
+ * Bare Git repositories served over smart HTTP (clone, fetch and push) and SSH (clone and fetch),
+ * as a Git host serves them to Flux.
  */
 public final class GitServer implements AutoCloseable {
     private final Path root;
     private final Server server;
+    private final GitSshServer ssh;
 
     public GitServer(Path root) throws Exception {
         this.root = Files.createDirectories(root);
@@ -32,6 +34,31 @@ public final class GitServer implements AutoCloseable {
         server = new Server(new InetSocketAddress("127.0.0.1", 0));
         server.setHandler(context);
         server.start();
+        ssh =
+                new GitSshServer(
+                        root.resolve("ssh_host_key"),
+                        name -> {
+                            try {
+                                return open(name);
+                            } catch (RepositoryNotFoundException e) {
+                                throw new IllegalArgumentException(e.getMessage(), e);
+                            }
+                        });
+    }
+
+    /** The repository's {@code ssh://} URL. */
+    public String sshUrl(String name) {
+        return ssh.url(name);
+    }
+
+    /** Lets the holder of {@code key}'s private key fetch over SSH. */
+    public void authorize(PublicKey key) {
+        ssh.authorize(key);
+    }
+
+    /** The SSH server's known_hosts line. */
+    public String knownHosts() throws Exception {
+        return ssh.knownHosts();
     }
 
     /** Creates an empty bare repository and returns its URL. */
@@ -63,6 +90,7 @@ public final class GitServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        ssh.close();
         server.stop();
     }
 }

@@ -13,7 +13,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.RefSpec;
 
 /**
@@ -29,18 +28,14 @@ public final class GitFetcher {
     }
 
     public FetchedRevision fetch(
-            String mirrorName,
-            String url,
-            GitRepositoryRef ref,
-            CredentialsProvider credentials,
-            Duration timeout)
+            String mirrorName, String url, GitRepositoryRef ref, GitAuth auth, Duration timeout)
             throws GitFetchException {
         GitRepositoryRef wanted = ref == null ? new GitRepositoryRef() : ref;
         try (Git git = openMirror(mirrorName)) {
             git.fetch()
                     .setRemote(url)
                     .setRefSpecs(refSpecs(wanted))
-                    .setCredentialsProvider(credentials)
+                    .setTransportConfigCallback(auth)
                     .setTimeout((int) Math.max(1, timeout.toSeconds()))
                     .setForceUpdate(true)
                     // as Flux's fresh clone sees it: a tag deleted upstream is gone here too
@@ -54,7 +49,9 @@ public final class GitFetcher {
                             + " from '"
                             + url
                             + "': "
-                            + rootMessage(e),
+                            + (auth == null
+                                    ? rootMessage(e)
+                                    : auth.hostKeyRefusal().orElseGet(() -> rootMessage(e))),
                     e);
         }
     }

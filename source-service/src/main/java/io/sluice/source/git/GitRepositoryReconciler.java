@@ -26,15 +26,11 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import org.eclipse.jgit.transport.CredentialsProvider;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -93,13 +89,16 @@ public class GitRepositoryReconciler {
         MDC.put("object", ref.key());
         Timer.Sample timer = Timer.start(metrics);
         try {
-            var fetched =
-                    fetcher.fetch(
-                            ref.namespace() + "/" + ref.name(),
-                            repo.getSpec().url,
-                            repo.getSpec().ref,
-                            credentials(repo),
-                            GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
+            FetchedRevision fetched;
+            try (GitAuth auth = auth(repo)) {
+                fetched =
+                        fetcher.fetch(
+                                ref.namespace() + "/" + ref.name(),
+                                repo.getSpec().url,
+                                repo.getSpec().ref,
+                                auth,
+                                GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
+            }
             MDC.put("revision", fetched.revision());
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
@@ -236,12 +235,10 @@ public class GitRepositoryReconciler {
                 status);
     }
 
-    /**
-     * HTTPS basic auth from the secret's {@code username} and {@code password}, as Flux reads them.
-     */
-    private CredentialsProvider credentials(GitRepository repo) throws GitFetchException {
+    /** The auth of the GitRepository's secretRef (none without one), as Flux reads the Secret. */
+    private GitAuth auth(GitRepository repo) throws GitFetchException {
         if (repo.getSpec().secretRef == null) {
-            return null;
+            return GitAuth.none();
         }
         String name = repo.getSpec().secretRef.getName();
         Secret secret =
@@ -249,24 +246,10 @@ public class GitRepositoryReconciler {
                         .inNamespace(repo.getMetadata().getNamespace())
                         .withName(name)
                         .get();
-        if (secret == null || secret.getData() == null) {
+        if (secret == null) {
             throw new GitFetchException(
                     "secret '" + repo.getMetadata().getNamespace() + "/" + name + "' not found");
         }
-        String username = decode(secret.getData().get("username"));
-        String password = decode(secret.getData().get("password"));
-        if (username == null || password == null) {
-            throw new GitFetchException(
-                    "secret '"
-                            + name
-                            + "' has no 'username' and 'password' (SSH keys are not supported yet)");
-        }
-        return new UsernamePasswordCredentialsProvider(username, password);
-    }
-
-    private static String decode(String base64) {
-        return base64 == null
-                ? null
-                : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+        return GitAuth.of(secret, repo.getSpec().url);
     }
 }
