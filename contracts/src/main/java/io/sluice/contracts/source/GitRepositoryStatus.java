@@ -10,4 +10,7 @@ public class GitRepositoryStatus {
     public List<Condition> conditions;
     public Artifact artifact;
     public String lastHandledReconcileAt;
+
+    /** The {@code spec.ignore} the current artifact was built with. */
+    public String observedIgnore;
 }

@@ -2,28 +2,78 @@ package io.sluice.source.artifact;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.archive.ArchiveFormats;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Writes the tree of a commit as tar.gz straight from the Git object store (no checkout, no {@code
- * .git}). Entry times come from the commit, so the same commit always gives the same bytes and the
- * same digest.
+ * .git}), leaving out what {@link SourceIgnore} excludes and, as Flux's archiver, anything that is
+ * not a regular file (symbolic links, submodules). Entry times come from the commit, so the same
+ * commit and ignore rules always give the same bytes and the same digest.
  */
 public final class TreeArchiver {
+    /** A path no Git tree holds: archiving "only it" archives nothing. */
+    private static final String NOTHING = ".git/nothing";
+
     static {
         ArchiveFormats.registerAll();
     }
 
-    public void write(Path repository, ObjectId commit, OutputStream out) throws IOException {
+    /** {@code specIgnore}: the GitRepository's {@code spec.ignore}, or null. */
+    public void write(Path repository, ObjectId commit, String specIgnore, OutputStream out)
+            throws IOException {
         try (Git git = Git.open(repository.toFile())) {
-            git.archive().setTree(commit).setFormat("tgz").setOutputStream(out).call();
+            List<String> kept = kept(git.getRepository(), commit, specIgnore);
+            git.archive()
+                    .setTree(commit)
+                    .setFormat("tgz")
+                    .setPaths(kept.isEmpty() ? new String[] {NOTHING} : kept.toArray(String[]::new))
+                    .setOutputStream(out)
+                    .call();
         } catch (GitAPIException e) {
             throw new IOException(
                     "cannot archive commit " + commit.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> kept(Repository repository, ObjectId commit, String specIgnore)
+            throws IOException {
+        List<String> files = new ArrayList<>();
+        Map<String, String> ignoreFiles = new HashMap<>();
+        try (RevWalk revWalk = new RevWalk(repository);
+                TreeWalk walk = new TreeWalk(repository)) {
+            walk.addTree(revWalk.parseCommit(commit).getTree());
+            walk.setRecursive(true);
+            while (walk.next()) {
+                FileMode mode = walk.getFileMode(0);
+                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                    continue;
+                }
+                String path = walk.getPathString();
+                files.add(path);
+                if (SourceIgnore.FILE.equals(walk.getNameString())) {
+                    String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
+                    ignoreFiles.put(
+                            dir,
+                            new String(
+                                    repository.open(walk.getObjectId(0)).getBytes(),
+                                    StandardCharsets.UTF_8));
+                }
+            }
+        }
+        SourceIgnore ignore = new SourceIgnore(ignoreFiles, specIgnore);
+        return files.stream().filter(f -> !ignore.ignored(f)).toList();
     }
 }

@@ -102,9 +102,12 @@ public class GitRepositoryReconciler {
             MDC.put("revision", fetched.revision());
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
+            String observedIgnore =
+                    repo.getStatus() == null ? null : repo.getStatus().observedIgnore;
             if (current == null
                     || !fetched.revision().equals(current.revision)
-                    || !store.has(current.digest)) {
+                    || !store.has(current.digest)
+                    || !java.util.Objects.equals(repo.getSpec().ignore, observedIgnore)) {
                 StoredArtifact stored =
                         store.store(
                                 out ->
@@ -114,6 +117,7 @@ public class GitRepositoryReconciler {
                                                         .resolve(
                                                                 ref.namespace() + "/" + ref.name()),
                                                 fetched.commit(),
+                                                repo.getSpec().ignore,
                                                 out));
                 artifact = artifact(ref, fetched.revision(), stored);
                 if (current == null
@@ -219,6 +223,10 @@ public class GitRepositoryReconciler {
                         generation));
         if (artifact != null) {
             status.put("artifact", artifact);
+        }
+        if (ready) {
+            // the ignore rules the artifact was built with (null removes the field)
+            status.put("observedIgnore", repo.getSpec().ignore);
         }
         String requestedAt =
                 repo.getMetadata().getAnnotations() == null

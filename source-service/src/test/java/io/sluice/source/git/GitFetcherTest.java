@@ -193,8 +193,10 @@ class GitFetcherTest {
         ArtifactStore store = new ArtifactStore(tmp.resolve("artifacts"));
         TreeArchiver archiver = new TreeArchiver();
         Path mirror = tmp.resolve("mirrors/ns/repo");
-        StoredArtifact once = store.store(out -> archiver.write(mirror, fetched.commit(), out));
-        StoredArtifact twice = store.store(out -> archiver.write(mirror, fetched.commit(), out));
+        StoredArtifact once =
+                store.store(out -> archiver.write(mirror, fetched.commit(), null, out));
+        StoredArtifact twice =
+                store.store(out -> archiver.write(mirror, fetched.commit(), null, out));
         assertThat(twice.digest()).isEqualTo(once.digest()).startsWith("sha256:");
         assertThat(store.has(once.digest())).isTrue();
         assertThat(store.file("../" + once.fileName())).isEmpty();
