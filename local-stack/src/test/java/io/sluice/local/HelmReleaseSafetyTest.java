@@ -406,9 +406,16 @@ class HelmReleaseSafetyTest {
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(
                         () -> {
-                            assertThat(ready(ns, "gated").map(Condition::getStatus))
+                            assertThat(ready(ns, "gated"))
                                     .as("Ready while the post-install hook runs")
-                                    .isNotEqualTo(Optional.of("True"));
+                                    .hasValueSatisfying(
+                                            c -> {
+                                                assertThat(c.getStatus()).isEqualTo("Unknown");
+                                                assertThat(c.getReason()).isEqualTo("Progressing");
+                                                assertThat(c.getMessage())
+                                                        .isEqualTo(
+                                                                "Running 'install' action with timeout of 10m0s");
+                                            });
                             assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
                                     .containsEntry("status", "pending-install");
                         });

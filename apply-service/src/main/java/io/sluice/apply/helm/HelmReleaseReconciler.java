@@ -21,6 +21,7 @@ import io.sluice.contracts.events.ChartRelease;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.PendingRelease;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
@@ -28,6 +29,7 @@ import io.sluice.contracts.helm.HelmValues;
 import io.sluice.contracts.helm.ReleaseNaming;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -160,11 +162,19 @@ public class HelmReleaseReconciler {
         }
         Run run = started.get();
         Optional<ReleaseStorage.Stored> latest = run.latest();
-        if (latest.isEmpty()
-                || !pending(latest.get().record())
-                || !latest.get().attempt().equals(attemptKey(attempt))) {
+        if (latest.isEmpty() || !latest.get().attempt().equals(attemptKey(attempt))) {
             return Optional.empty();
         }
+        if (verdict.ready() && ReleaseRecord.DEPLOYED.equals(latest.get().record().status())) {
+            // released already (a verdict delivered again after a stop that came between
+            // recording it deployed and reporting it): reported again, which changes nothing
+            return Optional.of(ApplyResult.applied(attempt, List.of()));
+        }
+        if (!pending(latest.get().record())) {
+            return Optional.empty();
+        }
+        // this run judged a release: under RetryOnFailure the next try waits for the interval
+        run.released = true;
         run.counts = FailureCounts.stored(run.release);
         ReleaseRecord record = latest.get().record();
         judging.remove(run.judgingKey(record));
@@ -197,6 +207,11 @@ public class HelmReleaseReconciler {
                         : ReleasePolicy.UPGRADE;
         run.releaseFailed(latest.get(), action, verdict.failure().message());
         return loopAndRecord(run);
+    }
+
+    /** The release's last render, what a failed attempt is tried again with. */
+    public Optional<RenderResult> lastRender(ObjectRef release) {
+        return Optional.ofNullable(renders.get(release));
     }
 
     /**
@@ -285,7 +300,10 @@ public class HelmReleaseReconciler {
         private FailureCounts counts;
         private String reason;
 
-        /** Whether this run made a release (install or upgrade) already. */
+        /**
+         * Whether this run made a release (install or upgrade) or heard a verdict on one: under
+         * RetryOnFailure a failure then waits for the retry interval before the next try.
+         */
         private boolean released;
 
         private Run(
@@ -454,7 +472,13 @@ public class HelmReleaseReconciler {
             String digest = renderDigest(attempt.revision(), target);
             ReleaseStorage.Stored stored =
                     new ReleaseStorage.Stored(
-                            record, attemptKey(attempt), digest, target.configDigest(), false, now);
+                            record,
+                            attemptKey(attempt),
+                            digest,
+                            target.configDigest(),
+                            false,
+                            now,
+                            List.of());
             storage.write(storageNamespace, stored);
             LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
             try {
@@ -486,9 +510,10 @@ public class HelmReleaseReconciler {
                                 OwnerApply.Step
                                         .NONE); // post-install/post-upgrade hooks wait for the
                 // release to be ready: see onVerdict
-                storage.write(storageNamespace, stored.asApplied());
+                storage.write(storageNamespace, stored.asApplied(created(objects, changes)));
                 reconciler.judging.add(judgingKey(record));
-                return Optional.of(ApplyResult.pendingRelease(attempt, changes));
+                return Optional.of(
+                        ApplyResult.pendingRelease(attempt, changes, pendingRelease(record)));
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
                     throw new CutShort(); // left pending and not applied: unlocked and done again
@@ -549,16 +574,18 @@ public class HelmReleaseReconciler {
             counts = counts.failed(action);
             saveCounts();
             if (ReleasePolicy.UPGRADE.equals(action) && policy.cleanupOnFail()) {
-                cleanUpAfterFailedUpgrade(record);
+                cleanUpAfterFailedUpgrade(stored);
             }
         }
 
         /**
-         * Helm's upgrade.cleanupOnFail: the objects this failed upgrade added to the release (in
-         * its manifest, not in the deployed revision's) are deleted; the pruner deletes only
-         * objects carrying the release's labels, so an object it refused to take over stays.
+         * Helm's upgrade.cleanupOnFail: the objects this failed upgrade created (its apply created
+         * them, as recorded beside the revision; not one it found and took over, nor one of the
+         * deployed revision) are deleted, and only while they carry the release's labels. An
+         * upgrade whose apply itself failed recorded nothing it created: nothing is deleted.
          */
-        private void cleanUpAfterFailedUpgrade(ReleaseRecord failed) {
+        private void cleanUpAfterFailedUpgrade(ReleaseStorage.Stored stored) {
+            ReleaseRecord failed = stored.record();
             Set<String> before = new HashSet<>();
             storage.history(storageNamespace, releaseName).stream()
                     .filter(s -> ReleaseRecord.DEPLOYED.equals(s.record().status()))
@@ -570,6 +597,7 @@ public class HelmReleaseReconciler {
             List<ObjectId> added =
                     Manifest.objects(failed.manifest()).stream()
                             .map(ObjectId::of)
+                            .filter(id -> stored.created().contains(id.id()))
                             .filter(id -> !before.contains(id.id()))
                             .toList();
             if (!added.isEmpty()) {
@@ -664,9 +692,10 @@ public class HelmReleaseReconciler {
                             target.renderDigest(),
                             target.configDigest(),
                             false,
-                            Instant.now());
+                            Instant.now(),
+                            List.of());
             storage.write(storageNamespace, stored);
-            stored = stored.asApplied();
+            stored = stored.asApplied(List.of());
             List<GenericKubernetesResource> objects = Manifest.objects(from.manifest());
             List<Hook> targetHooks = from.hooks();
             try {
@@ -849,6 +878,16 @@ public class HelmReleaseReconciler {
             }
         }
 
+        /** What health-service hears of a pending revision: its action, name and wait. */
+        private PendingRelease pendingRelease(ReleaseRecord record) {
+            return new PendingRelease(
+                    ReleaseRecord.PENDING_INSTALL.equals(record.status())
+                            ? ReleasePolicy.INSTALL
+                            : ReleasePolicy.UPGRADE,
+                    record.display(),
+                    GoDuration.format(policy.timeout()));
+        }
+
         String judgingKey(ReleaseRecord record) {
             return storageNamespace + "/" + record.name() + "/" + record.version();
         }
@@ -870,6 +909,29 @@ public class HelmReleaseReconciler {
                             .plus(policy.timeout())
                             .plus(PENDING_GRACE)
                             .isAfter(Instant.now());
+        }
+
+        /** The inventory ids of the objects among {@code objects} that the apply created. */
+        private static List<String> created(
+                List<GenericKubernetesResource> objects, List<AppliedObject> changes) {
+            Set<String> created = new HashSet<>();
+            changes.stream()
+                    .filter(c -> c.action() == AppliedObject.Action.CREATED)
+                    .forEach(c -> created.add(key(c.kind(), c.namespace(), c.name())));
+            return objects.stream()
+                    .filter(
+                            o ->
+                                    created.contains(
+                                            key(
+                                                    o.getKind(),
+                                                    o.getMetadata().getNamespace(),
+                                                    o.getMetadata().getName())))
+                    .map(o -> ObjectId.of(o).id())
+                    .toList();
+        }
+
+        private static String key(String kind, String namespace, String name) {
+            return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
         }
 
         /**
@@ -954,7 +1016,8 @@ public class HelmReleaseReconciler {
                             OwnerApply.Step.NONE,
                             OwnerApply.Step.NONE);
             if (pending(record)) {
-                return Optional.of(ApplyResult.pendingRelease(attempt, changes));
+                return Optional.of(
+                        ApplyResult.pendingRelease(attempt, changes, pendingRelease(record)));
             }
             markInSync(record);
             return Optional.of(ApplyResult.applied(attempt, changes));

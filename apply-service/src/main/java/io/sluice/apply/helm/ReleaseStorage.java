@@ -35,11 +35,14 @@ public final class ReleaseStorage {
     static final String RENDER_DIGEST = "sluice.io/render-digest";
     static final String APPLIED = "sluice.io/applied";
     static final String CONFIG_DIGEST = "sluice.io/config-digest";
+    static final String CREATED = "sluice.io/created";
     private static final String TYPE = "helm.sh/release.v1";
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
 
     /**
-     * A stored revision with what Sluice noted beside it (empty strings for one Helm itself wrote).
+     * A stored revision with what Sluice noted beside it (empty strings for one Helm itself wrote):
+     * {@code created}, the inventory ids of the objects its apply created (not those it found and
+     * updated), which are all that upgrade.cleanupOnFail may delete.
      */
     public record Stored(
             ReleaseRecord record,
@@ -47,13 +50,22 @@ public final class ReleaseStorage {
             String renderDigest,
             String configDigest,
             boolean applied,
-            Instant modified) {
+            Instant modified,
+            List<String> created) {
         Stored with(ReleaseRecord changed) {
-            return new Stored(changed, attempt, renderDigest, configDigest, applied, modified);
+            return new Stored(
+                    changed, attempt, renderDigest, configDigest, applied, modified, created);
         }
 
-        Stored asApplied() {
-            return new Stored(record, attempt, renderDigest, configDigest, true, modified);
+        Stored asApplied(List<String> createdIds) {
+            return new Stored(
+                    record,
+                    attempt,
+                    renderDigest,
+                    configDigest,
+                    true,
+                    modified,
+                    List.copyOf(createdIds));
         }
     }
 
@@ -119,7 +131,9 @@ public final class ReleaseStorage {
                                         CONFIG_DIGEST,
                                         stored.configDigest(),
                                         APPLIED,
-                                        Boolean.toString(stored.applied())))
+                                        Boolean.toString(stored.applied()),
+                                        CREATED,
+                                        String.join(",", stored.created())))
                         .endMetadata()
                         .withType(TYPE)
                         .addToData(
@@ -215,6 +229,9 @@ public final class ReleaseStorage {
                 annotations.getOrDefault(RENDER_DIGEST, ""),
                 annotations.getOrDefault(CONFIG_DIGEST, ""),
                 Boolean.parseBoolean(annotations.get(APPLIED)),
-                modified);
+                modified,
+                annotations.getOrDefault(CREATED, "").isEmpty()
+                        ? List.of()
+                        : List.of(annotations.get(CREATED).split(",")));
     }
 }

@@ -175,7 +175,17 @@ public class RenderedManifestsApplier {
                                         () ->
                                                 helmReleases
                                                         .onVerdict(verdict)
-                                                        .ifPresent(this::publish)))
+                                                        .ifPresent(
+                                                                result -> {
+                                                                    publish(result);
+                                                                    helmReleases
+                                                                            .lastRender(ref)
+                                                                            .ifPresent(
+                                                                                    rendered ->
+                                                                                            retryIfFailed(
+                                                                                                    rendered,
+                                                                                                    result));
+                                                                })))
                 .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
     }

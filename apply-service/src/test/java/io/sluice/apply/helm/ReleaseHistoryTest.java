@@ -66,7 +66,13 @@ class ReleaseHistoryTest {
                             Instant.parse("2026-11-28T11:00:00Z"));
             stored.add(
                     new ReleaseStorage.Stored(
-                            record, "attempt", "render", "sha256:aa", true, Instant.now()));
+                            record,
+                            "attempt",
+                            "render",
+                            "sha256:aa",
+                            true,
+                            Instant.now(),
+                            List.of()));
         }
         return stored;
     }

@@ -10,19 +10,23 @@ import java.util.List;
  * helm-controller, where a release is never Ready before its post hooks ran.
  */
 public record ApplyResult(
-        Attempt attempt, List<AppliedObject> changes, Failure failure, boolean pendingRelease) {
+        Attempt attempt,
+        List<AppliedObject> changes,
+        Failure failure,
+        PendingRelease pendingRelease) {
     public static final String TYPE = "io.sluice.applied.v1";
 
     public static ApplyResult applied(Attempt attempt, List<AppliedObject> changes) {
-        return new ApplyResult(attempt, List.copyOf(changes), null, false);
+        return new ApplyResult(attempt, List.copyOf(changes), null, null);
     }
 
     /** The objects of a Helm revision applied, the release not yet made: see the class comment. */
-    public static ApplyResult pendingRelease(Attempt attempt, List<AppliedObject> changes) {
-        return new ApplyResult(attempt, List.copyOf(changes), null, true);
+    public static ApplyResult pendingRelease(
+            Attempt attempt, List<AppliedObject> changes, PendingRelease release) {
+        return new ApplyResult(attempt, List.copyOf(changes), null, release);
     }
 
     public static ApplyResult failed(Attempt attempt, Failure failure) {
-        return new ApplyResult(attempt, List.of(), failure, false);
+        return new ApplyResult(attempt, List.of(), failure, null);
     }
 }

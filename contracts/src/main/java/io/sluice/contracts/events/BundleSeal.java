@@ -8,6 +8,8 @@ import java.net.HttpURLConnection;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import javax.crypto.Cipher;
@@ -18,10 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * Seals rendered bundles for their trip over Kafka (AES-256-GCM), so that a Secret rendered from
  * Git or a chart is never readable on a topic, in a dead-letter copy or in a dump by anyone who
  * cannot read the key. The key is a Kubernetes Secret ({@value #KEY_SECRET} in Sluice's namespace):
- * whoever can read it can read every Secret Sluice applies anyway. The first service that needs it
- * creates it; a bundle sealed with a key since replaced is opened after reading the key again. The
- * key is read on first use, not when the seal is made (that may be on an event-loop thread, which
- * must not wait for the API server).
+ * whoever can read it can read every Secret Sluice applies anyway. The sealing side
+ * (render-service) creates it when absent and reads it again every minute, so a replaced key is in
+ * use within a minute; the opening side (apply-service) only reads it, and reads it again when a
+ * bundle does not open. The key is read on first use, not when the seal is made (that may be on an
+ * event-loop thread, which must not wait for the API server).
  */
 public final class BundleSeal {
     public static final String KEY_SECRET = "sluice-bundle-key";
@@ -32,7 +35,10 @@ public final class BundleSeal {
 
     private final KubernetesClient client;
     private final String namespace;
+    private static final Duration KEY_LIFETIME = Duration.ofMinutes(1);
+
     private volatile byte[] key;
+    private volatile Instant keyRead = Instant.MIN;
 
     private BundleSeal(KubernetesClient client, String namespace, byte[] key) {
         this.client = client;
@@ -53,17 +59,22 @@ public final class BundleSeal {
         return new BundleSeal(client, namespace, null);
     }
 
-    private byte[] key() {
-        byte[] known = key;
-        if (known == null) {
-            synchronized (this) {
-                if (key == null) {
-                    key = readOrCreateKey(client, namespace);
-                }
-                known = key;
-            }
+    /** The key for sealing: read (or created) again once it is a minute old. */
+    private synchronized byte[] sealingKey() {
+        if (client != null && keyRead.plus(KEY_LIFETIME).isBefore(Instant.now())) {
+            key = readOrCreateKey(client, namespace);
+            keyRead = Instant.now();
         }
-        return known;
+        return key;
+    }
+
+    /** The key for opening, read again when {@code again}; never created here. */
+    private synchronized byte[] openingKey(boolean again) {
+        if (client != null && (key == null || again)) {
+            key = readKey(client, namespace);
+            keyRead = Instant.now();
+        }
+        return key;
     }
 
     public String seal(byte[] plain) {
@@ -73,7 +84,7 @@ public final class BundleSeal {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(
                     Cipher.ENCRYPT_MODE,
-                    new SecretKeySpec(key(), "AES"),
+                    new SecretKeySpec(sealingKey(), "AES"),
                     new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = cipher.doFinal(plain);
             return Base64.getEncoder()
@@ -94,12 +105,11 @@ public final class BundleSeal {
     public byte[] open(String sealed) {
         byte[] bytes = Base64.getDecoder().decode(sealed);
         try {
-            return open(bytes, key());
+            return open(bytes, openingKey(false));
         } catch (GeneralSecurityException e) {
             if (client != null) {
-                key = readOrCreateKey(client, namespace);
                 try {
-                    return open(bytes, key);
+                    return open(bytes, openingKey(true));
                 } catch (GeneralSecurityException again) {
                     e = again;
                 }
@@ -126,14 +136,35 @@ public final class BundleSeal {
         return cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
     }
 
+    private static byte[] readKey(KubernetesClient client, String namespace) {
+        byte[] key = existingKey(client, namespace);
+        if (key == null) {
+            throw new IllegalArgumentException(
+                    "the bundle cannot be opened: Secret "
+                            + namespace
+                            + "/"
+                            + KEY_SECRET
+                            + " with key '"
+                            + KEY_FIELD
+                            + "' not found");
+        }
+        return key;
+    }
+
+    private static byte[] existingKey(KubernetesClient client, String namespace) {
+        Secret existing = client.secrets().inNamespace(namespace).withName(KEY_SECRET).get();
+        String encoded =
+                existing == null || existing.getData() == null
+                        ? null
+                        : existing.getData().get(KEY_FIELD);
+        return encoded == null ? null : Base64.getDecoder().decode(encoded);
+    }
+
     private static byte[] readOrCreateKey(KubernetesClient client, String namespace) {
         for (int attempt = 1; ; attempt++) {
-            Secret existing = client.secrets().inNamespace(namespace).withName(KEY_SECRET).get();
-            if (existing != null && existing.getData() != null) {
-                String encoded = existing.getData().get(KEY_FIELD);
-                if (encoded != null) {
-                    return Base64.getDecoder().decode(encoded);
-                }
+            byte[] existing = existingKey(client, namespace);
+            if (existing != null) {
+                return existing;
             }
             byte[] fresh = new byte[32];
             RANDOM.nextBytes(fresh);

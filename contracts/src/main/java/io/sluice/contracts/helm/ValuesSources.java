@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads a HelmRelease's {@code valuesFrom}: each ConfigMap or Secret key (default {@code
@@ -21,7 +23,6 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 final class ValuesSources {
     private ValuesSources() {}
 
-    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> read(
             KubernetesClient client, String namespace, List<ValuesReference> references)
             throws HelmValues.InvalidValues {
@@ -48,25 +49,41 @@ final class ValuesSources {
                                 + key
                                 + "' for valuesFrom");
             }
-            if (reference.targetPath != null && !reference.targetPath.isEmpty()) {
-                layers.add(atPath(reference.targetPath, content));
-            } else {
-                Object parsed = new Load(LoadSettings.builder().build()).loadFromString(content);
-                if (parsed != null && !(parsed instanceof Map<?, ?>)) {
-                    throw new HelmValues.InvalidValues(
-                            reference.kind
-                                    + " '"
-                                    + namespace
-                                    + "/"
-                                    + reference.name
-                                    + "' key '"
-                                    + key
-                                    + "' is not a YAML mapping");
-                }
-                layers.add(parsed == null ? Map.of() : (Map<String, Object>) parsed);
-            }
+            layers.add(layer(namespace, reference, key, content));
         }
         return layers;
+    }
+
+    /** One source's values: its document, or, with {@code targetPath}, one value placed there. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> layer(
+            String namespace, ValuesReference reference, String key, String content)
+            throws HelmValues.InvalidValues {
+        if (reference.targetPath != null && !reference.targetPath.isEmpty()) {
+            return atPath(reference.targetPath, content);
+        }
+        String source =
+                reference.kind + " '" + namespace + "/" + reference.name + "' key '" + key + "'";
+        Object parsed;
+        try {
+            parsed = new Load(LoadSettings.builder().build()).loadFromString(content);
+        } catch (YamlEngineException e) {
+            // the parser's own message quotes the offending line, which may be a Secret's value
+            String where =
+                    e instanceof MarkedYamlEngineException marked
+                                    && marked.getProblemMark().isPresent()
+                            ? " (line "
+                                    + (marked.getProblemMark().get().getLine() + 1)
+                                    + ", column "
+                                    + (marked.getProblemMark().get().getColumn() + 1)
+                                    + ")"
+                            : "";
+            throw new HelmValues.InvalidValues(source + " is not valid YAML" + where);
+        }
+        if (parsed != null && !(parsed instanceof Map<?, ?>)) {
+            throw new HelmValues.InvalidValues(source + " is not a YAML mapping");
+        }
+        return parsed == null ? Map.of() : (Map<String, Object>) parsed;
     }
 
     private static String content(

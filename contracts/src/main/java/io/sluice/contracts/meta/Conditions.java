@@ -14,6 +14,9 @@ import java.util.Optional;
 public final class Conditions {
     public static final String READY = "Ready";
 
+    /** A condition's status while the outcome is not known yet. */
+    public static final String UNKNOWN = "Unknown";
+
     /** helm-controller's: the outcome of the last install or upgrade. */
     public static final String RELEASED = "Released";
 
@@ -38,8 +41,18 @@ public final class Conditions {
             String reason,
             String message,
             long observedGeneration) {
+        return set(existing, type, status ? "True" : "False", reason, message, observedGeneration);
+    }
+
+    /** As above, with the status as text ({@code True}, {@code False}, {@code Unknown}). */
+    public static List<Condition> set(
+            List<Condition> existing,
+            String type,
+            String statusText,
+            String reason,
+            String message,
+            long observedGeneration) {
         List<Condition> result = new ArrayList<>(existing == null ? List.of() : existing);
-        String statusText = status ? "True" : "False";
         Optional<Condition> previous = find(result, type);
         String transition =
                 previous.filter(c -> statusText.equals(c.getStatus()))

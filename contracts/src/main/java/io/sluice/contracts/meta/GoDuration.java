@@ -40,6 +40,31 @@ public final class GoDuration {
         return text == null || text.isBlank() ? fallback : parse(text);
     }
 
+    /** As Go prints a duration: {@code 5m0s}, {@code 1h0m0s}, {@code 30s}, {@code 500ms}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        String seconds =
+                duration.toMillisPart() == 0
+                        ? Integer.toString(duration.toSecondsPart())
+                        : java.math.BigDecimal.valueOf(
+                                        duration.toSecondsPart() * 1000L + duration.toMillisPart(),
+                                        3)
+                                .stripTrailingZeros()
+                                .toPlainString();
+        if (hours > 0) {
+            return hours + "h" + minutes + "m" + seconds + "s";
+        }
+        return minutes > 0 ? minutes + "m" + seconds + "s" : seconds + "s";
+    }
+
     private static double unitNanos(String unit) {
         return switch (unit) {
             case "ns" -> 1;

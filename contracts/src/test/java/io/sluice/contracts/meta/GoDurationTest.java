@@ -29,4 +29,15 @@ class GoDurationTest {
         assertEquals(Duration.ofSeconds(30), GoDuration.parse(null, Duration.ofSeconds(30)));
         assertEquals(Duration.ofSeconds(5), GoDuration.parse("5s", Duration.ofSeconds(30)));
     }
+
+    @Test
+    void printsAsGoPrints() {
+        assertEquals("5m0s", GoDuration.format(Duration.ofMinutes(5)));
+        assertEquals("1h0m0s", GoDuration.format(Duration.ofHours(1)));
+        assertEquals("1h30m5s", GoDuration.format(Duration.ofSeconds(5405)));
+        assertEquals("30s", GoDuration.format(Duration.ofSeconds(30)));
+        assertEquals("1.5s", GoDuration.format(Duration.ofMillis(1500)));
+        assertEquals("500ms", GoDuration.format(Duration.ofMillis(500)));
+        assertEquals("0s", GoDuration.format(Duration.ZERO));
+    }
 }

@@ -12,6 +12,7 @@ import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.PendingRelease;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.kustomize.Kustomization;
@@ -36,10 +37,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * The last word on an attempt of a Kustomization or HelmRelease: waits for the applied objects to
@@ -48,6 +51,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class VerdictPublisher {
+    private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
+
+    /** How soon a verdict that could not be written is tried again. */
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final AlertPublisher alerts;
@@ -136,11 +143,13 @@ public class VerdictPublisher {
 
     private CompletionStage<Void> judge(ApplyResult result) {
         Attempt attempt = result.attempt();
-        if (!ledger.firstDelivery(attempt, result.pendingRelease() ? "pending release" : "")) {
+        PendingRelease pending = result.pendingRelease();
+        if (!ledger.firstDelivery(
+                attempt, pending == null ? "" : "pending " + pending.revision())) {
             return CompletableFuture.completedFuture(null);
         }
         if (result.failure() != null) {
-            fail(attempt, result.failure());
+            persistently(attempt, () -> fail(attempt, result.failure()));
             return CompletableFuture.completedFuture(null);
         }
         Subject subject = Subject.load(client, attempt.object()).orElse(null);
@@ -153,8 +162,19 @@ public class VerdictPublisher {
         } catch (HealthCheckExpressions.InvalidExpression e) {
             // as Flux: a health check it cannot build fails the reconciliation, naming the entry
             // and the error
-            fail(attempt, new Failure(Reasons.HEALTH_CHECK_FAILED, "invalid " + e.getMessage()));
+            persistently(
+                    attempt,
+                    () ->
+                            fail(
+                                    attempt,
+                                    new Failure(
+                                            Reasons.HEALTH_CHECK_FAILED,
+                                            "invalid " + e.getMessage())));
             return CompletableFuture.completedFuture(null);
+        }
+        if (pending != null) {
+            // as helm-controller: not Ready (Unknown) while a release is being made
+            persistently(attempt, () -> progressing(attempt, subject, pending));
         }
         // a periodic resync that changed nothing is no news: Ready is written again, but no alert
         // is sent
@@ -163,7 +183,7 @@ public class VerdictPublisher {
                         || result.changes().stream()
                                 .anyMatch(c -> c.action() != AppliedObject.Action.UNCHANGED);
         if (!subject.waits() && subject.healthChecks().isEmpty()) {
-            ready(result, news);
+            persistently(attempt, () -> ready(result, news));
             return CompletableFuture.completedFuture(null);
         }
         List<AppliedObject> toCheck = new ArrayList<>(subject.healthChecks());
@@ -175,33 +195,79 @@ public class VerdictPublisher {
         waiting.put(attempt.object(), attempt);
         return waiter.await(toCheck, subject.timeout(), expressions)
                 .whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
-                .thenAcceptAsync(
-                        notReady -> {
-                            if (notReady.isEmpty()) {
-                                ready(result, news);
+                .handleAsync(
+                        (notReady, error) -> {
+                            // only the wait's own outcome is a health verdict; a failure to
+                            // write or send it is retried, never reported as unhealthy
+                            if (error != null) {
+                                persistently(
+                                        attempt,
+                                        () ->
+                                                fail(
+                                                        attempt,
+                                                        new Failure(
+                                                                Reasons.HEALTH_CHECK_FAILED,
+                                                                "health check failed: "
+                                                                        + error.getMessage())));
+                            } else if (notReady.isEmpty()) {
+                                persistently(attempt, () -> ready(result, news));
                             } else {
                                 boolean failed =
                                         notReady.values().stream().allMatch(Readiness::failed);
-                                fail(
-                                        attempt,
+                                Failure failure =
                                         new Failure(
                                                 Reasons.HEALTH_CHECK_FAILED,
                                                 (failed
                                                                 ? "health check failed: "
                                                                 : "timeout waiting for: ")
-                                                        + describe(notReady)));
+                                                        + describe(notReady));
+                                persistently(attempt, () -> fail(attempt, failure));
                             }
-                        },
-                        scheduler)
-                .exceptionally(
-                        e -> {
-                            fail(
-                                    attempt,
-                                    new Failure(
-                                            Reasons.HEALTH_CHECK_FAILED,
-                                            "health check failed: " + e.getMessage()));
                             return null;
-                        });
+                        },
+                        scheduler);
+    }
+
+    /**
+     * Runs a step that writes a verdict (status, Kafka) until it succeeds or a newer attempt makes
+     * it moot: an API server or broker hiccup delays a verdict, it never changes it.
+     */
+    private void persistently(Attempt attempt, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            if (superseded(attempt)) {
+                return;
+            }
+            LOG.warnf(
+                    "%s: verdict not written yet, trying again in %d s: %s",
+                    attempt.object(), RETRY.toSeconds(), e.getMessage());
+            scheduler.schedule(
+                    () -> persistently(attempt, step), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** helm-controller's Ready while it runs a release action. */
+    private synchronized void progressing(
+            Attempt attempt, Subject subject, PendingRelease pending) {
+        if (superseded(attempt)) {
+            return;
+        }
+        writeStatus(
+                subject,
+                attempt,
+                Map.of(),
+                conditions ->
+                        Conditions.set(
+                                conditions,
+                                Conditions.READY,
+                                Conditions.UNKNOWN,
+                                Reasons.PROGRESSING,
+                                "Running '"
+                                        + pending.action()
+                                        + "' action with timeout of "
+                                        + pending.timeout(),
+                                attempt.generation()));
     }
 
     /**
@@ -210,7 +276,7 @@ public class VerdictPublisher {
      * makes the HelmRelease Ready.
      */
     private void ready(ApplyResult result, boolean news) {
-        if (!result.pendingRelease()) {
+        if (result.pendingRelease() == null) {
             succeed(result.attempt(), news);
         } else if (!superseded(result.attempt())) {
             verdicts.sendMessageAndAwait(

@@ -5,11 +5,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -17,7 +21,7 @@ import org.eclipse.jgit.transport.RefSpec;
 
 /**
  * Fetches one ref of a remote into a bare mirror kept per GitRepository, so later polls transfer
- * only new objects, and resolves it to a commit with Flux's precedence (commit, name, semver, tag,
+ * only new objects, and resolves it to a commit with Flux's precedence (commit, name, tag, semver,
  * branch; {@code master} when no ref is given).
  */
 public final class GitFetcher {
@@ -71,7 +75,7 @@ public final class GitFetcher {
                     new RefSpec("+refs/heads/*:refs/heads/*"),
                     new RefSpec("+refs/tags/*:refs/tags/*"));
         }
-        if (ref.semver != null) {
+        if (ref.tag == null && semver(ref)) {
             return List.of(new RefSpec("+refs/tags/*:refs/tags/*"));
         }
         if (ref.tag != null) {
@@ -92,11 +96,21 @@ public final class GitFetcher {
             ObjectId commit = peel(repo, repo.resolve(ref.name), "ref '" + ref.name + "'");
             return new FetchedRevision(ref.name + "@sha1:" + commit.name(), commit);
         }
-        if (ref.semver != null) {
-            List<String> tags =
-                    repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS).stream()
-                            .map(r -> r.getName().substring(Constants.R_TAGS.length()))
-                            .toList();
+        if (ref.tag != null) {
+            ObjectId commit =
+                    peel(repo, repo.resolve("refs/tags/" + ref.tag), "tag '" + ref.tag + "'");
+            return new FetchedRevision(ref.tag + "@sha1:" + commit.name(), commit);
+        }
+        if (semver(ref)) {
+            Map<String, Instant> tags = new HashMap<>();
+            try (RevWalk walk = new RevWalk(repo)) {
+                for (Ref tag : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                    RevCommit commit = walk.parseCommit(tag.getObjectId());
+                    tags.put(
+                            tag.getName().substring(Constants.R_TAGS.length()),
+                            commit.getCommitterIdent().getWhenAsInstant());
+                }
+            }
             String tag =
                     SemverTags.highest(ref.semver, tags)
                             .orElseThrow(
@@ -105,11 +119,6 @@ public final class GitFetcher {
                                                     "no match found for semver: " + ref.semver));
             ObjectId commit = peel(repo, repo.resolve(Constants.R_TAGS + tag), "tag '" + tag + "'");
             return new FetchedRevision(tag + "@sha1:" + commit.name(), commit);
-        }
-        if (ref.tag != null) {
-            ObjectId commit =
-                    peel(repo, repo.resolve("refs/tags/" + ref.tag), "tag '" + ref.tag + "'");
-            return new FetchedRevision(ref.tag + "@sha1:" + commit.name(), commit);
         }
         String branch = branch(ref);
         ObjectId commit =
@@ -128,6 +137,11 @@ public final class GitFetcher {
         }
     }
 
+    /** As Flux: an empty {@code semver} is no constraint. */
+    private static boolean semver(GitRepositoryRef ref) {
+        return ref.semver != null && !ref.semver.isEmpty();
+    }
+
     private static String branch(GitRepositoryRef ref) {
         return ref.branch != null ? ref.branch : "master";
     }
@@ -135,7 +149,7 @@ public final class GitFetcher {
     private static String describe(GitRepositoryRef ref) {
         if (ref.commit != null) return "commit '" + ref.commit + "'";
         if (ref.name != null) return "ref '" + ref.name + "'";
-        if (ref.semver != null) return "semver '" + ref.semver + "'";
+        if (ref.tag == null && semver(ref)) return "semver '" + ref.semver + "'";
         if (ref.tag != null) return "tag '" + ref.tag + "'";
         return "branch '" + branch(ref) + "'";
     }

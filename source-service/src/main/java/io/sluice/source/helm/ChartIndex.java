@@ -1,19 +1,20 @@
 package io.sluice.source.helm;
 
+import io.sluice.source.version.Version;
+import io.sluice.source.version.VersionConstraint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.semver4j.Semver;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * A chart repository's index.yaml, and the version choice Helm and Flux make from it: the highest
- * version that satisfies the constraint (an exact version, a range such as {@code 1.x}, {@code
- * >=1.0.0 <2.0.0}, {@code ^1.2}, {@code ~1.2}, or {@code *} when none is given). Pre-releases are
- * chosen only when the constraint names one.
+ * version that satisfies the constraint (an exact version, or a Masterminds/semver range such as
+ * {@code 1.x}, {@code >=1.0.0 <2.0.0}, {@code ^1.2}, {@code ~1.2}; {@code *} when none is given).
+ * Pre-releases are chosen only when the constraint names one.
  */
 public final class ChartIndex {
     private final Map<String, List<ChartVersion>> entries;
@@ -64,32 +65,32 @@ public final class ChartIndex {
             throw new ChartNotFoundException(
                     "chart '" + chart + "' not found in the repository index");
         }
-        String range =
-                constraint == null || constraint.isBlank()
-                        ? "*"
-                        : constraint.replace(",", " ").trim();
+        String wanted = constraint == null || constraint.isBlank() ? "*" : constraint.trim();
         Optional<ChartVersion> exact =
-                versions.stream().filter(v -> v.version().equals(range)).findFirst();
+                versions.stream().filter(v -> v.version().equals(wanted)).findFirst();
         if (exact.isPresent()) {
             return exact.get();
         }
+        VersionConstraint range;
+        try {
+            range = VersionConstraint.parse(wanted);
+        } catch (IllegalArgumentException e) {
+            throw new ChartNotFoundException(
+                    "invalid chart version constraint '" + wanted + "': " + e.getMessage());
+        }
+        Comparator<ChartVersion> byVersion =
+                Comparator.comparing(
+                        v -> Version.parse(v.version()).orElseThrow(), Version::compareTo);
         return versions.stream()
-                .filter(v -> Semver.coerce(v.version()) != null && satisfies(v.version(), range))
-                .max(Comparator.comparing(v -> Semver.coerce(v.version())))
+                .filter(v -> Version.parse(v.version()).filter(range::check).isPresent())
+                .max(byVersion)
                 .orElseThrow(
                         () ->
                                 new ChartNotFoundException(
                                         "no '"
                                                 + chart
                                                 + "' chart with version matching '"
-                                                + (constraint == null || constraint.isBlank()
-                                                        ? "*"
-                                                        : constraint)
+                                                + wanted
                                                 + "' found"));
-    }
-
-    private static boolean satisfies(String version, String range) {
-        Semver parsed = Semver.parse(version.startsWith("v") ? version.substring(1) : version);
-        return parsed != null && parsed.satisfies(range);
     }
 }
