@@ -170,6 +170,8 @@ public final class LocalStack implements AutoCloseable {
                 Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
         render.environment(
                 "SLUICE_HELM", Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
+        render.environment(
+                "SLUICE_SOPS", Launcher.output(repoRoot.resolve("deploy/local/sops/build")));
         ServiceProcess source = services.get("source-service");
         source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
         for (ServiceProcess service : services.values()) {

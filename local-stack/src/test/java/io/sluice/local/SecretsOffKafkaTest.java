@@ -6,19 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.Topics;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,7 +25,6 @@ class SecretsOffKafkaTest {
     private static final String NS = "sealed-secrets";
     private static final String WRITTEN = "written-s3cret-7f3a9c";
     private static final String GENERATED = "generated-s3cret-51be0d";
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
 
     @Test
     void noTopicHoldsARenderedSecretsValue() throws Exception {
@@ -80,12 +72,8 @@ class SecretsOffKafkaTest {
                         Topics.ALERTS,
                         Topics.DRIFT,
                         Topics.DEAD_LETTER);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        for (String topic : topics) {
-            try (TopicReader reader = new TopicReader(stack.kafkaBootstrapServers(), topic)) {
-                records.addAll(readToTheEnd(reader));
-            }
-        }
+        List<ConsumerRecord<String, String>> records =
+                TopicReader.everything(stack.kafkaBootstrapServers(), topics);
         assertThat(records)
                 .as("the Kustomization's render was on the topic (the check below is not vacuous)")
                 .anyMatch(
@@ -93,7 +81,7 @@ class SecretsOffKafkaTest {
                                 Topics.RENDERED.equals(r.topic())
                                         && ("Kustomization/" + NS + "/app").equals(r.key()));
         for (ConsumerRecord<String, String> record : records) {
-            for (String form : readableForms(record)) {
+            for (String form : TopicReader.readableForms(record)) {
                 for (String secret : List.of(WRITTEN, GENERATED)) {
                     assertThat(form)
                             .as("%s record %s", record.topic(), record.key())
@@ -104,19 +92,6 @@ class SecretsOffKafkaTest {
         }
     }
 
-    /** Polls until a poll brings nothing new, the first records having arrived, or 30 s. */
-    private static List<ConsumerRecord<String, String>> readToTheEnd(TopicReader reader) {
-        List<List<ConsumerRecord<String, String>>> polls = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () -> {
-                            polls.add(reader.poll());
-                            int n = polls.size();
-                            return n >= 3 && polls.get(n - 1).size() == polls.get(n - 2).size();
-                        });
-        return polls.get(polls.size() - 1);
-    }
-
     private static String value(KubernetesClient client, String name, String key) {
         Secret secret = client.secrets().inNamespace(NS).withName(name).get();
         return secret == null || secret.getData() == null || secret.getData().get(key) == null
@@ -124,35 +99,6 @@ class SecretsOffKafkaTest {
                 : new String(
                         Base64.getDecoder().decode(secret.getData().get(key)),
                         StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The record as sent (value and headers), and every base64 run in it decoded, and gunzipped
-     * where it is a gzip stream.
-     */
-    private static List<String> readableForms(ConsumerRecord<String, String> record) {
-        List<String> forms = new ArrayList<>();
-        StringBuilder raw = new StringBuilder(record.value() == null ? "" : record.value());
-        for (Header header : record.headers()) {
-            raw.append('\n').append(new String(header.value(), StandardCharsets.UTF_8));
-        }
-        forms.add(raw.toString());
-        Matcher runs = BASE64.matcher(raw);
-        while (runs.find()) {
-            byte[] bytes;
-            try {
-                bytes = Base64.getDecoder().decode(runs.group());
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            forms.add(new String(bytes, StandardCharsets.ISO_8859_1));
-            try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                forms.add(new String(gzip.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // not a gzip stream
-            }
-        }
-        return forms;
     }
 
     private static String base64(String text) {

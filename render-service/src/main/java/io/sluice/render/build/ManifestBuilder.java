@@ -42,6 +42,20 @@ public final class ManifestBuilder {
             FluxOverlay overlay,
             Optional<PostBuildSubstitution> postBuild)
             throws BuildException {
+        return build(artifactRoot, path, overlay, Optional.empty(), postBuild);
+    }
+
+    /**
+     * With {@code decryption}, encrypted sources are decrypted before the build and encrypted
+     * objects after it, before any substitution, as kustomize-controller orders them.
+     */
+    public List<Map<String, Object>> build(
+            Path artifactRoot,
+            String path,
+            FluxOverlay overlay,
+            Optional<SopsDecryption> decryption,
+            Optional<PostBuildSubstitution> postBuild)
+            throws BuildException {
         Path root;
         Path dir;
         try {
@@ -62,7 +76,13 @@ public final class ManifestBuilder {
         }
         writer.write(root, dir, overlay);
         ReferenceGuard.check(root, dir);
+        if (decryption.isPresent()) {
+            decryption.get().decryptSources(root, dir);
+        }
         String built = kustomize.build(dir);
+        if (decryption.isPresent()) {
+            built = decryption.get().decryptObjects(built);
+        }
         if (postBuild.isEmpty()) {
             return YamlDocuments.objects(built, "kustomize build of '" + path + "'");
         }

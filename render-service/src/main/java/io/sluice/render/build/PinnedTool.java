@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,13 +39,31 @@ public final class PinnedTool {
      * {@code what}.
      */
     public String run(String what, List<String> args, Duration timeout) throws BuildException {
+        return run(what, args, null, timeout);
+    }
+
+    /**
+     * As above, with only {@code environment} (and {@code PATH}) for environment when it is given:
+     * a tool handed key material reads nothing of this process's own environment or home.
+     */
+    public String run(
+            String what, List<String> args, Map<String, String> environment, Duration timeout)
+            throws BuildException {
         List<String> full = new ArrayList<>(command);
         full.addAll(args);
         try {
-            Process process =
+            ProcessBuilder builder =
                     new ProcessBuilder(full)
-                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                            .start();
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (environment != null) {
+                String path = builder.environment().get("PATH");
+                builder.environment().clear();
+                if (path != null) {
+                    builder.environment().put("PATH", path);
+                }
+                builder.environment().putAll(environment);
+            }
+            Process process = builder.start();
             CompletableFuture<String> out =
                     CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
             CompletableFuture<String> err =

@@ -1,7 +1,9 @@
 package io.sluice.render.kustomize;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ArtifactEvent;
@@ -25,12 +27,15 @@ import io.sluice.render.build.CommonMetadata;
 import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
+import io.sluice.render.build.SopsDecryption;
 import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,12 +146,53 @@ public class KustomizationRenderer {
             workDir = Files.createTempDirectory("render-");
             fetcher.fetchInto(artifact.url, artifact.digest, workDir);
             List<Map<String, Object>> objects =
-                    builder.build(workDir, ks.getSpec().path, overlay(ks, workDir), postBuild);
+                    builder.build(
+                            workDir,
+                            ks.getSpec().path,
+                            overlay(ks, workDir),
+                            decryption(ks),
+                            postBuild);
             CommonMetadata.apply(objects, ks.getSpec().commonMetadata);
             return RenderResult.rendered(attempt, Manifests.encode(objects, seal), objects.size());
         } finally {
             WorkDirs.delete(workDir);
         }
+    }
+
+    /**
+     * {@code spec.decryption} with provider sops: the age identities ({@code *.agekey} entries) of
+     * its Secret, as kustomize-controller imports them.
+     */
+    private Optional<SopsDecryption> decryption(Kustomization ks) throws BuildException {
+        JsonNode decryption = ks.getSpec().decryption;
+        if (decryption == null || !"sops".equals(decryption.path("provider").asText())) {
+            return Optional.empty();
+        }
+        String name = decryption.path("secretRef").path("name").asText("");
+        if (name.isEmpty()) {
+            return Optional.of(new SopsDecryption(""));
+        }
+        Secret secret =
+                client.secrets().inNamespace(ks.getMetadata().getNamespace()).withName(name).get();
+        if (secret == null) {
+            throw new BuildException("secrets \"" + name + "\" not found");
+        }
+        StringBuilder identities = new StringBuilder();
+        if (secret.getData() != null) {
+            secret.getData().entrySet().stream()
+                    .filter(e -> e.getKey().endsWith(".agekey"))
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(
+                            e ->
+                                    identities
+                                            .append(
+                                                    new String(
+                                                            Base64.getDecoder()
+                                                                    .decode(e.getValue()),
+                                                            StandardCharsets.UTF_8))
+                                            .append('\n'));
+        }
+        return Optional.of(new SopsDecryption(identities.toString()));
     }
 
     private static FluxOverlay overlay(Kustomization ks, Path artifact) {

@@ -1,0 +1,227 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Conditions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A repository laid out as a Flux user keeps one (a Secret encrypted with sops and age, an
+ * encrypted .env read by a secretGenerator, a plain ConfigMap), encrypted with the real sops and
+ * age, applied by a Kustomization with {@code decryption: {provider: sops}}: with the right key the
+ * values arrive decrypted and no topic holds them; with a wrong key the Kustomization fails naming
+ * the decryption and nothing of it is applied.
+ */
+@ExtendWith(LocalStackExtension.class)
+class SopsDecryptionTest {
+    private static final String PASSWORD = "sops-password-3e9f";
+    private static final String TOKEN = "sops-token-77ad";
+    private static KubernetesClient client;
+    private static String url;
+    private static Path sops;
+    private static String identity;
+
+    @BeforeAll
+    static void encryptedRepository() throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        client = stack.client();
+        sops = Path.of(Launcher.output(Path.of("../deploy/local/sops/build").toAbsolutePath()));
+        Path work = Files.createTempDirectory("sops-fixture");
+        identity = ageKey(work.resolve("key.txt"));
+        String recipient =
+                identity.lines()
+                        .filter(l -> l.startsWith("# public key: "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("# public key: ".length());
+        Files.writeString(
+                work.resolve("db.yaml"),
+                """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: db}
+                type: Opaque
+                stringData:
+                  password: %s
+                """
+                        .formatted(PASSWORD));
+        Files.writeString(work.resolve("secret.env"), "TOKEN=" + TOKEN + "\n");
+        url = stack.git().create("sops");
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("sops"), url)) {
+            repo.write(
+                            "app/kustomization.yaml",
+                            """
+                            resources: [db.yaml, settings.yaml]
+                            secretGenerator:
+                            - name: env-secret
+                              envs: [secret.env]
+                              options: {disableNameSuffixHash: true}
+                            """)
+                    .write("app/db.yaml", encrypt(recipient, work.resolve("db.yaml"), "yaml", true))
+                    .write(
+                            "app/secret.env",
+                            encrypt(recipient, work.resolve("secret.env"), "dotenv", false))
+                    .write(
+                            "app/settings.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                                    + "data: {a: b}\n")
+                    .write(".sops.yaml", "creation_rules: [{age: " + recipient + "}]\n")
+                    .commitAndPush("encrypted with sops and age");
+        }
+    }
+
+    @Test
+    void theRightKeyAppliesTheDecryptedValuesAndNoTopicHoldsThem() throws Exception {
+        String ns = kustomization("sops-right", identity);
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () -> {
+                            assertThat(value(ns, "db", "password")).isEqualTo(PASSWORD);
+                            assertThat(value(ns, "env-secret", "TOKEN")).isEqualTo(TOKEN);
+                        });
+        assertThat(client.configMaps().inNamespace(ns).withName("settings").get()).isNotNull();
+
+        List<ConsumerRecord<String, String>> records =
+                TopicReader.everything(
+                        LocalStackExtension.stack().kafkaBootstrapServers(),
+                        List.of(
+                                Topics.RENDERED,
+                                Topics.APPLIED,
+                                Topics.VERDICTS,
+                                Topics.ALERTS,
+                                Topics.DRIFT,
+                                Topics.DEAD_LETTER));
+        assertThat(records).anyMatch(r -> ("Kustomization/" + ns + "/app").equals(r.key()));
+        for (ConsumerRecord<String, String> record : records) {
+            for (String form : TopicReader.readableForms(record)) {
+                assertThat(form)
+                        .as("%s record %s", record.topic(), record.key())
+                        .doesNotContain(PASSWORD)
+                        .doesNotContain(TOKEN);
+            }
+        }
+    }
+
+    @Test
+    void aWrongKeyFailsTheKustomizationAndAppliesNothingOfIt() throws Exception {
+        String otherIdentity = ageKey(Files.createTempDirectory("other-key").resolve("key.txt"));
+        String ns = kustomization("sops-wrong", otherIdentity);
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(ns))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("BuildFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains("decryption of")
+                                                            .contains("secret.env");
+                                                }));
+        assertThat(client.configMaps().inNamespace(ns).withName("settings").get())
+                .as("nothing of the Kustomization applied")
+                .isNull();
+        assertThat(client.secrets().inNamespace(ns).withName("db").get()).isNull();
+    }
+
+    /** A namespace with the repository, a decryption Secret holding {@code key}, and the app. */
+    private static String kustomization(String ns, String key) {
+        Manifests.apply(client, Manifests.namespace(ns));
+        client.secrets()
+                .inNamespace(ns)
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("sops-age")
+                                .withNamespace(ns)
+                                .endMetadata()
+                                .withStringData(Map.of("age.agekey", key))
+                                .build())
+                .create();
+        Manifests.apply(client, Manifests.gitRepository(ns, "repo", url, "1h"));
+        Manifests.apply(
+                client,
+                Manifests.kustomization(ns, "app", "repo", "./app").replace("  wait: true\n", "")
+                        + """
+                          targetNamespace: %s
+                          decryption:
+                            provider: sops
+                            secretRef: {name: sops-age}
+                        """
+                                .formatted(ns));
+        return ns;
+    }
+
+    private static String ageKey(Path file) throws Exception {
+        run(List.of(sops.resolveSibling("age-keygen").toString(), "-o", file.toString()));
+        return Files.readString(file);
+    }
+
+    private static String encrypt(String recipient, Path plain, String type, boolean onlyData)
+            throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                sops.toString(),
+                                "--encrypt",
+                                "--age",
+                                recipient,
+                                "--input-type",
+                                type,
+                                "--output-type",
+                                type));
+        if (onlyData) {
+            command.addAll(List.of("--encrypted-regex", "^(data|stringData)$"));
+        }
+        command.add(plain.toString());
+        String encrypted = run(command);
+        assertThat(encrypted).doesNotContain(PASSWORD).doesNotContain(TOKEN);
+        return encrypted;
+    }
+
+    private static String run(List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("HOME", Files.createTempDirectory("sops-home").toString());
+        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
+        return out;
+    }
+
+    private static String value(String ns, String name, String key) {
+        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+        return secret == null || secret.getData() == null || secret.getData().get(key) == null
+                ? ""
+                : new String(
+                        Base64.getDecoder().decode(secret.getData().get(key)),
+                        StandardCharsets.UTF_8);
+    }
+
+    private static Optional<Condition> ready(String ns) {
+        Kustomization ks =
+                client.resources(Kustomization.class).inNamespace(ns).withName("app").get();
+        return ks == null || ks.getStatus() == null
+                ? Optional.empty()
+                : Conditions.find(ks.getStatus().conditions, Conditions.READY);
+    }
+}
