@@ -35,9 +35,11 @@ final class GitSshServer implements AutoCloseable {
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKey);
         keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
         server.setKeyPairProvider(keys);
+        // as GitHub and GitLab: the user is always "git"; the key says who it is
         server.setPublickeyAuthenticator(
                 (user, key, session) ->
-                        authorized.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
+                        "git".equals(user)
+                                && authorized.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
         server.setCommandFactory(

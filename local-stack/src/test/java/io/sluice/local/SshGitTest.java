@@ -66,6 +66,13 @@ class SshGitTest {
     }
 
     @Test
+    void aUrlWithoutAUserLogsInAsGit() throws Exception {
+        KeyPair key = KeyUtils.generateKeyPair("ssh-ed25519", 256);
+        String withoutUser = url.replace("ssh://git@", "ssh://");
+        assertFetched("no-user", secret(key, pkcs8(key), null, knownHosts()), withoutUser);
+    }
+
+    @Test
     void anRsaKeyInOpenSshFormat() throws Exception {
         KeyPair key = KeyUtils.generateKeyPair("ssh-rsa", 2048);
         assertFetched("rsa", secret(key, openSsh(key, null), null, knownHosts()));
@@ -93,6 +100,11 @@ class SshGitTest {
                 "unknown",
                 secret(key, pkcs8(key), null, "git.example.com " + otherHostKey),
                 "knownhosts: key is unknown");
+        String hostKey = knownHosts().strip().split(" ", 2)[1];
+        assertRefused(
+                "revoked",
+                secret(key, pkcs8(key), null, knownHosts() + "@revoked * " + hostKey + "\n"),
+                "knownhosts: key is revoked");
         Map<String, String> noKnownHosts = secret(key, pkcs8(key), null, knownHosts());
         noKnownHosts.remove("known_hosts");
         assertRefused(
@@ -102,7 +114,12 @@ class SshGitTest {
     }
 
     private static void assertFetched(String name, Map<String, String> data) throws Exception {
-        apply(name, data);
+        assertFetched(name, data, url);
+    }
+
+    private static void assertFetched(String name, Map<String, String> data, String from)
+            throws Exception {
+        apply(name, data, from);
         await().atMost(DEADLINE)
                 .untilAsserted(
                         () -> {
@@ -116,7 +133,7 @@ class SshGitTest {
 
     private static void assertRefused(String name, Map<String, String> data, String message)
             throws Exception {
-        apply(name, data);
+        apply(name, data, url);
         await().atMost(DEADLINE)
                 .untilAsserted(
                         () -> {
@@ -131,7 +148,7 @@ class SshGitTest {
                         });
     }
 
-    private static void apply(String name, Map<String, String> data) {
+    private static void apply(String name, Map<String, String> data, String from) {
         Map<String, String> encoded = new LinkedHashMap<>();
         data.forEach(
                 (k, v) ->
@@ -162,7 +179,7 @@ class SshGitTest {
                   ref: {branch: main}
                   secretRef: {name: %s}
                 """
-                        .formatted(name, NS, url, name));
+                        .formatted(name, NS, from, name));
     }
 
     /** The Secret `flux create secret git` writes; the server lets the key in. */

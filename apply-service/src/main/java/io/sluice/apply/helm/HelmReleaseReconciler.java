@@ -122,8 +122,9 @@ public class HelmReleaseReconciler {
                             new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
         }
         renders.put(attempt.object(), render);
+        // the counts of a new attempt are written with its first release action (with Ready
+        // Unknown, in one patch) or once it is found in sync, never before
         run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
-        run.get().saveCounts();
         return loopAndRecord(run.get());
     }
 
@@ -162,7 +163,11 @@ public class HelmReleaseReconciler {
         }
         Run run = started.get();
         Optional<ReleaseStorage.Stored> latest = run.latest();
-        if (latest.isEmpty() || !latest.get().attempt().equals(attemptKey(attempt))) {
+        if (latest.isEmpty()
+                || !latest.get().attempt().equals(attemptKey(attempt))
+                || (verdict.release() != null
+                        && !verdict.release().equals(latest.get().record().display()))) {
+            // a verdict on another attempt, or on an earlier revision of this one
             return Optional.empty();
         }
         if (verdict.ready() && ReleaseRecord.DEPLOYED.equals(latest.get().record().status())) {
@@ -466,9 +471,13 @@ public class HelmReleaseReconciler {
                             firstDeployed,
                             now);
             counts = counts.attempting(action);
-            saveCounts();
             released = true;
-            conditions.remove(Conditions.REMEDIATED);
+            // as helm-controller before an action: Ready Unknown, Remediated gone, and what is
+            // attempted, in one write, so no reader sees the new attempt beside the old Ready
+            conditions.startRelease(
+                    action,
+                    GoDuration.format(policy.timeout()),
+                    counts.status(attempt, render.release()));
             String digest = renderDigest(attempt.revision(), target);
             ReleaseStorage.Stored stored =
                     new ReleaseStorage.Stored(
@@ -884,8 +893,7 @@ public class HelmReleaseReconciler {
                     ReleaseRecord.PENDING_INSTALL.equals(record.status())
                             ? ReleasePolicy.INSTALL
                             : ReleasePolicy.UPGRADE,
-                    record.display(),
-                    GoDuration.format(policy.timeout()));
+                    record.display());
         }
 
         String judgingKey(ReleaseRecord record) {
@@ -1019,6 +1027,7 @@ public class HelmReleaseReconciler {
                 return Optional.of(
                         ApplyResult.pendingRelease(attempt, changes, pendingRelease(record)));
             }
+            saveCounts();
             markInSync(record);
             return Optional.of(ApplyResult.applied(attempt, changes));
         }

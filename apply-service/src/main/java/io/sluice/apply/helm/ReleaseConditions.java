@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,29 @@ final class ReleaseConditions {
                 ReleaseConditions::of,
                 conditions -> Conditions.set(conditions, type, status, reason, message, generation),
                 Map.of());
+    }
+
+    /**
+     * A release action begins: Ready Unknown ({@code Progressing}, "Running 'upgrade' action with
+     * timeout of 5m0s"), Remediated removed, and {@code fields} (what is attempted) written in the
+     * same patch.
+     */
+    void startRelease(String action, String timeout, Map<String, Object> fields) {
+        StatusPatches.mergeConditions(
+                client,
+                HelmRelease.class,
+                ref.namespace(),
+                ref.name(),
+                ReleaseConditions::of,
+                conditions ->
+                        Conditions.set(
+                                Conditions.remove(conditions, Conditions.REMEDIATED),
+                                Conditions.READY,
+                                Conditions.UNKNOWN,
+                                Reasons.PROGRESSING,
+                                "Running '" + action + "' action with timeout of " + timeout,
+                                generation),
+                fields);
     }
 
     void remove(String type) {

@@ -62,8 +62,15 @@ public final class BundleSeal {
     /** The key for sealing: read (or created) again once it is a minute old. */
     private synchronized byte[] sealingKey() {
         if (client != null && keyRead.plus(KEY_LIFETIME).isBefore(Instant.now())) {
-            key = readOrCreateKey(client, namespace);
-            keyRead = Instant.now();
+            try {
+                key = readOrCreateKey(client, namespace);
+                keyRead = Instant.now();
+            } catch (RuntimeException e) {
+                if (key == null) {
+                    throw e;
+                }
+                // the API server is away: the key known a minute ago still seals
+            }
         }
         return key;
     }

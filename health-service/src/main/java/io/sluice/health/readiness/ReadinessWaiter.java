@@ -2,6 +2,7 @@ package io.sluice.health.readiness;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.contracts.events.AppliedObject;
 import java.time.Duration;
@@ -47,9 +48,15 @@ public final class ReadinessWaiter {
         try {
             Map<AppliedObject, Readiness> notReady = new LinkedHashMap<>();
             for (AppliedObject object : objects) {
-                Map<String, Object> live = live(object);
-                Readiness readiness =
-                        expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
+                Readiness readiness;
+                try {
+                    Map<String, Object> live = live(object);
+                    readiness = expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
+                } catch (KubernetesClientException e) {
+                    // as kstatus polling: an object that cannot be read now is not ready yet,
+                    // and is read again at the next poll
+                    readiness = Readiness.notReady("could not be read: " + e.getMessage());
+                }
                 if (!readiness.ready()) {
                     notReady.put(object, readiness);
                 }

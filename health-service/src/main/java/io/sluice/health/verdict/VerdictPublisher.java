@@ -18,6 +18,7 @@ import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
@@ -76,6 +77,15 @@ public class VerdictPublisher {
                         return t;
                     });
     private final ReadinessWaiter waiter;
+
+    /** Where verdicts that could not be written wait to be tried again, apart from the polling. */
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "verdict-retry");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     public VerdictPublisher(
             KubernetesClient client,
@@ -173,8 +183,7 @@ public class VerdictPublisher {
             return CompletableFuture.completedFuture(null);
         }
         if (pending != null) {
-            // as helm-controller: not Ready (Unknown) while a release is being made
-            persistently(attempt, () -> progressing(attempt, subject, pending));
+            progressing(attempt, subject, pending);
         }
         // a periodic resync that changed nothing is no news: Ready is written again, but no alert
         // is sent
@@ -221,7 +230,15 @@ public class VerdictPublisher {
                                                                 ? "health check failed: "
                                                                 : "timeout waiting for: ")
                                                         + describe(notReady));
-                                persistently(attempt, () -> fail(attempt, failure));
+                                persistently(
+                                        attempt,
+                                        () ->
+                                                fail(
+                                                        attempt,
+                                                        failure,
+                                                        pending == null
+                                                                ? null
+                                                                : pending.revision()));
                             }
                             return null;
                         },
@@ -242,32 +259,41 @@ public class VerdictPublisher {
             LOG.warnf(
                     "%s: verdict not written yet, trying again in %d s: %s",
                     attempt.object(), RETRY.toSeconds(), e.getMessage());
-            scheduler.schedule(
+            retries.schedule(
                     () -> persistently(attempt, step), RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** helm-controller's Ready while it runs a release action. */
+    /**
+     * Ready Unknown while a Helm revision is being released, as apply-service set it when the
+     * release began: written again here so that a verdict on an earlier attempt of this object
+     * (written after that) does not stand while the release runs. Once only, not retried: it must
+     * never land after this attempt's own verdict.
+     */
     private synchronized void progressing(
             Attempt attempt, Subject subject, PendingRelease pending) {
         if (superseded(attempt)) {
             return;
         }
-        writeStatus(
-                subject,
-                attempt,
-                Map.of(),
-                conditions ->
-                        Conditions.set(
-                                conditions,
-                                Conditions.READY,
-                                Conditions.UNKNOWN,
-                                Reasons.PROGRESSING,
-                                "Running '"
-                                        + pending.action()
-                                        + "' action with timeout of "
-                                        + pending.timeout(),
-                                attempt.generation()));
+        try {
+            writeStatus(
+                    subject,
+                    attempt,
+                    Map.of(),
+                    conditions ->
+                            Conditions.set(
+                                    conditions,
+                                    Conditions.READY,
+                                    Conditions.UNKNOWN,
+                                    Reasons.PROGRESSING,
+                                    "Running '"
+                                            + pending.action()
+                                            + "' action with timeout of "
+                                            + GoDuration.format(subject.timeout()),
+                                    attempt.generation()));
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: Ready not marked progressing: %s", attempt.object(), e.getMessage());
+        }
     }
 
     /**
@@ -284,7 +310,8 @@ public class VerdictPublisher {
                             result.attempt().object(),
                             Verdict.TYPE,
                             "health-service",
-                            new Verdict(result.attempt(), null)));
+                            new Verdict(
+                                    result.attempt(), null, result.pendingRelease().revision())));
         }
     }
 
@@ -340,7 +367,12 @@ public class VerdictPublisher {
                         new Verdict(attempt, null)));
     }
 
-    private synchronized void fail(Attempt attempt, Failure failure) {
+    private void fail(Attempt attempt, Failure failure) {
+        fail(attempt, failure, null);
+    }
+
+    /** {@code release}: the pending Helm revision the failure is of, if any. */
+    private synchronized void fail(Attempt attempt, Failure failure, String release) {
         ledger.forget(attempt.object());
         if (superseded(attempt)) {
             return;
@@ -378,7 +410,7 @@ public class VerdictPublisher {
                         attempt.object(),
                         Verdict.TYPE,
                         "health-service",
-                        new Verdict(attempt, failure)));
+                        new Verdict(attempt, failure, release)));
     }
 
     private static Map<String, Object> status(Attempt attempt) {

@@ -85,7 +85,7 @@ public final class SopsDecryption {
         }
         String name = object.get("kind") + "/" + metadata.get("name");
         if (object.get("sops") instanceof Map<?, ?> sops && sops.get("mac") != null) {
-            return sops("yaml", document.getBytes(StandardCharsets.UTF_8), name);
+            return sops("yaml", "yaml", document.getBytes(StandardCharsets.UTF_8), name);
         }
         if (!"Secret".equals(object.get("kind")) || !(object.get("data") instanceof Map<?, ?>)) {
             return document;
@@ -100,10 +100,20 @@ public final class SopsDecryption {
                 continue;
             }
             String text = new String(value, StandardCharsets.UTF_8);
-            if (MARKERS.values().stream().anyMatch(text::contains)) {
-                String format = format(entry.getKey());
+            // as Flux: the input format from the marker found, the output's from the key's name
+            String input =
+                    MARKERS.entrySet().stream()
+                            .filter(m -> text.contains(m.getValue()))
+                            .map(Map.Entry::getKey)
+                            .findFirst()
+                            .orElse(null);
+            if (input != null) {
                 String decrypted =
-                        sops(format, value, name + " Secret field '" + entry.getKey() + "'");
+                        sops(
+                                input,
+                                format(entry.getKey()),
+                                value,
+                                name + " Secret field '" + entry.getKey() + "'");
                 entry.setValue(
                         Base64.getEncoder()
                                 .encodeToString(decrypted.getBytes(StandardCharsets.UTF_8)));
@@ -182,14 +192,18 @@ public final class SopsDecryption {
                 return;
             }
             String shown = root.relativize(file).toString();
-            Files.writeString(file, sops(format, content, "file '" + shown + "'"));
+            Files.writeString(file, sops(format, format, content, "file '" + shown + "'"));
         } catch (IOException e) {
             throw new BuildException("error decrypting sources: " + e.getMessage(), e);
         }
     }
 
-    /** Runs the pinned sops on {@code encrypted}; the plaintext comes back on its output only. */
-    private String sops(String format, byte[] encrypted, String what) throws BuildException {
+    /**
+     * Runs the pinned sops on {@code encrypted}; the plaintext comes back on its output only. Its
+     * error text is passed on with any value it quotes redacted, as kustomize-controller does.
+     */
+    private String sops(String inputFormat, String outputFormat, byte[] encrypted, String what)
+            throws BuildException {
         Path dir = null;
         try {
             dir =
@@ -207,12 +221,14 @@ public final class SopsDecryption {
                             // keys, which changes the MAC sops computes over the values
                             "--ignore-mac",
                             "--input-type",
-                            format,
+                            inputFormat,
                             "--output-type",
-                            format,
+                            outputFormat,
                             input.toString()),
                     Map.of("SOPS_AGE_KEY", ageIdentities, "HOME", dir.toString()),
                     TIMEOUT);
+        } catch (BuildException e) {
+            throw new BuildException(redacted(e.getMessage()));
         } catch (IOException e) {
             throw new BuildException("decryption of " + what + " failed: " + e.getMessage(), e);
         } finally {
@@ -225,6 +241,13 @@ public final class SopsDecryption {
                 }
             }
         }
+    }
+
+    /** sops names a value it cannot read in its error: "Input string <value> does not match...". */
+    static String redacted(String message) {
+        return message.replaceAll(
+                "(?s)Input string .*? does not match sops' data format",
+                "Input string <redacted> does not match sops' data format");
     }
 
     /** sops's format for a file or key name, as Flux chooses it. */

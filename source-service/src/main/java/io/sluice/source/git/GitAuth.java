@@ -56,6 +56,18 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
         this.ssh = ssh;
     }
 
+    /** {@code url} with the user {@code git} when an ssh URL names none, as Flux defaults it. */
+    static String withDefaultUser(String url) {
+        try {
+            URIish uri = new URIish(url);
+            return "ssh".equals(uri.getScheme()) && uri.getUser() == null
+                    ? uri.setUser("git").toString()
+                    : url;
+        } catch (java.net.URISyntaxException e) {
+            return url;
+        }
+    }
+
     static GitAuth none() {
         return new GitAuth(null, null, null);
     }
@@ -75,13 +87,20 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
         }
         String scheme = uri.getScheme() == null ? "ssh" : uri.getScheme();
         if (scheme.startsWith("http")) {
+            // as Flux: a bearer token alone when there is one, else basic auth with what is given
+            String bearerToken = text(data.get("bearerToken"));
+            if (bearerToken != null) {
+                return new GitAuth(null, bearerToken, null);
+            }
             String username = text(data.get("username"));
             String password = text(data.get("password"));
             CredentialsProvider basic =
-                    username != null && password != null
-                            ? new UsernamePasswordCredentialsProvider(username, password)
+                    username != null || password != null
+                            ? new UsernamePasswordCredentialsProvider(
+                                    username == null ? "" : username,
+                                    password == null ? "" : password)
                             : null;
-            return new GitAuth(basic, text(data.get("bearerToken")), null);
+            return new GitAuth(basic, null, null);
         }
         if (!"ssh".equals(scheme)) {
             return none();
@@ -235,7 +254,8 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
             }
             List<PublicKey> keys = new ArrayList<>();
             for (KnownHostEntry entry : entries) {
-                if (entry.isHostMatch(host, port)) {
+                // @revoked and @cert-authority lines name no host key to accept
+                if (entry.getMarker() == null && entry.isHostMatch(host, port)) {
                     try {
                         keys.add(
                                 entry.getKeyEntry()
@@ -252,6 +272,25 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
             return keys;
         }
 
+        /** The keys of {@code @revoked} lines: refused for every host, as in Flux. */
+        private List<PublicKey> revoked() {
+            List<PublicKey> keys = new ArrayList<>();
+            for (KnownHostEntry entry : entries) {
+                if ("revoked".equals(entry.getMarker())) {
+                    try {
+                        keys.add(
+                                entry.getKeyEntry()
+                                        .resolvePublicKey(
+                                                null, Map.of(), PublicKeyEntryResolver.IGNORING));
+                    } catch (IOException | GeneralSecurityException e) {
+                        // a key type this client does not know cannot be presented either
+                    }
+                }
+            }
+            keys.removeIf(java.util.Objects::isNull);
+            return keys;
+        }
+
         @Override
         public boolean accept(
                 String connectAddress,
@@ -259,6 +298,10 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
                 PublicKey serverKey,
                 Configuration config,
                 CredentialsProvider provider) {
+            if (revoked().stream().anyMatch(key -> KeyUtils.compareKeys(key, serverKey))) {
+                refused.accept("key is revoked");
+                return false;
+            }
             List<PublicKey> known = lookup(connectAddress, remote, config);
             if (known.stream().anyMatch(key -> KeyUtils.compareKeys(key, serverKey))) {
                 return true;

@@ -37,7 +37,7 @@ public final class GitFetcher {
         GitRepositoryRef wanted = ref == null ? new GitRepositoryRef() : ref;
         try (Git git = openMirror(mirrorName)) {
             git.fetch()
-                    .setRemote(url)
+                    .setRemote(GitAuth.withDefaultUser(url))
                     .setRefSpecs(refSpecs(wanted))
                     .setTransportConfigCallback(auth)
                     .setTimeout((int) Math.max(1, timeout.toSeconds()))

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -53,6 +54,13 @@ public class GitRepositoryReconciler {
     private final GitFetcher fetcher;
     private final ArtifactStore store;
     private final TreeArchiver archiver = new TreeArchiver();
+
+    /**
+     * The artifact last announced per GitRepository: one whose announcement failed (or that this
+     * process has not announced since it started) is announced at the next poll.
+     */
+    private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
+
     private final SourceConfig config;
 
     @Inject
@@ -102,6 +110,7 @@ public class GitRepositoryReconciler {
             MDC.put("revision", fetched.revision());
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
+            boolean announce = false;
             String observedIgnore =
                     repo.getStatus() == null ? null : repo.getStatus().observedIgnore;
             if (current == null
@@ -120,31 +129,35 @@ public class GitRepositoryReconciler {
                                                 repo.getSpec().ignore,
                                                 out));
                 artifact = artifact(ref, fetched.revision(), stored);
-                if (current == null
-                        || !stored.digest().equals(current.digest)
-                        || !fetched.revision().equals(current.revision)) {
-                    artifacts.sendMessageAndAwait(
-                            Envelopes.of(
-                                    ref,
-                                    ArtifactEvent.TYPE,
-                                    "source-service",
-                                    ArtifactEvent.stored(
-                                            ref,
-                                            artifact.revision,
-                                            artifact.digest,
-                                            artifact.url,
-                                            artifact.size)));
-                    LOG.infof(
-                            "stored artifact for revision '%s' (%s)",
-                            artifact.revision, artifact.digest);
-                }
+                announce =
+                        current == null
+                                || !stored.digest().equals(current.digest)
+                                || !fetched.revision().equals(current.revision);
             }
+            // the status first: a renderer hearing of the artifact reads it from the status
             writeStatus(
                     repo,
                     artifact,
                     true,
                     Reasons.SUCCEEDED,
                     "stored artifact for revision '" + artifact.revision + "'");
+            if (announce || !artifact.digest.equals(announced.get(ref))) {
+                artifacts.sendMessageAndAwait(
+                        Envelopes.of(
+                                ref,
+                                ArtifactEvent.TYPE,
+                                "source-service",
+                                ArtifactEvent.stored(
+                                        ref,
+                                        artifact.revision,
+                                        artifact.digest,
+                                        artifact.url,
+                                        artifact.size)));
+                announced.put(ref, artifact.digest);
+                LOG.infof(
+                        "stored artifact for revision '%s' (%s)",
+                        artifact.revision, artifact.digest);
+            }
             states.succeeded(
                     ref,
                     artifact.revision,

@@ -81,7 +81,9 @@ public final class ChartIndex {
         Comparator<ChartVersion> byVersion =
                 Comparator.comparing(
                         v -> Version.parse(v.version()).orElseThrow(), Version::compareTo);
+        // as source-controller (fluxcd/pkg/version): only three-part versions are candidates
         return versions.stream()
+                .filter(v -> v.version().split("\\.", 3).length == 3)
                 .filter(v -> Version.parse(v.version()).filter(range::check).isPresent())
                 .max(byVersion)
                 .orElseThrow(
