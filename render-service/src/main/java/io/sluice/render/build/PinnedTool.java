@@ -51,6 +51,7 @@ public final class PinnedTool {
             throws BuildException {
         List<String> full = new ArrayList<>(command);
         full.addAll(args);
+        Process process = null;
         try {
             ProcessBuilder builder =
                     new ProcessBuilder(full)
@@ -63,11 +64,12 @@ public final class PinnedTool {
                 }
                 builder.environment().putAll(environment);
             }
-            Process process = builder.start();
+            process = builder.start();
+            Process started = process;
             CompletableFuture<String> out =
-                    CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+                    CompletableFuture.supplyAsync(() -> read(started.getInputStream()));
             CompletableFuture<String> err =
-                    CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+                    CompletableFuture.supplyAsync(() -> read(started.getErrorStream()));
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new BuildException(what + " timed out after " + timeout.toSeconds() + "s");
@@ -80,6 +82,8 @@ public final class PinnedTool {
             throw new BuildException(
                     "cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            // the render was cancelled: the tool goes with it
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new BuildException("interrupted during " + what);
         }

@@ -2,6 +2,7 @@ package io.sluice.source.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.source.GoOracle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,15 +59,7 @@ class SourceIgnoreOracleTest {
 
     @BeforeAll
     static void buildOracle() throws Exception {
-        Path source = Path.of("src/test/go/sourceignore").toAbsolutePath();
-        oracle = Path.of("target/sourceignore-oracle").toAbsolutePath();
-        Process build =
-                new ProcessBuilder("go", "build", "-o", oracle.toString(), ".")
-                        .directory(source.toFile())
-                        .redirectErrorStream(true)
-                        .start();
-        String log = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(build.waitFor()).as("go build of the oracle: " + log).isZero();
+        oracle = GoOracle.build("sourceignore");
     }
 
     /** A case: its .sourceignore files (directory → content) and spec.ignore (or null). */

@@ -2,6 +2,7 @@ package io.sluice.source.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.source.GoOracle;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -84,15 +85,7 @@ class SemverTagsOracleTest {
 
     @BeforeAll
     static void buildOracle() throws Exception {
-        Path source = Path.of("src/test/go/semver").toAbsolutePath();
-        oracle = Path.of("target/semver-oracle").toAbsolutePath();
-        Process build =
-                new ProcessBuilder("go", "build", "-o", oracle.toString(), ".")
-                        .directory(source.toFile())
-                        .redirectErrorStream(true)
-                        .start();
-        String log = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(build.waitFor()).as("go build of the oracle: " + log).isZero();
+        oracle = GoOracle.build("semver");
     }
 
     static Stream<Arguments> cases() {
