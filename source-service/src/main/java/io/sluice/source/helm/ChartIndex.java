@@ -2,6 +2,9 @@ package io.sluice.source.helm;
 
 import io.sluice.source.version.Version;
 import io.sluice.source.version.VersionConstraint;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,13 +53,24 @@ public final class ChartIndex {
                                                 urls,
                                                 v.get("digest") == null
                                                         ? null
-                                                        : String.valueOf(v.get("digest"))));
+                                                        : String.valueOf(v.get("digest")),
+                                                created(v.get("created"))));
                             }
                         }
                     }
                     entries.put(name, list);
                 });
         return new ChartIndex(entries);
+    }
+
+    private static Instant created(Object value) {
+        try {
+            return value == null
+                    ? Instant.EPOCH
+                    : OffsetDateTime.parse(String.valueOf(value)).toInstant();
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
     }
 
     public ChartVersion resolve(String chart, String constraint) throws ChartNotFoundException {
@@ -78,9 +92,12 @@ public final class ChartIndex {
             throw new ChartNotFoundException(
                     "invalid chart version constraint '" + wanted + "': " + e.getMessage());
         }
+        // of equal versions (differing in build metadata), the one packaged last, as Flux orders
+        // them
         Comparator<ChartVersion> byVersion =
-                Comparator.comparing(
-                        v -> Version.parse(v.version()).orElseThrow(), Version::compareTo);
+                Comparator.<ChartVersion, Version>comparing(
+                                v -> Version.parse(v.version()).orElseThrow(), Version::compareTo)
+                        .thenComparing(ChartVersion::created);
         // as source-controller (fluxcd/pkg/version): only three-part versions are candidates
         return versions.stream()
                 .filter(v -> v.version().split("\\.", 3).length == 3)
