@@ -9,6 +9,7 @@ import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The HelmRelease conditions that tell its release story, as helm-controller sets them: {@code
@@ -27,12 +28,7 @@ final class ReleaseConditions {
     }
 
     void set(String type, boolean status, String reason, String message) {
-        StatusPatches.mergeConditions(
-                client,
-                HelmRelease.class,
-                ref.namespace(),
-                ref.name(),
-                ReleaseConditions::of,
+        change(
                 conditions -> Conditions.set(conditions, type, status, reason, message, generation),
                 Map.of());
     }
@@ -43,12 +39,7 @@ final class ReleaseConditions {
      * same patch.
      */
     void startRelease(String action, String timeout, Map<String, Object> fields) {
-        StatusPatches.mergeConditions(
-                client,
-                HelmRelease.class,
-                ref.namespace(),
-                ref.name(),
-                ReleaseConditions::of,
+        change(
                 conditions ->
                         Conditions.set(
                                 Conditions.remove(conditions, Conditions.REMEDIATED),
@@ -61,14 +52,18 @@ final class ReleaseConditions {
     }
 
     void remove(String type) {
+        change(conditions -> Conditions.remove(conditions, type), Map.of());
+    }
+
+    private void change(UnaryOperator<List<Condition>> conditions, Map<String, Object> fields) {
         StatusPatches.mergeConditions(
                 client,
                 HelmRelease.class,
                 ref.namespace(),
                 ref.name(),
                 ReleaseConditions::of,
-                conditions -> Conditions.remove(conditions, type),
-                Map.of());
+                conditions,
+                fields);
     }
 
     private static List<Condition> of(HelmRelease release) {

@@ -252,21 +252,11 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
                 host = connectAddress.substring(1, connectAddress.indexOf("]:"));
                 port = Integer.parseInt(connectAddress.substring(connectAddress.indexOf("]:") + 2));
             }
-            List<PublicKey> keys = new ArrayList<>();
-            for (KnownHostEntry entry : entries) {
-                // @revoked and @cert-authority lines name no host key to accept
-                if (entry.getMarker() == null && entry.isHostMatch(host, port)) {
-                    try {
-                        keys.add(
-                                entry.getKeyEntry()
-                                        .resolvePublicKey(
-                                                null, Map.of(), PublicKeyEntryResolver.IGNORING));
-                    } catch (IOException | GeneralSecurityException e) {
-                        // an entry of a key type this client does not know: it cannot match
-                    }
-                }
-            }
-            keys.removeIf(java.util.Objects::isNull);
+            String hostName = host;
+            int hostPort = port;
+            // @revoked and @cert-authority lines name no host key to accept
+            List<PublicKey> keys =
+                    keys(e -> e.getMarker() == null && e.isHostMatch(hostName, hostPort));
             java.util.Set<String> types = new java.util.HashSet<>();
             keys.removeIf(key -> !types.add(KeyUtils.getKeyType(key)));
             return keys;
@@ -274,16 +264,24 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
 
         /** The keys of {@code @revoked} lines: refused for every host, as in Flux. */
         private List<PublicKey> revoked() {
+            return keys(e -> "revoked".equals(e.getMarker()));
+        }
+
+        /**
+         * The keys of the entries {@code wanted} selects; an entry of a key type this client does
+         * not know is left out (a server cannot present such a key to it either).
+         */
+        private List<PublicKey> keys(java.util.function.Predicate<KnownHostEntry> wanted) {
             List<PublicKey> keys = new ArrayList<>();
             for (KnownHostEntry entry : entries) {
-                if ("revoked".equals(entry.getMarker())) {
+                if (wanted.test(entry)) {
                     try {
                         keys.add(
                                 entry.getKeyEntry()
                                         .resolvePublicKey(
                                                 null, Map.of(), PublicKeyEntryResolver.IGNORING));
                     } catch (IOException | GeneralSecurityException e) {
-                        // a key type this client does not know cannot be presented either
+                        // unknown key type: left out
                     }
                 }
             }

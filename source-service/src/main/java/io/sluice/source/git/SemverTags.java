@@ -26,12 +26,11 @@ final class SemverTags {
         } catch (IllegalArgumentException e) {
             throw new GitFetchException("semver parse error: " + e.getMessage());
         }
-        Comparator<Version> byVersion = Version::compareTo;
         return tags.keySet().stream()
                 .map(SemverTags::version)
                 .flatMap(Optional::stream)
                 .filter(range::check)
-                .max(byVersion.thenComparing(v -> tags.get(v.original())))
+                .max(Comparator.<Version>naturalOrder().thenComparing(v -> tags.get(v.original())))
                 .map(Version::original);
     }
 

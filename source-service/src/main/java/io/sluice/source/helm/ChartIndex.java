@@ -96,7 +96,7 @@ public final class ChartIndex {
         // them
         Comparator<ChartVersion> byVersion =
                 Comparator.<ChartVersion, Version>comparing(
-                                v -> Version.parse(v.version()).orElseThrow(), Version::compareTo)
+                                v -> Version.parse(v.version()).orElseThrow())
                         .thenComparing(ChartVersion::created);
         // as source-controller (fluxcd/pkg/version): only three-part versions are candidates
         return versions.stream()

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * ({@code rc9} after {@code rc10}); build metadata does not count.
  */
 public record Version(
-        BigInteger major, BigInteger minor, BigInteger patch, String preRelease, String original) {
+        BigInteger major, BigInteger minor, BigInteger patch, String preRelease, String original)
+        implements Comparable<Version> {
     private static final Pattern LOOSE =
             Pattern.compile(
                     "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?"
@@ -65,6 +66,7 @@ public record Version(
     }
 
     /** Masterminds' Compare: negative, zero or positive. */
+    @Override
     public int compareTo(Version other) {
         int d = major.compareTo(other.major);
         if (d == 0) {
