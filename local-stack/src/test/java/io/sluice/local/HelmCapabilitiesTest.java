@@ -101,6 +101,20 @@ class HelmCapabilitiesTest {
         release(ns, null, 1);
         assertThat(parse(awaitReport(ns, "1").get("apiVersions")))
                 .doesNotContain("caps.sluice.test/v1/Gadget");
+        // the first revision is recorded in the release's history (what makes the next render an
+        // upgrade) a moment after its objects are applied
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            HelmRelease release =
+                                    client.resources(HelmRelease.class)
+                                            .inNamespace(ns)
+                                            .withName("report")
+                                            .get();
+                            return release.getStatus() != null
+                                    && release.getStatus().history != null
+                                    && !release.getStatus().history.isEmpty();
+                        });
 
         Manifests.apply(
                 client,
