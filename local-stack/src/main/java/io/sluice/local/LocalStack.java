@@ -118,27 +118,31 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
-            client.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .withName(crd.getMetadata().getName())
-                    .waitUntilCondition(
-                            c ->
-                                    c.getStatus() != null
-                                            && c.getStatus().getConditions().stream()
-                                                    .anyMatch(
-                                                            x ->
-                                                                    "Established"
-                                                                                    .equals(
-                                                                                            x
-                                                                                                    .getType())
-                                                                            && "True"
-                                                                                    .equals(
-                                                                                            x
-                                                                                                    .getStatus())),
-                            30,
-                            java.util.concurrent.TimeUnit.SECONDS);
+            awaitEstablished(client, crd.getMetadata().getName());
         }
+    }
+
+    /** Waits until the API server serves a CRD (a new CRD has no conditions at first). */
+    public static void awaitEstablished(KubernetesClient client, String crdName) {
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crdName)
+                .waitUntilCondition(
+                        c ->
+                                c != null
+                                        && c.getStatus() != null
+                                        && c.getStatus().getConditions() != null
+                                        && c.getStatus().getConditions().stream()
+                                                .anyMatch(
+                                                        x ->
+                                                                "Established".equals(x.getType())
+                                                                        && "True"
+                                                                                .equals(
+                                                                                        x
+                                                                                                .getStatus())),
+                        30,
+                        java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void startServices() throws Exception {

@@ -134,24 +134,7 @@ class FluxFieldsTest {
                     storage: true
                     schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
                 """);
-        client.apiextensions()
-                .v1()
-                .customResourceDefinitions()
-                .withName("widgets.fields.sluice.test")
-                .waitUntilCondition(
-                        c ->
-                                c != null
-                                        && c.getStatus() != null
-                                        && c.getStatus().getConditions().stream()
-                                                .anyMatch(
-                                                        x ->
-                                                                "Established".equals(x.getType())
-                                                                        && "True"
-                                                                                .equals(
-                                                                                        x
-                                                                                                .getStatus())),
-                        30,
-                        java.util.concurrent.TimeUnit.SECONDS);
+        LocalStack.awaitEstablished(client, "widgets.fields.sluice.test");
     }
 
     @Test

@@ -156,6 +156,7 @@ public final class StagedApplier {
                             crd ->
                                     crd != null
                                             && crd.getStatus() != null
+                                            && crd.getStatus().getConditions() != null
                                             && crd.getStatus().getConditions().stream()
                                                     .anyMatch(
                                                             c ->
