@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
 import java.time.Duration;
@@ -180,10 +181,7 @@ class HelmReleaseSafetyTest {
                         .getMetadata()
                         .getUid();
 
-        ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
-        apply.kill();
-        apply.start();
-        apply.awaitReady(Duration.ofSeconds(60));
+        killAndRestart("apply-service");
 
         client.resources(HelmRelease.class)
                 .inNamespace(ns)
@@ -235,24 +233,10 @@ class HelmReleaseSafetyTest {
         assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
                 .containsEntry("status", "pending-install");
 
-        ServiceProcess apply = LocalStackExtension.stack().service("apply-service");
-        apply.kill();
-        apply.start();
-        apply.awaitReady(Duration.ofSeconds(60));
+        killAndRestart("apply-service");
         openGate("helm-hook-kill-gate");
 
-        await().atMost(DEADLINE)
-                .until(
-                        () ->
-                                ready(ns, "gated")
-                                                .map(c -> "True".equals(c.getStatus()))
-                                                .orElse(false)
-                                        && "deployed"
-                                                .equals(
-                                                        latestRelease(ns, "gated")
-                                                                .getMetadata()
-                                                                .getLabels()
-                                                                .get("status")));
+        awaitReleased(ns);
         List<Secret> history =
                 client.secrets()
                         .inNamespace(ns)
@@ -275,6 +259,50 @@ class HelmReleaseSafetyTest {
         assertThat(release.getStatus().lastAttemptedReleaseAction).isEqualTo("upgrade");
         assertThat(client.configMaps().inNamespace(ns).withName("gated-settings").get())
                 .isNotNull();
+    }
+
+    @Test
+    void aReleaseWhoseHealthWaitIsLostToAHealthServiceKillIsJudgedAgainAndReleasedNotRemediated()
+            throws Exception {
+        String ns =
+                releaseOfChart(
+                        "helm-health-kill",
+                        Map.of("templates/web.yaml", gatedWeb("helm-health-kill-gate")),
+                        """
+                          install:
+                            remediation: {retries: 3}
+                        """);
+        awaitWebApplied(ns);
+        // health-service is waiting for the Deployment, and has committed the record that asked
+        // for it: killed, its wait is gone and nothing on Kafka asks for it again (the interval is
+        // 1h); apply-service publishes the pending revision again until it hears a verdict
+        assertThat(
+                        ConsumerOffsets.awaitCommittedPast(
+                                LocalStackExtension.stack().kafkaBootstrapServers(),
+                                Topics.APPLIED,
+                                "health-service",
+                                r ->
+                                        r.value()
+                                                .contains(
+                                                        "\"revision\":\"helm-health-kill/gated.v1\""),
+                                Duration.ofSeconds(60)))
+                .isTrue();
+        killAndRestart("health-service");
+        openGate("helm-health-kill-gate");
+
+        awaitReleased(ns);
+        assertThat(history(ns, "gated"))
+                .as("released as the one install, neither uninstalled nor installed again")
+                .extracting(
+                        s ->
+                                s.getMetadata().getLabels().get("version")
+                                        + " "
+                                        + s.getMetadata().getLabels().get("status"))
+                .containsExactly("1 deployed");
+        HelmRelease release =
+                client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
+        assertThat(release.getStatus().installFailures).isZero();
+        assertThat(release.getStatus().failures).isZero();
     }
 
     @Test
@@ -317,18 +345,7 @@ class HelmReleaseSafetyTest {
         assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
                 .containsEntry("status", "pending-install");
         openGate("helm-long-hook-gate");
-        await().atMost(DEADLINE)
-                .until(
-                        () ->
-                                ready(ns, "gated")
-                                                .map(c -> "True".equals(c.getStatus()))
-                                                .orElse(false)
-                                        && "deployed"
-                                                .equals(
-                                                        latestRelease(ns, "gated")
-                                                                .getMetadata()
-                                                                .getLabels()
-                                                                .get("status")));
+        awaitReleased(ns);
         assertThat(LocalStackExtension.stack().service("apply-service").pid())
                 .as("apply-service never restarted")
                 .isEqualTo(applyPid);
@@ -348,21 +365,9 @@ class HelmReleaseSafetyTest {
                         "helm-post-hook",
                         Map.of(
                                 "templates/web.yaml",
-                                        """
-                        apiVersion: apps/v1
-                        kind: Deployment
-                        metadata: {name: web}
-                        spec:
-                          replicas: 1
-                          selector: {matchLabels: {app: web}}
-                          template:
-                            metadata: {labels: {app: web}}
-                            spec:
-                              nodeSelector: {helm-post-hook-gate: open}
-                              containers: [{name: web, image: nginx}]
-                        """,
+                                gatedWeb("helm-post-hook-gate"),
                                 "templates/after.yaml",
-                                        """
+                                """
                         apiVersion: batch/v1
                         kind: Job
                         metadata:
@@ -375,17 +380,7 @@ class HelmReleaseSafetyTest {
                               nodeSelector: {helm-post-hook-done: open}
                               containers: [{name: after, image: busybox}]
                         """));
-        await().atMost(DEADLINE)
-                .until(
-                        () ->
-                                client.apps().deployments().inNamespace(ns).withName("web").get()
-                                                != null
-                                        && "true"
-                                                .equals(
-                                                        latestRelease(ns, "gated")
-                                                                .getMetadata()
-                                                                .getAnnotations()
-                                                                .get("sluice.io/applied")));
+        awaitWebApplied(ns);
         assertThat(client.batch().v1().jobs().inNamespace(ns).withName("after-ready").get())
                 .as("objects applied, not ready: no post-install hook yet")
                 .isNull();
@@ -671,6 +666,65 @@ class HelmReleaseSafetyTest {
                 """
                         .formatted(ns)
                 + spec;
+    }
+
+    /**
+     * A chart template: the Deployment {@code web}, whose pod runs once a node has {@code gate}.
+     */
+    private static String gatedWeb(String gate) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      nodeSelector: {%s: open}
+                      containers: [{name: web, image: nginx}]
+                """
+                .formatted(gate);
+    }
+
+    /** Until the Deployment {@code web} exists and its revision is recorded fully applied. */
+    private static void awaitWebApplied(String ns) {
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.apps().deployments().inNamespace(ns).withName("web").get()
+                                                != null
+                                        && "true"
+                                                .equals(
+                                                        latestRelease(ns, "gated")
+                                                                .getMetadata()
+                                                                .getAnnotations()
+                                                                .get("sluice.io/applied")));
+    }
+
+    /** Until the release {@code gated} is Ready and its latest revision deployed. */
+    private static void awaitReleased(String ns) {
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                ready(ns, "gated")
+                                                .map(c -> "True".equals(c.getStatus()))
+                                                .orElse(false)
+                                        && "deployed"
+                                                .equals(
+                                                        latestRelease(ns, "gated")
+                                                                .getMetadata()
+                                                                .getLabels()
+                                                                .get("status")));
+    }
+
+    /** {@code kill -9} of a service, then started again. */
+    private static void killAndRestart(String service) throws Exception {
+        ServiceProcess process = LocalStackExtension.stack().service(service);
+        process.kill();
+        process.start();
+        process.awaitReady(Duration.ofSeconds(60));
     }
 
     private static void openGate(String gate) {

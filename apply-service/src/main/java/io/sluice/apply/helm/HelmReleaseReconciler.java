@@ -79,12 +79,6 @@ public class HelmReleaseReconciler {
     private final BundleSeal seal;
 
     /**
-     * Pending revisions this process applied and published (storage namespace/release/version):
-     * health-service is judging them.
-     */
-    private final Set<String> judging = ConcurrentHashMap.newKeySet();
-
-    /**
      * Each release's last render: what a retry after a failed health check applies again (a new
      * render brings it back after a restart).
      */
@@ -182,7 +176,6 @@ public class HelmReleaseReconciler {
         run.released = true;
         run.counts = FailureCounts.stored(run.release);
         ReleaseRecord record = latest.get().record();
-        judging.remove(run.judgingKey(record));
         boolean install = ReleaseRecord.PENDING_INSTALL.equals(record.status());
         if (verdict.ready()) {
             // as Helm: the post-install/post-upgrade hooks run once the release's objects are ready
@@ -385,11 +378,9 @@ public class HelmReleaseReconciler {
                         }
                     } else if (pending(latest.get().record())) {
                         if (awaitingVerdict(latest.get())) {
-                            // judged already (a resync or a redelivery): let that verdict come;
-                            // after a restart, judge it again
-                            return reconciler.judging.contains(judgingKey(latest.get().record()))
-                                    ? Optional.empty()
-                                    : reapply(latest.get());
+                            // published again: health-service drops what it is judging already,
+                            // and judges it afresh after a restart that lost its wait
+                            return reapply(latest.get());
                         }
                         unlock(latest.get(), whyNotAwaited(latest.get()));
                     } else if (ReleaseRecord.FAILED.equals(status)) {
@@ -520,9 +511,11 @@ public class HelmReleaseReconciler {
                                         .NONE); // post-install/post-upgrade hooks wait for the
                 // release to be ready: see onVerdict
                 storage.write(storageNamespace, stored.asApplied(created(objects, changes)));
-                reconciler.judging.add(judgingKey(record));
                 return Optional.of(
-                        ApplyResult.pendingRelease(attempt, changes, pendingRelease(record)));
+                        ApplyResult.pendingRelease(
+                                attempt,
+                                changes,
+                                pendingRelease(record, Instant.now().plus(policy.timeout()))));
             } catch (ApplyException | RuntimeException e) {
                 if (reconciler.lanes.stopping()) {
                     throw new CutShort(); // left pending and not applied: unlocked and done again
@@ -887,17 +880,14 @@ public class HelmReleaseReconciler {
             }
         }
 
-        /** What health-service hears of a pending revision: its action, name and wait. */
-        private PendingRelease pendingRelease(ReleaseRecord record) {
+        /** What health-service hears of a pending revision: its action, name and deadline. */
+        private PendingRelease pendingRelease(ReleaseRecord record, Instant deadline) {
             return new PendingRelease(
                     ReleaseRecord.PENDING_INSTALL.equals(record.status())
                             ? ReleasePolicy.INSTALL
                             : ReleasePolicy.UPGRADE,
-                    record.display());
-        }
-
-        String judgingKey(ReleaseRecord record) {
-            return storageNamespace + "/" + record.name() + "/" + record.version();
+                    record.display(),
+                    deadline);
         }
 
         /**
@@ -1025,7 +1015,10 @@ public class HelmReleaseReconciler {
                             OwnerApply.Step.NONE);
             if (pending(record)) {
                 return Optional.of(
-                        ApplyResult.pendingRelease(attempt, changes, pendingRelease(record)));
+                        ApplyResult.pendingRelease(
+                                attempt,
+                                changes,
+                                pendingRelease(record, latest.modified().plus(policy.timeout()))));
             }
             saveCounts();
             markInSync(record);

@@ -65,6 +65,10 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class RenderedManifestsApplier {
     private static final Logger LOG = Logger.getLogger(RenderedManifestsApplier.class);
+
+    /** How often a Helm revision awaiting health-service's verdict is published again. */
+    private static final Duration PENDING_RECHECK = Duration.ofSeconds(30);
+
     private static final Set<String> NOT_RETRIED =
             Set.of(
                     Reasons.SUSPENDED,
@@ -95,6 +99,7 @@ public class RenderedManifestsApplier {
 
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -182,7 +187,7 @@ public class RenderedManifestsApplier {
                                                                             .lastRender(ref)
                                                                             .ifPresent(
                                                                                     rendered ->
-                                                                                            retryIfFailed(
+                                                                                            followUp(
                                                                                                     rendered,
                                                                                                     result));
                                                                 })))
@@ -292,7 +297,7 @@ public class RenderedManifestsApplier {
                         result.ifPresent(
                                 r -> {
                                     publish(r);
-                                    retryIfFailed(rendered, r);
+                                    followUp(rendered, r);
                                 });
                     });
         } finally {
@@ -335,11 +340,17 @@ public class RenderedManifestsApplier {
     }
 
     /**
-     * A failed apply is tried again after the owner's retry interval, unless a newer render came in
-     * the meantime.
+     * What follows a result: a failed apply is tried again after the owner's retry interval; a Helm
+     * revision that awaits its verdict is looked at again shortly, so that it is published again
+     * while pending (health-service drops what it is judging already, and judges afresh a wait a
+     * restart lost). Neither when a newer render came in the meantime.
      */
-    private void retryIfFailed(RenderResult rendered, ApplyResult result) {
+    private void followUp(RenderResult rendered, ApplyResult result) {
         Attempt attempt = rendered.attempt();
+        if (result.pendingRelease() != null) {
+            again(rendered, PENDING_RECHECK);
+            return;
+        }
         if (result.failure() == null || NOT_RETRIED.contains(result.failure().reason())) {
             return;
         }
@@ -349,6 +360,11 @@ public class RenderedManifestsApplier {
             return;
         }
         LOG.infof("%s: trying again in %s", attempt.object(), delay);
+        again(rendered, delay);
+    }
+
+    private void again(RenderResult rendered, Duration delay) {
+        Attempt attempt = rendered.attempt();
         retries.schedule(
                 () ->
                         lanes.submit(

@@ -202,7 +202,7 @@ public class VerdictPublisher {
                     .forEach(toCheck::add);
         }
         waiting.put(attempt.object(), attempt);
-        return waiter.await(toCheck, subject.timeout(), expressions)
+        return waiter.await(toCheck, timeout(subject, pending), expressions)
                 .whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
                 .handleAsync(
                         (notReady, error) -> {
@@ -243,6 +243,18 @@ public class VerdictPublisher {
                             return null;
                         },
                         scheduler);
+    }
+
+    /**
+     * The object's timeout; for a pending Helm revision, what is left of it since its objects were
+     * applied (a revision judged again after a restart keeps its deadline, as a Helm wait would).
+     */
+    private static java.time.Duration timeout(Subject subject, PendingRelease pending) {
+        if (pending == null || pending.deadline() == null) {
+            return subject.timeout();
+        }
+        java.time.Duration left = java.time.Duration.between(Instant.now(), pending.deadline());
+        return left.isNegative() ? java.time.Duration.ZERO : left;
     }
 
     /**
@@ -373,7 +385,11 @@ public class VerdictPublisher {
 
     /** {@code release}: the pending Helm revision the failure is of, if any. */
     private synchronized void fail(Attempt attempt, Failure failure, String release) {
-        ledger.forget(attempt.object());
+        if (release == null) {
+            // judged again when the same attempt is retried; a failed Helm revision is never
+            // judged again (apply-service may publish it once more before it hears the verdict)
+            ledger.forget(attempt.object());
+        }
         if (superseded(attempt)) {
             return;
         }

@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.local.ConsumerOffsets;
 import io.sluice.local.GitWorkspace;
 import io.sluice.local.LocalStack;
 import io.sluice.local.Manifests;
@@ -62,15 +64,22 @@ public final class FaultsToConverged {
         try (LocalStack stack =
                 LocalStack.start(repoRoot, Files.createTempDirectory("sluice-faults-"))) {
             FaultsToConverged bench = new FaultsToConverged(stack);
+            Map<String, Scenario> all = new java.util.LinkedHashMap<>();
+            all.put("applyKilledDuringHookWait", bench::applyKilledDuringHookWait);
+            all.put("healthKilledDuringWait", bench::healthKilledDuringWait);
+            all.put("healthKilledDuringReleaseWait", bench::healthKilledDuringReleaseWait);
+            all.put("renderKilledAfterPush", bench::renderKilledAfterPush);
+            all.put("sourceKilledAfterPush", bench::sourceKilledAfterPush);
+            all.put("scaledWhileApplyDown", bench::scaledWhileApplyDown);
+            all.put("heldDependentAcrossApplyRestart", bench::heldDependentAcrossApplyRestart);
+            all.put("failedUpgradeAfterApplyRestart", bench::failedUpgradeAfterApplyRestart);
+            // scenarios named after the repository root run alone (all by default)
+            List<String> chosen = List.of(args).subList(Math.min(1, args.length), args.length);
             List<Scenario> scenarios =
-                    List.of(
-                            bench::applyKilledDuringHookWait,
-                            bench::healthKilledDuringWait,
-                            bench::renderKilledAfterPush,
-                            bench::sourceKilledAfterPush,
-                            bench::scaledWhileApplyDown,
-                            bench::heldDependentAcrossApplyRestart,
-                            bench::failedUpgradeAfterApplyRestart);
+                    all.entrySet().stream()
+                            .filter(e -> chosen.isEmpty() || chosen.contains(e.getKey()))
+                            .map(Map.Entry::getValue)
+                            .toList();
             List<Outcome> outcomes = new ArrayList<>();
             for (Scenario scenario : scenarios) {
                 outcomes.add(scenario.run());
@@ -97,44 +106,25 @@ public final class FaultsToConverged {
      * is killed while it waits.
      */
     private Outcome applyKilledDuringHookWait() throws Exception {
-        String ns = namespace("faults-hook");
-        String url = stack.git().create("faults-hook");
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("faults-hook"), url)) {
-            repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
-                    .write(
-                            "charts/gated/templates/settings.yaml",
-                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
-                    .write(
-                            "charts/gated/templates/hook.yaml",
-                            """
-                            apiVersion: batch/v1
-                            kind: Job
-                            metadata:
-                              name: gated-migrate
-                              annotations: {helm.sh/hook: pre-install}
+        String ns =
+                gatedChart(
+                        "faults-hook",
+                        "hook.yaml",
+                        """
+                        apiVersion: batch/v1
+                        kind: Job
+                        metadata:
+                          name: gated-migrate
+                          annotations: {helm.sh/hook: pre-install}
+                        spec:
+                          template:
                             spec:
-                              template:
-                                spec:
-                                  restartPolicy: Never
-                                  nodeSelector: {faults-gate: open}
-                                  containers: [{name: migrate, image: busybox}]
-                            """)
-                    .commitAndPush("a chart whose hook waits");
-        }
-        Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
+                              restartPolicy: Never
+                              nodeSelector: {faults-gate: open}
+                              containers: [{name: migrate, image: busybox}]
+                        """);
         DeletionCounter deletions = new DeletionCounter(client, ns);
-        Manifests.apply(
-                client,
-                """
-                apiVersion: helm.toolkit.fluxcd.io/v2
-                kind: HelmRelease
-                metadata: {name: gated, namespace: %s}
-                spec:
-                  interval: 1h
-                  timeout: 10m
-                  chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
-                """
-                        .formatted(ns));
+        Manifests.apply(client, gatedRelease(ns));
         await(
                 () ->
                         client.batch().v1().jobs().inNamespace(ns).withName("gated-migrate").get()
@@ -153,6 +143,84 @@ public final class FaultsToConverged {
                 fault,
                 missing(ns, "ConfigMap", "gated-settings"),
                 deletions);
+    }
+
+    /**
+     * A HelmRelease whose Deployment cannot be scheduled until a node is labelled; health-service
+     * is killed while it waits, once it has committed the record that asked for the wait.
+     */
+    private Outcome healthKilledDuringReleaseWait() throws Exception {
+        String ns =
+                gatedChart(
+                        "faults-release-wait",
+                        "web.yaml",
+                        deployment("faults-release-wait", "web", "{faults-release-gate: open}"));
+        DeletionCounter deletions = new DeletionCounter(client, ns);
+        Manifests.apply(client, gatedRelease(ns));
+        boolean judging =
+                ConsumerOffsets.awaitCommittedPast(
+                        stack.kafkaBootstrapServers(),
+                        Topics.APPLIED,
+                        "health-service",
+                        r -> r.value().contains("\"revision\":\"" + ns + "/gated.v1\""),
+                        DEADLINE);
+        Instant fault = kill("health-service");
+        start("health-service");
+        label("faults-release-gate", "open");
+        boolean converged =
+                judging
+                        && await(
+                                () ->
+                                        ready(HelmRelease.class, ns, "gated")
+                                                && "deployed".equals(latestRelease(ns, "gated")));
+        if (!converged) {
+            System.out.printf(
+                    "  not converged: judging %s, latest revision %s, Ready %s%n",
+                    judging,
+                    latestRelease(ns, "gated"),
+                    condition(HelmRelease.class, ns, "gated")
+                            .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+                            .orElse("none"));
+        }
+        return outcome(
+                "health-service killed during a HelmRelease's wait",
+                converged,
+                fault,
+                missing(ns, "Deployment", "web"),
+                deletions);
+    }
+
+    /**
+     * A namespace with a GitRepository {@code charts} holding the chart {@code gated}: a ConfigMap
+     * and {@code template}.
+     */
+    private String gatedChart(String ns, String templateFile, String template) throws Exception {
+        namespace(ns);
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(ns), url)) {
+            repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
+                    .write(
+                            "charts/gated/templates/settings.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n")
+                    .write("charts/gated/templates/" + templateFile, template)
+                    .commitAndPush("a chart that waits");
+        }
+        Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
+        return ns;
+    }
+
+    /** The HelmRelease of the chart {@code gated}: resynced hourly, so no resync heals a fault. */
+    private static String gatedRelease(String ns) {
+        return """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: gated, namespace: %s}
+                spec:
+                  interval: 1h
+                  timeout: 10m
+                  chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
+                """
+                .formatted(ns);
     }
 
     /**
