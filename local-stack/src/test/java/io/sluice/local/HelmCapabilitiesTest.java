@@ -101,20 +101,22 @@ class HelmCapabilitiesTest {
         release(ns, null, 1);
         assertThat(parse(awaitReport(ns, "1").get("apiVersions")))
                 .doesNotContain("caps.sluice.test/v1/Gadget");
-        // the first revision is recorded in the release's history (what makes the next render an
-        // upgrade) a moment after its objects are applied
+        // the install is done (its revision deployed in Helm's storage): the next render is an
+        // upgrade
         await().atMost(Duration.ofSeconds(60))
                 .until(
-                        () -> {
-                            HelmRelease release =
-                                    client.resources(HelmRelease.class)
-                                            .inNamespace(ns)
-                                            .withName("report")
-                                            .get();
-                            return release.getStatus() != null
-                                    && release.getStatus().history != null
-                                    && !release.getStatus().history.isEmpty();
-                        });
+                        () ->
+                                client.secrets()
+                                                .inNamespace(ns)
+                                                .withLabels(
+                                                        Map.of(
+                                                                "owner", "helm",
+                                                                "name", "report",
+                                                                "status", "deployed"))
+                                                .list()
+                                                .getItems()
+                                                .size()
+                                        == 1);
 
         Manifests.apply(
                 client,

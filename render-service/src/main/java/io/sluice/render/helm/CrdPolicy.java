@@ -20,8 +20,8 @@ public enum CrdPolicy {
     CREATE,
     CREATE_REPLACE;
 
-    static CrdPolicy of(HelmRelease release) {
-        boolean installed = installed(release);
+    /** {@code installed}: the release is installed, so this render is an upgrade. */
+    static CrdPolicy of(HelmRelease release, boolean installed) {
         JsonNode section = installed ? release.getSpec().upgrade : release.getSpec().install;
         String value = section == null ? "" : section.path("crds").asText("");
         return switch (value) {
@@ -30,17 +30,6 @@ public enum CrdPolicy {
             case "CreateReplace" -> CREATE_REPLACE;
             default -> installed ? SKIP : CREATE;
         };
-    }
-
-    /**
-     * Whether the release is installed (so the next render is an upgrade): its history holds a
-     * revision still there.
-     */
-    static boolean installed(HelmRelease release) {
-        return release.getStatus() != null
-                && release.getStatus().history != null
-                && release.getStatus().history.stream()
-                        .anyMatch(s -> !"uninstalled".equals(s.status));
     }
 
     boolean includes() {

@@ -123,14 +123,15 @@ public class HelmReleaseRenderer {
             String releaseName =
                     ReleaseNaming.releaseName(
                             name, release.getSpec().targetNamespace, release.getSpec().releaseName);
+            boolean installed = HelmStorage.installed(client, release, releaseName);
             List<Map<String, Object>> objects =
                     renderer.render(
                             archive,
                             releaseName,
                             namespace,
                             values,
-                            target(release),
-                            CrdPolicy.of(release),
+                            target(release, installed),
+                            CrdPolicy.of(release, installed),
                             release.getSpec().postRenderers,
                             release.getSpec().commonMetadata);
             namespaces.apply(objects, namespace);
@@ -154,11 +155,11 @@ public class HelmReleaseRenderer {
      * As helm-controller renders: the live cluster's capabilities, and {@code lookup} as the
      * release's service account.
      */
-    private ChartRenderer.Target target(HelmRelease release) {
+    private ChartRenderer.Target target(HelmRelease release, boolean installed) {
         String account = release.getSpec().serviceAccountName;
         return new ChartRenderer.Target(
                 capabilities.current(),
-                CrdPolicy.installed(release),
+                installed,
                 true,
                 account == null || account.isBlank()
                         ? null

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.helm.HelmReleaseSpec;
-import io.sluice.contracts.helm.HelmReleaseStatus;
-import io.sluice.contracts.helm.Snapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CrdPolicyTest {
@@ -17,16 +16,16 @@ class CrdPolicyTest {
 
     @Test
     void installDefaultsToCreateAndUpgradeToSkip() {
-        assertThat(CrdPolicy.of(release(null, null, false))).isEqualTo(CrdPolicy.CREATE);
-        assertThat(CrdPolicy.of(release(null, null, true))).isEqualTo(CrdPolicy.SKIP);
+        assertThat(CrdPolicy.of(release(null, null), false)).isEqualTo(CrdPolicy.CREATE);
+        assertThat(CrdPolicy.of(release(null, null), true)).isEqualTo(CrdPolicy.SKIP);
     }
 
     @Test
     void installCrdsAppliesBeforeTheFirstApplyAndUpgradeCrdsAfter() {
-        assertThat(CrdPolicy.of(release("Skip", "CreateReplace", false))).isEqualTo(CrdPolicy.SKIP);
-        assertThat(CrdPolicy.of(release("Skip", "CreateReplace", true)))
+        assertThat(CrdPolicy.of(release("Skip", "CreateReplace"), false)).isEqualTo(CrdPolicy.SKIP);
+        assertThat(CrdPolicy.of(release("Skip", "CreateReplace"), true))
                 .isEqualTo(CrdPolicy.CREATE_REPLACE);
-        assertThat(CrdPolicy.of(release("CreateReplace", "Create", true)))
+        assertThat(CrdPolicy.of(release("CreateReplace", "Create"), true))
                 .isEqualTo(CrdPolicy.CREATE);
     }
 
@@ -60,7 +59,19 @@ class CrdPolicyTest {
         assertThat(CrdPolicy.SKIP.includes()).isFalse();
     }
 
-    private static HelmRelease release(String install, String upgrade, boolean applied) {
+    @Test
+    void aReleaseIsInstalledOnceStoredUnlessUninstalledOrItsInstallStillUnderway() {
+        assertThat(HelmStorage.installed(Optional.empty())).isFalse();
+        assertThat(HelmStorage.installed(Optional.of("uninstalled"))).isFalse();
+        assertThat(HelmStorage.installed(Optional.of("pending-install"))).isFalse();
+        assertThat(HelmStorage.installed(Optional.of("deployed"))).isTrue();
+        assertThat(HelmStorage.installed(Optional.of("failed")))
+                .as("a failed install left in place is upgraded next")
+                .isTrue();
+        assertThat(HelmStorage.installed(Optional.of("pending-upgrade"))).isTrue();
+    }
+
+    private static HelmRelease release(String install, String upgrade) {
         HelmRelease release = new HelmRelease();
         release.setSpec(new HelmReleaseSpec());
         if (install != null) {
@@ -68,12 +79,6 @@ class CrdPolicyTest {
         }
         if (upgrade != null) {
             release.getSpec().upgrade = JSON.createObjectNode().put("crds", upgrade);
-        }
-        if (applied) {
-            release.setStatus(new HelmReleaseStatus());
-            Snapshot deployed = new Snapshot();
-            deployed.status = "deployed";
-            release.getStatus().history = List.of(deployed);
         }
         return release;
     }
