@@ -1,5 +1,6 @@
 package io.sluice.health.verdict;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.PendingRelease;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
+import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
@@ -27,6 +29,7 @@ import io.sluice.health.readiness.HealthCheckExpressions;
 import io.sluice.health.readiness.Readiness;
 import io.sluice.health.readiness.ReadinessWaiter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +46,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,6 +66,7 @@ public class VerdictPublisher {
     private final MutinyEmitter<Verdict> verdicts;
     private final ObjectStates states;
     private final MeterRegistry metrics;
+    private final ObjectMapper json;
     private final AttemptLedger ledger = new AttemptLedger();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
 
@@ -92,7 +97,9 @@ public class VerdictPublisher {
             AlertPublisher alerts,
             ObjectStates states,
             MeterRegistry metrics,
+            ObjectMapper json,
             @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts) {
+        this.json = json;
         this.verdicts = verdicts;
         this.client = client;
         this.metrics = metrics;
@@ -107,11 +114,19 @@ public class VerdictPublisher {
      * Kafka event loop, since every step calls the API server.
      */
     @Incoming(Topics.APPLIED)
-    public CompletionStage<Void> onApplied(ApplyResult result) {
+    public CompletionStage<Void> onApplied(Message<String> message) {
+        ApplyResult result = parse(message.getPayload());
         if (result == null || result.attempt() == null || result.attempt().object() == null) {
-            return CompletableFuture.completedFuture(
-                    null); // unreadable (see application.properties): skipped
+            // read as text and parsed here, so that a record that is no result is skipped and
+            // reported on its object
+            scheduler.execute(() -> unreadable(message));
+            return message.ack();
         }
+        judgeLater(result);
+        return message.ack();
+    }
+
+    private void judgeLater(ApplyResult result) {
         Attempt running = waiting.get(result.attempt().object());
         if (result.attempt().isResync()
                 && running != null
@@ -119,7 +134,7 @@ public class VerdictPublisher {
             // a resync of what is being waited for: that wait answers for it (else a resync shorter
             // than the
             // timeout would restart the wait for ever, and a failing object never be reported)
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         Timer.Sample timer = Timer.start(metrics);
         latest.put(result.attempt().object(), result.attempt());
@@ -134,7 +149,51 @@ public class VerdictPublisher {
                                                 result.attempt().object().kind(),
                                                 "stage",
                                                 "health")));
-        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * A record that is no apply result: reported on the object its key names (Ready=False and an
+     * alert), if it names one that exists; the owner's next reconciliation replaces it.
+     */
+    private ApplyResult parse(String payload) {
+        try {
+            return payload == null ? null : json.readValue(payload, ApplyResult.class);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private void unreadable(Message<String> message) {
+        Object key =
+                message.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(IncomingKafkaRecordMetadata::getKey)
+                        .orElse(null);
+        LOG.errorf("an unreadable record on %s (key %s) was skipped", Topics.APPLIED, key);
+        ObjectRef ref =
+                ObjectRef.fromKey(key)
+                        .filter(
+                                r ->
+                                        Kustomization.KIND.equals(r.kind())
+                                                || HelmRelease.KIND.equals(r.kind()))
+                        .orElse(null);
+        Subject subject = ref == null ? null : Subject.load(client, ref).orElse(null);
+        if (subject == null) {
+            return;
+        }
+        Attempt attempt = new Attempt(ref, subject.live().getMetadata().getGeneration(), "", null);
+        latest.put(ref, attempt);
+        persistently(
+                attempt,
+                () ->
+                        fail(
+                                attempt,
+                                new Failure(
+                                        Reasons.RECONCILIATION_FAILED,
+                                        "a result for "
+                                                + ref
+                                                + " on "
+                                                + Topics.APPLIED
+                                                + " could not be read and was skipped; the next reconciliation replaces it")));
     }
 
     private static boolean sameChange(Attempt a, Attempt b) {
