@@ -24,6 +24,7 @@ import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.Manifests;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.TextRecords;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
@@ -31,7 +32,6 @@ import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -139,7 +139,7 @@ public class RenderedManifestsApplier {
      */
     @Incoming(Topics.RENDERED)
     public CompletionStage<Void> onRendered(Message<String> message) {
-        RenderResult rendered = parse(message.getPayload());
+        RenderResult rendered = TextRecords.parse(json, message.getPayload(), RenderResult.class);
         if (rendered == null || rendered.attempt() == null || rendered.attempt().object() == null) {
             unreadable(message);
             return message.ack();
@@ -206,19 +206,8 @@ public class RenderedManifestsApplier {
      * and reported to the object its key names (status and alert), if it names one; the next render
      * of that object replaces it.
      */
-    private RenderResult parse(String payload) {
-        try {
-            return payload == null ? null : json.readValue(payload, RenderResult.class);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
     private void unreadable(Message<String> message) {
-        Object key =
-                message.getMetadata(IncomingKafkaRecordMetadata.class)
-                        .map(IncomingKafkaRecordMetadata::getKey)
-                        .orElse(null);
+        Object key = TextRecords.key(message);
         LOG.errorf("an unreadable record on %s (key %s) was skipped", Topics.RENDERED, key);
         ObjectRef.fromKey(key)
                 .ifPresent(

@@ -14,6 +14,7 @@ import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.PendingRelease;
+import io.sluice.contracts.events.TextRecords;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
@@ -29,7 +30,6 @@ import io.sluice.health.readiness.HealthCheckExpressions;
 import io.sluice.health.readiness.Readiness;
 import io.sluice.health.readiness.ReadinessWaiter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +115,7 @@ public class VerdictPublisher {
      */
     @Incoming(Topics.APPLIED)
     public CompletionStage<Void> onApplied(Message<String> message) {
-        ApplyResult result = parse(message.getPayload());
+        ApplyResult result = TextRecords.parse(json, message.getPayload(), ApplyResult.class);
         if (result == null || result.attempt() == null || result.attempt().object() == null) {
             // read as text and parsed here, so that a record that is no result is skipped and
             // reported on its object
@@ -155,19 +155,8 @@ public class VerdictPublisher {
      * A record that is no apply result: reported on the object its key names (Ready=False and an
      * alert), if it names one that exists; the owner's next reconciliation replaces it.
      */
-    private ApplyResult parse(String payload) {
-        try {
-            return payload == null ? null : json.readValue(payload, ApplyResult.class);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
     private void unreadable(Message<String> message) {
-        Object key =
-                message.getMetadata(IncomingKafkaRecordMetadata.class)
-                        .map(IncomingKafkaRecordMetadata::getKey)
-                        .orElse(null);
+        Object key = TextRecords.key(message);
         LOG.errorf("an unreadable record on %s (key %s) was skipped", Topics.APPLIED, key);
         ObjectRef ref =
                 ObjectRef.fromKey(key)
