@@ -17,6 +17,7 @@ import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmRepository;
+import io.sluice.contracts.source.OCIRepository;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -62,6 +63,7 @@ class FluxSchemaConformanceTest {
     @ValueSource(
             classes = {
                 GitRepository.class,
+                OCIRepository.class,
                 HelmRepository.class,
                 Kustomization.class,
                 HelmRelease.class
@@ -104,6 +106,7 @@ class FluxSchemaConformanceTest {
     @ValueSource(
             classes = {
                 GitRepository.class,
+                OCIRepository.class,
                 HelmRepository.class,
                 Kustomization.class,
                 HelmRelease.class

@@ -27,6 +27,7 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaBroker kafka;
     private final GitServer git;
     private final ChartRepositoryServer charts;
+    private OciRegistry registry;
     private final KubernetesClient client;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final String adminToken = java.util.UUID.randomUUID().toString();
@@ -70,6 +71,7 @@ public final class LocalStack implements AutoCloseable {
                         join(kafka, controlPlane),
                         new GitServer(runDir.resolve("git")));
         try {
+            stack.registry = OciRegistry.start(repoRoot, runDir.resolve("registry"));
             stack.installCrds();
             // Sluice's own namespace (where Flux ran), for the key that seals rendered bundles
             Manifests.apply(stack.client(), Manifests.namespace(SLUICE_NAMESPACE));
@@ -227,6 +229,11 @@ public final class LocalStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The OCI registry on loopback (plain HTTP), for OCIRepositories and OCI charts. */
+    public OciRegistry registry() {
+        return registry;
+    }
+
     public GitServer git() {
         return git;
     }
@@ -262,6 +269,7 @@ public final class LocalStack implements AutoCloseable {
                 (name, service) ->
                         lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
         charts().ifPresent(repository -> lines.add("HELM_REPOSITORY_URL=" + repository.url()));
+        lines.add("OCI_REGISTRY=" + registry.host());
         return String.join("\n", lines) + "\n";
     }
 
@@ -282,6 +290,9 @@ public final class LocalStack implements AutoCloseable {
             System.err.println("git server: " + e.getMessage());
         }
         charts().ifPresent(ChartRepositoryServer::close);
+        if (registry != null) {
+            registry.close();
+        }
         kafka.close();
         controlPlane.close();
     }

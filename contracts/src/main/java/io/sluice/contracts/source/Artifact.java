@@ -14,4 +14,7 @@ public class Artifact {
     public String digest;
     public String lastUpdateTime;
     public Long size;
+
+    /** The OCI manifest's annotations, for an OCIRepository's artifact. */
+    public java.util.Map<String, String> metadata;
 }

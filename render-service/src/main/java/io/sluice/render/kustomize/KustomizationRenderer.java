@@ -3,6 +3,7 @@ package io.sluice.render.kustomize;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
@@ -20,6 +21,7 @@ import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.OCIRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
@@ -39,6 +41,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The story of rendering one Kustomization: find its source's artifact, download and verify it,
@@ -220,17 +223,32 @@ public class KustomizationRenderer {
                 .toList();
     }
 
+    /** The artifact of the Kustomization's source: a GitRepository or an OCIRepository. */
     private Artifact sourceArtifact(Kustomization ks) {
         var sourceRef = ks.getSpec().sourceRef;
-        if (sourceRef == null || !GitRepository.KIND.equals(sourceRef.kind)) {
-            return null;
+        if (sourceRef != null && GitRepository.KIND.equals(sourceRef.kind)) {
+            return artifactOf(
+                    GitRepository.class,
+                    ks,
+                    r -> r.getStatus() == null ? null : r.getStatus().artifact);
         }
-        GitRepository source =
-                client.resources(GitRepository.class)
+        if (sourceRef != null && OCIRepository.KIND.equals(sourceRef.kind)) {
+            return artifactOf(
+                    OCIRepository.class,
+                    ks,
+                    r -> r.getStatus() == null ? null : r.getStatus().artifact);
+        }
+        return null;
+    }
+
+    private <T extends HasMetadata> Artifact artifactOf(
+            Class<T> type, Kustomization ks, Function<T, Artifact> artifact) {
+        T source =
+                client.resources(type)
                         .inNamespace(sourceNamespace(ks))
-                        .withName(sourceRef.name)
+                        .withName(ks.getSpec().sourceRef.name)
                         .get();
-        return source == null || source.getStatus() == null ? null : source.getStatus().artifact;
+        return source == null ? null : artifact.apply(source);
     }
 
     static String sourceNamespace(Kustomization ks) {

@@ -14,6 +14,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.OCIRepository;
 import io.sluice.render.helm.HelmReleaseRenderer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -311,7 +312,7 @@ public class RenderTriggers {
     private static boolean references(Kustomization ks, ArtifactEvent artifact) {
         var ref = ks.getSpec().sourceRef;
         return ref != null
-                && GitRepository.KIND.equals(ref.kind)
+                && (GitRepository.KIND.equals(ref.kind) || OCIRepository.KIND.equals(ref.kind))
                 && artifact.source().kind().equals(ref.kind)
                 && artifact.source().name().equals(ref.name)
                 && artifact.source().namespace().equals(KustomizationRenderer.sourceNamespace(ks));

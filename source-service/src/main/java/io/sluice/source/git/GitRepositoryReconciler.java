@@ -1,28 +1,22 @@
 package io.sluice.source.git;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
-import io.sluice.contracts.events.Alert;
-import io.sluice.contracts.events.ArtifactEvent;
-import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.ObjectRef;
-import io.sluice.contracts.events.Topics;
-import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
-import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.artifact.StoredArtifact;
 import io.sluice.source.artifact.TreeArchiver;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -30,9 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -47,34 +40,25 @@ public class GitRepositoryReconciler {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final KubernetesClient client;
-    private final MutinyEmitter<ArtifactEvent> artifacts;
-    private final MutinyEmitter<Alert> alerts;
+    private final SourceStatus status;
     private final MeterRegistry metrics;
     private final ObjectStates states;
     private final GitFetcher fetcher;
     private final ArtifactStore store;
     private final TreeArchiver archiver = new TreeArchiver();
 
-    /**
-     * The artifact last announced per GitRepository: one whose announcement failed (or that this
-     * process has not announced since it started) is announced at the next poll.
-     */
-    private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
-
     private final SourceConfig config;
 
     @Inject
     public GitRepositoryReconciler(
             KubernetesClient client,
-            @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
-            @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts,
+            SourceStatus status,
             MeterRegistry metrics,
             ObjectStates states,
             ArtifactStore store,
             SourceConfig config) {
         this.client = client;
-        this.artifacts = artifacts;
-        this.alerts = alerts;
+        this.status = status;
         this.metrics = metrics;
         this.states = states;
         this.config = config;
@@ -110,7 +94,6 @@ public class GitRepositoryReconciler {
             MDC.put("revision", fetched.revision());
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
-            boolean announce = false;
             String observedIgnore =
                     repo.getStatus() == null ? null : repo.getStatus().observedIgnore;
             if (current == null
@@ -129,72 +112,30 @@ public class GitRepositoryReconciler {
                                                 repo.getSpec().ignore,
                                                 out));
                 artifact = artifact(ref, fetched.revision(), stored);
-                announce =
-                        current == null
-                                || !stored.digest().equals(current.digest)
-                                || !fetched.revision().equals(current.revision);
             }
-            // the status first: a renderer hearing of the artifact reads it from the status
-            writeStatus(
+            Map<String, Object> observed = new HashMap<>();
+            // the ignore rules the artifact was built with (null removes the field)
+            observed.put("observedIgnore", repo.getSpec().ignore);
+            if (status.stored(
+                    ref,
                     repo,
+                    conditions(repo),
                     artifact,
-                    true,
-                    Reasons.SUCCEEDED,
-                    "stored artifact for revision '" + artifact.revision + "'");
-            if (announce || !artifact.digest.equals(announced.get(ref))) {
-                artifacts.sendMessageAndAwait(
-                        Envelopes.of(
-                                ref,
-                                ArtifactEvent.TYPE,
-                                "source-service",
-                                ArtifactEvent.stored(
-                                        ref,
-                                        artifact.revision,
-                                        artifact.digest,
-                                        artifact.url,
-                                        artifact.size)));
-                announced.put(ref, artifact.digest);
+                    "stored artifact for revision '" + artifact.revision + "'",
+                    observed)) {
                 LOG.infof(
                         "stored artifact for revision '%s' (%s)",
                         artifact.revision, artifact.digest);
             }
-            states.succeeded(
-                    ref,
-                    artifact.revision,
-                    Reasons.SUCCEEDED,
-                    "stored artifact for revision '" + artifact.revision + "'");
         } catch (GitFetchException | IOException e) {
             LOG.warnf("%s", e.getMessage());
-            boolean wasFailing =
-                    repo.getStatus() != null
-                            && Conditions.find(repo.getStatus().conditions, Conditions.READY)
-                                    .filter(
-                                            c ->
-                                                    "False".equals(c.getStatus())
-                                                            && e.getMessage()
-                                                                    .equals(c.getMessage()))
-                                    .isPresent();
-            writeStatus(
+            status.failed(
+                    ref,
                     repo,
+                    conditions(repo),
                     repo.getStatus() == null ? null : repo.getStatus().artifact,
-                    false,
                     Reasons.GIT_OPERATION_FAILED,
                     e.getMessage());
-            states.failed(ref, null, Reasons.GIT_OPERATION_FAILED, e.getMessage());
-            if (!wasFailing) {
-                alerts.sendMessageAndAwait(
-                        Envelopes.of(
-                                ref,
-                                Alert.TYPE,
-                                "source-service",
-                                new Alert(
-                                        Alert.Severity.error,
-                                        Reasons.GIT_OPERATION_FAILED,
-                                        e.getMessage(),
-                                        ref,
-                                        null,
-                                        Instant.now())));
-            }
         } finally {
             timer.stop(
                     metrics.timer(
@@ -220,40 +161,8 @@ public class GitRepositoryReconciler {
         return a;
     }
 
-    private void writeStatus(
-            GitRepository repo, Artifact artifact, boolean ready, String reason, String message) {
-        long generation = repo.getMetadata().getGeneration();
-        Map<String, Object> status = new HashMap<>();
-        status.put("observedGeneration", generation);
-        status.put(
-                "conditions",
-                Conditions.set(
-                        repo.getStatus() == null ? null : repo.getStatus().conditions,
-                        Conditions.READY,
-                        ready,
-                        reason,
-                        message,
-                        generation));
-        if (artifact != null) {
-            status.put("artifact", artifact);
-        }
-        if (ready) {
-            // the ignore rules the artifact was built with (null removes the field)
-            status.put("observedIgnore", repo.getSpec().ignore);
-        }
-        String requestedAt =
-                repo.getMetadata().getAnnotations() == null
-                        ? null
-                        : repo.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
-        if (requestedAt != null) {
-            status.put("lastHandledReconcileAt", requestedAt);
-        }
-        StatusPatches.merge(
-                client,
-                GitRepository.class,
-                repo.getMetadata().getNamespace(),
-                repo.getMetadata().getName(),
-                status);
+    private static List<Condition> conditions(GitRepository repo) {
+        return repo.getStatus() == null ? null : repo.getStatus().conditions;
     }
 
     /** The auth of the GitRepository's secretRef (none without one), as Flux reads the Secret. */

@@ -1,0 +1,20 @@
+package io.sluice.contracts.source;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class OCIRepositoryStatus {
+    public Long observedGeneration;
+    public List<Condition> conditions;
+    public Artifact artifact;
+    public String url;
+    public String lastHandledReconcileAt;
+
+    /** The {@code spec.ignore} the current artifact was built with. */
+    public String observedIgnore;
+
+    /** The {@code spec.layerSelector} the current artifact was built with. */
+    public OCIRepositorySpec.OCILayerSelector observedLayerSelector;
+}

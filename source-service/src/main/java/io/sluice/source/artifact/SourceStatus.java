@@ -1,0 +1,146 @@
+package io.sluice.source.artifact;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.events.Alert;
+import io.sluice.contracts.events.ArtifactEvent;
+import io.sluice.contracts.events.Envelopes;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.contracts.source.Artifact;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+/**
+ * What a source reconciler reports, the same way for every kind of source: its status (the Ready
+ * condition, the artifact, {@code observedGeneration}, {@code lastHandledReconcileAt}), the
+ * artifact announced on Kafka once per digest (again after a restart, or when an announcement
+ * failed), and a failure's alert once per distinct failure.
+ */
+@ApplicationScoped
+public class SourceStatus {
+    private final KubernetesClient client;
+    private final MutinyEmitter<ArtifactEvent> artifacts;
+    private final MutinyEmitter<Alert> alerts;
+    private final ObjectStates states;
+    private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
+
+    public SourceStatus(
+            KubernetesClient client,
+            @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
+            @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts,
+            ObjectStates states) {
+        this.client = client;
+        this.artifacts = artifacts;
+        this.alerts = alerts;
+        this.states = states;
+    }
+
+    /**
+     * The source holds {@code artifact}: status first (a renderer hearing of the artifact reads it
+     * there), then the announcement when this digest was not announced yet. True when announced.
+     */
+    public boolean stored(
+            ObjectRef ref,
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact artifact,
+            String message,
+            Map<String, Object> extra) {
+        write(source, conditions, artifact, true, "Succeeded", message, extra);
+        boolean announce = !artifact.digest.equals(announced.get(ref));
+        if (announce) {
+            artifacts.sendMessageAndAwait(
+                    Envelopes.of(
+                            ref,
+                            ArtifactEvent.TYPE,
+                            "source-service",
+                            ArtifactEvent.stored(
+                                    ref,
+                                    artifact.revision,
+                                    artifact.digest,
+                                    artifact.url,
+                                    artifact.size == null ? 0 : artifact.size)));
+            announced.put(ref, artifact.digest);
+        }
+        states.succeeded(ref, artifact.revision, "Succeeded", message);
+        return announce;
+    }
+
+    /**
+     * The source failed: Ready=False with the reason and message, the artifact it had kept, and an
+     * alert unless the same failure was reported last time.
+     */
+    public void failed(
+            ObjectRef ref,
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact kept,
+            String reason,
+            String message) {
+        boolean repeated =
+                Conditions.find(conditions, Conditions.READY)
+                        .filter(
+                                c ->
+                                        "False".equals(c.getStatus())
+                                                && message.equals(c.getMessage()))
+                        .isPresent();
+        write(source, conditions, kept, false, reason, message, Map.of());
+        states.failed(ref, null, reason, message);
+        if (!repeated) {
+            alerts.sendMessageAndAwait(
+                    Envelopes.of(
+                            ref,
+                            Alert.TYPE,
+                            "source-service",
+                            new Alert(
+                                    Alert.Severity.error,
+                                    reason,
+                                    message,
+                                    ref,
+                                    null,
+                                    Instant.now())));
+        }
+    }
+
+    private void write(
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact artifact,
+            boolean ready,
+            String reason,
+            String message,
+            Map<String, Object> extra) {
+        long generation = source.getMetadata().getGeneration();
+        Map<String, Object> status = new HashMap<>(extra);
+        status.put("observedGeneration", generation);
+        status.put(
+                "conditions",
+                Conditions.set(conditions, Conditions.READY, ready, reason, message, generation));
+        if (artifact != null) {
+            status.put("artifact", artifact);
+        }
+        Map<String, String> annotations = source.getMetadata().getAnnotations();
+        String requestedAt = annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
+        if (requestedAt != null) {
+            status.put("lastHandledReconcileAt", requestedAt);
+        }
+        StatusPatches.merge(
+                client,
+                source.getClass(),
+                source.getMetadata().getNamespace(),
+                source.getMetadata().getName(),
+                status);
+    }
+}

@@ -1,0 +1,35 @@
+package io.sluice.source.oci;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sluice.contracts.source.OCIRepository;
+import io.sluice.source.SourceConfig;
+import io.sluice.source.schedule.SourceWatcher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/** Pulls every OCIRepository when it appears or changes, and every interval. */
+@ApplicationScoped
+public class OciRepositoryWatcher {
+    private final SourceWatcher<OCIRepository> watcher;
+
+    public OciRepositoryWatcher(
+            KubernetesClient client, OciRepositoryReconciler reconciler, SourceConfig config) {
+        this.watcher =
+                new SourceWatcher<>(
+                        client,
+                        OCIRepository.class,
+                        OCIRepository.KIND,
+                        config.workers(),
+                        reconciler::reconcile);
+    }
+
+    void start(@Observes StartupEvent event) {
+        watcher.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        watcher.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.sluice.source.schedule;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.meta.Annotations;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Watches one kind of source and decides when each is reconciled: on creation, on a spec change, on
+ * {@code reconcile.fluxcd.io/requestedAt}, and every interval (what the reconcile returns).
+ */
+public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable {
+    private final ReconcileScheduler scheduler;
+    private final SharedIndexInformer<T> informer;
+    private final String kind;
+
+    public SourceWatcher(
+            KubernetesClient client,
+            Class<T> type,
+            String kind,
+            int workers,
+            Function<T, Duration> reconcile) {
+        this.kind = kind;
+        this.scheduler =
+                new ReconcileScheduler(
+                        workers,
+                        ref -> {
+                            T source =
+                                    informer()
+                                            .getIndexer()
+                                            .getByKey(ref.namespace() + "/" + ref.name());
+                            if (source != null) {
+                                scheduler().after(ref, reconcile.apply(source));
+                            }
+                        });
+        this.informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+        informer.addEventHandler(
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(T source) {
+                        scheduler.now(ref(source));
+                    }
+
+                    @Override
+                    public void onUpdate(T before, T after) {
+                        boolean specChanged =
+                                !Objects.equals(
+                                        before.getMetadata().getGeneration(),
+                                        after.getMetadata().getGeneration());
+                        if (specChanged
+                                || !Objects.equals(requestedAt(before), requestedAt(after))) {
+                            scheduler.now(ref(after));
+                        }
+                    }
+
+                    @Override
+                    public void onDelete(T source, boolean finalStateUnknown) {
+                        scheduler.cancel(ref(source));
+                    }
+                });
+    }
+
+    public void start() {
+        informer.start();
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        informer.close();
+    }
+
+    private SharedIndexInformer<T> informer() {
+        return informer;
+    }
+
+    private ReconcileScheduler scheduler() {
+        return scheduler;
+    }
+
+    private ObjectRef ref(T source) {
+        return new ObjectRef(
+                kind, source.getMetadata().getNamespace(), source.getMetadata().getName());
+    }
+
+    private static String requestedAt(HasMetadata source) {
+        Map<String, String> annotations = source.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
+    }
+}
