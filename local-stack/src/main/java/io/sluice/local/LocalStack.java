@@ -234,6 +234,11 @@ public final class LocalStack implements AutoCloseable {
         return registry;
     }
 
+    /** The Sluice repository the stack runs from ({@code ../shared} is beside it). */
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
     public GitServer git() {
         return git;
     }

@@ -28,6 +28,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 public final class OciRegistry implements AutoCloseable {
     public static final String FLUX_CONFIG = "application/vnd.cncf.flux.config.v1+json";
     public static final String FLUX_CONTENT = "application/vnd.cncf.flux.content.v1.tar+gzip";
+    public static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+    public static final String HELM_CHART = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path repoRoot;
@@ -77,6 +79,29 @@ public final class OciRegistry implements AutoCloseable {
                         "org.opencontainers.image.source", "sluice-tests",
                         "org.opencontainers.image.revision", revision));
         return push(repository, tag, manifest, List.of(layer, config));
+    }
+
+    /**
+     * Pushes a packaged chart as {@code helm push} does (config {@code
+     * application/vnd.cncf.helm.config.v1+json}, the archive as the one layer), tagged with its
+     * version ({@code +} written {@code _}); returns the manifest's digest.
+     */
+    public String pushChart(String repository, String name, String version, Path archive)
+            throws IOException, InterruptedException {
+        byte[] layer = java.nio.file.Files.readAllBytes(archive);
+        byte[] config =
+                JSON.writeValueAsBytes(
+                        Map.of("apiVersion", "v2", "name", name, "version", version));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        manifest.put("config", descriptor(HELM_CONFIG, config));
+        manifest.put("layers", List.of(descriptor(HELM_CHART, layer)));
+        return push(
+                repository + "/" + name,
+                version.replace('+', '_'),
+                manifest,
+                List.of(layer, config));
     }
 
     private String push(

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.OCIRepository;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +123,69 @@ class OciRepositoryTest {
                                                                             + "MANIFEST_UNKNOWN: manifest unknown; unknown tag=v9");
                                                 }));
         assertThat(repository(ns).getStatus().artifact).as("nothing stored").isNull();
+    }
+
+    @Test
+    void aHelmReleaseInstallsTheChartItsChartRefNamesFromTheRegistry() throws Exception {
+        String ns = "oci-chart";
+        Manifests.apply(client, Manifests.namespace(ns));
+        Path archive =
+                LocalStackExtension.stack()
+                        .repoRoot()
+                        .resolve("../shared/fixtures/charts/podinfo-6.9.4.tgz")
+                        .normalize();
+        String digest = registry.pushChart(ns + "/charts", "podinfo", "6.9.4", archive);
+        Manifests.apply(
+                client,
+                """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: OCIRepository
+                metadata: {name: podinfo, namespace: %s}
+                spec:
+                  interval: 1h
+                  url: oci://%s/%s/charts/podinfo
+                  ref: {semver: "6.x"}
+                  layerSelector:
+                    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
+                    operation: copy
+                ---
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: podinfo, namespace: %s}
+                spec:
+                  interval: 1h
+                  chartRef: {kind: OCIRepository, name: podinfo}
+                  values: {replicaCount: 2}
+                """
+                        .formatted(ns, registry.host(), ns, ns));
+
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                Optional.ofNullable(
+                                                client.resources(HelmRelease.class)
+                                                        .inNamespace(ns)
+                                                        .withName("podinfo")
+                                                        .get())
+                                        .filter(r -> r.getStatus() != null)
+                                        .flatMap(
+                                                r ->
+                                                        Conditions.find(
+                                                                r.getStatus().conditions,
+                                                                Conditions.READY))
+                                        .map(c -> "True".equals(c.getStatus()))
+                                        .orElse(false));
+        assertThat(client.apps().deployments().inNamespace(ns).withName("podinfo").get())
+                .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
+        assertThat(
+                        client.resources(OCIRepository.class)
+                                .inNamespace(ns)
+                                .withName("podinfo")
+                                .get()
+                                .getStatus()
+                                .artifact
+                                .revision)
+                .isEqualTo("6.9.4@" + digest);
     }
 
     private static String ociRepository(String ns, String ref) {

@@ -1,5 +1,6 @@
 package io.sluice.source.helm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmRepository;
+import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.StoredArtifact;
@@ -106,10 +108,15 @@ public class HelmChartReconciler {
         try {
             String trigger = release.getMetadata().getGeneration() + "/" + requestedAt(release);
             try {
+                if (release.getSpec().chartRef != null) {
+                    announceSourceArtifact(ref, trigger, chartRefArtifact(release), "chartRef");
+                    return interval;
+                }
                 if (chart != null
                         && chart.sourceRef != null
                         && GitRepository.KIND.equals(chart.sourceRef.kind)) {
-                    announceGitArtifact(ref, trigger, gitArtifact(release, chart), chart.chart);
+                    announceSourceArtifact(
+                            ref, trigger, gitArtifact(release, chart), "chart " + chart.chart);
                     return interval;
                 }
                 HelmRepository repository = repository(release, chart);
@@ -164,8 +171,9 @@ public class HelmChartReconciler {
         return interval;
     }
 
-    private void announceGitArtifact(
-            ObjectRef ref, String trigger, Artifact artifact, String path) {
+    /** A chart in another source's artifact: that artifact, announced as the release's chart. */
+    private void announceSourceArtifact(
+            ObjectRef ref, String trigger, Artifact artifact, String what) {
         String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
         artifacts.sendMessageAndAwait(
                 Envelopes.of(
@@ -179,13 +187,37 @@ public class HelmChartReconciler {
                                 artifact.url,
                                 artifact.size == null ? 0 : artifact.size)));
         if (!key.equals(announced.put(ref, key))) {
-            LOG.infof("chart %s from Git revision %s", path, artifact.revision);
+            LOG.infof("%s at revision %s", what, artifact.revision);
         }
         states.succeeded(
-                ref,
-                artifact.revision,
-                Reasons.SUCCEEDED,
-                "chart " + path + " at " + artifact.revision);
+                ref, artifact.revision, Reasons.SUCCEEDED, what + " at " + artifact.revision);
+    }
+
+    /**
+     * The artifact of the OCIRepository that {@code spec.chartRef} names (the chart's archive, as
+     * helm-controller loads it); helm-controller's words when it cannot be had.
+     */
+    private Artifact chartRefArtifact(HelmRelease release) throws ChartNotFoundException {
+        JsonNode chartRef = release.getSpec().chartRef;
+        String kind = chartRef.path("kind").asText();
+        String ns = chartRef.path("namespace").asText("");
+        String namespace = ns.isEmpty() ? release.getMetadata().getNamespace() : ns;
+        String name = chartRef.path("name").asText();
+        if (!OCIRepository.KIND.equals(kind)) {
+            throw new ChartNotFoundException(
+                    "chartRef kind '" + kind + "' is not supported yet (OCIRepository only)");
+        }
+        OCIRepository source =
+                client.resources(OCIRepository.class).inNamespace(namespace).withName(name).get();
+        String named = kind + " '" + namespace + "/" + name + "'";
+        if (source == null) {
+            throw new ChartNotFoundException(
+                    "could not get Source object: " + named + " not found");
+        }
+        if (source.getStatus() == null || source.getStatus().artifact == null) {
+            throw new ChartNotFoundException(named + " is not ready: does not have an artifact");
+        }
+        return source.getStatus().artifact;
     }
 
     private Artifact gitArtifact(HelmRelease release, HelmChartTemplateSpec chart)
@@ -251,8 +283,7 @@ public class HelmChartReconciler {
     private HelmRepository repository(HelmRelease release, HelmChartTemplateSpec chart)
             throws ChartNotFoundException {
         if (chart == null || chart.chart == null) {
-            throw new ChartNotFoundException(
-                    "spec.chart.spec.chart is required (chartRef is not supported yet)");
+            throw new ChartNotFoundException("either chart or chartRef must be set");
         }
         var sourceRef = chart.sourceRef;
         if (sourceRef == null || !HelmRepository.KIND.equals(sourceRef.kind)) {

@@ -1,5 +1,6 @@
 package io.sluice.source.helm;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -9,13 +10,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmRepository;
+import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.schedule.ReconcileScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change,
@@ -30,6 +34,7 @@ public class HelmReleaseWatcher {
     private SharedIndexInformer<HelmRelease> informer;
     private SharedIndexInformer<HelmRepository> repositories;
     private SharedIndexInformer<GitRepository> gitRepositories;
+    private SharedIndexInformer<OCIRepository> ociRepositories;
 
     public HelmReleaseWatcher(
             KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
@@ -69,7 +74,16 @@ public class HelmReleaseWatcher {
                 });
         informer.start();
         watchRepositories();
-        watchGitRepositories();
+        gitRepositories =
+                watchArtifacts(
+                        GitRepository.class,
+                        GitRepository.KIND,
+                        r -> r.getStatus() == null ? null : r.getStatus().artifact);
+        ociRepositories =
+                watchArtifacts(
+                        OCIRepository.class,
+                        OCIRepository.KIND,
+                        r -> r.getStatus() == null ? null : r.getStatus().artifact);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -82,6 +96,9 @@ public class HelmReleaseWatcher {
         }
         if (gitRepositories != null) {
             gitRepositories.close();
+        }
+        if (ociRepositories != null) {
+            ociRepositories.close();
         }
     }
 
@@ -117,44 +134,36 @@ public class HelmReleaseWatcher {
                                 });
     }
 
-    /**
-     * A GitRepository holding charts: its releases are checked again when its artifact's revision
-     * changes.
-     */
-    private void watchGitRepositories() {
-        gitRepositories =
-                client.resources(GitRepository.class)
-                        .inAnyNamespace()
-                        .inform(
-                                new ResourceEventHandler<>() {
-                                    @Override
-                                    public void onAdd(GitRepository repository) {
-                                        recheckReleasesOf(
-                                                GitRepository.KIND, repository.getMetadata());
-                                    }
+    /** A source of charts whose releases are checked again when its artifact's revision changes. */
+    private <T extends HasMetadata> SharedIndexInformer<T> watchArtifacts(
+            Class<T> type, String kind, Function<T, Artifact> artifact) {
+        Function<T, String> revision =
+                source -> {
+                    Artifact a = artifact.apply(source);
+                    return a == null ? null : a.revision;
+                };
+        return client.resources(type)
+                .inAnyNamespace()
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(T source) {
+                                recheckReleasesOf(kind, source.getMetadata());
+                            }
 
-                                    @Override
-                                    public void onUpdate(
-                                            GitRepository before, GitRepository after) {
-                                        if (!Objects.equals(revision(before), revision(after))) {
-                                            recheckReleasesOf(
-                                                    GitRepository.KIND, after.getMetadata());
-                                        }
-                                    }
+                            @Override
+                            public void onUpdate(T before, T after) {
+                                if (!Objects.equals(
+                                        revision.apply(before), revision.apply(after))) {
+                                    recheckReleasesOf(kind, after.getMetadata());
+                                }
+                            }
 
-                                    @Override
-                                    public void onDelete(
-                                            GitRepository repository, boolean finalStateUnknown) {
-                                        recheckReleasesOf(
-                                                GitRepository.KIND, repository.getMetadata());
-                                    }
-                                });
-    }
-
-    private static String revision(GitRepository repository) {
-        return repository.getStatus() == null || repository.getStatus().artifact == null
-                ? null
-                : repository.getStatus().artifact.revision;
+                            @Override
+                            public void onDelete(T source, boolean finalStateUnknown) {
+                                recheckReleasesOf(kind, source.getMetadata());
+                            }
+                        });
     }
 
     private void recheckReleasesOf(HelmRepository repository) {
@@ -168,6 +177,14 @@ public class HelmReleaseWatcher {
     }
 
     private static boolean uses(HelmRelease release, String kind, ObjectMeta source) {
+        var chartRef = release.getSpec().chartRef;
+        if (chartRef != null) {
+            String ns = chartRef.path("namespace").asText("");
+            return kind.equals(chartRef.path("kind").asText())
+                    && source.getName().equals(chartRef.path("name").asText())
+                    && source.getNamespace()
+                            .equals(ns.isEmpty() ? release.getMetadata().getNamespace() : ns);
+        }
         var chart = release.getSpec().chart == null ? null : release.getSpec().chart.spec;
         if (chart == null || chart.sourceRef == null || !kind.equals(chart.sourceRef.kind)) {
             return false;
