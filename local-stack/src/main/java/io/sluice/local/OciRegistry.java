@@ -35,22 +35,44 @@ public final class OciRegistry implements AutoCloseable {
     private final Path repoRoot;
     private final Path runDir;
     private final String host;
+    private final String login;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private OciRegistry(Path repoRoot, Path runDir, String host) {
+    private OciRegistry(Path repoRoot, Path runDir, String host, String login) {
         this.repoRoot = repoRoot;
         this.runDir = runDir;
         this.host = host;
+        this.login = login;
     }
 
     public static OciRegistry start(Path repoRoot, Path runDir)
             throws IOException, InterruptedException {
-        String host =
-                Launcher.run(
-                        repoRoot.resolve("deploy/local/registry/start"),
-                        runDir,
-                        runDir.getParent().resolve("registry-start.log"));
-        return new OciRegistry(repoRoot, runDir, host);
+        return new OciRegistry(repoRoot, runDir, launch(repoRoot, runDir), null);
+    }
+
+    /** A registry that asks for {@code user} and {@code password} (Basic auth, htpasswd). */
+    public static OciRegistry startWithLogin(
+            Path repoRoot, Path runDir, String user, String password)
+            throws IOException, InterruptedException {
+        java.nio.file.Files.createDirectories(runDir);
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        java.nio.file.Files.writeString(
+                runDir.resolve("htpasswd"),
+                user
+                        + ":"
+                        + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate(
+                                "2y", password.toCharArray(), salt, 10)
+                        + "\n");
+        return new OciRegistry(repoRoot, runDir, launch(repoRoot, runDir), user + ":" + password);
+    }
+
+    private static String launch(Path repoRoot, Path runDir)
+            throws IOException, InterruptedException {
+        return Launcher.run(
+                repoRoot.resolve("deploy/local/registry/start"),
+                runDir,
+                runDir.getParent().resolve("registry-start.log"));
     }
 
     /** {@code 127.0.0.1:port}. */
@@ -138,6 +160,13 @@ public final class OciRegistry implements AutoCloseable {
 
     private HttpResponse<String> send(HttpRequest.Builder request, int expected)
             throws IOException, InterruptedException {
+        if (login != null) {
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(login.getBytes(StandardCharsets.UTF_8)));
+        }
         HttpResponse<String> response =
                 http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {

@@ -126,6 +126,36 @@ class OciRepositoryTest {
     }
 
     @Test
+    void aDigestTheRegistryDoesNotHoldIsReportedNamingIt() throws Exception {
+        String ns = "oci-wrong-digest";
+        Manifests.apply(client, Manifests.namespace(ns));
+        registry.pushArtifact(ns + "/app", "v1", settings(ns, "one"), "main@sha1:1");
+        String absent = "sha256:" + "0".repeat(64);
+        Manifests.apply(client, ociRepository(ns, "digest: \"" + absent + "\""));
+
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(ns))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("OCIArtifactPullFailed");
+                                                    assertThat(c.getMessage())
+                                                            .startsWith(
+                                                                    "failed to pull artifact from 'oci://"
+                                                                            + registry.host()
+                                                                            + "/oci-wrong-digest/app': GET http://"
+                                                                            + registry.host()
+                                                                            + "/v2/oci-wrong-digest/app/manifests/"
+                                                                            + absent
+                                                                            + ": MANIFEST_UNKNOWN");
+                                                }));
+        assertThat(repository(ns).getStatus().artifact).as("nothing stored").isNull();
+    }
+
+    @Test
     void aHelmReleaseInstallsTheChartItsChartRefNamesFromTheRegistry() throws Exception {
         String ns = "oci-chart";
         Manifests.apply(client, Manifests.namespace(ns));
@@ -188,6 +218,93 @@ class OciRepositoryTest {
                 .isEqualTo("6.9.4@" + digest);
     }
 
+    @Test
+    void aRegistryThatAsksForALoginIsReadWithTheSecretsCredentialsAndRefusesOthers()
+            throws Exception {
+        String ns = "oci-login";
+        LocalStack stack = LocalStackExtension.stack();
+        try (OciRegistry guarded =
+                OciRegistry.startWithLogin(
+                        stack.repoRoot(),
+                        stack.runDir().resolve("registry-login"),
+                        "flux",
+                        "s3cret")) {
+            Manifests.apply(client, Manifests.namespace(ns));
+            String digest =
+                    guarded.pushArtifact(
+                            ns + "/app", "latest", settings(ns, "one"), "main@sha1:1111111");
+            StringBuilder objects = new StringBuilder();
+            for (var login : Map.of("right", "s3cret", "wrong", "guess").entrySet()) {
+                objects.append(
+                        """
+                        apiVersion: v1
+                        kind: Secret
+                        metadata: {name: %s, namespace: %s}
+                        type: kubernetes.io/dockerconfigjson
+                        stringData:
+                          .dockerconfigjson: '{"auths":{"%s":{"username":"flux","password":"%s"}}}'
+                        ---
+                        """
+                                .formatted(login.getKey(), ns, guarded.host(), login.getValue()));
+            }
+            for (String name : new String[] {"right", "wrong", "none"}) {
+                objects.append(
+                        """
+                        apiVersion: source.toolkit.fluxcd.io/v1
+                        kind: OCIRepository
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          interval: 1h
+                          url: oci://%s/%s/app
+                          %s
+                        ---
+                        """
+                                .formatted(
+                                        name,
+                                        ns,
+                                        guarded.host(),
+                                        ns,
+                                        name.equals("none")
+                                                ? ""
+                                                : "secretRef: {name: " + name + "}"));
+            }
+            Manifests.apply(client, objects.toString());
+
+            await().atMost(DEADLINE)
+                    .untilAsserted(
+                            () ->
+                                    assertThat(ready(ns, "right"))
+                                            .hasValueSatisfying(
+                                                    c ->
+                                                            assertThat(c.getMessage())
+                                                                    .isEqualTo(
+                                                                            "stored artifact for digest 'latest@"
+                                                                                    + digest
+                                                                                    + "'")));
+            String refused =
+                    "failed to determine artifact digest: GET http://"
+                            + guarded.host()
+                            + "/v2/oci-login/app/manifests/latest: UNAUTHORIZED: authentication required";
+            for (String name : new String[] {"wrong", "none"}) {
+                await().atMost(DEADLINE)
+                        .untilAsserted(
+                                () ->
+                                        assertThat(ready(ns, name))
+                                                .as(name)
+                                                .hasValueSatisfying(
+                                                        c -> {
+                                                            assertThat(c.getStatus())
+                                                                    .isEqualTo("False");
+                                                            assertThat(c.getReason())
+                                                                    .isEqualTo(
+                                                                            "OCIArtifactPullFailed");
+                                                            assertThat(c.getMessage())
+                                                                    .startsWith(refused);
+                                                        }));
+            }
+        }
+    }
+
     private static String ociRepository(String ns, String ref) {
         return """
                 apiVersion: source.toolkit.fluxcd.io/v1
@@ -231,11 +348,19 @@ class OciRepositoryTest {
     }
 
     private static OCIRepository repository(String ns) {
-        return client.resources(OCIRepository.class).inNamespace(ns).withName("app").get();
+        return repository(ns, "app");
+    }
+
+    private static OCIRepository repository(String ns, String name) {
+        return client.resources(OCIRepository.class).inNamespace(ns).withName(name).get();
     }
 
     private static Optional<Condition> ready(String ns) {
-        OCIRepository repo = repository(ns);
+        return ready(ns, "app");
+    }
+
+    private static Optional<Condition> ready(String ns, String name) {
+        OCIRepository repo = repository(ns, name);
         return repo == null || repo.getStatus() == null
                 ? Optional.empty()
                 : Conditions.find(repo.getStatus().conditions, Conditions.READY);
