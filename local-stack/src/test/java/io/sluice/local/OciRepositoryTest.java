@@ -159,12 +159,7 @@ class OciRepositoryTest {
     void aHelmReleaseInstallsTheChartItsChartRefNamesFromTheRegistry() throws Exception {
         String ns = "oci-chart";
         Manifests.apply(client, Manifests.namespace(ns));
-        Path archive =
-                LocalStackExtension.stack()
-                        .repoRoot()
-                        .resolve("../shared/fixtures/charts/podinfo-6.9.4.tgz")
-                        .normalize();
-        String digest = registry.pushChart(ns + "/charts", "podinfo", "6.9.4", archive);
+        String digest = pushPodinfo(ns);
         Manifests.apply(
                 client,
                 """
@@ -189,24 +184,7 @@ class OciRepositoryTest {
                 """
                         .formatted(ns, registry.host(), ns, ns));
 
-        await().atMost(DEADLINE)
-                .until(
-                        () ->
-                                Optional.ofNullable(
-                                                client.resources(HelmRelease.class)
-                                                        .inNamespace(ns)
-                                                        .withName("podinfo")
-                                                        .get())
-                                        .filter(r -> r.getStatus() != null)
-                                        .flatMap(
-                                                r ->
-                                                        Conditions.find(
-                                                                r.getStatus().conditions,
-                                                                Conditions.READY))
-                                        .map(c -> "True".equals(c.getStatus()))
-                                        .orElse(false));
-        assertThat(client.apps().deployments().inNamespace(ns).withName("podinfo").get())
-                .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
+        awaitPodinfoInstalled(ns);
         assertThat(
                         client.resources(OCIRepository.class)
                                 .inNamespace(ns)
@@ -216,6 +194,47 @@ class OciRepositoryTest {
                                 .artifact
                                 .revision)
                 .isEqualTo("6.9.4@" + digest);
+    }
+
+    @Test
+    void aHelmReleaseInstallsAChartOfAnOciHelmRepository() throws Exception {
+        String ns = "oci-helmrepo";
+        Manifests.apply(client, Manifests.namespace(ns));
+        pushPodinfo(ns);
+        Manifests.apply(
+                client,
+                """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: HelmRepository
+                metadata: {name: charts, namespace: %s}
+                spec:
+                  type: oci
+                  interval: 1h
+                  url: oci://%s/%s/charts
+                ---
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: podinfo, namespace: %s}
+                spec:
+                  interval: 1h
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: "6.x"
+                      sourceRef: {kind: HelmRepository, name: charts}
+                  values: {replicaCount: 2}
+                """
+                        .formatted(ns, registry.host(), ns, ns));
+
+        awaitPodinfoInstalled(ns);
+        assertThat(
+                        client.resources(HelmRelease.class)
+                                .inNamespace(ns)
+                                .withName("podinfo")
+                                .get()
+                                .getStatus()
+                                .lastAttemptedRevision)
+                .isEqualTo("6.9.4");
     }
 
     @Test
@@ -345,6 +364,35 @@ class OciRepositoryTest {
     private static String value(String ns) {
         var configMap = client.configMaps().inNamespace(ns).withName("settings").get();
         return configMap == null ? "" : configMap.getData().get("value");
+    }
+
+    /** The fixture chart podinfo 6.9.4, pushed as {@code helm push} pushes it. */
+    private static String pushPodinfo(String ns) throws Exception {
+        Path archive =
+                LocalStackExtension.stack()
+                        .repoRoot()
+                        .resolve("../shared/fixtures/charts/podinfo-6.9.4.tgz")
+                        .normalize();
+        return registry.pushChart(ns + "/charts", "podinfo", "6.9.4", archive);
+    }
+
+    /** The release podinfo Ready, with the values it was given (two replicas). */
+    private static void awaitPodinfoInstalled(String ns) {
+        await().atMost(DEADLINE).until(() -> releaseReady(ns));
+        assertThat(client.apps().deployments().inNamespace(ns).withName("podinfo").get())
+                .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2));
+    }
+
+    private static boolean releaseReady(String ns) {
+        return Optional.ofNullable(
+                        client.resources(HelmRelease.class)
+                                .inNamespace(ns)
+                                .withName("podinfo")
+                                .get())
+                .filter(r -> r.getStatus() != null)
+                .flatMap(r -> Conditions.find(r.getStatus().conditions, Conditions.READY))
+                .map(c -> "True".equals(c.getStatus()))
+                .orElse(false);
     }
 
     private static OCIRepository repository(String ns) {

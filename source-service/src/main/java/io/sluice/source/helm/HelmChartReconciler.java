@@ -24,6 +24,7 @@ import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.StoredArtifact;
+import io.sluice.source.oci.OciChartPuller;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
@@ -120,7 +122,24 @@ public class HelmChartReconciler {
                     return interval;
                 }
                 HelmRepository repository = repository(release, chart);
-                ChartRepositoryClient repositoryClient = repositoryClient(repository);
+                if ("oci".equals(repository.getSpec().type)) {
+                    OciChartPuller.Pulled pulled =
+                            OciChartPuller.pull(
+                                    repository.getSpec().url,
+                                    chart.chart,
+                                    chart.version,
+                                    login(repository).map(l -> l.user() + ":" + l.password()),
+                                    Boolean.TRUE.equals(repository.getSpec().insecure),
+                                    GoDuration.parse(
+                                            repository.getSpec().timeout, Duration.ofSeconds(60)),
+                                    store);
+                    announceChart(ref, trigger, chart.chart, pulled.version(), pulled.stored());
+                    return interval;
+                }
+                ChartRepositoryClient repositoryClient =
+                        login(repository)
+                                .map(l -> new ChartRepositoryClient(l.user(), l.password()))
+                                .orElseGet(() -> new ChartRepositoryClient(null, null));
                 String url = repository.getSpec().url;
                 ChartVersion version =
                         resolve(
@@ -129,30 +148,8 @@ public class HelmChartReconciler {
                                 chart,
                                 repositoryName(release, chart));
                 StoredArtifact stored = repositoryClient.download(url, version, store);
-                String key = trigger + "/" + version.version() + "/" + stored.digest();
-                String artifactUrl = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
-                artifacts.sendMessageAndAwait(
-                        Envelopes.of(
-                                ref,
-                                ArtifactEvent.TYPE,
-                                "source-service",
-                                ArtifactEvent.stored(
-                                        ref,
-                                        version.version(),
-                                        stored.digest(),
-                                        artifactUrl,
-                                        stored.size())));
-                if (!key.equals(announced.put(ref, key))) {
-                    LOG.infof(
-                            "stored chart %s@%s (%s)",
-                            version.name(), version.version(), stored.digest());
-                }
-                states.succeeded(
-                        ref,
-                        version.version(),
-                        Reasons.SUCCEEDED,
-                        "stored chart " + version.name() + "@" + version.version());
-            } catch (ChartNotFoundException | IOException e) {
+                announceChart(ref, trigger, version.name(), version.version(), stored);
+            } catch (ChartNotFoundException | OciChartPuller.PullFailed | IOException e) {
                 fail(ref, trigger, e.getMessage());
                 return interval.compareTo(RETRY) < 0 ? interval : RETRY;
             } catch (InterruptedException e) {
@@ -171,21 +168,41 @@ public class HelmChartReconciler {
         return interval;
     }
 
-    /** A chart in another source's artifact: that artifact, announced as the release's chart. */
-    private void announceSourceArtifact(
-            ObjectRef ref, String trigger, Artifact artifact, String what) {
-        String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
+    private void announce(ObjectRef ref, String revision, String digest, String url, long size) {
         artifacts.sendMessageAndAwait(
                 Envelopes.of(
                         ref,
                         ArtifactEvent.TYPE,
                         "source-service",
-                        ArtifactEvent.stored(
-                                ref,
-                                artifact.revision,
-                                artifact.digest,
-                                artifact.url,
-                                artifact.size == null ? 0 : artifact.size)));
+                        ArtifactEvent.stored(ref, revision, digest, url, size)));
+    }
+
+    /** A chart pulled from a Helm repository and stored: announced as the release's chart. */
+    private void announceChart(
+            ObjectRef ref, String trigger, String name, String version, StoredArtifact stored) {
+        String key = trigger + "/" + version + "/" + stored.digest();
+        announce(
+                ref,
+                version,
+                stored.digest(),
+                config.artifactBaseUrl() + "/artifacts/" + stored.fileName(),
+                stored.size());
+        if (!key.equals(announced.put(ref, key))) {
+            LOG.infof("stored chart %s@%s (%s)", name, version, stored.digest());
+        }
+        states.succeeded(ref, version, Reasons.SUCCEEDED, "stored chart " + name + "@" + version);
+    }
+
+    /** A chart in another source's artifact: that artifact, announced as the release's chart. */
+    private void announceSourceArtifact(
+            ObjectRef ref, String trigger, Artifact artifact, String what) {
+        String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
+        announce(
+                ref,
+                artifact.revision,
+                artifact.digest,
+                artifact.url,
+                artifact.size == null ? 0 : artifact.size);
         if (!key.equals(announced.put(ref, key))) {
             LOG.infof("%s at revision %s", what, artifact.revision);
         }
@@ -304,14 +321,15 @@ public class HelmChartReconciler {
         return repository;
     }
 
+    private record Login(String user, String password) {}
+
     /**
-     * HTTP basic auth from the HelmRepository's secret ({@code username}, {@code password}), as
-     * Flux reads it.
+     * The login in the HelmRepository's secret ({@code username}, {@code password}), as Flux reads
+     * it; none without a secretRef.
      */
-    private ChartRepositoryClient repositoryClient(HelmRepository repository)
-            throws ChartNotFoundException {
+    private Optional<Login> login(HelmRepository repository) throws ChartNotFoundException {
         if (repository.getSpec().secretRef == null) {
-            return new ChartRepositoryClient(null, null);
+            return Optional.empty();
         }
         String name = repository.getSpec().secretRef.getName();
         Secret secret =
@@ -329,8 +347,10 @@ public class HelmChartReconciler {
                             + name
                             + "' has no 'username' and 'password'");
         }
-        return new ChartRepositoryClient(
-                decode(secret.getData().get("username")), decode(secret.getData().get("password")));
+        return Optional.of(
+                new Login(
+                        decode(secret.getData().get("username")),
+                        decode(secret.getData().get("password"))));
     }
 
     private static String sourceNamespace(HelmRelease release, HelmChartTemplateSpec chart) {
