@@ -82,13 +82,15 @@ class OciRepositoryTest {
     }
 
     @Test
-    void semverPicksTheHighestTagInTheRange() throws Exception {
+    void semverPicksTheHighestTagInTheRangeNeitherAHigherMajorNorAPreRelease() throws Exception {
         String ns = "oci-semver";
         Manifests.apply(client, Manifests.namespace(ns));
         registry.pushArtifact(ns + "/app", "1.0.0", settings(ns, "one"), "v1.0.0@sha1:1");
         String wanted =
                 registry.pushArtifact(ns + "/app", "1.1.0", settings(ns, "two"), "v1.1.0@sha1:2");
         registry.pushArtifact(ns + "/app", "2.0.0", settings(ns, "three"), "v2.0.0@sha1:3");
+        // a higher pre-release in the range is not taken unless the range asks for pre-releases
+        registry.pushArtifact(ns + "/app", "1.2.0-rc.1", settings(ns, "rc"), "v1.2.0-rc.1@sha1:5");
         registry.pushArtifact(ns + "/app", "latest", settings(ns, "four"), "main@sha1:4");
         Manifests.apply(client, ociRepository(ns, "semver: \">=1.0.0 <2.0.0\""));
         Manifests.apply(client, kustomization(ns));
