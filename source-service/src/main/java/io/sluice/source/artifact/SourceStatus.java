@@ -114,6 +114,11 @@ public class SourceStatus {
         }
     }
 
+    /** A deleted source: its artifact is announced again if one of its name comes back. */
+    public void forget(ObjectRef ref) {
+        announced.remove(ref);
+    }
+
     private void write(
             HasMetadata source,
             List<Condition> conditions,

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
+import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,14 +16,18 @@ public class GitRepositoryWatcher {
     private final SourceWatcher<GitRepository> watcher;
 
     public GitRepositoryWatcher(
-            KubernetesClient client, GitRepositoryReconciler reconciler, SourceConfig config) {
+            KubernetesClient client,
+            GitRepositoryReconciler reconciler,
+            SourceStatus status,
+            SourceConfig config) {
         this.watcher =
                 new SourceWatcher<>(
                         client,
                         GitRepository.class,
                         GitRepository.KIND,
                         config.workers(),
-                        reconciler::reconcile);
+                        reconciler::reconcile,
+                        status::forget);
     }
 
     void start(@Observes StartupEvent event) {

@@ -38,7 +38,10 @@ final class LayerArchiver {
         try (TarArchiveInputStream tar = open(layer)) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 String path = name(e);
-                if (e.isFile() && path != null && path.endsWith(SourceIgnore.FILE)) {
+                if (e.isFile()
+                        && path != null
+                        && (path.equals(SourceIgnore.FILE)
+                                || path.endsWith("/" + SourceIgnore.FILE))) {
                     String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
                     ignoreFiles.put(dir, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
                 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.contracts.source.OCIRepositorySpec;
@@ -79,7 +80,7 @@ public class OciRepositoryReconciler {
                         repo.getMetadata().getName());
         Duration interval = GoDuration.parse(repo.getSpec().interval, Duration.ofMinutes(1));
         if (Boolean.TRUE.equals(repo.getSpec().suspend)) {
-            states.succeeded(ref, null, "Suspended", "suspended");
+            states.succeeded(ref, null, Reasons.SUSPENDED, "suspended");
             return interval;
         }
         MDC.put("object", ref.key());
@@ -148,7 +149,7 @@ public class OciRepositoryReconciler {
         try {
             JsonNode manifest;
             try {
-                manifest = image(registry, registry.manifest(digest), url);
+                manifest = image(registry, registry.manifest(digest), url.named(digest));
                 registry.download(layer(manifest, spec.layerSelector), layer);
             } catch (IOException e) {
                 throw new OciException(
@@ -268,7 +269,7 @@ public class OciRepositoryReconciler {
     }
 
     /** The image manifest: an index's linux/amd64 child (or its first without a platform). */
-    private static JsonNode image(RegistryClient registry, JsonNode manifest, OciUrl url)
+    private static JsonNode image(RegistryClient registry, JsonNode manifest, String named)
             throws IOException, InterruptedException {
         if (!manifest.has("manifests")) {
             return manifest;
@@ -282,8 +283,7 @@ public class OciRepositoryReconciler {
             }
         }
         throw new RegistryError(
-                "no child with platform {Architecture:amd64 OS:linux} in index "
-                        + url.named("latest"));
+                "no child with platform {Architecture:amd64 OS:linux} in index " + named);
     }
 
     /** The selected layer's digest: the first of the media type asked for, else the first. */

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
+import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,14 +16,18 @@ public class OciRepositoryWatcher {
     private final SourceWatcher<OCIRepository> watcher;
 
     public OciRepositoryWatcher(
-            KubernetesClient client, OciRepositoryReconciler reconciler, SourceConfig config) {
+            KubernetesClient client,
+            OciRepositoryReconciler reconciler,
+            SourceStatus status,
+            SourceConfig config) {
         this.watcher =
                 new SourceWatcher<>(
                         client,
                         OCIRepository.class,
                         OCIRepository.KIND,
                         config.workers(),
-                        reconciler::reconcile);
+                        reconciler::reconcile,
+                        status::forget);
     }
 
     void start(@Observes StartupEvent event) {

@@ -42,8 +42,17 @@ final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Pattern NEXT_PAGE = Pattern.compile("<([^>]+)>");
+    private static final java.util.Set<Integer> REDIRECTS =
+            java.util.Set.of(301, 302, 303, 307, 308);
+    private static final int MAX_REDIRECTS = 5;
 
-    private final HttpClient http;
+    /**
+     * One client for every registry: each request carries its own timeout. Redirects are followed
+     * here, not by the client, so that the registry's credentials never go to another host.
+     */
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
     private final OciUrl url;
     private final Optional<String> credentials;
     private final boolean insecure;
@@ -57,11 +66,6 @@ final class RegistryClient {
         this.credentials = credentials;
         this.insecure = insecure;
         this.timeout = timeout;
-        this.http =
-                HttpClient.newBuilder()
-                        .connectTimeout(timeout)
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .build();
     }
 
     /** The digest of the manifest {@code reference} (a tag or a digest) names. */
@@ -124,7 +128,7 @@ final class RegistryClient {
             throw new RegistryError(
                     "GET " + response.uri() + ": unexpected status code " + response.statusCode());
         }
-        String got = sha256(Files.readAllBytes(target));
+        String got = sha256(target);
         if (!got.equals(digest)) {
             throw new RegistryError(
                     "blob " + digest + " does not match its content's digest " + got);
@@ -150,28 +154,45 @@ final class RegistryClient {
     private <T> HttpResponse<T> send(
             String method, String path, String accept, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
-        HttpResponse<T> response = http.send(request(method, path, accept), body);
+        URI uri = URI.create(base() + path);
+        HttpResponse<T> response = follow(method, uri, accept, body);
         if (response.statusCode() == 401 && authorization == null) {
             Optional<String> challenge = response.headers().firstValue("WWW-Authenticate");
             if (challenge.isPresent()) {
                 authorization = answer(challenge.get());
                 if (authorization != null) {
-                    response = http.send(request(method, path, accept), body);
+                    response = follow(method, uri, accept, body);
                 }
             }
         }
         return response;
     }
 
-    private HttpRequest request(String method, String path, String accept)
+    /** Sends a request and follows its redirects (a blob may be served from object storage). */
+    private <T> HttpResponse<T> follow(
+            String method, URI uri, String accept, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {
+        for (int hops = 0; ; hops++) {
+            HttpResponse<T> response = HTTP.send(request(method, uri, accept), body);
+            Optional<String> location = response.headers().firstValue("Location");
+            if (hops == MAX_REDIRECTS
+                    || location.isEmpty()
+                    || !REDIRECTS.contains(response.statusCode())) {
+                return response;
+            }
+            uri = uri.resolve(location.get());
+        }
+    }
+
+    /** A request; the registry's Authorization only when it goes to the registry itself. */
+    private HttpRequest request(String method, URI uri, String accept) {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(base() + path))
+                HttpRequest.newBuilder(uri)
                         .timeout(timeout)
                         .header("Accept", accept)
                         .header("User-Agent", "sluice")
                         .method(method, HttpRequest.BodyPublishers.noBody());
-        if (authorization != null) {
+        if (authorization != null && url.host().equals(uri.getRawAuthority())) {
             request.header("Authorization", authorization);
         }
         return request.build();
@@ -193,7 +214,7 @@ final class RegistryClient {
             return base = https;
         }
         try {
-            http.send(
+            HTTP.send(
                     HttpRequest.newBuilder(URI.create(https + "/v2/")).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.discarding());
             return base = https;
@@ -230,7 +251,7 @@ final class RegistryClient {
                 HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(timeout).GET();
         credentials.ifPresent(c -> request.header("Authorization", "Basic " + base64(c)));
         HttpResponse<byte[]> response =
-                http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         failUnlessOk(response);
         JsonNode token = JSON.readTree(response.body());
         String value =
@@ -289,6 +310,17 @@ final class RegistryClient {
         try {
             return "sha256:"
                     + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (java.security.DigestInputStream in =
+                new java.security.DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return "sha256:" + HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

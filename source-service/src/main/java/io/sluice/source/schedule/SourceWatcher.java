@@ -9,11 +9,14 @@ import io.sluice.contracts.meta.Annotations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Watches one kind of source and decides when each is reconciled: on creation, on a spec change, on
- * {@code reconcile.fluxcd.io/requestedAt}, and every interval (what the reconcile returns).
+ * {@code reconcile.fluxcd.io/requestedAt}, and every interval (what the reconcile returns). A
+ * deleted source is forgotten ({@code forget}), so that one created again under its name is
+ * announced again.
  */
 public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable {
     private final ReconcileScheduler scheduler;
@@ -25,7 +28,8 @@ public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable
             Class<T> type,
             String kind,
             int workers,
-            Function<T, Duration> reconcile) {
+            Function<T, Duration> reconcile,
+            Consumer<ObjectRef> forget) {
         this.kind = kind;
         this.scheduler =
                 new ReconcileScheduler(
@@ -62,6 +66,7 @@ public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable
                     @Override
                     public void onDelete(T source, boolean finalStateUnknown) {
                         scheduler.cancel(ref(source));
+                        forget.accept(ref(source));
                     }
                 });
     }
