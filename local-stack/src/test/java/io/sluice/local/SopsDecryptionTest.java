@@ -12,9 +12,7 @@ import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Conditions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -37,24 +35,17 @@ class SopsDecryptionTest {
     private static final String TOKEN = "sops-token-77ad";
     private static KubernetesClient client;
     private static String url;
-    private static Path sops;
+    private static SopsTool sops;
     private static String identity;
 
     @BeforeAll
     static void encryptedRepository() throws Exception {
         LocalStack stack = LocalStackExtension.stack();
         client = stack.client();
-        sops = Path.of(Launcher.output(Path.of("../deploy/local/sops/build").toAbsolutePath()));
-        Path work = Files.createTempDirectory("sops-fixture");
-        identity = ageKey(work.resolve("key.txt"));
-        String recipient =
-                identity.lines()
-                        .filter(l -> l.startsWith("# public key: "))
-                        .findFirst()
-                        .orElseThrow()
-                        .substring("# public key: ".length());
-        Files.writeString(
-                work.resolve("db.yaml"),
+        sops = SopsTool.pinned();
+        SopsTool.AgeKey key = sops.newAgeKey();
+        identity = key.identity();
+        String db =
                 """
                 apiVersion: v1
                 kind: Secret
@@ -63,8 +54,7 @@ class SopsDecryptionTest {
                 stringData:
                   password: %s
                 """
-                        .formatted(PASSWORD));
-        Files.writeString(work.resolve("secret.env"), "TOKEN=" + TOKEN + "\n");
+                        .formatted(PASSWORD);
         url = stack.git().create("sops");
         try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("sops"), url)) {
             repo.write(
@@ -76,15 +66,15 @@ class SopsDecryptionTest {
                               envs: [secret.env]
                               options: {disableNameSuffixHash: true}
                             """)
-                    .write("app/db.yaml", encrypt(recipient, work.resolve("db.yaml"), "yaml", true))
+                    .write("app/db.yaml", encrypt(key.recipient(), db, "yaml", true))
                     .write(
                             "app/secret.env",
-                            encrypt(recipient, work.resolve("secret.env"), "dotenv", false))
+                            encrypt(key.recipient(), "TOKEN=" + TOKEN + "\n", "dotenv", false))
                     .write(
                             "app/settings.yaml",
                             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
                                     + "data: {a: b}\n")
-                    .write(".sops.yaml", "creation_rules: [{age: " + recipient + "}]\n")
+                    .write(".sops.yaml", "creation_rules: [{age: " + key.recipient() + "}]\n")
                     .commitAndPush("encrypted with sops and age");
         }
     }
@@ -123,7 +113,7 @@ class SopsDecryptionTest {
 
     @Test
     void aWrongKeyFailsTheKustomizationAndAppliesNothingOfIt() throws Exception {
-        String otherIdentity = ageKey(Files.createTempDirectory("other-key").resolve("key.txt"));
+        String otherIdentity = sops.newAgeKey().identity();
         String ns = kustomization("sops-wrong", otherIdentity);
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
@@ -172,40 +162,11 @@ class SopsDecryptionTest {
         return ns;
     }
 
-    private static String ageKey(Path file) throws Exception {
-        run(List.of(sops.resolveSibling("age-keygen").toString(), "-o", file.toString()));
-        return Files.readString(file);
-    }
-
-    private static String encrypt(String recipient, Path plain, String type, boolean onlyData)
+    private static String encrypt(String recipient, String plain, String type, boolean onlyData)
             throws Exception {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                sops.toString(),
-                                "--encrypt",
-                                "--age",
-                                recipient,
-                                "--input-type",
-                                type,
-                                "--output-type",
-                                type));
-        if (onlyData) {
-            command.addAll(List.of("--encrypted-regex", "^(data|stringData)$"));
-        }
-        command.add(plain.toString());
-        String encrypted = run(command);
+        String encrypted = sops.encrypt(recipient, plain, type, onlyData);
         assertThat(encrypted).doesNotContain(PASSWORD).doesNotContain(TOKEN);
         return encrypted;
-    }
-
-    private static String run(List<String> command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("HOME", Files.createTempDirectory("sops-home").toString());
-        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
-        return out;
     }
 
     private static String value(String ns, String name, String key) {

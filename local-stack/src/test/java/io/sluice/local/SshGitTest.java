@@ -1,5 +1,8 @@
 package io.sluice.local;
 
+import static io.sluice.local.DeployKeys.knownHosts;
+import static io.sluice.local.DeployKeys.pkcs8;
+import static io.sluice.local.DeployKeys.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -180,32 +183,6 @@ class SshGitTest {
                   secretRef: {name: %s}
                 """
                         .formatted(name, NS, from, name));
-    }
-
-    /** The Secret `flux create secret git` writes; the server lets the key in. */
-    private static Map<String, String> secret(
-            KeyPair key, String identity, String password, String knownHosts) {
-        LocalStackExtension.stack().git().authorize(key.getPublic());
-        Map<String, String> data = new LinkedHashMap<>();
-        data.put("identity", identity);
-        data.put("identity.pub", PublicKeyEntry.toString(key.getPublic()) + "\n");
-        data.put("known_hosts", knownHosts);
-        if (password != null) {
-            data.put("password", password);
-        }
-        return data;
-    }
-
-    private static String knownHosts() throws Exception {
-        return LocalStackExtension.stack().git().knownHosts() + "\n";
-    }
-
-    /** Unencrypted PKCS#8 PEM, the format of the keys Flux's CLI generates. */
-    private static String pkcs8(KeyPair key) {
-        return "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(key.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
     }
 
     /** OpenSSH's own format, as ssh-keygen writes it; encrypted when a password is given. */
