@@ -75,6 +75,7 @@ public class HelmReleaseReconciler {
     private final KubernetesClient client;
     private final OwnerApply ownerApply;
     private final HookRunner hooks;
+    private final ReleaseTester tester;
     private final OwnerLanes lanes;
     private final BundleSeal seal;
 
@@ -95,6 +96,7 @@ public class HelmReleaseReconciler {
         this.lanes = lanes;
         this.ownerApply = ownerApply;
         this.hooks = new HookRunner(config.fieldManager());
+        this.tester = new ReleaseTester(hooks);
     }
 
     /** Reconciles a rendered attempt; empty when there is nothing to report. */
@@ -116,6 +118,7 @@ public class HelmReleaseReconciler {
                             new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
         }
         renders.put(attempt.object(), render);
+        run.get().forgetTestsWhenOff();
         // the counts of a new attempt are written with its first release action (with Ready
         // Unknown, in one patch) or once it is found in sync, never before
         run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
@@ -190,6 +193,18 @@ public class HelmReleaseReconciler {
                         install ? Reasons.INSTALL_SUCCEEDED : Reasons.UPGRADE_SUCCEEDED,
                         succeeded(install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, record));
                 LOG.infof("%s deployed", record.display());
+                if (run.tests.enabled()) {
+                    // as helm-controller: a release just made is tested before anything else
+                    try {
+                        return run.test(run.latest().orElseThrow());
+                    } catch (ApplyException e) {
+                        // a remediation after a failed test that failed itself
+                        run.messages.add(e.getMessage());
+                        return Optional.of(run.failed(Reasons.RECONCILIATION_FAILED));
+                    } finally {
+                        run.saveHistory();
+                    }
+                }
                 // released now: this result, not the readiness before it, makes the release Ready
                 return Optional.of(ApplyResult.applied(attempt, List.of()));
             }
@@ -290,6 +305,7 @@ public class HelmReleaseReconciler {
         private final HelmRelease release;
         private final Owner owner;
         private final ReleasePolicy policy;
+        private final ReleaseTests tests;
         private final String storageNamespace;
         private final String releaseName;
         private final ReleaseStorage storage;
@@ -316,6 +332,7 @@ public class HelmReleaseReconciler {
             this.release = release;
             this.owner = owner;
             this.policy = ReleasePolicy.of(release);
+            this.tests = ReleaseTests.of(release, policy.timeout());
             this.conditions =
                     new ReleaseConditions(
                             reconciler.client,
@@ -393,6 +410,29 @@ public class HelmReleaseReconciler {
                             && latest.get()
                                     .renderDigest()
                                     .equals(renderDigest(attempt.revision(), render.release()))) {
+                        ReleaseRecord deployed = latest.get().record();
+                        if (tests.enabled() && !tests.tested(deployed)) {
+                            return test(latest.get());
+                        }
+                        if (tests.enabled()
+                                && tests.failed(deployed)
+                                && tests.countsAgainst(lastAction())) {
+                            // as helm-controller: a release whose test failed is a failed release
+                            messages.add(
+                                    Conditions.find(
+                                                    release.getStatus() == null
+                                                            ? null
+                                                            : release.getStatus().conditions,
+                                                    Conditions.TEST_SUCCESS)
+                                            .map(Condition::getMessage)
+                                            .orElse("release has test in failed phase"));
+                            reason = Reasons.TEST_FAILED;
+                            Optional<ApplyResult> done = remediate(latest.get());
+                            if (done.isPresent()) {
+                                return done;
+                            }
+                            continue;
+                        }
                         return reapply(latest.get());
                     } else {
                         if (policy.exhausted(ReleasePolicy.UPGRADE, counts.upgrade())) {
@@ -620,7 +660,7 @@ public class HelmReleaseReconciler {
          */
         private Optional<ApplyResult> remediate(ReleaseStorage.Stored failed)
                 throws ApplyException {
-            String action = counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
+            String action = lastAction();
             if (policy.retryInterval(action) != null) {
                 // RetryOnFailure: never remediated; upgraded again, but not before the retry
                 // interval has passed since the failure (the failure is retried then)
@@ -990,6 +1030,78 @@ public class HelmReleaseReconciler {
                             ? counts.failed(action)
                             : counts.otherFailure();
             saveCounts();
+        }
+
+        /**
+         * Helm's test action on the deployed revision, as helm-controller runs it: {@code
+         * TestSuccess} says how it went; a failure is counted against the remediation of the action
+         * last attempted and remediated like a failed release (unless ignored: then only {@code
+         * failures} counts it, and with {@code test.ignoreFailures} the release stays Ready).
+         */
+        private Optional<ApplyResult> test(ReleaseStorage.Stored deployed) throws ApplyException {
+            ReleaseRecord record = deployed.record();
+            ReleaseTester.Outcome outcome =
+                    reconciler.tester.run(
+                            reconciler.ownerApply.clientFor(attempt.object(), owner),
+                            storage,
+                            storageNamespace,
+                            deployed,
+                            tests);
+            String release = record.display() + " with chart " + record.chart();
+            if (outcome.failure().isEmpty()) {
+                int hooks = outcome.selected();
+                conditions.set(
+                        Conditions.TEST_SUCCESS,
+                        true,
+                        Reasons.TEST_SUCCEEDED,
+                        "Helm test succeeded for release "
+                                + release
+                                + ": "
+                                + (hooks == 0
+                                        ? "no test hooks"
+                                        : hooks
+                                                + (hooks == 1 ? " test hook" : " test hooks")
+                                                + " completed successfully"));
+                return Optional.of(ApplyResult.applied(attempt, List.of()));
+            }
+            if (reconciler.lanes.stopping()) {
+                throw new CutShort(); // the hook's run is left Running: tested again after the
+                // restart
+            }
+            String message =
+                    "Helm test failed for release " + release + ": " + outcome.failure().get();
+            LOG.warnf("%s", message);
+            conditions.set(Conditions.TEST_SUCCESS, false, Reasons.TEST_FAILED, message);
+            messages.add(message);
+            reason = Reasons.TEST_FAILED;
+            String action = lastAction();
+            if (!tests.countsAgainst(action)) {
+                counts = counts.otherFailure();
+                saveCounts();
+                return Optional.of(
+                        tests.ignoreFailures()
+                                ? ApplyResult.applied(attempt, List.of())
+                                : failed(Reasons.TEST_FAILED));
+            }
+            counts = counts.failed(action);
+            saveCounts();
+            Optional<ApplyResult> done = remediate(outcome.stored());
+            return done.isPresent() ? done : loop();
+        }
+
+        /** As helm-controller: no {@code TestSuccess} while tests are off. */
+        void forgetTestsWhenOff() {
+            if (!tests.enabled()
+                    && release.getStatus() != null
+                    && Conditions.find(release.getStatus().conditions, Conditions.TEST_SUCCESS)
+                            .isPresent()) {
+                conditions.remove(Conditions.TEST_SUCCESS);
+            }
+        }
+
+        /** The action last attempted, whose remediation settings govern; install before any. */
+        private String lastAction() {
+            return counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
         }
 
         /**

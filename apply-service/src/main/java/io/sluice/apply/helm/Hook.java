@@ -33,6 +33,11 @@ public record Hook(
     public static final String POST_ROLLBACK = "post-rollback";
     public static final String PRE_DELETE = "pre-delete";
     public static final String POST_DELETE = "post-delete";
+    public static final String TEST = "test";
+
+    /** Helm 2's name for a test, which Helm 3 still reads as {@code test}. */
+    private static final String LEGACY_TEST = "test-success";
+
     static final String BEFORE_HOOK_CREATION = "before-hook-creation";
     static final String HOOK_SUCCEEDED = "hook-succeeded";
     static final String HOOK_FAILED = "hook-failed";
@@ -46,8 +51,9 @@ public record Hook(
                     POST_ROLLBACK,
                     PRE_DELETE,
                     POST_DELETE,
-                    "test",
-                    "test-success");
+                    TEST,
+                    LEGACY_TEST);
+
     private static final String WEIGHT = "helm.sh/hook-weight";
     private static final String DELETE_POLICY = "helm.sh/hook-delete-policy";
 
@@ -72,6 +78,7 @@ public record Hook(
         if (events.isEmpty() || !EVENTS.containsAll(events)) {
             return Optional.empty();
         }
+        events = events.stream().map(e -> LEGACY_TEST.equals(e) ? TEST : e).distinct().toList();
         int weight;
         try {
             weight =
@@ -104,6 +111,10 @@ public record Hook(
     /** The delete policies in force: {@code before-hook-creation} when the hook names none. */
     public List<String> policies() {
         return deletePolicies.isEmpty() ? List.of(BEFORE_HOOK_CREATION) : deletePolicies;
+    }
+
+    public String name() {
+        return object.getMetadata().getName();
     }
 
     public String display() {

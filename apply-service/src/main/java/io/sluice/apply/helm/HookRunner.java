@@ -29,7 +29,33 @@ final class HookRunner {
         this.fieldManager = fieldManager;
     }
 
+    /** Hears when each hook starts and ends, as Helm records a hook's {@code last_run}. */
+    interface Progress {
+        Progress NONE =
+                new Progress() {
+                    @Override
+                    public void started(Hook hook) {}
+
+                    @Override
+                    public void finished(Hook hook, boolean succeeded) {}
+                };
+
+        void started(Hook hook);
+
+        void finished(Hook hook, boolean succeeded);
+    }
+
     void run(KubernetesClient client, List<Hook> hooks, String event, Duration timeout)
+            throws ApplyException {
+        run(client, hooks, event, timeout, Progress.NONE);
+    }
+
+    void run(
+            KubernetesClient client,
+            List<Hook> hooks,
+            String event,
+            Duration timeout,
+            Progress progress)
             throws ApplyException {
         List<Hook> ordered = Hook.forEvent(hooks, event);
         List<Hook> succeeded = new ArrayList<>();
@@ -48,6 +74,7 @@ final class HookRunner {
                 if (live != null && hook.policies().contains(Hook.BEFORE_HOOK_CREATION)) {
                     delete(client, hook, timeout);
                 }
+                progress.started(hook);
                 client.resource(hook.object())
                         .fieldManager(fieldManager)
                         .forceConflicts()
@@ -56,6 +83,7 @@ final class HookRunner {
                 LOG.infof("%s hook %s created", event, hook.display());
                 awaitCompletion(client, hook, timeout);
             } catch (ApplyException | KubernetesClientException e) {
+                progress.finished(hook, false);
                 if (created && hook.policies().contains(Hook.HOOK_FAILED)) {
                     deleteQuietly(client, hook, timeout);
                 }
@@ -63,6 +91,7 @@ final class HookRunner {
                 throw new ApplyException(
                         event + " hook " + hook.display() + " failed: " + e.getMessage(), e);
             }
+            progress.finished(hook, true);
             succeeded.add(hook);
         }
         deleteSucceeded(client, succeeded, timeout);

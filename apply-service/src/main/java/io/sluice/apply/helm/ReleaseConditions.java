@@ -35,14 +35,16 @@ final class ReleaseConditions {
 
     /**
      * A release action begins: Ready Unknown ({@code Progressing}, "Running 'upgrade' action with
-     * timeout of 5m0s"), Remediated removed, and {@code fields} (what is attempted) written in the
-     * same patch.
+     * timeout of 5m0s"), Remediated and TestSuccess removed, and {@code fields} (what is attempted)
+     * written in the same patch.
      */
     void startRelease(String action, String timeout, Map<String, Object> fields) {
         change(
                 conditions ->
                         Conditions.set(
-                                Conditions.remove(conditions, Conditions.REMEDIATED),
+                                Conditions.remove(
+                                        Conditions.remove(conditions, Conditions.REMEDIATED),
+                                        Conditions.TEST_SUCCESS),
                                 Conditions.READY,
                                 Conditions.UNKNOWN,
                                 Reasons.PROGRESSING,

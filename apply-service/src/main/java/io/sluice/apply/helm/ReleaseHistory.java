@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A release's stored revisions as helm-controller reports them in {@code status.history}: newest
@@ -36,7 +38,8 @@ final class ReleaseHistory {
     private static Snapshot snapshot(ReleaseStorage.Stored stored) {
         ReleaseRecord record = stored.record();
         Snapshot snapshot = new Snapshot();
-        snapshot.digest = "sha256:" + sha256(ReleaseStorage.encode(record));
+        // as helm-controller: a test run leaves the digest as it was
+        snapshot.digest = "sha256:" + sha256(ReleaseStorage.encode(record.withoutTestRuns()));
         snapshot.name = record.name();
         snapshot.namespace = record.namespace();
         snapshot.version = record.version();
@@ -49,7 +52,26 @@ final class ReleaseHistory {
         snapshot.lastDeployed =
                 record.lastDeployed().isEmpty() ? snapshot.firstDeployed : record.lastDeployed();
         snapshot.deleted = record.deleted().isEmpty() ? null : record.deleted();
+        snapshot.testHooks = testHooks(record);
         return snapshot;
+    }
+
+    /** The test hooks' last runs, once any ran. */
+    private static Map<String, Snapshot.TestHookStatus> testHooks(ReleaseRecord record) {
+        Map<String, ReleaseRecord.HookRun> runs = record.lastRuns(Hook.TEST);
+        if (runs.values().stream().allMatch(r -> r.phase().isEmpty())) {
+            return null;
+        }
+        Map<String, Snapshot.TestHookStatus> hooks = new LinkedHashMap<>();
+        runs.forEach(
+                (name, run) -> {
+                    Snapshot.TestHookStatus status = new Snapshot.TestHookStatus();
+                    status.lastStarted = run.startedAt().isEmpty() ? null : run.startedAt();
+                    status.lastCompleted = run.completedAt().isEmpty() ? null : run.completedAt();
+                    status.phase = run.phase().isEmpty() ? null : run.phase();
+                    hooks.put(name, status);
+                });
+        return hooks;
     }
 
     private static String sha256(String text) {

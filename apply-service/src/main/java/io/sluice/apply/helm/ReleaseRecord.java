@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contracts.events.ChartRelease;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -167,6 +168,60 @@ public final class ReleaseRecord {
             hooks.add(Hook.fromJson(hook));
         }
         return hooks;
+    }
+
+    /** A hook's {@code last_run} as Helm records it: times in RFC 3339, empty when never run. */
+    public record HookRun(String startedAt, String completedAt, String phase) {
+        public static final String RUNNING = "Running";
+        public static final String SUCCEEDED = "Succeeded";
+        public static final String FAILED = "Failed";
+    }
+
+    /** The last runs of the hooks of {@code event}, by hook name, in the stored order. */
+    public Map<String, HookRun> lastRuns(String event) {
+        Map<String, HookRun> runs = new LinkedHashMap<>();
+        for (JsonNode hook : json.path("hooks")) {
+            boolean ofEvent = false;
+            for (JsonNode e : hook.path("events")) {
+                ofEvent |= event.equals(e.asText());
+            }
+            if (ofEvent) {
+                JsonNode run = hook.path("last_run");
+                runs.put(
+                        hook.path("name").asText(),
+                        new HookRun(
+                                run.path("started_at").asText(""),
+                                run.path("completed_at").asText(""),
+                                run.path("phase").asText("")));
+            }
+        }
+        return runs;
+    }
+
+    /** This revision with the hook named {@code hook}'s last run replaced, as Helm updates it. */
+    public ReleaseRecord withLastRun(String hook, HookRun run) {
+        ObjectNode copy = json.deepCopy();
+        for (JsonNode node : copy.path("hooks")) {
+            if (hook.equals(node.path("name").asText())) {
+                ObjectNode lastRun = ((ObjectNode) node).putObject("last_run");
+                lastRun.put("started_at", run.startedAt());
+                lastRun.put("completed_at", run.completedAt());
+                lastRun.put("phase", run.phase());
+            }
+        }
+        return new ReleaseRecord(copy);
+    }
+
+    /**
+     * This revision without its test hooks' runs: what helm-controller digests, so that a test run
+     * leaves a revision's digest as it was.
+     */
+    ReleaseRecord withoutTestRuns() {
+        ReleaseRecord bare = this;
+        for (String hook : lastRuns(Hook.TEST).keySet()) {
+            bare = bare.withLastRun(hook, new HookRun("", "", ""));
+        }
+        return bare;
     }
 
     ObjectNode json() {

@@ -23,6 +23,9 @@ public final class Conditions {
     /** helm-controller's: the outcome of the last remediation (rollback or uninstall). */
     public static final String REMEDIATED = "Remediated";
 
+    /** helm-controller's: the outcome of the last run of the chart's tests ({@code spec.test}). */
+    public static final String TEST_SUCCESS = "TestSuccess";
+
     /** Set when retrying cannot help (retries spent); removed once Ready again. */
     public static final String STALLED = "Stalled";
 

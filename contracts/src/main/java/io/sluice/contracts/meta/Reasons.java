@@ -37,6 +37,8 @@ public final class Reasons {
     public static final String INSTALL_FAILED = "InstallFailed";
     public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
     public static final String UPGRADE_FAILED = "UpgradeFailed";
+    public static final String TEST_SUCCEEDED = "TestSucceeded";
+    public static final String TEST_FAILED = "TestFailed";
     public static final String ROLLBACK_SUCCEEDED = "RollbackSucceeded";
     public static final String ROLLBACK_FAILED = "RollbackFailed";
     public static final String UNINSTALL_SUCCEEDED = "UninstallSucceeded";

@@ -7,6 +7,7 @@ import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.health.readiness.HealthCheckExpressions;
 import java.time.Duration;
@@ -73,6 +74,19 @@ record Subject(
                                                 k.getSpec().interval, Duration.ofMinutes(10)),
                                         k.getStatus() == null ? null : k.getStatus().conditions,
                                         healthChecks(k)));
+    }
+
+    /**
+     * The condition a ready HelmRelease's Ready repeats, as helm-controller sums it up: {@code
+     * TestSuccess} when its tests run and their failures are not ignored, else {@code Released}.
+     */
+    String releaseSummary() {
+        return live instanceof HelmRelease release
+                        && release.getSpec().test != null
+                        && release.getSpec().test.path("enable").asBoolean(false)
+                        && !release.getSpec().test.path("ignoreFailures").asBoolean(false)
+                ? Conditions.TEST_SUCCESS
+                : Conditions.RELEASED;
     }
 
     /** The conditions of a HelmRelease or Kustomization as read. */

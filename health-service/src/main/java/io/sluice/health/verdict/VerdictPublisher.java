@@ -387,9 +387,10 @@ public class VerdictPublisher {
         if (subject == null) {
             return;
         }
-        // a HelmRelease's Ready says what its Released condition says, as helm-controller's summary
+        // a HelmRelease's Ready says what its Released condition says (its TestSuccess, when its
+        // tests count), as helm-controller's summary
         Condition released =
-                Conditions.find(subject.conditions(), Conditions.RELEASED)
+                Conditions.find(subject.conditions(), subject.releaseSummary())
                         .filter(c -> "True".equals(c.getStatus()))
                         .orElse(null);
         String reason = released == null ? Reasons.RECONCILIATION_SUCCEEDED : released.getReason();

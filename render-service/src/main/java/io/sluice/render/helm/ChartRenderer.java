@@ -24,8 +24,8 @@ import java.util.Map;
  * the merged values, the target cluster's Kubernetes version and API versions ({@link
  * HelmCapabilities}), {@code .Release.IsUpgrade} once the release is installed, {@code lookup}
  * answered by the live cluster as the release's service account (when rendering for one), hooks
- * included and test hooks left out, and the chart's {@code crds/} directory included or not, and
- * marked, according to the release's {@link CrdPolicy}.
+ * included (test hooks only when the release runs tests), and the chart's {@code crds/} directory
+ * included or not, and marked, according to the release's {@link CrdPolicy}.
  */
 public final class ChartRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,12 +48,16 @@ public final class ChartRenderer {
      *     {@code helm template})
      * @param serviceAccount {@code namespace:name} that {@code lookup} reads as, or null for the
      *     service's own identity
+     * @param tests the chart's test hooks are rendered ({@code spec.test.enable}); Helm stores them
+     *     with every release, but their names are often random, and a release that never runs them
+     *     gains nothing from a render that changes each time
      */
     public record Target(
             HelmCapabilities capabilities,
             boolean upgrade,
             boolean lookup,
-            String serviceAccount) {}
+            String serviceAccount,
+            boolean tests) {}
 
     /**
      * {@code postRenderers}, then {@code commonMetadata}, go over the release's objects as
@@ -86,8 +90,10 @@ public final class ChartRenderer {
                                     valuesFile.toString(),
                                     "--kube-version",
                                     target.capabilities().kubeVersion(),
-                                    "--skip-crds",
-                                    "--skip-tests"));
+                                    "--skip-crds"));
+            if (!target.tests()) {
+                args.add("--skip-tests");
+            }
             if (!target.capabilities().apiVersions().isEmpty()) {
                 args.addAll(
                         List.of(

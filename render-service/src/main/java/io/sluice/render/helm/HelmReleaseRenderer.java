@@ -163,6 +163,8 @@ public class HelmReleaseRenderer {
                 true,
                 account == null || account.isBlank()
                         ? null
-                        : release.getMetadata().getNamespace() + ":" + account);
+                        : release.getMetadata().getNamespace() + ":" + account,
+                release.getSpec().test != null
+                        && release.getSpec().test.path("enable").asBoolean(false));
     }
 }

@@ -102,7 +102,8 @@ class ChartRendererConformanceTest {
                                         new HelmCapabilities(KUBE_VERSION, API_VERSIONS),
                                         false,
                                         false,
-                                        null),
+                                        null,
+                                        false),
                                 policy,
                                 null,
                                 null);
