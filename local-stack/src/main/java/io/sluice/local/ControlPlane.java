@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real Kubernetes control plane of {@code deploy/local/controlplane/start}: etcd, API server,
@@ -34,6 +38,30 @@ public final class ControlPlane implements AutoCloseable {
 
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /**
+     * The kubeconfig with its certificates inline, as a user puts one in a Secret for {@code
+     * spec.kubeConfig}.
+     */
+    public String inlineKubeconfig() throws IOException {
+        String text = Files.readString(kubeconfig);
+        for (String field : List.of("certificate-authority", "client-certificate", "client-key")) {
+            Matcher path = Pattern.compile("(?m)^(\\s*)" + field + ": (\\S+)$").matcher(text);
+            if (path.find()) {
+                String data =
+                        Base64.getEncoder()
+                                .encodeToString(Files.readAllBytes(Path.of(path.group(2))));
+                text =
+                        text.substring(0, path.start())
+                                + path.group(1)
+                                + field
+                                + "-data: "
+                                + data
+                                + text.substring(path.end());
+            }
+        }
+        return text;
     }
 
     public KubernetesClient client() throws IOException {

@@ -24,6 +24,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path repoRoot;
     private final Path runDir;
     private final ControlPlane controlPlane;
+    private ControlPlane secondControlPlane;
     private final KafkaBroker kafka;
     private final GitServer git;
     private final ChartRepositoryServer charts;
@@ -260,6 +261,17 @@ public final class LocalStack implements AutoCloseable {
         return adminToken;
     }
 
+    /**
+     * A second, separate control plane (started on first use, stopped with the stack): the remote
+     * cluster a {@code spec.kubeConfig} points at.
+     */
+    public synchronized ControlPlane secondControlPlane() throws IOException, InterruptedException {
+        if (secondControlPlane == null) {
+            secondControlPlane = ControlPlane.start(repoRoot, runDir.resolve("controlplane-2"));
+        }
+        return secondControlPlane;
+    }
+
     public Path runDir() {
         return runDir;
     }
@@ -289,6 +301,9 @@ public final class LocalStack implements AutoCloseable {
         }
         Launcher.stop(repoRoot, runDir.resolve("services"));
         client.close();
+        if (secondControlPlane != null) {
+            secondControlPlane.close();
+        }
         try {
             git.close();
         } catch (Exception e) {

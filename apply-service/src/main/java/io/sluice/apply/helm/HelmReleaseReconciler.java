@@ -13,6 +13,7 @@ import io.sluice.apply.pipeline.OwnerApply;
 import io.sluice.apply.pipeline.OwnerLanes;
 import io.sluice.apply.ssa.ApplyException;
 import io.sluice.apply.ssa.StagedApplier;
+import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ApplyResult;
 import io.sluice.contracts.events.Attempt;
@@ -116,6 +117,16 @@ public class HelmReleaseReconciler {
                     ApplyResult.failed(
                             attempt,
                             new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
+        }
+        if (TargetClusters.remote(run.get().release.getSpec().kubeConfig)) {
+            // never installed here in the other cluster's stead
+            return Optional.of(
+                    ApplyResult.failed(
+                            attempt,
+                            new Failure(
+                                    Reasons.RECONCILIATION_FAILED,
+                                    "spec.kubeConfig is not supported for a HelmRelease yet:"
+                                            + " nothing is installed")));
         }
         renders.put(attempt.object(), render);
         run.get().forgetTestsWhenOff();
@@ -351,7 +362,8 @@ public class HelmReleaseReconciler {
             // Helm's storage is read and written as the owner's service account, as helm-controller
             // does
             this.storage =
-                    new ReleaseStorage(reconciler.ownerApply.clientFor(attempt.object(), owner));
+                    new ReleaseStorage(
+                            reconciler.ownerApply.localClientFor(attempt.object(), owner));
         }
 
         static Optional<Run> start(
@@ -522,7 +534,7 @@ public class HelmReleaseReconciler {
             storage.write(storageNamespace, stored);
             LOG.infof("%s of %s with chart %s", action, record.display(), record.chart());
             try {
-                KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
+                KubernetesClient as = reconciler.ownerApply.localClientFor(attempt.object(), owner);
                 if (install && policy.createNamespace()) {
                     createNamespace(as, target.namespace());
                 }
@@ -643,12 +655,18 @@ public class HelmReleaseReconciler {
                             .filter(id -> !before.contains(id.id()))
                             .toList();
             if (!added.isEmpty()) {
-                List<AppliedObject> deleted =
-                        reconciler.ownerApply.delete(
-                                attempt.object(), owner, added, DeletionPropagation.BACKGROUND);
-                LOG.infof(
-                        "%s: cleanupOnFail deleted %d object(s) the failed upgrade added",
-                        failed.display(), deleted.size());
+                try {
+                    List<AppliedObject> deleted =
+                            reconciler.ownerApply.delete(
+                                    attempt.object(), owner, added, DeletionPropagation.BACKGROUND);
+                    LOG.infof(
+                            "%s: cleanupOnFail deleted %d object(s) the failed upgrade added",
+                            failed.display(), deleted.size());
+                } catch (ApplyException e) {
+                    LOG.warnf(
+                            "%s: cleanupOnFail deleted nothing: %s",
+                            failed.display(), e.getMessage());
+                }
             }
         }
 
@@ -800,7 +818,7 @@ public class HelmReleaseReconciler {
         void uninstall(boolean remediation) throws ApplyException {
             Optional<ReleaseStorage.Stored> latest = latest();
             List<Hook> releaseHooks = latest.map(s -> s.record().hooks()).orElse(List.of());
-            KubernetesClient as = reconciler.ownerApply.clientFor(attempt.object(), owner);
+            KubernetesClient as = reconciler.ownerApply.localClientFor(attempt.object(), owner);
             runHooks(as, releaseHooks, Hook.PRE_DELETE);
             Set<String> seen = new HashSet<>();
             List<ObjectId> candidates = new ArrayList<>();
@@ -863,7 +881,7 @@ public class HelmReleaseReconciler {
         Optional<String> postHooks(ReleaseRecord record, String event) {
             try {
                 runHooks(
-                        reconciler.ownerApply.clientFor(attempt.object(), owner),
+                        reconciler.ownerApply.localClientFor(attempt.object(), owner),
                         record.hooks(),
                         event);
                 return Optional.empty();
@@ -1042,7 +1060,7 @@ public class HelmReleaseReconciler {
             ReleaseRecord record = deployed.record();
             ReleaseTester.Outcome outcome =
                     reconciler.tester.run(
-                            reconciler.ownerApply.clientFor(attempt.object(), owner),
+                            reconciler.ownerApply.localClientFor(attempt.object(), owner),
                             storage,
                             storageNamespace,
                             deployed,

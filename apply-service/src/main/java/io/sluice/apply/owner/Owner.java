@@ -1,5 +1,6 @@
 package io.sluice.apply.owner;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.kustomize.InventoryEntry;
 import java.util.List;
@@ -23,6 +24,12 @@ public interface Owner {
      * Sluice's own.
      */
     String serviceAccountName();
+
+    /**
+     * {@code spec.kubeConfig}: the cluster the objects are applied to (see {@link
+     * io.sluice.contracts.cluster.TargetClusters}); null for this one.
+     */
+    JsonNode kubeConfig();
 
     /** Whether objects that left the rendered set are deleted. */
     boolean prune();

@@ -45,6 +45,7 @@ public final class Owners {
                                                             .path("force")
                                                             .asBoolean(false),
                                             r.getSpec().serviceAccountName,
+                                            r.getSpec().kubeConfig,
                                             true,
                                             Map.of(
                                                     Annotations.HELM_OWNER_NAME_LABEL,
@@ -69,6 +70,7 @@ public final class Owners {
                                         Boolean.TRUE.equals(k.getSpec().suspend),
                                         Boolean.TRUE.equals(k.getSpec().force),
                                         k.getSpec().serviceAccountName,
+                                        k.getSpec().kubeConfig,
                                         Boolean.TRUE.equals(k.getSpec().prune),
                                         Map.of(
                                                 Annotations.OWNER_NAME_LABEL,
@@ -106,6 +108,7 @@ public final class Owners {
             boolean suspended,
             boolean force,
             String serviceAccountName,
+            com.fasterxml.jackson.databind.JsonNode kubeConfig,
             boolean prune,
             Map<String, String> ownershipLabels,
             Inventory inventory,

@@ -12,6 +12,7 @@ import io.sluice.apply.owner.Owner;
 import io.sluice.apply.prune.InventoryPruner;
 import io.sluice.apply.ssa.ApplyException;
 import io.sluice.apply.ssa.StagedApplier;
+import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.kustomize.InventoryEntry;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies an owner's objects: labels them as its own, applies them in stages as its service account
@@ -40,6 +42,11 @@ public class OwnerApply {
     }
 
     private final StagedApplier stagedApplier;
+    private final String fieldManager;
+
+    /** Remote clusters' kinds are discovered on them: one applier per remote client. */
+    private final Map<KubernetesClient, StagedApplier> remoteAppliers = new ConcurrentHashMap<>();
+
     private final Impersonation impersonation;
     private final DesiredState desired;
 
@@ -49,6 +56,7 @@ public class OwnerApply {
             DesiredState desired,
             ServedKinds kinds) {
         this.stagedApplier = new StagedApplier(config.fieldManager(), kinds);
+        this.fieldManager = config.fieldManager();
         this.impersonation = impersonation;
         this.desired = desired;
     }
@@ -62,13 +70,19 @@ public class OwnerApply {
             Step after)
             throws ApplyException {
         objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
-        KubernetesClient as = impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
+        KubernetesClient as = clientFor(ref, owner);
+        boolean remote = TargetClusters.remote(owner.kubeConfig());
+        StagedApplier applier =
+                remote
+                        ? remoteAppliers.computeIfAbsent(
+                                as, c -> new StagedApplier(fieldManager, new ServedKinds(c)))
+                        : stagedApplier;
         desired.beginApply(ref);
         boolean applied = false;
         try {
             before.run(as);
             List<AppliedObject> changes =
-                    new ArrayList<>(stagedApplier.apply(as, objects, owner.force()));
+                    new ArrayList<>(applier.apply(as, objects, owner.force()));
             after.run(as);
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream()
@@ -84,7 +98,13 @@ public class OwnerApply {
                                         inventory.keySet()));
             }
             owner.recordApplied(List.copyOf(inventory.values()), revision);
-            desired.applied(ref, revision, objects, owner.serviceAccountName());
+            if (remote) {
+                // as kustomize-controller: another cluster's objects are looked at again at the
+                // interval, not watched
+                desired.forget(ref);
+            } else {
+                desired.applied(ref, revision, objects, owner.serviceAccountName());
+            }
             applied = true;
             return changes;
         } catch (KubernetesClientException | IllegalArgumentException e) {
@@ -103,19 +123,29 @@ public class OwnerApply {
      * as its service account, with the given propagation to the objects they own.
      */
     public List<AppliedObject> delete(
-            ObjectRef ref,
-            Owner owner,
-            List<ObjectId> candidates,
-            DeletionPropagation propagation) {
+            ObjectRef ref, Owner owner, List<ObjectId> candidates, DeletionPropagation propagation)
+            throws ApplyException {
         desired.forget(ref);
-        return new InventoryPruner(
-                        impersonation.clientFor(ref.namespace(), owner.serviceAccountName()),
-                        propagation)
+        return new InventoryPruner(clientFor(ref, owner), propagation)
                 .prune(owner.ownershipLabels(), candidates, java.util.Set.of());
     }
 
-    public KubernetesClient clientFor(ObjectRef ref, Owner owner) {
+    /** The owner's identity on this cluster (a HelmRelease's: it has no other yet). */
+    public KubernetesClient localClientFor(ObjectRef ref, Owner owner) {
         return impersonation.clientFor(ref.namespace(), owner.serviceAccountName());
+    }
+
+    /**
+     * The owner's identity on its target cluster; a kubeConfig that gives none fails with
+     * kustomize-controller's words, before anything is applied.
+     */
+    public KubernetesClient clientFor(ObjectRef ref, Owner owner) throws ApplyException {
+        try {
+            return impersonation.clientFor(
+                    ref.namespace(), owner.serviceAccountName(), owner.kubeConfig());
+        } catch (TargetClusters.InvalidKubeConfig e) {
+            throw new ApplyException(e.getMessage(), e);
+        }
     }
 
     private static void labelAsOwned(

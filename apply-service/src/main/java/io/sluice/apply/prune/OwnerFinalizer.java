@@ -13,6 +13,7 @@ import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.owner.Owners;
 import io.sluice.apply.pipeline.OwnerLanes;
+import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
@@ -100,8 +101,24 @@ public class OwnerFinalizer {
                             .withName(view.ref().name())
                             .get();
             if (ks != null && DeletionPolicy.deletesObjects(ks)) {
-                KubernetesClient as =
-                        impersonation.clientFor(view.ref().namespace(), owner.serviceAccountName());
+                KubernetesClient as;
+                try {
+                    as =
+                            impersonation.clientFor(
+                                    view.ref().namespace(),
+                                    owner.serviceAccountName(),
+                                    owner.kubeConfig());
+                } catch (TargetClusters.InvalidKubeConfig e) {
+                    // as kustomize-controller: the finalizer stays until the cluster can be reached
+                    LOG.warnf(
+                            "%s: objects not deleted, tried again shortly: %s",
+                            view.ref(), e.getMessage());
+                    retries.schedule(
+                            () -> lanes.submit(view.ref(), () -> finalize(view)),
+                            RETRY.toSeconds(),
+                            TimeUnit.SECONDS);
+                    return;
+                }
                 List<AppliedObject> deleted =
                         new InventoryPruner(as)
                                 .prune(

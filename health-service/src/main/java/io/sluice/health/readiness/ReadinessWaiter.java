@@ -20,27 +20,30 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReadinessWaiter {
     private static final Duration POLL = Duration.ofMillis(500);
-    private final KubernetesClient client;
     private final ScheduledExecutorService scheduler;
 
-    public ReadinessWaiter(KubernetesClient client, ScheduledExecutorService scheduler) {
-        this.client = client;
+    public ReadinessWaiter(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
     }
 
     /**
      * Polls until every object is ready, or every one is ready or failed (as Flux's wait ends: a
      * failed one never becomes ready), or the timeout; the objects not ready then. {@code
-     * expressions} judge the kinds they name.
+     * expressions} judge the kinds they name. The objects are read through {@code client}, on the
+     * cluster they were applied to.
      */
     public CompletableFuture<Map<AppliedObject, Readiness>> await(
-            List<AppliedObject> objects, Duration timeout, HealthCheckExpressions expressions) {
+            KubernetesClient client,
+            List<AppliedObject> objects,
+            Duration timeout,
+            HealthCheckExpressions expressions) {
         CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
-        check(objects, Instant.now().plus(timeout), expressions, result);
+        check(client, objects, Instant.now().plus(timeout), expressions, result);
         return result;
     }
 
     private void check(
+            KubernetesClient client,
             List<AppliedObject> objects,
             Instant deadline,
             HealthCheckExpressions expressions,
@@ -50,7 +53,7 @@ public final class ReadinessWaiter {
             for (AppliedObject object : objects) {
                 Readiness readiness;
                 try {
-                    Map<String, Object> live = live(object);
+                    Map<String, Object> live = live(client, object);
                     readiness = expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
                 } catch (KubernetesClientException e) {
                     // as kstatus polling: an object that cannot be read now is not ready yet,
@@ -66,7 +69,7 @@ public final class ReadinessWaiter {
                 result.complete(notReady);
             } else {
                 scheduler.schedule(
-                        () -> check(objects, deadline, expressions, result),
+                        () -> check(client, objects, deadline, expressions, result),
                         POLL.toMillis(),
                         TimeUnit.MILLISECONDS);
             }
@@ -76,7 +79,7 @@ public final class ReadinessWaiter {
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> live(AppliedObject object) {
+    private static Map<String, Object> live(KubernetesClient client, AppliedObject object) {
         var kind = client.genericKubernetesResources(object.apiVersion(), object.kind());
         GenericKubernetesResource live =
                 object.namespace() == null || object.namespace().isEmpty()

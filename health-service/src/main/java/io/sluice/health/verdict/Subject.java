@@ -1,5 +1,6 @@
 package io.sluice.health.verdict;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,7 +27,8 @@ record Subject(
         Duration timeout,
         Duration interval,
         List<Condition> conditions,
-        List<AppliedObject> healthChecks) {
+        List<AppliedObject> healthChecks,
+        JsonNode kubeConfig) {
 
     static Optional<Subject> load(KubernetesClient client, ObjectRef ref) {
         if (HelmRelease.KIND.equals(ref.kind())) {
@@ -51,7 +53,8 @@ record Subject(
                                             GoDuration.parse(
                                                     r.getSpec().interval, Duration.ofMinutes(10)),
                                             r.getStatus() == null ? null : r.getStatus().conditions,
-                                            List.of()));
+                                            List.of(),
+                                            r.getSpec().kubeConfig));
         }
         Kustomization ks =
                 client.resources(Kustomization.class)
@@ -73,7 +76,8 @@ record Subject(
                                         GoDuration.parse(
                                                 k.getSpec().interval, Duration.ofMinutes(10)),
                                         k.getStatus() == null ? null : k.getStatus().conditions,
-                                        healthChecks(k)));
+                                        healthChecks(k),
+                                        k.getSpec().kubeConfig));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ApplyResult;
@@ -82,6 +83,7 @@ public class VerdictPublisher {
                         return t;
                     });
     private final ReadinessWaiter waiter;
+    private final TargetClusters clusters;
 
     /** Where verdicts that could not be written wait to be tried again, apart from the polling. */
     private final ScheduledExecutorService retries =
@@ -105,7 +107,8 @@ public class VerdictPublisher {
         this.metrics = metrics;
         this.alerts = alerts;
         this.states = states;
-        this.waiter = new ReadinessWaiter(client, scheduler);
+        this.waiter = new ReadinessWaiter(scheduler);
+        this.clusters = new TargetClusters(client);
     }
 
     /**
@@ -249,8 +252,21 @@ public class VerdictPublisher {
                     .filter(c -> c.action() != AppliedObject.Action.DELETED)
                     .forEach(toCheck::add);
         }
+        KubernetesClient target;
+        try {
+            // the objects are read on the cluster they were applied to (spec.kubeConfig)
+            target = clusters.clientFor(attempt.object().namespace(), subject.kubeConfig());
+        } catch (TargetClusters.InvalidKubeConfig e) {
+            persistently(
+                    attempt,
+                    () ->
+                            fail(
+                                    attempt,
+                                    new Failure(Reasons.RECONCILIATION_FAILED, e.getMessage())));
+            return CompletableFuture.completedFuture(null);
+        }
         waiting.put(attempt.object(), attempt);
-        return waiter.await(toCheck, timeout(subject, pending), expressions)
+        return waiter.await(target, toCheck, timeout(subject, pending), expressions)
                 .whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
                 .handleAsync(
                         (notReady, error) -> {
