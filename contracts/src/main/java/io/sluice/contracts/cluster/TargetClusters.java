@@ -119,7 +119,7 @@ public final class TargetClusters implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static String sanitized(String kubeconfig, String secretName) throws InvalidKubeConfig {
+    static String sanitized(String kubeconfig, String secretName) throws InvalidKubeConfig {
         Object parsed;
         try {
             parsed = new Load(LoadSettings.builder().build()).loadFromString(kubeconfig);
