@@ -9,6 +9,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Signer;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.URIish;
 
@@ -58,6 +61,14 @@ public final class GitWorkspace implements AutoCloseable {
 
     /** Commits everything and pushes to main; returns the new commit's sha. */
     public String commitAndPush(String message) throws GitAPIException {
+        return commitAndPush(message, null);
+    }
+
+    /**
+     * Commits everything, signed by {@code signer} (as {@code git commit -S}) unless null, and
+     * pushes to main; returns the new commit's sha.
+     */
+    public String commitAndPush(String message, Signer signer) throws GitAPIException {
         git.add().addFilepattern(".").call();
         git.add().addFilepattern(".").setUpdate(true).call();
         RevCommit commit =
@@ -65,9 +76,25 @@ public final class GitWorkspace implements AutoCloseable {
                         .setMessage(message)
                         .setAuthor("Sluice", "sluice@example.com")
                         .setCommitter("Sluice", "sluice@example.com")
+                        .setSign(signer != null)
+                        .setSigner(signer)
                         .call();
         git.push().setRemote("origin").add("main").call();
         return commit.getName();
+    }
+
+    /** Tags the last commit with an annotated tag signed by {@code signer}; returns its sha. */
+    public String signedTagAndPush(String tag, Signer signer) throws GitAPIException {
+        Ref ref =
+                git.tag()
+                        .setName(tag)
+                        .setMessage(tag)
+                        .setTagger(new PersonIdent("Sluice", "sluice@example.com"))
+                        .setSigned(true)
+                        .setSigner(signer)
+                        .call();
+        git.push().setRemote("origin").add("refs/tags/" + tag).call();
+        return ref.getObjectId().getName();
     }
 
     /** Tags the last commit and pushes the tag. */

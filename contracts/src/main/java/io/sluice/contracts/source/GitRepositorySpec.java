@@ -15,5 +15,9 @@ public class GitRepositorySpec {
     public String ignore;
     public List<GitRepositoryInclude> include;
     public Boolean recurseSubmodules;
+
+    /** {@code verify}: the signature check of the commit or tag checked out. */
+    public GitRepositoryVerification verify;
+
     public Boolean suspend;
 }

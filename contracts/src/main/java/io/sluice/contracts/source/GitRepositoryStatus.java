@@ -13,4 +13,7 @@ public class GitRepositoryStatus {
 
     /** The {@code spec.ignore} the current artifact was built with. */
     public String observedIgnore;
+
+    /** The {@code verify.mode} the current artifact's revision was verified with. */
+    public String sourceVerificationMode;
 }

@@ -90,16 +90,16 @@ public final class GitFetcher {
         if (ref.commit != null) {
             ObjectId commit = peel(repo, repo.resolve(ref.commit), "commit '" + ref.commit + "'");
             String prefix = ref.branch != null ? ref.branch + "@" : "";
-            return new FetchedRevision(prefix + "sha1:" + commit.name(), commit);
+            return new FetchedRevision(prefix + "sha1:" + commit.name(), commit, null);
         }
         if (ref.name != null) {
             ObjectId commit = peel(repo, repo.resolve(ref.name), "ref '" + ref.name + "'");
-            return new FetchedRevision(ref.name + "@sha1:" + commit.name(), commit);
+            return new FetchedRevision(ref.name + "@sha1:" + commit.name(), commit, null);
         }
         if (ref.tag != null) {
             ObjectId commit =
                     peel(repo, repo.resolve("refs/tags/" + ref.tag), "tag '" + ref.tag + "'");
-            return new FetchedRevision(ref.tag + "@sha1:" + commit.name(), commit);
+            return new FetchedRevision(ref.tag + "@sha1:" + commit.name(), commit, ref.tag);
         }
         if (semver(ref)) {
             Map<String, Instant> tags = new HashMap<>();
@@ -118,12 +118,12 @@ public final class GitFetcher {
                                             new GitFetchException(
                                                     "no match found for semver: " + ref.semver));
             ObjectId commit = peel(repo, repo.resolve(Constants.R_TAGS + tag), "tag '" + tag + "'");
-            return new FetchedRevision(tag + "@sha1:" + commit.name(), commit);
+            return new FetchedRevision(tag + "@sha1:" + commit.name(), commit, tag);
         }
         String branch = branch(ref);
         ObjectId commit =
                 peel(repo, repo.resolve("refs/heads/" + branch), "branch '" + branch + "'");
-        return new FetchedRevision(branch + "@sha1:" + commit.name(), commit);
+        return new FetchedRevision(branch + "@sha1:" + commit.name(), commit, null);
     }
 
     private static ObjectId peel(Repository repo, ObjectId id, String what)

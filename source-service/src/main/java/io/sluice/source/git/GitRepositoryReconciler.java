@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
@@ -20,12 +21,14 @@ import io.sluice.source.artifact.TreeArchiver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -92,6 +95,46 @@ public class GitRepositoryReconciler {
                                 GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT));
             }
             MDC.put("revision", fetched.revision());
+            Path mirror =
+                    config.dataDir().resolve("git").resolve(ref.namespace() + "/" + ref.name());
+            List<Condition> conditions = conditions(repo);
+            Map<String, Object> observed = new HashMap<>();
+            long generation = repo.getMetadata().getGeneration();
+            Optional<String> mode = GitVerification.mode(repo);
+            if (mode.isPresent()) {
+                // as source-controller: no artifact of a revision whose signature is not accepted
+                try {
+                    String verified = GitVerification.check(client, repo, mirror, fetched);
+                    conditions =
+                            Conditions.set(
+                                    conditions,
+                                    GitVerification.CONDITION,
+                                    true,
+                                    Reasons.SUCCEEDED,
+                                    verified,
+                                    generation);
+                    observed.put("sourceVerificationMode", mode.get());
+                } catch (GitVerification.Refused e) {
+                    LOG.warnf("%s", e.getMessage());
+                    status.failed(
+                            ref,
+                            repo,
+                            Conditions.set(
+                                    conditions,
+                                    GitVerification.CONDITION,
+                                    false,
+                                    e.reason(),
+                                    e.getMessage(),
+                                    generation),
+                            repo.getStatus() == null ? null : repo.getStatus().artifact,
+                            e.reason(),
+                            e.getMessage());
+                    return interval;
+                }
+            } else {
+                conditions = Conditions.remove(conditions, GitVerification.CONDITION);
+                observed.put("sourceVerificationMode", null);
+            }
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
             String observedIgnore =
@@ -104,22 +147,18 @@ public class GitRepositoryReconciler {
                         store.store(
                                 out ->
                                         archiver.write(
-                                                config.dataDir()
-                                                        .resolve("git")
-                                                        .resolve(
-                                                                ref.namespace() + "/" + ref.name()),
+                                                mirror,
                                                 fetched.commit(),
                                                 repo.getSpec().ignore,
                                                 out));
                 artifact = artifact(ref, fetched.revision(), stored);
             }
-            Map<String, Object> observed = new HashMap<>();
             // the ignore rules the artifact was built with (null removes the field)
             observed.put("observedIgnore", repo.getSpec().ignore);
             if (status.stored(
                     ref,
                     repo,
-                    conditions(repo),
+                    conditions,
                     artifact,
                     "stored artifact for revision '" + artifact.revision + "'",
                     observed)) {
