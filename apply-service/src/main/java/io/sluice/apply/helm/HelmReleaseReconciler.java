@@ -118,7 +118,7 @@ public class HelmReleaseReconciler {
                             attempt,
                             new Failure(Reasons.SUSPENDED, "suspended: no changes applied")));
         }
-        if (TargetClusters.remote(run.get().release.getSpec().kubeConfig)) {
+        if (run.get().remote()) {
             // never installed here in the other cluster's stead
             return Optional.of(
                     ApplyResult.failed(
@@ -170,6 +170,9 @@ public class HelmReleaseReconciler {
             return Optional.empty();
         }
         Run run = started.get();
+        if (run.remote()) {
+            return Optional.empty(); // its releases are never made here (see reconcile)
+        }
         Optional<ReleaseStorage.Stored> latest = run.latest();
         if (latest.isEmpty()
                 || !latest.get().attempt().equals(attemptKey(attempt))
@@ -181,6 +184,12 @@ public class HelmReleaseReconciler {
         if (verdict.ready() && ReleaseRecord.DEPLOYED.equals(latest.get().record().status())) {
             // released already (a verdict delivered again after a stop that came between
             // recording it deployed and reporting it): reported again, which changes nothing
+            if (attempt.generation() < run.release.getMetadata().getGeneration()) {
+                // unless the spec changed since: the newer generation's reconcile reports (a
+                // rollback revision carries the attempt it copies, so an old verdict delivered
+                // again could pass for current and report an old success over a new failure)
+                return Optional.empty();
+            }
             return Optional.of(ApplyResult.applied(attempt, List.of()));
         }
         if (!pending(latest.get().record())) {
@@ -208,8 +217,11 @@ public class HelmReleaseReconciler {
                     // as helm-controller: a release just made is tested before anything else
                     try {
                         return run.test(run.latest().orElseThrow());
-                    } catch (ApplyException e) {
-                        // a remediation after a failed test that failed itself
+                    } catch (ApplyException | RuntimeException e) {
+                        if (run.reconciler.lanes.stopping()) {
+                            throw new CutShort();
+                        }
+                        // a test run or the remediation after it that failed itself
                         run.messages.add(e.getMessage());
                         return Optional.of(run.failed(Reasons.RECONCILIATION_FAILED));
                     } finally {
@@ -245,7 +257,10 @@ public class HelmReleaseReconciler {
      */
     public boolean uninstall(ObjectRef ref) {
         Optional<Run> run = Run.start(this, new Attempt(ref, 0, "", null), null);
-        if (run.isPresent() && !run.get().owner.suspended()) {
+        if (run.isPresent() && run.get().remote()) {
+            // nothing of it was made here, and this cluster's release of its name is not its own
+            LOG.warnf("%s: targets another cluster (spec.kubeConfig): nothing uninstalled", ref);
+        } else if (run.isPresent() && !run.get().owner.suspended()) {
             try {
                 run.get().uninstall(false);
             } catch (ApplyException | RuntimeException e) {
@@ -330,6 +345,9 @@ public class HelmReleaseReconciler {
          * RetryOnFailure a failure then waits for the retry interval before the next try.
          */
         private boolean released;
+
+        /** Tests run at most once per reconcile, as helm-controller runs each action once. */
+        private boolean testedThisRun;
 
         private Run(
                 HelmReleaseReconciler reconciler,
@@ -422,28 +440,34 @@ public class HelmReleaseReconciler {
                             && latest.get()
                                     .renderDigest()
                                     .equals(renderDigest(attempt.revision(), render.release()))) {
-                        ReleaseRecord deployed = latest.get().record();
-                        if (tests.enabled() && !tests.tested(deployed)) {
-                            return test(latest.get());
-                        }
-                        if (tests.enabled()
-                                && tests.failed(deployed)
-                                && tests.countsAgainst(lastAction())) {
-                            // as helm-controller: a release whose test failed is a failed release
-                            messages.add(
-                                    Conditions.find(
-                                                    release.getStatus() == null
-                                                            ? null
-                                                            : release.getStatus().conditions,
-                                                    Conditions.TEST_SUCCESS)
-                                            .map(Condition::getMessage)
-                                            .orElse("release has test in failed phase"));
-                            reason = Reasons.TEST_FAILED;
-                            Optional<ApplyResult> done = remediate(latest.get());
-                            if (done.isPresent()) {
-                                return done;
+                        if (tests.enabled()) {
+                            ReleaseStorage.Stored deployed = withRenderedTests(latest.get());
+                            if (!testedThisRun
+                                    && (!tests.tested(deployed.record())
+                                            || testCondition().isEmpty())) {
+                                return test(deployed);
                             }
-                            continue;
+                            if (tests.failed(deployed.record())) {
+                                // as helm-controller: a release whose test failed is a failed
+                                // release, remediated unless its test failures are ignored
+                                messages.add(
+                                        testCondition()
+                                                .map(Condition::getMessage)
+                                                .orElse("release has test in failed phase"));
+                                reason = Reasons.TEST_FAILED;
+                                if (tests.countsAgainst(lastAction())) {
+                                    Optional<ApplyResult> done = remediate(deployed);
+                                    if (done.isPresent()) {
+                                        return done;
+                                    }
+                                    continue;
+                                }
+                                if (!tests.ignoreFailures()) {
+                                    return Optional.of(failed(Reasons.TEST_FAILED));
+                                }
+                                messages.clear();
+                                reason = null;
+                            }
                         }
                         return reapply(latest.get());
                     } else {
@@ -720,13 +744,21 @@ public class HelmReleaseReconciler {
             return Optional.empty();
         }
 
-        /** The revision before the latest that was deployed: what a rollback returns to. */
+        /**
+         * The revision before the latest that was deployed, and whose tests did not fail (unless
+         * their failures are ignored): what a rollback returns to, as helm-controller picks it.
+         */
         private Optional<ReleaseStorage.Stored> rollbackTarget() {
             List<ReleaseStorage.Stored> history = storage.history(storageNamespace, releaseName);
             for (int i = history.size() - 2; i >= 0; i--) {
                 String status = history.get(i).record().status();
-                if (ReleaseRecord.DEPLOYED.equals(status)
-                        || ReleaseRecord.SUPERSEDED.equals(status)) {
+                boolean failedTests =
+                        tests.enabled()
+                                && tests.failed(history.get(i).record())
+                                && tests.countsAgainst(lastAction());
+                if (!failedTests
+                        && (ReleaseRecord.DEPLOYED.equals(status)
+                                || ReleaseRecord.SUPERSEDED.equals(status))) {
                     return Optional.of(history.get(i));
                 }
             }
@@ -1057,6 +1089,7 @@ public class HelmReleaseReconciler {
          * failures} counts it, and with {@code test.ignoreFailures} the release stays Ready).
          */
         private Optional<ApplyResult> test(ReleaseStorage.Stored deployed) throws ApplyException {
+            testedThisRun = true;
             ReleaseRecord record = deployed.record();
             ReleaseTester.Outcome outcome =
                     reconciler.tester.run(
@@ -1089,6 +1122,12 @@ public class HelmReleaseReconciler {
             String message =
                     "Helm test failed for release " + release + ": " + outcome.failure().get();
             LOG.warnf("%s", message);
+            if (!tests.failed(outcome.stored().record())) {
+                // as helm-controller: no hook ran to a result (its object could not be read or
+                // replaced, say), so nothing is counted and the test runs again next time
+                messages.add(message);
+                return Optional.of(failed(Reasons.RECONCILIATION_FAILED));
+            }
             conditions.set(Conditions.TEST_SUCCESS, false, Reasons.TEST_FAILED, message);
             messages.add(message);
             reason = Reasons.TEST_FAILED;
@@ -1107,6 +1146,11 @@ public class HelmReleaseReconciler {
             return done.isPresent() ? done : loop();
         }
 
+        /** Whether it targets another cluster ({@code spec.kubeConfig}), which is refused. */
+        boolean remote() {
+            return TargetClusters.remote(release.getSpec().kubeConfig);
+        }
+
         /** As helm-controller: no {@code TestSuccess} while tests are off. */
         void forgetTestsWhenOff() {
             if (!tests.enabled()
@@ -1115,6 +1159,36 @@ public class HelmReleaseReconciler {
                             .isPresent()) {
                 conditions.remove(Conditions.TEST_SUCCESS);
             }
+        }
+
+        private Optional<Condition> testCondition() {
+            return Conditions.find(
+                    release.getStatus() == null ? null : release.getStatus().conditions,
+                    Conditions.TEST_SUCCESS);
+        }
+
+        /**
+         * The revision with the render's test hooks added when it has none stored: it was made
+         * while tests were off, when they are not rendered (Helm would have stored them; the render
+         * of the same chart and values has the same ones).
+         */
+        private ReleaseStorage.Stored withRenderedTests(ReleaseStorage.Stored deployed) {
+            if (!deployed.record().lastRuns(Hook.TEST).isEmpty()) {
+                return deployed;
+            }
+            List<Hook> rendered =
+                    StagedApplier.resources(Manifests.decode(render.manifests(), reconciler.seal))
+                            .stream()
+                            .map(Hook::of)
+                            .flatMap(Optional::stream)
+                            .filter(h -> h.events().contains(Hook.TEST))
+                            .toList();
+            if (rendered.isEmpty()) {
+                return deployed;
+            }
+            ReleaseStorage.Stored updated = deployed.with(deployed.record().withHooks(rendered));
+            storage.write(storageNamespace, updated);
+            return updated;
         }
 
         /** The action last attempted, whose remediation settings govern; install before any. */

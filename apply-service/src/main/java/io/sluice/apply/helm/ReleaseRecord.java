@@ -76,7 +76,8 @@ public final class ReleaseRecord {
      * and hooks.
      */
     public ReleaseRecord copyAs(int version, String status, String description, Instant now) {
-        ObjectNode copy = json.deepCopy();
+        // a new revision is untested, as helm-controller records a rollback
+        ObjectNode copy = withoutTestRuns().json.deepCopy();
         copy.put("version", version);
         ObjectNode info = (ObjectNode) copy.get("info");
         info.put("last_deployed", now.toString());
@@ -209,6 +210,14 @@ public final class ReleaseRecord {
                 lastRun.put("phase", run.phase());
             }
         }
+        return new ReleaseRecord(copy);
+    }
+
+    /** This revision with {@code added} hooks stored beside its own, never run. */
+    ReleaseRecord withHooks(List<Hook> added) {
+        ObjectNode copy = json.deepCopy();
+        ArrayNode hooks = copy.withArray("hooks");
+        added.forEach(h -> hooks.add(h.toJson()));
         return new ReleaseRecord(copy);
     }
 

@@ -67,6 +67,9 @@ final class ReleaseTester {
 
         @Override
         public void finished(Hook hook, boolean succeeded) {
+            if (!started.containsKey(hook.name())) {
+                return; // it never ran: no result to record
+            }
             String now = now();
             record(
                     hook,

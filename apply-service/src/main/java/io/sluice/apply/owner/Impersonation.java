@@ -21,7 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Impersonation {
     private final TargetClusters clusters;
-    private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+
+    /** By cluster client (identity: one per kubeconfig), then by user. */
+    private final Map<KubernetesClient, Map<String, KubernetesClient>> clients =
+            new ConcurrentHashMap<>();
 
     public Impersonation(KubernetesClient client) {
         this.clusters = new TargetClusters(client);
@@ -43,23 +46,25 @@ public class Impersonation {
             return cluster;
         }
         String user = "system:serviceaccount:" + namespace + ":" + serviceAccountName;
-        return clients.computeIfAbsent(
-                System.identityHashCode(cluster) + "/" + user,
-                u ->
-                        new KubernetesClientBuilder()
-                                .withConfig(
-                                        new ConfigBuilder(cluster.getConfiguration())
-                                                .withImpersonateUsername(user)
-                                                .withImpersonateGroups(
-                                                        "system:serviceaccounts",
-                                                        "system:serviceaccounts:" + namespace,
-                                                        "system:authenticated")
-                                                .build())
-                                .build());
+        return clients.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        user,
+                        u ->
+                                new KubernetesClientBuilder()
+                                        .withConfig(
+                                                new ConfigBuilder(cluster.getConfiguration())
+                                                        .withImpersonateUsername(user)
+                                                        .withImpersonateGroups(
+                                                                "system:serviceaccounts",
+                                                                "system:serviceaccounts:"
+                                                                        + namespace,
+                                                                "system:authenticated")
+                                                        .build())
+                                        .build());
     }
 
     void stop(@Observes ShutdownEvent event) {
-        clients.values().forEach(KubernetesClient::close);
+        clients.values().forEach(users -> users.values().forEach(KubernetesClient::close));
         clusters.close();
     }
 }

@@ -18,6 +18,7 @@ import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * {@code spec.kubeConfig}: the cluster a Kustomization applies to, from the kubeconfig in a Secret
@@ -109,13 +110,87 @@ public final class TargetClusters implements AutoCloseable {
                 sanitized(
                         new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8),
                         secretName);
-        return clients.computeIfAbsent(
-                sha256(kubeconfig), digest -> client(kubeconfig, secretName));
+        String digest = sha256(kubeconfig);
+        KubernetesClient cached = clients.get(digest);
+        if (cached != null) {
+            return cached;
+        }
+        KubernetesClient built = client(kubeconfig, secretName);
+        KubernetesClient raced = clients.putIfAbsent(digest, built);
+        if (raced != null) {
+            built.close();
+            return raced;
+        }
+        return built;
     }
 
-    private static KubernetesClient client(String kubeconfig, String secretName) {
-        Config config = Config.fromKubeconfig(kubeconfig);
+    /**
+     * A client for exactly the server the kubeconfig's context names: fabric8 falls back to the
+     * in-cluster address when a kubeconfig lacks one, which would be this cluster.
+     */
+    private static KubernetesClient client(String kubeconfig, String secretName)
+            throws InvalidKubeConfig {
+        String server = server(kubeconfig, secretName);
+        Config config;
+        try {
+            config = Config.fromKubeconfig(kubeconfig);
+        } catch (RuntimeException e) {
+            // its message may quote the kubeconfig's credentials
+            throw new InvalidKubeConfig(
+                    "invalid KubeConfig in secret '"
+                            + secretName
+                            + "': no client can be made of it");
+        }
+        if (!strip(config.getMasterUrl()).equals(strip(server))) {
+            throw new InvalidKubeConfig(
+                    "invalid KubeConfig in secret '"
+                            + secretName
+                            + "': its context's server was not used");
+        }
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static String strip(String url) {
+        return url == null ? "" : url.replaceAll("/+$", "");
+    }
+
+    /** The server of the current context's cluster, as client-go insists there is one. */
+    @SuppressWarnings("unchecked")
+    private static String server(String kubeconfig, String secretName) throws InvalidKubeConfig {
+        Map<String, Object> root =
+                (Map<String, Object>)
+                        new Load(LoadSettings.builder().build()).loadFromString(kubeconfig);
+        String context = String.valueOf(root.get("current-context"));
+        Map<?, ?> named = named(root.get("contexts"), context);
+        if (named == null || !(named.get("context") instanceof Map<?, ?> ctx)) {
+            throw new InvalidKubeConfig(
+                    "invalid KubeConfig in secret '"
+                            + secretName
+                            + "': invalid configuration: context was not found for specified"
+                            + " context: "
+                            + context);
+        }
+        Map<?, ?> cluster = named(root.get("clusters"), String.valueOf(ctx.get("cluster")));
+        Object server =
+                cluster != null && cluster.get("cluster") instanceof Map<?, ?> c
+                        ? c.get("server")
+                        : null;
+        if (!(server instanceof String url) || url.isBlank()) {
+            throw new InvalidKubeConfig(
+                    "invalid KubeConfig in secret '"
+                            + secretName
+                            + "': invalid configuration: cluster has no server defined");
+        }
+        return url;
+    }
+
+    private static Map<?, ?> named(Object entries, String name) {
+        for (Object entry : list(entries)) {
+            if (entry instanceof Map<?, ?> map && name.equals(String.valueOf(map.get("name")))) {
+                return map;
+            }
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")
@@ -123,9 +198,23 @@ public final class TargetClusters implements AutoCloseable {
         Object parsed;
         try {
             parsed = new Load(LoadSettings.builder().build()).loadFromString(kubeconfig);
+        } catch (MarkedYamlEngineException e) {
+            // the position only: the parser's message quotes the line, which may be a credential
+            throw new InvalidKubeConfig(
+                    "invalid KubeConfig in secret '"
+                            + secretName
+                            + "': the YAML cannot be read"
+                            + e.getProblemMark()
+                                    .map(
+                                            m ->
+                                                    " at line "
+                                                            + (m.getLine() + 1)
+                                                            + ", column "
+                                                            + (m.getColumn() + 1))
+                                    .orElse(""));
         } catch (RuntimeException e) {
             throw new InvalidKubeConfig(
-                    "invalid KubeConfig in secret '" + secretName + "': " + e.getMessage());
+                    "invalid KubeConfig in secret '" + secretName + "': the YAML cannot be read");
         }
         if (!(parsed instanceof Map<?, ?> map)
                 || !(map.get("current-context") instanceof String context)

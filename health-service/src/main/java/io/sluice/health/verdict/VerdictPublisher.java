@@ -140,7 +140,12 @@ public class VerdictPublisher {
             return;
         }
         Timer.Sample timer = Timer.start(metrics);
-        latest.put(result.attempt().object(), result.attempt());
+        // a result of an older generation (a record delivered again after a restart) never
+        // becomes the latest: it is superseded, so it cannot override the newer one's verdict
+        latest.merge(
+                result.attempt().object(),
+                result.attempt(),
+                (seen, arrived) -> arrived.generation() < seen.generation() ? seen : arrived);
         CompletableFuture.supplyAsync(() -> judge(result), scheduler)
                 .thenCompose(verdict -> verdict)
                 .whenComplete(

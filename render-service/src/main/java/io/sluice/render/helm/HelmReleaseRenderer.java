@@ -2,6 +2,7 @@ package io.sluice.render.helm;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.ArtifactEvent;
 import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.BundleSeal;
@@ -98,6 +99,12 @@ public class HelmReleaseRenderer {
 
     private RenderResult build(Attempt attempt, HelmRelease release, ArtifactEvent chart)
             throws BuildException, IOException, InterruptedException {
+        if (TargetClusters.remote(release.getSpec().kubeConfig)) {
+            // rendered against this cluster (its capabilities, lookup) it would be wrong, and
+            // lookup could read this cluster's Secrets into it
+            throw new BuildException(
+                    "spec.kubeConfig is not supported for a HelmRelease yet: nothing is installed");
+        }
         Path workDir = Files.createTempDirectory("release-");
         try {
             String name = release.getMetadata().getName();
