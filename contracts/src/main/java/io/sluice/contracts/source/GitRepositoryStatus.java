@@ -14,6 +14,12 @@ public class GitRepositoryStatus {
     /** The {@code spec.ignore} the current artifact was built with. */
     public String observedIgnore;
 
+    /** The artifacts of {@code spec.include}, in its order, that the current artifact holds. */
+    public List<Artifact> includedArtifacts;
+
+    /** The {@code spec.include} the current artifact was built with. */
+    public List<GitRepositoryInclude> observedInclude;
+
     /** The {@code verify.mode} the current artifact's revision was verified with. */
     public String sourceVerificationMode;
 }

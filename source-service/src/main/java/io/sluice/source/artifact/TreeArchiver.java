@@ -1,5 +1,6 @@
 package io.sluice.source.artifact;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,24 +32,56 @@ public final class TreeArchiver {
         ArchiveFormats.registerAll();
     }
 
-    /** {@code specIgnore}: the GitRepository's {@code spec.ignore}, or null. */
-    public void write(Path repository, ObjectId commit, String specIgnore, OutputStream out)
+    /**
+     * {@code specIgnore}: the GitRepository's {@code spec.ignore}, or null; {@code includes}: other
+     * artifacts' files added (see {@link ArchiveComposer}), each where the commit has no path.
+     */
+    public void write(
+            Path repository,
+            ObjectId commit,
+            String specIgnore,
+            List<ArchiveComposer.Addition> includes,
+            OutputStream out)
             throws IOException {
         try (Git git = Git.open(repository.toFile())) {
-            List<String> kept = kept(git.getRepository(), commit, specIgnore);
+            Tree tree = tree(git.getRepository(), commit, specIgnore);
+            for (ArchiveComposer.Addition include : includes) {
+                String to = ArchiveComposer.clean(include.toPath());
+                if (tree.files().stream().anyMatch(f -> f.equals(to) || f.startsWith(to + "/"))) {
+                    // as source-controller, whose copy cannot replace what the checkout holds
+                    throw new IOException(
+                            "failed to copy '"
+                                    + include.name()
+                                    + "' include from "
+                                    + include.fromPath()
+                                    + " to "
+                                    + include.toPath()
+                                    + ": the repository already has "
+                                    + to);
+                }
+            }
+            List<String> kept =
+                    tree.files().stream().filter(f -> !tree.ignore().ignored(f)).toList();
+            ByteArrayOutputStream own = includes.isEmpty() ? null : new ByteArrayOutputStream();
             git.archive()
                     .setTree(commit)
                     .setFormat("tgz")
                     .setPaths(kept.isEmpty() ? new String[] {NOTHING} : kept.toArray(String[]::new))
-                    .setOutputStream(out)
+                    .setOutputStream(own == null ? out : own)
                     .call();
+            if (own != null) {
+                ArchiveComposer.compose(own.toByteArray(), includes, tree.ignore()::ignored, out);
+            }
         } catch (GitAPIException e) {
             throw new IOException(
                     "cannot archive commit " + commit.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private static List<String> kept(Repository repository, ObjectId commit, String specIgnore)
+    /** The commit's regular files, and the ignore rules its {@code .sourceignore} files make. */
+    private record Tree(List<String> files, SourceIgnore ignore) {}
+
+    private static Tree tree(Repository repository, ObjectId commit, String specIgnore)
             throws IOException {
         List<String> files = new ArrayList<>();
         Map<String, String> ignoreFiles = new HashMap<>();
@@ -73,7 +106,6 @@ public final class TreeArchiver {
                 }
             }
         }
-        SourceIgnore ignore = new SourceIgnore(ignoreFiles, specIgnore);
-        return files.stream().filter(f -> !ignore.ignored(f)).toList();
+        return new Tree(files, new SourceIgnore(ignoreFiles, specIgnore));
     }
 }

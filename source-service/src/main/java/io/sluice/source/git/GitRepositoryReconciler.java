@@ -3,6 +3,7 @@ package io.sluice.source.git;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
@@ -41,6 +42,13 @@ import org.jboss.logging.MDC;
 public class GitRepositoryReconciler {
     private static final Logger LOG = Logger.getLogger(GitRepositoryReconciler.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final String INCLUDE_UNAVAILABLE = "IncludeUnavailable";
+
+    /**
+     * How soon an include that is not there yet is looked for again: sooner than Flux's 30 s
+     * ({@code --requeue-dependency}), as the included source's first artifact is seconds away.
+     */
+    private static final Duration REQUEUE_DEPENDENCY = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final SourceStatus status;
@@ -135,6 +143,28 @@ public class GitRepositoryReconciler {
                 conditions = Conditions.remove(conditions, GitVerification.CONDITION);
                 observed.put("sourceVerificationMode", null);
             }
+            GitIncludes.Resolved includes;
+            try {
+                includes = GitIncludes.resolve(client, repo, store);
+            } catch (GitIncludes.Unavailable e) {
+                // as source-controller: the artifact waits for every include
+                LOG.warnf("%s", e.getMessage());
+                status.failed(
+                        ref,
+                        repo,
+                        Conditions.set(
+                                conditions,
+                                INCLUDE_UNAVAILABLE,
+                                true,
+                                e.reason(),
+                                e.getMessage(),
+                                generation),
+                        repo.getStatus() == null ? null : repo.getStatus().artifact,
+                        e.reason(),
+                        e.getMessage());
+                return REQUEUE_DEPENDENCY;
+            }
+            conditions = Conditions.remove(conditions, INCLUDE_UNAVAILABLE);
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             Artifact artifact = current;
             String observedIgnore =
@@ -142,7 +172,13 @@ public class GitRepositoryReconciler {
             if (current == null
                     || !fetched.revision().equals(current.revision)
                     || !store.has(current.digest)
-                    || !java.util.Objects.equals(repo.getSpec().ignore, observedIgnore)) {
+                    || !java.util.Objects.equals(repo.getSpec().ignore, observedIgnore)
+                    || includes.differFrom(repo.getStatus().includedArtifacts)
+                    || !Serialization.jsonMapper()
+                            .valueToTree(repo.getSpec().include)
+                            .equals(
+                                    Serialization.jsonMapper()
+                                            .valueToTree(repo.getStatus().observedInclude))) {
                 StoredArtifact stored =
                         store.store(
                                 out ->
@@ -150,11 +186,16 @@ public class GitRepositoryReconciler {
                                                 mirror,
                                                 fetched.commit(),
                                                 repo.getSpec().ignore,
+                                                includes.additions(),
                                                 out));
                 artifact = artifact(ref, fetched.revision(), stored);
             }
             // the ignore rules the artifact was built with (null removes the field)
             observed.put("observedIgnore", repo.getSpec().ignore);
+            observed.put(
+                    "includedArtifacts",
+                    includes.artifacts().isEmpty() ? null : includes.artifacts());
+            observed.put("observedInclude", repo.getSpec().include);
             if (status.stored(
                     ref,
                     repo,

@@ -103,7 +103,8 @@ class SourceIgnoreOracleTest {
             git.add().addFilepattern(".").call();
             RevCommit commit = git.commit().setMessage(name).call();
             ByteArrayOutputStream archive = new ByteArrayOutputStream();
-            new TreeArchiver().write(work.resolve(".git"), commit.getId(), spec, archive);
+            new TreeArchiver()
+                    .write(work.resolve(".git"), commit.getId(), spec, List.of(), archive);
             assertThat(entries(archive.toByteArray())).isEqualTo(flux(work, spec));
         }
     }

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -194,9 +195,9 @@ class GitFetcherTest {
         TreeArchiver archiver = new TreeArchiver();
         Path mirror = tmp.resolve("mirrors/ns/repo");
         StoredArtifact once =
-                store.store(out -> archiver.write(mirror, fetched.commit(), null, out));
+                store.store(out -> archiver.write(mirror, fetched.commit(), null, List.of(), out));
         StoredArtifact twice =
-                store.store(out -> archiver.write(mirror, fetched.commit(), null, out));
+                store.store(out -> archiver.write(mirror, fetched.commit(), null, List.of(), out));
         assertThat(twice.digest()).isEqualTo(once.digest()).startsWith("sha256:");
         assertThat(store.has(once.digest())).isTrue();
         assertThat(store.file("../" + once.fileName())).isEmpty();

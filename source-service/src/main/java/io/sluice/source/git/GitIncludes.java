@@ -1,0 +1,94 @@
+package io.sluice.source.git;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.source.Artifact;
+import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.GitRepositoryInclude;
+import io.sluice.source.artifact.ArchiveComposer;
+import io.sluice.source.artifact.ArtifactStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code spec.include}, as source-controller reads it: each named GitRepository of the same
+ * namespace must exist and have an artifact, which is then copied ({@code fromPath}, default the
+ * whole artifact) to {@code toPath} (default the repository's name). The includes are read at each
+ * interval, not watched, as in Flux.
+ */
+final class GitIncludes {
+    private GitIncludes() {}
+
+    /** An include that cannot be used yet, in source-controller's words. */
+    static final class Unavailable extends Exception {
+        private final String reason;
+
+        Unavailable(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
+    /** The included artifacts, and what to add to the archive. */
+    record Resolved(List<Artifact> artifacts, List<ArchiveComposer.Addition> additions) {
+        /** Whether {@code recorded} (the status) names other artifacts. */
+        boolean differFrom(List<Artifact> recorded) {
+            List<String> now = artifacts.stream().map(a -> a.digest).toList();
+            List<String> before =
+                    recorded == null ? List.of() : recorded.stream().map(a -> a.digest).toList();
+            return !now.equals(before);
+        }
+    }
+
+    static Resolved resolve(KubernetesClient client, GitRepository repo, ArtifactStore store)
+            throws Unavailable {
+        List<Artifact> artifacts = new ArrayList<>();
+        List<ArchiveComposer.Addition> additions = new ArrayList<>();
+        List<GitRepositoryInclude> includes =
+                repo.getSpec().include == null ? List.of() : repo.getSpec().include;
+        for (GitRepositoryInclude include : includes) {
+            String name = include.repository == null ? "" : include.repository.getName();
+            GitRepository included =
+                    client.resources(GitRepository.class)
+                            .inNamespace(repo.getMetadata().getNamespace())
+                            .withName(name)
+                            .get();
+            if (included == null) {
+                throw new Unavailable(
+                        "NotFound",
+                        "could not get resource for include '"
+                                + name
+                                + "': gitrepositories.source.toolkit.fluxcd.io \""
+                                + name
+                                + "\" not found");
+            }
+            Artifact artifact = included.getStatus() == null ? null : included.getStatus().artifact;
+            Path file =
+                    artifact == null || artifact.path == null
+                            ? null
+                            : store.file(
+                                            artifact.path.substring(
+                                                    artifact.path.lastIndexOf('/') + 1))
+                                    .orElse(null);
+            if (file == null) {
+                throw new Unavailable(
+                        "NoArtifact", "no artifact available for include '" + name + "'");
+            }
+            artifacts.add(artifact);
+            additions.add(
+                    new ArchiveComposer.Addition(
+                            name,
+                            file,
+                            Objects.requireNonNullElse(include.fromPath, ""),
+                            include.toPath == null || include.toPath.isEmpty()
+                                    ? name
+                                    : include.toPath));
+        }
+        return new Resolved(artifacts, additions);
+    }
+}
