@@ -97,6 +97,25 @@ public final class GitWorkspace implements AutoCloseable {
         return ref.getObjectId().getName();
     }
 
+    /**
+     * Adds the repository at {@code url} as a submodule at {@code path} (its default branch's
+     * head), recorded in {@code .gitmodules} with {@code recordedUrl} (a relative one, say).
+     */
+    public GitWorkspace addSubmodule(String path, String url, String recordedUrl)
+            throws GitAPIException, IOException {
+        git.submoduleAdd().setPath(path).setURI(url).call().close();
+        Files.writeString(
+                dir.resolve(".gitmodules"),
+                "[submodule \""
+                        + path
+                        + "\"]\n\tpath = "
+                        + path
+                        + "\n\turl = "
+                        + recordedUrl
+                        + "\n");
+        return this;
+    }
+
     /** Tags the last commit and pushes the tag. */
     public GitWorkspace tagAndPush(String tag) throws GitAPIException {
         git.tag().setName(tag).call();

@@ -20,6 +20,9 @@ public class GitRepositoryStatus {
     /** The {@code spec.include} the current artifact was built with. */
     public List<GitRepositoryInclude> observedInclude;
 
+    /** The {@code spec.recurseSubmodules} the current artifact was built with. */
+    public Boolean observedRecurseSubmodules;
+
     /** The {@code verify.mode} the current artifact's revision was verified with. */
     public String sourceVerificationMode;
 }

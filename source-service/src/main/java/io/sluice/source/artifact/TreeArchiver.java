@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.archive.ArchiveFormats;
@@ -43,8 +44,30 @@ public final class TreeArchiver {
             List<ArchiveComposer.Addition> includes,
             OutputStream out)
             throws IOException {
+        write(repository, commit, specIgnore, true, includes, out);
+    }
+
+    /** Every regular file of the commit, and {@code includes}, with no ignore rules. */
+    public void writeEverything(
+            Path repository,
+            ObjectId commit,
+            List<ArchiveComposer.Addition> includes,
+            OutputStream out)
+            throws IOException {
+        write(repository, commit, null, false, includes, out);
+    }
+
+    private void write(
+            Path repository,
+            ObjectId commit,
+            String specIgnore,
+            boolean filtered,
+            List<ArchiveComposer.Addition> includes,
+            OutputStream out)
+            throws IOException {
         try (Git git = Git.open(repository.toFile())) {
             Tree tree = tree(git.getRepository(), commit, specIgnore);
+            Predicate<String> ignored = filtered ? tree.ignore()::ignored : path -> false;
             for (ArchiveComposer.Addition include : includes) {
                 String to = ArchiveComposer.clean(include.toPath());
                 if (tree.files().stream().anyMatch(f -> f.equals(to) || f.startsWith(to + "/"))) {
@@ -60,8 +83,7 @@ public final class TreeArchiver {
                                     + to);
                 }
             }
-            List<String> kept =
-                    tree.files().stream().filter(f -> !tree.ignore().ignored(f)).toList();
+            List<String> kept = tree.files().stream().filter(f -> !ignored.test(f)).toList();
             ByteArrayOutputStream own = includes.isEmpty() ? null : new ByteArrayOutputStream();
             git.archive()
                     .setTree(commit)
@@ -70,7 +92,7 @@ public final class TreeArchiver {
                     .setOutputStream(own == null ? out : own)
                     .call();
             if (own != null) {
-                ArchiveComposer.compose(own.toByteArray(), includes, tree.ignore()::ignored, out);
+                ArchiveComposer.compose(own.toByteArray(), includes, ignored, out);
             }
         } catch (GitAPIException e) {
             throw new IOException(

@@ -60,6 +60,49 @@ public final class GitFetcher {
         }
     }
 
+    /**
+     * Makes sure {@code commit} (a submodule's, recorded by its superproject) is in the mirror
+     * named {@code mirrorName}: its branches and tags are fetched, and the commit itself when none
+     * of them holds it; returns the mirror's directory.
+     */
+    public Path fetchCommit(
+            String mirrorName, String url, ObjectId commit, GitAuth auth, Duration timeout)
+            throws GitFetchException {
+        try (Git git = openMirror(mirrorName)) {
+            if (!git.getRepository().getObjectDatabase().has(commit)) {
+                git.fetch()
+                        .setRemote(GitAuth.withDefaultUser(url))
+                        .setRefSpecs(
+                                new RefSpec("+refs/heads/*:refs/heads/*"),
+                                new RefSpec("+refs/tags/*:refs/tags/*"))
+                        .setTransportConfigCallback(auth)
+                        .setTimeout((int) Math.max(1, timeout.toSeconds()))
+                        .setForceUpdate(true)
+                        .call();
+            }
+            if (!git.getRepository().getObjectDatabase().has(commit)) {
+                git.fetch()
+                        .setRemote(GitAuth.withDefaultUser(url))
+                        .setRefSpecs(new RefSpec(commit.name() + ":refs/sluice/submodule"))
+                        .setTransportConfigCallback(auth)
+                        .setTimeout((int) Math.max(1, timeout.toSeconds()))
+                        .call();
+            }
+            return mirrors.resolve(mirrorName);
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            throw new GitFetchException(
+                    "failed to fetch submodule commit '"
+                            + commit.name()
+                            + "' from '"
+                            + url
+                            + "': "
+                            + (auth == null
+                                    ? rootMessage(e)
+                                    : auth.hostKeyRefusal().orElseGet(() -> rootMessage(e))),
+                    e);
+        }
+    }
+
     private Git openMirror(String mirrorName) throws GitAPIException, IOException {
         Path dir = mirrors.resolve(mirrorName);
         if (Files.isDirectory(dir.resolve("objects"))) {

@@ -15,6 +15,7 @@ import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
+import io.sluice.source.artifact.ArchiveComposer;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.artifact.StoredArtifact;
@@ -22,10 +23,12 @@ import io.sluice.source.artifact.TreeArchiver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,7 @@ public class GitRepositoryReconciler {
     private final GitFetcher fetcher;
     private final ArtifactStore store;
     private final TreeArchiver archiver = new TreeArchiver();
+    private final GitSubmodules submodules;
 
     private final SourceConfig config;
 
@@ -74,6 +78,7 @@ public class GitRepositoryReconciler {
         this.states = states;
         this.config = config;
         this.fetcher = new GitFetcher(config.dataDir().resolve("git"));
+        this.submodules = new GitSubmodules(fetcher, archiver);
         this.store = store;
     }
 
@@ -166,6 +171,7 @@ public class GitRepositoryReconciler {
             }
             conditions = Conditions.remove(conditions, INCLUDE_UNAVAILABLE);
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
+            boolean recurse = Boolean.TRUE.equals(repo.getSpec().recurseSubmodules);
             Artifact artifact = current;
             String observedIgnore =
                     repo.getStatus() == null ? null : repo.getStatus().observedIgnore;
@@ -178,17 +184,10 @@ public class GitRepositoryReconciler {
                             .valueToTree(repo.getSpec().include)
                             .equals(
                                     Serialization.jsonMapper()
-                                            .valueToTree(repo.getStatus().observedInclude))) {
-                StoredArtifact stored =
-                        store.store(
-                                out ->
-                                        archiver.write(
-                                                mirror,
-                                                fetched.commit(),
-                                                repo.getSpec().ignore,
-                                                includes.additions(),
-                                                out));
-                artifact = artifact(ref, fetched.revision(), stored);
+                                            .valueToTree(repo.getStatus().observedInclude))
+                    || recurse != Boolean.TRUE.equals(repo.getStatus().observedRecurseSubmodules)) {
+                artifact =
+                        artifact(ref, fetched.revision(), build(repo, mirror, fetched, includes));
             }
             // the ignore rules the artifact was built with (null removes the field)
             observed.put("observedIgnore", repo.getSpec().ignore);
@@ -196,6 +195,7 @@ public class GitRepositoryReconciler {
                     "includedArtifacts",
                     includes.artifacts().isEmpty() ? null : includes.artifacts());
             observed.put("observedInclude", repo.getSpec().include);
+            observed.put("observedRecurseSubmodules", recurse);
             if (status.stored(
                     ref,
                     repo,
@@ -228,6 +228,46 @@ public class GitRepositoryReconciler {
             MDC.remove("revision");
         }
         return interval;
+    }
+
+    /**
+     * Archives the commit with its includes and, with {@code recurseSubmodules}, its submodules
+     * (fetched with the repository's own credentials, as Flux does).
+     */
+    private StoredArtifact build(
+            GitRepository repo, Path mirror, FetchedRevision fetched, GitIncludes.Resolved includes)
+            throws IOException, GitFetchException {
+        List<ArchiveComposer.Addition> additions = new ArrayList<>(includes.additions());
+        Path work = Files.createTempDirectory("git-artifact-");
+        try {
+            if (Boolean.TRUE.equals(repo.getSpec().recurseSubmodules)) {
+                try (GitAuth auth = auth(repo)) {
+                    additions.addAll(
+                            submodules.archives(
+                                    mirror,
+                                    fetched.commit(),
+                                    repo.getSpec().url,
+                                    repo.getMetadata().getNamespace()
+                                            + "/"
+                                            + repo.getMetadata().getName(),
+                                    auth,
+                                    GoDuration.parse(repo.getSpec().timeout, DEFAULT_TIMEOUT),
+                                    work));
+                }
+            }
+            return store.store(
+                    out ->
+                            archiver.write(
+                                    mirror,
+                                    fetched.commit(),
+                                    repo.getSpec().ignore,
+                                    additions,
+                                    out));
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private Artifact artifact(ObjectRef ref, String revision, StoredArtifact stored) {
