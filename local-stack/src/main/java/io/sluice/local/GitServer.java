@@ -1,10 +1,22 @@
 package io.sluice.local;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.Base64;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -17,7 +29,8 @@ import org.eclipse.jgit.transport.ReceivePack;
 
 /**
  * Bare Git repositories served over smart HTTP (clone, fetch and push) and SSH (clone and fetch),
- * as a Git host serves them to Flux.
+ * as a Git host serves them to Flux; under {@code /private/} the same repositories ask for a login
+ * (HTTP basic auth or a bearer token, as a Git host's access tokens are used).
  */
 public final class GitServer implements AutoCloseable {
     private final Path root;
@@ -31,6 +44,11 @@ public final class GitServer implements AutoCloseable {
         servlet.setReceivePackFactory((request, repository) -> new ReceivePack(repository));
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(servlet), "/git/*");
+        context.addServlet(new ServletHolder(servlet), "/private/*");
+        context.addFilter(
+                new FilterHolder(new LoginFilter()),
+                "/private/*",
+                EnumSet.of(DispatcherType.REQUEST));
         server = new Server(new InetSocketAddress("127.0.0.1", 0));
         server.setHandler(context);
         server.start();
@@ -59,6 +77,37 @@ public final class GitServer implements AutoCloseable {
     /** The SSH server's known_hosts line. */
     public String knownHosts() throws Exception {
         return ssh.knownHosts();
+    }
+
+    /** The URL of a repository that asks for a login: {@link #BASIC} or {@link #BEARER_TOKEN}. */
+    public String privateUrl(String name) {
+        return "http://127.0.0.1:" + server.getURI().getPort() + "/private/" + name;
+    }
+
+    /** The login {@link #privateUrl} accepts with basic auth ({@code user:password}). */
+    public static final String BASIC = "flux:deploy-password-41c7";
+
+    /** The bearer token {@link #privateUrl} accepts. */
+    public static final String BEARER_TOKEN = "glpat-token-6d02b";
+
+    /** Lets through only the login above; else 401 with a Basic challenge, as Git hosts answer. */
+    private static final class LoginFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            String header = ((HttpServletRequest) request).getHeader("Authorization");
+            String basic =
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(BASIC.getBytes(StandardCharsets.UTF_8));
+            if (basic.equals(header) || ("Bearer " + BEARER_TOKEN).equals(header)) {
+                chain.doFilter(request, response);
+                return;
+            }
+            HttpServletResponse http = (HttpServletResponse) response;
+            http.setHeader("WWW-Authenticate", "Basic realm=\"git\"");
+            http.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+        }
     }
 
     /** Creates an empty bare repository and returns its URL. */

@@ -198,6 +198,15 @@ public final class GitFetcher {
     }
 
     private static String rootMessage(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String message = String.valueOf(c.getMessage());
+            if (message.contains("Authentication is required")
+                    || message.contains("not authorized")) {
+                // JGit's words for a 401 blame a missing credentials provider, even when a token
+                // was sent; go-git's (Flux's) say what happened
+                return "authentication required";
+            }
+        }
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
