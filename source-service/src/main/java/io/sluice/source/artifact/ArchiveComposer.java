@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Predicate;
@@ -27,32 +28,41 @@ public final class ArchiveComposer {
     /** One artifact's (sub)directory, and where it goes. */
     public record Addition(String name, Path artifact, String fromPath, String toPath) {
         /**
-         * A path of the artifact's, relative and without {@code ./}, or null if not under fromPath.
+         * Where an entry of the artifact goes: under {@code toPath} if it is under {@code
+         * fromPath}; null if it is not, or if its path leaves its root.
          */
         String moved(String entry) {
             String path = clean(entry);
             String from = clean(fromPath);
+            String to = clean(toPath);
+            if (path == null || from == null || to == null || to.isEmpty()) {
+                return null;
+            }
             String rel =
                     from.isEmpty()
                             ? path
-                            : path.equals(from)
-                                    ? ""
-                                    : path.startsWith(from + "/")
-                                            ? path.substring(from.length() + 1)
-                                            : null;
-            return rel == null || rel.isEmpty() ? null : clean(toPath) + "/" + rel;
+                            : path.startsWith(from + "/")
+                                    ? path.substring(from.length() + 1)
+                                    : null;
+            return rel == null || rel.isEmpty() ? null : to + "/" + rel;
         }
     }
 
+    /**
+     * A relative path without {@code .} or empty segments; null when a segment is {@code ..} (it
+     * would leave the archive's root, which source-controller's secure join refuses too).
+     */
     static String clean(String path) {
-        String p = path == null ? "" : path.replace('\\', '/');
-        while (p.startsWith("./") || p.startsWith("/")) {
-            p = p.startsWith("./") ? p.substring(2) : p.substring(1);
+        List<String> segments = new ArrayList<>();
+        for (String segment : (path == null ? "" : path.replace('\\', '/')).split("/")) {
+            if (segment.equals("..")) {
+                return null;
+            }
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.add(segment);
+            }
         }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p.equals(".") ? "" : p;
+        return String.join("/", segments);
     }
 
     static void compose(
@@ -77,7 +87,16 @@ public final class ArchiveComposer {
                     for (TarArchiveEntry entry = in.getNextEntry();
                             entry != null;
                             entry = in.getNextEntry()) {
-                        String moved = entry.isFile() ? addition.moved(entry.getName()) : null;
+                        // regular files only: links and devices are not carried over
+                        String moved =
+                                entry.isFile()
+                                                && !entry.isLink()
+                                                && !entry.isSymbolicLink()
+                                                && !entry.isCharacterDevice()
+                                                && !entry.isBlockDevice()
+                                                && !entry.isFIFO()
+                                        ? addition.moved(entry.getName())
+                                        : null;
                         if (moved == null || ignored.test(moved)) {
                             continue;
                         }
@@ -85,6 +104,11 @@ public final class ArchiveComposer {
                         copy.setSize(entry.getSize());
                         copy.setMode(entry.getMode());
                         copy.setModTime(time == null ? new Date(0) : time);
+                        // no owner of this machine's: the same inputs give the same bytes
+                        copy.setUserName("");
+                        copy.setGroupName("");
+                        copy.setUserId(0);
+                        copy.setGroupId(0);
                         tar.putArchiveEntry(copy);
                         in.transferTo(tar);
                         tar.closeArchiveEntry();

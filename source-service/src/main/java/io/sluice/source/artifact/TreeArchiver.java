@@ -70,6 +70,17 @@ public final class TreeArchiver {
             Predicate<String> ignored = filtered ? tree.ignore()::ignored : path -> false;
             for (ArchiveComposer.Addition include : includes) {
                 String to = ArchiveComposer.clean(include.toPath());
+                if (to == null
+                        || to.isEmpty()
+                        || ArchiveComposer.clean(include.fromPath()) == null) {
+                    // as source-controller's secure join: nothing outside, nor over, the root
+                    throw new IOException(
+                            "path calculation for include '"
+                                    + include.name()
+                                    + "' failed: '"
+                                    + include.toPath()
+                                    + "' is not a directory inside the artifact");
+                }
                 if (tree.files().stream().anyMatch(f -> f.equals(to) || f.startsWith(to + "/"))) {
                     // as source-controller, whose copy cannot replace what the checkout holds
                     throw new IOException(

@@ -53,6 +53,11 @@ final class GitIncludes {
                 repo.getSpec().include == null ? List.of() : repo.getSpec().include;
         for (GitRepositoryInclude include : includes) {
             String name = include.repository == null ? "" : include.repository.getName();
+            if (name.equals(repo.getMetadata().getName())) {
+                // its artifact would hold its previous artifact, and grow at every interval
+                throw new Unavailable(
+                        "IllegalInclude", "GitRepository '" + name + "' cannot include itself");
+            }
             GitRepository included =
                     client.resources(GitRepository.class)
                             .inNamespace(repo.getMetadata().getNamespace())
@@ -68,8 +73,10 @@ final class GitIncludes {
                                 + "\" not found");
             }
             Artifact artifact = included.getStatus() == null ? null : included.getStatus().artifact;
+            String expected =
+                    "gitrepository/" + repo.getMetadata().getNamespace() + "/" + name + "/";
             Path file =
-                    artifact == null || artifact.path == null
+                    artifact == null || artifact.path == null || !artifact.path.startsWith(expected)
                             ? null
                             : store.file(
                                             artifact.path.substring(

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -52,11 +52,20 @@ final class GitVerification {
                 : Optional.of("head".equals(verify.mode) ? "HEAD" : verify.mode);
     }
 
+    /** Whether {@code mode} is one source-controller knows (its CRD admits no other). */
+    private static boolean known(String mode) {
+        return List.of("HEAD", "Tag", "TagAndHEAD").contains(mode);
+    }
+
     /** What was verified with which key (the {@code SourceVerified} message). */
     static String check(
             KubernetesClient client, GitRepository repo, Path mirror, FetchedRevision fetched)
             throws Refused, IOException {
         String mode = mode(repo).orElseThrow();
+        if (!known(mode)) {
+            throw new Refused(
+                    "InvalidVerificationMode", "unknown verification mode '" + mode + "'");
+        }
         List<String> keyRings = keyRings(client, repo);
         StringBuilder message = new StringBuilder("verified signature of");
         try (Git git = Git.open(mirror.toFile());
@@ -93,16 +102,33 @@ final class GitVerification {
     private static String verifyTag(
             Git git, RevWalk walk, FetchedRevision fetched, List<String> keyRings)
             throws Refused, IOException {
-        ObjectId id =
+        Ref ref =
                 fetched.tag() == null
                         ? null
-                        : git.getRepository().resolve(Constants.R_TAGS + fetched.tag());
-        RevObject object = id == null ? null : walk.parseAny(id);
+                        : git.getRepository().exactRef(Constants.R_TAGS + fetched.tag());
+        RevObject object = ref == null ? null : walk.parseAny(ref.getObjectId());
         if (!(object instanceof RevTag tag)) {
             // a lightweight tag has no object to sign, as no tag at all
             throw new Refused(
                     "InvalidVerificationMode",
                     "cannot verify tag object's signature if a tag reference is not specified");
+        }
+        if (!tag.getTagName().equals(fetched.tag())) {
+            // stricter than Flux: an old signed tag pushed again under another name (a higher
+            // version, say) is not that version's signature
+            throw new Refused(
+                    "InvalidTagSignature",
+                    "tag '"
+                            + fetched.tag()
+                            + "' is a tag object named '"
+                            + tag.getTagName()
+                            + "', signed for that name");
+        }
+        if (!walk.peel(tag).getId().equals(fetched.commit())) {
+            // the tag moved between the fetch and now: verified at the next reconcile
+            throw new Refused(
+                    "InvalidGitObject",
+                    "tag '" + fetched.tag() + "' no longer points to the commit fetched");
         }
         String name = fetched.tag() + "@" + tag.name();
         SignatureVerifier.Signed signed = SignatureVerifier.tag(tag.getRawBuffer());

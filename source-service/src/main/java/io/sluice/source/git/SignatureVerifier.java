@@ -1,11 +1,14 @@
 package io.sluice.source.git;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPException;
@@ -101,7 +104,7 @@ final class SignatureVerifier {
             try {
                 PGPPublicKeyRing ring = rings.getPublicKeyRing(parsed.getKeyID());
                 PGPPublicKey key = ring == null ? null : ring.getPublicKey(parsed.getKeyID());
-                if (key == null) {
+                if (key == null || !usable(ring, key, parsed)) {
                     continue;
                 }
                 parsed.init(new JcaPGPContentVerifierBuilderProvider().setProvider(PROVIDER), key);
@@ -121,47 +124,155 @@ final class SignatureVerifier {
     }
 
     /**
-     * A commit's signed payload and signature: its raw text without the {@code gpgsig} header (a
-     * value continued on lines that begin with a space), as Git signs it.
+     * Whether {@code key} of {@code ring} may have made {@code signature}, as go-crypto (Flux's
+     * OpenPGP) decides: a signature over a binary or text document, with a hash that is not broken,
+     * by the primary key or a subkey its primary key bound to it, neither revoked nor expired when
+     * it signed.
      */
-    static Signed commit(byte[] raw) {
-        String text = new String(raw, StandardCharsets.UTF_8);
-        int headersEnd = text.indexOf("\n\n");
-        String headers = headersEnd < 0 ? text : text.substring(0, headersEnd + 1);
-        String rest = headersEnd < 0 ? "" : text.substring(headersEnd + 1);
-        StringBuilder payload = new StringBuilder();
-        StringBuilder signature = new StringBuilder();
-        boolean inSignature = false;
-        for (String line : headers.split("\n", -1)) {
-            if (line.startsWith("gpgsig ") || line.startsWith("gpgsig-sha256 ")) {
-                inSignature = true;
-                signature.append(line.substring(line.indexOf(' ') + 1)).append('\n');
-            } else if (inSignature && line.startsWith(" ")) {
-                signature.append(line.substring(1)).append('\n');
-            } else {
-                inSignature = false;
-                payload.append(line).append('\n');
+    private static boolean usable(PGPPublicKeyRing ring, PGPPublicKey key, PGPSignature signature)
+            throws PGPException {
+        int type = signature.getSignatureType();
+        if (type != PGPSignature.BINARY_DOCUMENT && type != PGPSignature.CANONICAL_TEXT_DOCUMENT) {
+            return false;
+        }
+        int hash = signature.getHashAlgorithm();
+        if (hash == HashAlgorithmTags.MD5 || hash == HashAlgorithmTags.RIPEMD160) {
+            return false;
+        }
+        PGPPublicKey primary = ring.getPublicKey();
+        if (revoked(primary, primary) || (key != primary && !bound(primary, key))) {
+            return false;
+        }
+        if (key != primary && revoked(primary, key)) {
+            return false;
+        }
+        long signed = signature.getCreationTime().getTime();
+        for (PGPPublicKey k : key == primary ? List.of(key) : List.of(primary, key)) {
+            long valid = k.getValidSeconds();
+            if (valid > 0 && signed > k.getCreationTime().getTime() + valid * 1000) {
+                return false;
             }
         }
-        payload.setLength(payload.length() - 1); // split added one newline past the last
-        payload.append(rest);
-        return new Signed(
-                payload.toString().getBytes(StandardCharsets.UTF_8), signature.toString());
+        return true;
     }
 
-    /** An annotated tag's signed payload and signature: the signature ends its message. */
+    /** Whether {@code primary} made a valid binding signature for {@code subkey}. */
+    private static boolean bound(PGPPublicKey primary, PGPPublicKey subkey) throws PGPException {
+        Iterator<PGPSignature> bindings = subkey.getSignaturesOfType(PGPSignature.SUBKEY_BINDING);
+        while (bindings.hasNext()) {
+            PGPSignature binding = bindings.next();
+            binding.init(new JcaPGPContentVerifierBuilderProvider().setProvider(PROVIDER), primary);
+            if (binding.verifyCertification(primary, subkey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code primary} validly revoked {@code key} (itself, or a subkey). */
+    private static boolean revoked(PGPPublicKey primary, PGPPublicKey key) throws PGPException {
+        int type = key == primary ? PGPSignature.KEY_REVOCATION : PGPSignature.SUBKEY_REVOCATION;
+        Iterator<PGPSignature> revocations = key.getSignaturesOfType(type);
+        while (revocations.hasNext()) {
+            PGPSignature revocation = revocations.next();
+            revocation.init(
+                    new JcaPGPContentVerifierBuilderProvider().setProvider(PROVIDER), primary);
+            if (key == primary
+                    ? revocation.verifyCertification(key)
+                    : revocation.verifyCertification(primary, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A commit's signed payload and signature, byte for byte as Git signs it: the raw object
+     * without its {@code gpgsig} header (a value continued on lines that begin with a space).
+     */
+    static Signed commit(byte[] raw) {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        StringBuilder signature = new StringBuilder();
+        boolean inHeaders = true;
+        boolean inSignature = false;
+        int start = 0;
+        while (start < raw.length) {
+            int end = start;
+            while (end < raw.length && raw[end] != '\n') {
+                end++;
+            }
+            int next = Math.min(end + 1, raw.length); // the line with its newline
+            if (inHeaders && end == start) {
+                inHeaders = false; // the blank line before the message
+            }
+            if (inHeaders
+                    && (startsWith(raw, start, "gpgsig ")
+                            || startsWith(raw, start, "gpgsig-sha256 "))) {
+                inSignature = true;
+                int value = indexOf(raw, start, end, (byte) ' ') + 1;
+                signature
+                        .append(new String(raw, value, end - value, StandardCharsets.US_ASCII))
+                        .append('\n');
+            } else if (inHeaders && inSignature && raw[start] == ' ') {
+                signature
+                        .append(
+                                new String(
+                                        raw, start + 1, end - start - 1, StandardCharsets.US_ASCII))
+                        .append('\n');
+            } else {
+                inSignature = false;
+                payload.write(raw, start, next - start);
+            }
+            start = next;
+        }
+        return new Signed(payload.toByteArray(), signature.toString());
+    }
+
+    /**
+     * An annotated tag's signed payload and signature: the signature is the last armored block that
+     * begins a line, and ends the object, as Git finds it.
+     */
     static Signed tag(byte[] raw) {
-        String text = new String(raw, StandardCharsets.UTF_8);
-        int at = text.indexOf(PGP);
-        if (at < 0) {
-            at = text.indexOf(SSH);
+        int at = -1;
+        for (String marker : List.of(PGP, SSH, X509)) {
+            byte[] needle = ("\n" + marker).getBytes(StandardCharsets.US_ASCII);
+            for (int i = raw.length - needle.length; i >= 0; i--) {
+                if (startsWith(raw, i, needle)) {
+                    at = Math.max(at, i + 1);
+                    break;
+                }
+            }
         }
         return at < 0
                 ? new Signed(raw, "")
                 : new Signed(
-                        Arrays.copyOf(
-                                raw, text.substring(0, at).getBytes(StandardCharsets.UTF_8).length),
-                        text.substring(at));
+                        Arrays.copyOf(raw, at),
+                        new String(raw, at, raw.length - at, StandardCharsets.US_ASCII));
+    }
+
+    private static boolean startsWith(byte[] raw, int at, String prefix) {
+        return startsWith(raw, at, prefix.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static boolean startsWith(byte[] raw, int at, byte[] prefix) {
+        if (at + prefix.length > raw.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (raw[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] raw, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (raw[i] == b) {
+                return i;
+            }
+        }
+        return to;
     }
 
     record Signed(byte[] payload, String signature) {}

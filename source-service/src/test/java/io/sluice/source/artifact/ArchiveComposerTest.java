@@ -21,4 +21,18 @@ class ArchiveComposerTest {
                 new ArchiveComposer.Addition("shared", Path.of("a.tar.gz"), "", "/vendor/shared/");
         assertThat(whole.moved("docs/README.md")).isEqualTo("vendor/shared/docs/README.md");
     }
+
+    @Test
+    void nothingLeavesTheArchivesRoot() {
+        ArchiveComposer.Addition escaping =
+                new ArchiveComposer.Addition("x", Path.of("a.tar.gz"), "", "../../etc");
+        assertThat(escaping.moved("passwd")).isNull();
+        ArchiveComposer.Addition root =
+                new ArchiveComposer.Addition("x", Path.of("a.tar.gz"), "", "./");
+        assertThat(root.moved("kustomization.yaml")).as("over the root").isNull();
+        ArchiveComposer.Addition fine =
+                new ArchiveComposer.Addition("x", Path.of("a.tar.gz"), "", "shared");
+        assertThat(fine.moved("a/../../b")).as("an entry that climbs out").isNull();
+        assertThat(ArchiveComposer.clean("a/./b//c/")).isEqualTo("a/b/c");
+    }
 }
