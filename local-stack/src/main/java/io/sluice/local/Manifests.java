@@ -1,8 +1,10 @@
 package io.sluice.local;
 
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Applies YAML as {@code kubectl apply --server-side} would, and writes the Flux objects the
@@ -56,6 +58,25 @@ public final class Manifests {
                     name: %s
                 """
                 .formatted(name, namespace, path, source);
+    }
+
+    /** Creates a Secret of {@code stringData}, as {@code kubectl create secret generic} does. */
+    public static void createSecret(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Map<String, String> stringData) {
+        client.secrets()
+                .inNamespace(namespace)
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                                .withStringData(stringData)
+                                .build())
+                .create();
     }
 
     public static String namespace(String name) {

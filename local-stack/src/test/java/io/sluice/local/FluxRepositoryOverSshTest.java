@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
@@ -193,12 +192,13 @@ class FluxRepositoryOverSshTest {
         }
         Manifests.apply(client, Manifests.namespace(ns));
         KeyPair deployKey = KeyUtils.generateKeyPair("ssh-ed25519", 256);
-        createSecret(
+        Manifests.createSecret(
+                client,
                 ns,
                 "flux-system",
                 DeployKeys.secret(
                         deployKey, DeployKeys.pkcs8(deployKey), null, DeployKeys.knownHosts()));
-        createSecret(ns, "sops-age", Map.of("age.agekey", ageIdentity));
+        Manifests.createSecret(client, ns, "sops-age", Map.of("age.agekey", ageIdentity));
         Manifests.apply(
                 client,
                 """
@@ -224,20 +224,6 @@ class FluxRepositoryOverSshTest {
                               name: sops-age
                         """);
         return commit;
-    }
-
-    private static void createSecret(String ns, String name, Map<String, String> data) {
-        client.secrets()
-                .inNamespace(ns)
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .withNamespace(ns)
-                                .endMetadata()
-                                .withStringData(data)
-                                .build())
-                .create();
     }
 
     private static String redisPassword(String ns) {

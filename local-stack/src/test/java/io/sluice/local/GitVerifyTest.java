@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.GitRepository;
@@ -163,18 +162,11 @@ class GitVerifyTest {
     private static void verifiedRepository(String ns, String url, String mode, String tag) {
         Manifests.apply(client, Manifests.namespace(ns));
         if (client.secrets().inNamespace(ns).withName("pgp-public-keys").get() == null) {
-            client.secrets()
-                    .inNamespace(ns)
-                    .resource(
-                            new SecretBuilder()
-                                    .withNewMetadata()
-                                    .withName("pgp-public-keys")
-                                    .withNamespace(ns)
-                                    .endMetadata()
-                                    .withStringData(
-                                            Map.of("release.asc", trusted.armoredPublicKey()))
-                                    .build())
-                    .create();
+            Manifests.createSecret(
+                    client,
+                    ns,
+                    "pgp-public-keys",
+                    Map.of("release.asc", trusted.armoredPublicKey()));
         }
         Manifests.apply(
                 client,

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.GitRepository;
@@ -91,17 +90,7 @@ class HttpGitAuthTest {
     }
 
     private static void apply(String name, Map<String, String> data) {
-        client.secrets()
-                .inNamespace(NS)
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withStringData(data)
-                                .build())
-                .create();
+        Manifests.createSecret(client, NS, name, data);
         Manifests.apply(
                 client,
                 Manifests.gitRepository(NS, name, url, "1h")

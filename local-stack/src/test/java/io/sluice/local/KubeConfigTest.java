@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Conditions;
@@ -83,7 +82,7 @@ class KubeConfigTest {
     void theObjectsGoToTheRemoteClusterAreWaitedForThereAndDeletedThere() {
         String ns = "kubeconfig-remote";
         Manifests.apply(local, Manifests.namespace(ns));
-        secret(ns, "remote-kubeconfig", Map.of("value", kubeconfig));
+        Manifests.createSecret(local, ns, "remote-kubeconfig", Map.of("value", kubeconfig));
         kustomization(ns, "remote-kubeconfig");
         await().atMost(DEADLINE)
                 .untilAsserted(
@@ -169,20 +168,6 @@ class KubeConfigTest {
                             secretRef: {name: %s}
                         """
                                 .formatted(secret));
-    }
-
-    private static void secret(String ns, String name, Map<String, String> data) {
-        local.secrets()
-                .inNamespace(ns)
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .withNamespace(ns)
-                                .endMetadata()
-                                .withStringData(data)
-                                .build())
-                .create();
     }
 
     private static Optional<Condition> ready(String ns) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
@@ -137,17 +136,7 @@ class SopsDecryptionTest {
     /** A namespace with the repository, a decryption Secret holding {@code key}, and the app. */
     private static String kustomization(String ns, String key) {
         Manifests.apply(client, Manifests.namespace(ns));
-        client.secrets()
-                .inNamespace(ns)
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("sops-age")
-                                .withNamespace(ns)
-                                .endMetadata()
-                                .withStringData(Map.of("age.agekey", key))
-                                .build())
-                .create();
+        Manifests.createSecret(client, ns, "sops-age", Map.of("age.agekey", key));
         Manifests.apply(client, Manifests.gitRepository(ns, "repo", url, "1h"));
         Manifests.apply(
                 client,
