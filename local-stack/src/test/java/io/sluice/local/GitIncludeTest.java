@@ -121,6 +121,33 @@ class GitIncludeTest {
                         });
     }
 
+    @Test
+    void repositoriesThatIncludeEachOtherAreRefusedNotGrownForEver() {
+        String ns = "git-include-cycle";
+        Manifests.apply(client, Manifests.namespace(ns));
+        for (String[] pair : new String[][] {{"a", "b"}, {"b", "a"}}) {
+            Manifests.apply(
+                    client,
+                    Manifests.gitRepository(ns, pair[0], appUrl, "1h")
+                            + "  include:\n  - repository: {name: "
+                            + pair[1]
+                            + "}\n");
+        }
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(get(ns, "a"), Conditions.READY))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("IllegalInclude");
+                                                    assertThat(c.getMessage())
+                                                            .isEqualTo(
+                                                                    "GitRepository 'b' includes 'a' in turn: includes cannot form a cycle");
+                                                }));
+        assertThat(get(ns, "a").getStatus().artifact).isNull();
+    }
+
     private static GitRepository get(String ns, String name) {
         return client.resources(GitRepository.class).inNamespace(ns).withName(name).get();
     }

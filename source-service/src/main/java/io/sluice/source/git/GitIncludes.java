@@ -8,8 +8,10 @@ import io.sluice.source.artifact.ArchiveComposer;
 import io.sluice.source.artifact.ArtifactStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@code spec.include}, as source-controller reads it: each named GitRepository of the same
@@ -72,6 +74,17 @@ final class GitIncludes {
                                 + name
                                 + "\" not found");
             }
+            if (includes(client, included, repo.getMetadata().getName(), new HashSet<>())) {
+                // each artifact would hold the other's previous one, and both grow at every
+                // interval
+                throw new Unavailable(
+                        "IllegalInclude",
+                        "GitRepository '"
+                                + name
+                                + "' includes '"
+                                + repo.getMetadata().getName()
+                                + "' in turn: includes cannot form a cycle");
+            }
             Artifact artifact = included.getStatus() == null ? null : included.getStatus().artifact;
             String expected =
                     "gitrepository/" + repo.getMetadata().getNamespace() + "/" + name + "/";
@@ -97,5 +110,30 @@ final class GitIncludes {
                                     : include.toPath));
         }
         return new Resolved(artifacts, additions);
+    }
+
+    /** Whether {@code from} includes {@code target}, directly or through other includes. */
+    private static boolean includes(
+            KubernetesClient client, GitRepository from, String target, Set<String> seen) {
+        if (from == null
+                || from.getSpec().include == null
+                || !seen.add(from.getMetadata().getName())) {
+            return false;
+        }
+        for (GitRepositoryInclude include : from.getSpec().include) {
+            String name = include.repository == null ? "" : include.repository.getName();
+            if (name.equals(target)
+                    || includes(
+                            client,
+                            client.resources(GitRepository.class)
+                                    .inNamespace(from.getMetadata().getNamespace())
+                                    .withName(name)
+                                    .get(),
+                            target,
+                            seen)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
