@@ -7,15 +7,13 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
-import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
-import io.sluice.source.schedule.ReconcileScheduler;
+import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
@@ -30,8 +28,8 @@ import java.util.function.Function;
 public class HelmReleaseWatcher {
     private final KubernetesClient client;
     private final HelmChartReconciler reconciler;
-    private final ReconcileScheduler scheduler;
-    private SharedIndexInformer<HelmRelease> informer;
+    private final SourceConfig config;
+    private SourceWatcher<HelmRelease> releases;
     private SharedIndexInformer<HelmRepository> repositories;
     private SharedIndexInformer<GitRepository> gitRepositories;
     private SharedIndexInformer<OCIRepository> ociRepositories;
@@ -40,39 +38,19 @@ public class HelmReleaseWatcher {
             KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
         this.client = client;
         this.reconciler = reconciler;
-        this.scheduler = new ReconcileScheduler(config.workers(), this::reconcile);
+        this.config = config;
     }
 
     void start(@Observes StartupEvent event) {
-        // the field is set before the informer starts: its first events reconcile through it at
-        // once
-        informer = client.resources(HelmRelease.class).inAnyNamespace().runnableInformer(0);
-        informer.addEventHandler(
-                new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(HelmRelease release) {
-                        scheduler.now(ref(release));
-                    }
-
-                    @Override
-                    public void onUpdate(HelmRelease before, HelmRelease after) {
-                        boolean specChanged =
-                                !Objects.equals(
-                                        before.getMetadata().getGeneration(),
-                                        after.getMetadata().getGeneration());
-                        if (specChanged
-                                || !Objects.equals(requestedAt(before), requestedAt(after))) {
-                            scheduler.now(ref(after));
-                        }
-                    }
-
-                    @Override
-                    public void onDelete(HelmRelease release, boolean finalStateUnknown) {
-                        scheduler.cancel(ref(release));
-                        reconciler.forget(ref(release));
-                    }
-                });
-        informer.start();
+        releases =
+                new SourceWatcher<>(
+                        client,
+                        HelmRelease.class,
+                        HelmRelease.KIND,
+                        config.workers(),
+                        reconciler::reconcile,
+                        reconciler::forget);
+        releases.start();
         watchRepositories();
         gitRepositories =
                 watchArtifacts(
@@ -87,9 +65,8 @@ public class HelmReleaseWatcher {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        scheduler.close();
-        if (informer != null) {
-            informer.close();
+        if (releases != null) {
+            releases.close();
         }
         if (repositories != null) {
             repositories.close();
@@ -171,9 +148,7 @@ public class HelmReleaseWatcher {
     }
 
     private void recheckReleasesOf(String kind, ObjectMeta source) {
-        informer.getStore().list().stream()
-                .filter(release -> uses(release, kind, source))
-                .forEach(release -> scheduler.now(ref(release)));
+        releases.recheck(release -> uses(release, kind, source));
     }
 
     private static boolean uses(HelmRelease release, String kind, ObjectMeta source) {
@@ -195,25 +170,5 @@ public class HelmReleaseWatcher {
                         : chart.sourceRef.namespace;
         return source.getName().equals(chart.sourceRef.name)
                 && source.getNamespace().equals(namespace);
-    }
-
-    private void reconcile(ObjectRef ref) {
-        HelmRelease release = informer.getIndexer().getByKey(ref.namespace() + "/" + ref.name());
-        if (release != null) {
-            scheduler.after(ref, reconciler.reconcile(release));
-        }
-    }
-
-    private static ObjectRef ref(HelmRelease release) {
-        return new ObjectRef(
-                HelmRelease.KIND,
-                release.getMetadata().getNamespace(),
-                release.getMetadata().getName());
-    }
-
-    private static String requestedAt(HelmRelease release) {
-        return release.getMetadata().getAnnotations() == null
-                ? null
-                : release.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
     }
 }

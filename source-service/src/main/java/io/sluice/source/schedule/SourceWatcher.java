@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Watches one kind of source and decides when each is reconciled: on creation, on a spec change, on
@@ -73,6 +74,13 @@ public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable
 
     public void start() {
         informer.start();
+    }
+
+    /** Reconciles at once every watched object that {@code which} picks. */
+    public void recheck(Predicate<T> which) {
+        informer.getStore().list().stream()
+                .filter(which)
+                .forEach(source -> scheduler.now(ref(source)));
     }
 
     @Override
