@@ -45,6 +45,11 @@ record FailureCounts(String action, long install, long upgrade, long failures) {
                 : stored(release);
     }
 
+    /** {@code flux reconcile hr --reset}: every count back to zero. */
+    FailureCounts reset() {
+        return new FailureCounts(action, 0, 0, 0);
+    }
+
     /** The failures of the action last attempted. */
     long active() {
         return ReleasePolicy.INSTALL.equals(action) ? install : upgrade;

@@ -133,6 +133,12 @@ public class HelmReleaseReconciler {
         // the counts of a new attempt are written with its first release action (with Ready
         // Unknown, in one patch) or once it is found in sync, never before
         run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
+        AnnotationRequests requests = AnnotationRequests.of(run.get().release);
+        AnnotationRequests.recordHandled(client, run.get().release);
+        if (requests.reset()) {
+            run.get().counts = run.get().counts.reset();
+        }
+        run.get().forceRequested = requests.force();
         return loopAndRecord(run.get());
     }
 
@@ -349,6 +355,12 @@ public class HelmReleaseReconciler {
         /** Tests run at most once per reconcile, as helm-controller runs each action once. */
         private boolean testedThisRun;
 
+        /**
+         * {@code flux reconcile hr --force}: the first step of this run installs or upgrades
+         * whatever the state (in sync, retries spent, failed), as helm-controller's does.
+         */
+        private boolean forceRequested;
+
         private Run(
                 HelmReleaseReconciler reconciler,
                 Attempt attempt,
@@ -411,12 +423,14 @@ public class HelmReleaseReconciler {
          */
         Optional<ApplyResult> loop() {
             for (int step = 0; step < MAX_STEPS; step++) {
+                boolean force = forceRequested;
+                forceRequested = false;
                 try {
                     Optional<ReleaseStorage.Stored> latest = latest();
                     String status =
                             latest.map(s -> s.record().status()).orElse(ReleaseRecord.UNINSTALLED);
                     if (ReleaseRecord.UNINSTALLED.equals(status)) {
-                        if (policy.exhausted(ReleasePolicy.INSTALL, counts.install())) {
+                        if (!force && policy.exhausted(ReleasePolicy.INSTALL, counts.install())) {
                             return Optional.of(stalled(ReleasePolicy.INSTALL));
                         }
                         Optional<ApplyResult> made = release(ReleasePolicy.INSTALL, latest);
@@ -430,6 +444,12 @@ public class HelmReleaseReconciler {
                             return reapply(latest.get());
                         }
                         unlock(latest.get(), whyNotAwaited(latest.get()));
+                    } else if (force && render != null && render.release() != null) {
+                        // forced: an upgrade, in sync or not, failed or not
+                        Optional<ApplyResult> made = release(ReleasePolicy.UPGRADE, latest);
+                        if (made.isPresent()) {
+                            return made;
+                        }
                     } else if (ReleaseRecord.FAILED.equals(status)) {
                         Optional<ApplyResult> done = remediate(latest.get());
                         if (done.isPresent()) {

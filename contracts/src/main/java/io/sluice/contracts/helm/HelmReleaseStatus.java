@@ -16,6 +16,12 @@ public class HelmReleaseStatus {
     public String lastAttemptedRevision;
     public String lastAttemptedValuesChecksum;
     public String lastHandledReconcileAt;
+
+    /** {@code <namespace>/<name>} of the HelmChart written from {@code spec.chart}. */
+    public String helmChart;
+
+    public String lastHandledForceAt;
+    public String lastHandledResetAt;
     public String storageNamespace;
     public Long lastAttemptedGeneration;
     public String lastAttemptedConfigDigest;

@@ -79,6 +79,21 @@ public class SourceStatus {
     }
 
     /**
+     * The source holds {@code artifact} that no renderer reads (a HelmRepository's index, which
+     * source-service resolves charts against itself): its status only, nothing announced.
+     */
+    public void recorded(
+            ObjectRef ref,
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact artifact,
+            String message,
+            Map<String, Object> extra) {
+        write(source, conditions, artifact, true, "Succeeded", message, extra);
+        states.succeeded(ref, artifact.revision, "Succeeded", message);
+    }
+
+    /**
      * The source failed: Ready=False with the reason and message, the artifact it had kept, and an
      * alert unless the same failure was reported last time.
      */

@@ -26,8 +26,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -271,14 +269,10 @@ public class GitRepositoryReconciler {
     }
 
     private Artifact artifact(ObjectRef ref, String revision, StoredArtifact stored) {
-        Artifact a = new Artifact();
-        a.revision = revision;
-        a.digest = stored.digest();
-        a.size = stored.size();
-        a.path = "gitrepository/" + ref.namespace() + "/" + ref.name() + "/" + stored.fileName();
-        a.url = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
-        a.lastUpdateTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        return a;
+        return stored.asArtifact(
+                "gitrepository/" + ref.namespace() + "/" + ref.name() + "/" + stored.fileName(),
+                revision,
+                config.artifactBaseUrl());
     }
 
     private static List<Condition> conditions(GitRepository repo) {

@@ -41,9 +41,17 @@ public final class ChartRepositoryClient {
     }
 
     public ChartIndex index(String repositoryUrl) throws IOException, InterruptedException {
+        return ChartIndex.parse(new String(indexYaml(repositoryUrl), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The repository's index.yaml as served: its bytes are what a HelmRepository's revision
+     * digests.
+     */
+    public byte[] indexYaml(String repositoryUrl) throws IOException, InterruptedException {
         URI uri = URI.create(base(repositoryUrl) + "index.yaml");
         try (InputStream body = get(uri)) {
-            return ChartIndex.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            return body.readAllBytes();
         }
     }
 

@@ -1,8 +1,8 @@
 package io.sluice.source.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.contracts.admin.ObjectStates;
@@ -19,6 +19,7 @@ import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.HelmChart;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
@@ -28,9 +29,7 @@ import io.sluice.source.oci.OciChartPuller;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +63,7 @@ public class HelmChartReconciler {
     private final ArtifactStore store;
     private final MeterRegistry metrics;
     private final SourceConfig config;
-    private final HelmRepositoryConditions repositoryStatus;
+    private final HelmChartObjects helmCharts;
 
     /**
      * What was last announced per release (the generation, requestedAt, revision and digest it was
@@ -85,7 +84,7 @@ public class HelmChartReconciler {
         this.store = store;
         this.metrics = metrics;
         this.config = config;
-        this.repositoryStatus = new HelmRepositoryConditions(client);
+        this.helmCharts = new HelmChartObjects(client);
     }
 
     /** Reconciles once; returns when the chart is due to be checked again. */
@@ -109,8 +108,10 @@ public class HelmChartReconciler {
         Timer.Sample timer = Timer.start(metrics);
         try {
             String trigger = release.getMetadata().getGeneration() + "/" + requestedAt(release);
+            Optional<HelmChart> helmChart = Optional.empty();
             try {
                 if (release.getSpec().chartRef != null) {
+                    helmCharts.delete(release);
                     announceSourceArtifact(ref, trigger, chartRefArtifact(release), "chartRef");
                     return interval;
                 }
@@ -121,6 +122,7 @@ public class HelmChartReconciler {
                             ref, trigger, gitArtifact(release, chart), "chart " + chart.chart);
                     return interval;
                 }
+                helmChart = helmChartOf(release, chart);
                 HelmRepository repository = repository(release, chart);
                 if ("oci".equals(repository.getSpec().type)) {
                     OciChartPuller.Pulled pulled =
@@ -128,18 +130,25 @@ public class HelmChartReconciler {
                                     repository.getSpec().url,
                                     chart.chart,
                                     chart.version,
-                                    login(repository).map(l -> l.user() + ":" + l.password()),
+                                    HelmRepositoryLogin.of(client, repository)
+                                            .map(l -> l.user() + ":" + l.password()),
                                     Boolean.TRUE.equals(repository.getSpec().insecure),
                                     GoDuration.parse(
                                             repository.getSpec().timeout, Duration.ofSeconds(60)),
                                     store);
                     announceChart(ref, trigger, chart.chart, pulled.version(), pulled.stored());
+                    helmChart.ifPresent(
+                            c ->
+                                    helmCharts.pulled(
+                                            c,
+                                            chart.chart,
+                                            pulled.version(),
+                                            pulled.stored(),
+                                            config.artifactBaseUrl()));
                     return interval;
                 }
                 ChartRepositoryClient repositoryClient =
-                        login(repository)
-                                .map(l -> new ChartRepositoryClient(l.user(), l.password()))
-                                .orElseGet(() -> new ChartRepositoryClient(null, null));
+                        HelmRepositoryLogin.client(HelmRepositoryLogin.of(client, repository));
                 String url = repository.getSpec().url;
                 ChartVersion version =
                         resolve(
@@ -149,8 +158,24 @@ public class HelmChartReconciler {
                                 repositoryName(release, chart));
                 StoredArtifact stored = repositoryClient.download(url, version, store);
                 announceChart(ref, trigger, version.name(), version.version(), stored);
+                helmChart.ifPresent(
+                        c ->
+                                helmCharts.pulled(
+                                        c,
+                                        version.name(),
+                                        version.version(),
+                                        stored,
+                                        config.artifactBaseUrl()));
             } catch (ChartNotFoundException | OciChartPuller.PullFailed | IOException e) {
                 fail(ref, trigger, e.getMessage());
+                helmChart.ifPresent(
+                        c ->
+                                helmCharts.failed(
+                                        c,
+                                        e instanceof ChartNotFoundException
+                                                ? "InvalidChartReference"
+                                                : "ChartPullError",
+                                        e.getMessage()));
                 return interval.compareTo(RETRY) < 0 ? interval : RETRY;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -254,8 +279,31 @@ public class HelmChartReconciler {
         return repository.getStatus().artifact;
     }
 
+    /** A deleted release: forgotten, and the HelmChart labelled as its own deleted. */
     public void forget(ObjectRef ref) {
         announced.remove(ref);
+        helmCharts.deleteAll(ref.namespace(), ref.name());
+    }
+
+    /**
+     * The HelmChart object of a chart from a HelmRepository, written before the chart is fetched
+     * (as helm-controller writes it before source-controller fetches); none for a chart in Git,
+     * whose version Sluice reads only when rendering.
+     */
+    private Optional<HelmChart> helmChartOf(HelmRelease release, HelmChartTemplateSpec chart) {
+        if (chart == null
+                || chart.sourceRef == null
+                || !HelmRepository.KIND.equals(chart.sourceRef.kind)) {
+            return Optional.empty();
+        }
+        try {
+            return helmCharts.apply(release);
+        } catch (KubernetesClientException e) {
+            LOG.warnf(
+                    "cannot write HelmChart %s: %s",
+                    HelmChartObjects.name(release), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void fail(ObjectRef ref, String trigger, String message) {
@@ -281,14 +329,7 @@ public class HelmChartReconciler {
             String repositoryName)
             throws ChartNotFoundException, IOException, InterruptedException {
         String url = repository.getSpec().url;
-        ChartIndex index;
-        try {
-            index = repositoryClient.index(url);
-            repositoryStatus.indexed(repository);
-        } catch (IOException e) {
-            repositoryStatus.failed(repository, e.getMessage());
-            throw e;
-        }
+        ChartIndex index = repositoryClient.index(url);
         try {
             return index.resolve(chart.chart, chart.version);
         } catch (ChartNotFoundException e) {
@@ -321,38 +362,6 @@ public class HelmChartReconciler {
         return repository;
     }
 
-    private record Login(String user, String password) {}
-
-    /**
-     * The login in the HelmRepository's secret ({@code username}, {@code password}), as Flux reads
-     * it; none without a secretRef.
-     */
-    private Optional<Login> login(HelmRepository repository) throws ChartNotFoundException {
-        if (repository.getSpec().secretRef == null) {
-            return Optional.empty();
-        }
-        String name = repository.getSpec().secretRef.getName();
-        Secret secret =
-                client.secrets()
-                        .inNamespace(repository.getMetadata().getNamespace())
-                        .withName(name)
-                        .get();
-        if (secret == null
-                || secret.getData() == null
-                || secret.getData().get("username") == null) {
-            throw new ChartNotFoundException(
-                    "secret '"
-                            + repository.getMetadata().getNamespace()
-                            + "/"
-                            + name
-                            + "' has no 'username' and 'password'");
-        }
-        return Optional.of(
-                new Login(
-                        decode(secret.getData().get("username")),
-                        decode(secret.getData().get("password"))));
-    }
-
     private static String sourceNamespace(HelmRelease release, HelmChartTemplateSpec chart) {
         String ns = chart.sourceRef.namespace;
         return ns == null || ns.isEmpty() ? release.getMetadata().getNamespace() : ns;
@@ -365,11 +374,5 @@ public class HelmChartReconciler {
     private static String requestedAt(HelmRelease release) {
         Map<String, String> annotations = release.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
-    }
-
-    private static String decode(String base64) {
-        return base64 == null
-                ? null
-                : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 }

@@ -8,21 +8,26 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.HelmChart;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change,
  * requestedAt, when its HelmRepository appears or changes, when its GitRepository (for a chart kept
- * in Git) has a new artifact, and every interval (sooner after a failure).
+ * in Git) has a new artifact, when its HelmChart object is asked to reconcile ({@code flux
+ * reconcile source chart}, {@code flux reconcile hr --with-source}), and every interval (sooner
+ * after a failure).
  */
 @ApplicationScoped
 public class HelmReleaseWatcher {
@@ -33,6 +38,7 @@ public class HelmReleaseWatcher {
     private SharedIndexInformer<HelmRepository> repositories;
     private SharedIndexInformer<GitRepository> gitRepositories;
     private SharedIndexInformer<OCIRepository> ociRepositories;
+    private SharedIndexInformer<HelmChart> helmCharts;
 
     public HelmReleaseWatcher(
             KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
@@ -62,6 +68,7 @@ public class HelmReleaseWatcher {
                         OCIRepository.class,
                         OCIRepository.KIND,
                         r -> r.getStatus() == null ? null : r.getStatus().artifact);
+        watchHelmCharts();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -76,6 +83,9 @@ public class HelmReleaseWatcher {
         }
         if (ociRepositories != null) {
             ociRepositories.close();
+        }
+        if (helmCharts != null) {
+            helmCharts.close();
         }
     }
 
@@ -109,6 +119,53 @@ public class HelmReleaseWatcher {
                                         recheckReleasesOf(repository);
                                     }
                                 });
+    }
+
+    /** A HelmChart asked to reconcile has its release's chart checked at once. */
+    private void watchHelmCharts() {
+        helmCharts =
+                client.resources(HelmChart.class)
+                        .inAnyNamespace()
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(HelmChart chart) {}
+
+                                    @Override
+                                    public void onUpdate(HelmChart before, HelmChart after) {
+                                        if (!Objects.equals(
+                                                requestedAt(before), requestedAt(after))) {
+                                            Map<String, String> labels =
+                                                    after.getMetadata().getLabels();
+                                            String name =
+                                                    labels == null
+                                                            ? null
+                                                            : labels.get(
+                                                                    Annotations
+                                                                            .HELM_OWNER_NAME_LABEL);
+                                            String namespace =
+                                                    labels == null
+                                                            ? null
+                                                            : labels.get(
+                                                                    Annotations
+                                                                            .HELM_OWNER_NAMESPACE_LABEL);
+                                            releases.recheck(
+                                                    r ->
+                                                            r.getMetadata().getName().equals(name)
+                                                                    && r.getMetadata()
+                                                                            .getNamespace()
+                                                                            .equals(namespace));
+                                        }
+                                    }
+
+                                    @Override
+                                    public void onDelete(HelmChart chart, boolean unknown) {}
+                                });
+    }
+
+    private static String requestedAt(HasMetadata object) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(Annotations.REQUESTED_AT);
     }
 
     /** A source of charts whose releases are checked again when its artifact's revision changes. */

@@ -24,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -166,20 +164,17 @@ public class OciRepositoryReconciler {
             } catch (LayerFailure e) {
                 throw (OciException) e.getCause();
             }
-            Artifact artifact = new Artifact();
-            artifact.revision = revision;
-            artifact.digest = stored.digest();
-            artifact.size = stored.size();
-            artifact.path =
-                    "ocirepository/"
-                            + ref.namespace()
-                            + "/"
-                            + ref.name()
-                            + "/"
-                            + digest
-                            + ".tar.gz";
-            artifact.url = config.artifactBaseUrl() + "/artifacts/" + stored.fileName();
-            artifact.lastUpdateTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            Artifact artifact =
+                    stored.asArtifact(
+                            "ocirepository/"
+                                    + ref.namespace()
+                                    + "/"
+                                    + ref.name()
+                                    + "/"
+                                    + digest
+                                    + ".tar.gz",
+                            revision,
+                            config.artifactBaseUrl());
             Map<String, String> annotations = new LinkedHashMap<>();
             manifest.path("annotations")
                     .fields()

@@ -1,0 +1,163 @@
+package io.sluice.source.helm;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.source.Artifact;
+import io.sluice.contracts.source.HelmRepository;
+import io.sluice.source.SourceConfig;
+import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.SourceStatus;
+import io.sluice.source.schedule.SourceWatcher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Fetches each HTTP HelmRepository's index.yaml when it appears or changes, when asked ({@code flux
+ * reconcile source helm}) and every interval, and stores it as the repository's artifact, as
+ * source-controller does: revision {@code sha256:} of the index as served, Ready with {@code stored
+ * artifact: revision '…'}, {@code Failed} or {@code IndexationFailed} with the cause. An OCI
+ * HelmRepository is static in Flux (no status at all): it is left alone. Charts are resolved by
+ * {@link HelmChartReconciler}, against the index as it is then.
+ */
+@ApplicationScoped
+public class HelmRepositoryReconciler {
+    private static final Logger LOG = Logger.getLogger(HelmRepositoryReconciler.class);
+    private static final Duration RETRY = Duration.ofSeconds(20);
+
+    private final KubernetesClient client;
+    private final ArtifactStore store;
+    private final SourceStatus status;
+    private final SourceConfig config;
+    private final SourceWatcher<HelmRepository> watcher;
+
+    public HelmRepositoryReconciler(
+            KubernetesClient client,
+            ArtifactStore store,
+            SourceStatus status,
+            SourceConfig config) {
+        this.client = client;
+        this.store = store;
+        this.status = status;
+        this.config = config;
+        this.watcher =
+                new SourceWatcher<>(
+                        client,
+                        HelmRepository.class,
+                        HelmRepository.KIND,
+                        config.workers(),
+                        this::reconcile,
+                        status::forget);
+    }
+
+    void start(@Observes StartupEvent event) {
+        watcher.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        watcher.close();
+    }
+
+    /** Fetches the index once; returns when it is due again. */
+    Duration reconcile(HelmRepository repository) {
+        Duration interval = GoDuration.parse(repository.getSpec().interval, Duration.ofMinutes(1));
+        if (Boolean.TRUE.equals(repository.getSpec().suspend)
+                || "oci".equals(repository.getSpec().type)) {
+            return interval;
+        }
+        ObjectRef ref =
+                new ObjectRef(
+                        HelmRepository.KIND,
+                        repository.getMetadata().getNamespace(),
+                        repository.getMetadata().getName());
+        MDC.put("object", ref.key());
+        var current = repository.getStatus();
+        Artifact kept = current == null ? null : current.artifact;
+        try {
+            byte[] index;
+            try {
+                index =
+                        HelmRepositoryLogin.client(HelmRepositoryLogin.of(client, repository))
+                                .indexYaml(repository.getSpec().url);
+            } catch (IOException | ChartNotFoundException e) {
+                status.failed(
+                        ref,
+                        repository,
+                        current == null ? null : current.conditions,
+                        kept,
+                        "Failed",
+                        "failed to fetch Helm repository index: " + e.getMessage());
+                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+            }
+            try {
+                ChartIndex.parse(new String(index, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                status.failed(
+                        ref,
+                        repository,
+                        current == null ? null : current.conditions,
+                        kept,
+                        "IndexationFailed",
+                        "failed to load Helm repository from index YAML: " + e.getMessage());
+                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+            }
+            String revision = "sha256:" + sha256(index);
+            Artifact artifact =
+                    kept != null && revision.equals(kept.revision) && store.has(kept.digest)
+                            ? kept
+                            : store.store(out -> out.write(index))
+                                    .asArtifact(
+                                            "helmrepository/"
+                                                    + ref.namespace()
+                                                    + "/"
+                                                    + ref.name()
+                                                    + "/index-"
+                                                    + revision.substring("sha256:".length())
+                                                    + ".yaml",
+                                            revision,
+                                            config.artifactBaseUrl());
+            if (artifact != kept) {
+                LOG.infof("stored index of %s at revision %s", repository.getSpec().url, revision);
+            }
+            status.recorded(
+                    ref,
+                    repository,
+                    current == null ? null : current.conditions,
+                    artifact,
+                    "stored artifact: revision '" + revision + "'",
+                    Map.of("url", artifact.url));
+        } catch (IOException e) {
+            status.failed(
+                    ref,
+                    repository,
+                    current == null ? null : current.conditions,
+                    kept,
+                    "StorageOperationFailed",
+                    "failed to store the index: " + e.getMessage());
+            return RETRY;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            MDC.remove("object");
+        }
+        return interval;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
