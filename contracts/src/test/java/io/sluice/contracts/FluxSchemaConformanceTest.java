@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.notification.Receiver;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.contracts.source.HelmChart;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import java.io.BufferedReader;
@@ -65,8 +67,10 @@ class FluxSchemaConformanceTest {
                 GitRepository.class,
                 OCIRepository.class,
                 HelmRepository.class,
+                HelmChart.class,
                 Kustomization.class,
-                HelmRelease.class
+                HelmRelease.class,
+                Receiver.class
             })
     void everyFieldSluiceUsesIsInFluxSchema(Class<? extends CustomResource<?, ?>> type)
             throws Exception {
@@ -108,8 +112,10 @@ class FluxSchemaConformanceTest {
                 GitRepository.class,
                 OCIRepository.class,
                 HelmRepository.class,
+                HelmChart.class,
                 Kustomization.class,
-                HelmRelease.class
+                HelmRelease.class,
+                Receiver.class
             })
     void everyObjectFluxAcceptsIsReadBySluice(Class<? extends CustomResource<?, ?>> type)
             throws Exception {

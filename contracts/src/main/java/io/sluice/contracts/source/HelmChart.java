@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
-import io.sluice.contracts.helm.HelmChartTemplateSpec;
 
 /**
  * Flux's HelmChart, {@code source.toolkit.fluxcd.io/v1}: the chart of a HelmRelease's {@code
@@ -20,7 +19,7 @@ import io.sluice.contracts.helm.HelmChartTemplateSpec;
 @Kind("HelmChart")
 @Plural("helmcharts")
 @ShortNames("hc")
-public class HelmChart extends CustomResource<HelmChartTemplateSpec, HelmChartStatus>
+public class HelmChart extends CustomResource<HelmChartSpec, HelmChartStatus>
         implements Namespaced {
     public static final String KIND = "HelmChart";
 }

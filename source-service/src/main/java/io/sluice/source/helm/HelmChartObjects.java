@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.contracts.helm.HelmChartTemplateSpec;
 import io.sluice.contracts.helm.HelmRelease;
-import io.sluice.contracts.kustomize.SourceReference;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.source.HelmChart;
+import io.sluice.contracts.source.HelmChartSpec;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.artifact.StoredArtifact;
 import java.util.HashMap;
@@ -72,10 +72,10 @@ final class HelmChartObjects {
                         .withLabels(labels)
                         .withAnnotations(annotations.isEmpty() ? null : annotations)
                         .build());
-        HelmChartTemplateSpec spec = new HelmChartTemplateSpec();
+        HelmChartSpec spec = new HelmChartSpec();
         spec.chart = template.chart;
         spec.version = template.version;
-        spec.sourceRef = new SourceReference();
+        spec.sourceRef = new HelmChartSpec.SourceRef();
         spec.sourceRef.kind = template.sourceRef.kind;
         spec.sourceRef.name = template.sourceRef.name;
         spec.interval = template.interval != null ? template.interval : release.getSpec().interval;
