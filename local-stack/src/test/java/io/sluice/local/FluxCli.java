@@ -19,13 +19,23 @@ final class FluxCli {
         List<String> command = new ArrayList<>(List.of(binary(), "--kubeconfig"));
         command.add(LocalStackExtension.stack().kubeconfig().toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("flux " + String.join(" ", args) + " hung");
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("flux-", ".out");
+        try {
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(out.toFile())
+                            .start();
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("flux " + String.join(" ", args) + " hung");
+            }
+            return new Result(
+                    process.exitValue(),
+                    java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
         }
-        return new Result(process.exitValue(), output);
     }
 
     private static synchronized String binary() throws Exception {

@@ -50,8 +50,12 @@ class FluxCliTest {
                         "gitrepository/get-repo\\s+main@sha1:"
                                 + sha.substring(0, 8)
                                 + "\\s+False\\s+True\\s+stored artifact for revision")
-                .containsPattern("helmrepository/get-charts\\s+sha256:\\w+\\s+False\\s+True")
-                .containsPattern("helmchart/flux-cli-get-podinfo\\s+6\\.9\\.4\\s+False\\s+True")
+                .containsPattern(
+                        "helmrepository/get-charts\\s+sha256:[0-9a-f]{8}\\s+False\\s+True\\s+stored"
+                                + " artifact: revision 'sha256:[0-9a-f]{8}'")
+                .containsPattern(
+                        "helmchart/flux-cli-get-podinfo\\s+6\\.9\\.4\\s+False\\s+True\\s+pulled"
+                                + " 'podinfo' chart with version '6\\.9\\.4'")
                 .containsPattern(
                         "kustomization/get-app\\s+main@sha1:"
                                 + sha.substring(0, 8)
@@ -121,9 +125,21 @@ class FluxCliTest {
         assertThat(after.getStatus().lastHandledForceAt)
                 .isEqualTo(after.getMetadata().getAnnotations().get("reconcile.fluxcd.io/forceAt"));
 
+        // failures counted meanwhile (as after failed upgrades that were remediated)
+        client.resources(HelmRelease.class)
+                .inNamespace(NS)
+                .withName("force-podinfo")
+                .subresource("status")
+                .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"status\":{\"failures\":3,\"upgradeFailures\":2,\"installFailures\":1}}");
         FluxCli.Result reset = flux("reconcile", "hr", "force-podinfo", "--reset", "-n", NS);
         assertThat(reset.exitCode()).as(reset.output()).isZero();
         after = release("force-podinfo");
+        assertThat(after.getStatus().failures).isZero();
+        assertThat(after.getStatus().upgradeFailures).isZero();
+        assertThat(after.getStatus().installFailures).isZero();
         assertThat(after.getStatus().lastHandledResetAt)
                 .isEqualTo(after.getMetadata().getAnnotations().get("reconcile.fluxcd.io/resetAt"));
         assertThat(after.getStatus().history.get(0).version)

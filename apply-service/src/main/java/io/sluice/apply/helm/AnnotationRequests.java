@@ -2,7 +2,6 @@ package io.sluice.apply.helm;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.helm.HelmRelease;
-import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.StatusPatches;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,19 +10,38 @@ import java.util.Objects;
 /**
  * {@code flux reconcile hr --force} and {@code --reset}: the annotations {@code
  * reconcile.fluxcd.io/forceAt} and {@code resetAt}, honoured as helm-controller honours them: only
- * when the value equals the {@code requestedAt} sent with it, that request is not handled yet, and
- * the value is not the last one handled. The value is recorded as handled ({@code
- * status.lastHandledForceAt}, {@code lastHandledResetAt}) whether or not it was honoured.
+ * when the value equals the {@code requestedAt} of the attempt being applied (not of a render made
+ * before the request), that request is not handled yet, and the value is not the last one handled.
+ * The value is recorded as handled ({@code status.lastHandledForceAt}, {@code lastHandledResetAt})
+ * whether or not it was honoured.
  */
 record AnnotationRequests(boolean force, boolean reset) {
     static final String FORCE_AT = "reconcile.fluxcd.io/forceAt";
     static final String RESET_AT = "reconcile.fluxcd.io/resetAt";
 
-    static AnnotationRequests of(HelmRelease release) {
+    static AnnotationRequests of(HelmRelease release, String attemptRequestedAt) {
         var status = release.getStatus();
         return new AnnotationRequests(
-                honoured(release, FORCE_AT, status == null ? null : status.lastHandledForceAt),
-                honoured(release, RESET_AT, status == null ? null : status.lastHandledResetAt));
+                honoured(
+                        release,
+                        attemptRequestedAt,
+                        FORCE_AT,
+                        status == null ? null : status.lastHandledForceAt),
+                honoured(
+                        release,
+                        attemptRequestedAt,
+                        RESET_AT,
+                        status == null ? null : status.lastHandledResetAt));
+    }
+
+    /** A reset honoured: the three failure counts written as zero. */
+    static void writeReset(KubernetesClient client, HelmRelease release) {
+        StatusPatches.merge(
+                client,
+                HelmRelease.class,
+                release.getMetadata().getNamespace(),
+                release.getMetadata().getName(),
+                Map.of("failures", 0, "installFailures", 0, "upgradeFailures", 0));
     }
 
     /** Records the annotations present as handled. */
@@ -49,10 +67,9 @@ record AnnotationRequests(boolean force, boolean reset) {
         }
     }
 
-    private static boolean honoured(HelmRelease release, String annotation, String lastHandled) {
-        Map<String, String> annotations = annotations(release);
-        String value = annotations.get(annotation);
-        String requestedAt = annotations.get(Annotations.REQUESTED_AT);
+    private static boolean honoured(
+            HelmRelease release, String requestedAt, String annotation, String lastHandled) {
+        String value = annotations(release).get(annotation);
         String handledRequest =
                 release.getStatus() == null ? null : release.getStatus().lastHandledReconcileAt;
         return value != null

@@ -133,13 +133,22 @@ public class HelmReleaseReconciler {
         // the counts of a new attempt are written with its first release action (with Ready
         // Unknown, in one patch) or once it is found in sync, never before
         run.get().counts = FailureCounts.of(run.get().release, attempt, render.release());
-        AnnotationRequests requests = AnnotationRequests.of(run.get().release);
-        AnnotationRequests.recordHandled(client, run.get().release);
+        AnnotationRequests requests =
+                AnnotationRequests.of(run.get().release, attempt.requestedAt());
         if (requests.reset()) {
             run.get().counts = run.get().counts.reset();
+            // the reset is written before it is recorded as handled: a restart between the two
+            // resets again
+            AnnotationRequests.writeReset(client, run.get().release);
         }
         run.get().forceRequested = requests.force();
-        return loopAndRecord(run.get());
+        Optional<ApplyResult> result = loopAndRecord(run.get());
+        if (!lanes.stopping()) {
+            // recorded only once the run did its work: a run cut short is done again after the
+            // restart, and honours the request then
+            AnnotationRequests.recordHandled(client, run.get().release);
+        }
+        return result;
     }
 
     /**

@@ -17,20 +17,40 @@ class AnnotationRequestsTest {
     @Test
     void aForceSentWithANewRequestIsHonoured() {
         HelmRelease release = release(Map.of(AnnotationRequests.FORCE_AT, T2), T2, T1, T1);
-        assertThat(AnnotationRequests.of(release)).isEqualTo(new AnnotationRequests(true, false));
+        assertThat(
+                        AnnotationRequests.of(
+                                release,
+                                release.getMetadata()
+                                        .getAnnotations()
+                                        .get("reconcile.fluxcd.io/requestedAt")))
+                .isEqualTo(new AnnotationRequests(true, false));
     }
 
     @Test
     void aForceAlreadyHandledIsNot() {
         HelmRelease release = release(Map.of(AnnotationRequests.FORCE_AT, T2), T2, T1, T2);
-        assertThat(AnnotationRequests.of(release).force()).isFalse();
+        assertThat(
+                        AnnotationRequests.of(
+                                        release,
+                                        release.getMetadata()
+                                                .getAnnotations()
+                                                .get("reconcile.fluxcd.io/requestedAt"))
+                                .force())
+                .isFalse();
     }
 
     @Test
     void aForceOfAnOlderRequestIsNot() {
         // flux reconcile without --force after a forced one: forceAt stays, requestedAt moves on
         HelmRelease release = release(Map.of(AnnotationRequests.FORCE_AT, T1), T2, T1, null);
-        assertThat(AnnotationRequests.of(release).force()).isFalse();
+        assertThat(
+                        AnnotationRequests.of(
+                                        release,
+                                        release.getMetadata()
+                                                .getAnnotations()
+                                                .get("reconcile.fluxcd.io/requestedAt"))
+                                .force())
+                .isFalse();
     }
 
     @Test
@@ -41,13 +61,34 @@ class AnnotationRequestsTest {
                         T2,
                         T2,
                         null);
-        assertThat(AnnotationRequests.of(release)).isEqualTo(new AnnotationRequests(false, false));
+        assertThat(
+                        AnnotationRequests.of(
+                                release,
+                                release.getMetadata()
+                                        .getAnnotations()
+                                        .get("reconcile.fluxcd.io/requestedAt")))
+                .isEqualTo(new AnnotationRequests(false, false));
+    }
+
+    @Test
+    void aForceIsNotHonouredForAnAttemptRenderedBeforeIt() {
+        // flux reconcile hr --with-source --force: the chart step's render carries the old
+        // requestedAt, and may reach apply-service after the force is set
+        HelmRelease release = release(Map.of(AnnotationRequests.FORCE_AT, T2), T2, null, null);
+        assertThat(AnnotationRequests.of(release, T1).force()).isFalse();
+        assertThat(AnnotationRequests.of(release, T2).force()).isTrue();
     }
 
     @Test
     void aResetIsHonouredOnItsOwn() {
         HelmRelease release = release(Map.of(AnnotationRequests.RESET_AT, T2), T2, T1, null);
-        assertThat(AnnotationRequests.of(release)).isEqualTo(new AnnotationRequests(false, true));
+        assertThat(
+                        AnnotationRequests.of(
+                                release,
+                                release.getMetadata()
+                                        .getAnnotations()
+                                        .get("reconcile.fluxcd.io/requestedAt")))
+                .isEqualTo(new AnnotationRequests(false, true));
     }
 
     private static HelmRelease release(

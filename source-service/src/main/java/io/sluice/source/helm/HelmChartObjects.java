@@ -26,8 +26,8 @@ import org.jboss.logging.Logger;
  * it ({@code pulled '<chart>' chart with version '<version>'}, the artifact, {@code
  * lastHandledReconcileAt}), so that {@code flux get sources chart} and {@code flux reconcile hr
  * --with-source} work. The chart itself is still fetched by {@link HelmChartReconciler}, keyed by
- * the release. A HelmChart of that name that another release (or nobody) labelled is never taken
- * over or deleted.
+ * the release. Only a HelmChart Sluice made is changed or deleted: one of that name that
+ * helm-controller (or anyone else) made is left as it is, and logged.
  */
 final class HelmChartObjects {
     private static final Logger LOG = Logger.getLogger(HelmChartObjects.class);
@@ -46,11 +46,17 @@ final class HelmChartObjects {
         String name = name(release);
         HelmChart live =
                 client.resources(HelmChart.class).inNamespace(namespace).withName(name).get();
-        if (live != null && !ownedBy(live, release)) {
+        if (live != null && !madeBySluice(live, release)) {
             LOG.warnf(
-                    "HelmChart %s/%s exists and is not labelled as %s's: left as it is",
+                    "HelmChart %s/%s exists and was not made by Sluice for %s: left as it is",
                     namespace, name, release.getMetadata().getName());
             return Optional.empty();
+        }
+        String ref = namespace + "/" + name;
+        if (release.getStatus() != null
+                && release.getStatus().helmChart != null
+                && !ref.equals(release.getStatus().helmChart)) {
+            delete(release); // the chart moved (another source namespace): the old one goes
         }
         Map<String, String> labels = new LinkedHashMap<>();
         Map<String, String> annotations = new LinkedHashMap<>();
@@ -84,12 +90,7 @@ final class HelmChartObjects {
         spec.ignoreMissingValuesFiles = template.ignoreMissingValuesFiles;
         spec.verify = template.verify;
         chart.setSpec(spec);
-        HelmChart applied =
-                client.resource(chart)
-                        .fieldManager(FIELD_MANAGER)
-                        .forceConflicts()
-                        .serverSideApply();
-        String ref = namespace + "/" + name;
+        HelmChart applied = client.resource(chart).fieldManager(FIELD_MANAGER).serverSideApply();
         if (release.getStatus() == null || !ref.equals(release.getStatus().helmChart)) {
             StatusPatches.merge(
                     client,
@@ -152,7 +153,7 @@ final class HelmChartObjects {
         String name = recorded.substring(recorded.indexOf('/') + 1);
         HelmChart live =
                 client.resources(HelmChart.class).inNamespace(namespace).withName(name).get();
-        if (live != null && ownedBy(live, release)) {
+        if (live != null && madeBySluice(live, release)) {
             client.resource(live).delete();
             LOG.infof("deleted HelmChart '%s'", recorded);
         }
@@ -168,7 +169,8 @@ final class HelmChartObjects {
 
     /** The release is gone: every HelmChart labelled as its own is deleted. */
     void deleteAll(String releaseNamespace, String releaseName) {
-        client.resources(HelmChart.class)
+        client
+                .resources(HelmChart.class)
                 .inAnyNamespace()
                 .withLabels(
                         Map.of(
@@ -176,7 +178,18 @@ final class HelmChartObjects {
                                 releaseName,
                                 Annotations.HELM_OWNER_NAMESPACE_LABEL,
                                 releaseNamespace))
-                .delete();
+                .list()
+                .getItems()
+                .stream()
+                .filter(HelmChartObjects::appliedBySluice)
+                .forEach(
+                        chart -> {
+                            client.resource(chart).delete();
+                            LOG.infof(
+                                    "deleted HelmChart '%s/%s'",
+                                    chart.getMetadata().getNamespace(),
+                                    chart.getMetadata().getName());
+                        });
     }
 
     private void write(
@@ -192,15 +205,12 @@ final class HelmChartObjects {
         status.put(
                 "conditions",
                 Conditions.set(conditions, Conditions.READY, ready, reason, message, generation));
-        HelmChart live =
-                client.resources(HelmChart.class)
-                        .inNamespace(chart.getMetadata().getNamespace())
-                        .withName(chart.getMetadata().getName())
-                        .get();
+        // the request as it was when this run began: one made meanwhile is handled by the run
+        // it queued
         String requestedAt =
-                live == null || live.getMetadata().getAnnotations() == null
+                chart.getMetadata().getAnnotations() == null
                         ? null
-                        : live.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
+                        : chart.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
         if (requestedAt != null) {
             status.put("lastHandledReconcileAt", requestedAt);
         }
@@ -234,15 +244,27 @@ final class HelmChartObjects {
                 : Optional.ofNullable(repository.getStatus().artifact.revision);
     }
 
-    private static boolean ownedBy(HelmChart chart, HelmRelease release) {
+    /**
+     * Labelled for this release and applied by Sluice, never by helm-controller (which puts the
+     * same labels on the HelmCharts it makes).
+     */
+    private static boolean madeBySluice(HelmChart chart, HelmRelease release) {
         Map<String, String> labels = chart.getMetadata().getLabels();
-        return labels != null
+        return appliedBySluice(chart)
+                && labels != null
                 && release.getMetadata()
                         .getName()
                         .equals(labels.get(Annotations.HELM_OWNER_NAME_LABEL))
                 && release.getMetadata()
                         .getNamespace()
                         .equals(labels.get(Annotations.HELM_OWNER_NAMESPACE_LABEL));
+    }
+
+    private static boolean appliedBySluice(HelmChart chart) {
+        var managers = chart.getMetadata().getManagedFields();
+        return managers != null
+                && managers.stream().anyMatch(m -> FIELD_MANAGER.equals(m.getManager()))
+                && managers.stream().noneMatch(m -> "helm-controller".equals(m.getManager()));
     }
 
     static String name(HelmRelease release) {

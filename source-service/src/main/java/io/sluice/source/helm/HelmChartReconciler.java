@@ -111,13 +111,14 @@ public class HelmChartReconciler {
             Optional<HelmChart> helmChart = Optional.empty();
             try {
                 if (release.getSpec().chartRef != null) {
-                    helmCharts.delete(release);
+                    deleteHelmChart(release);
                     announceSourceArtifact(ref, trigger, chartRefArtifact(release), "chartRef");
                     return interval;
                 }
                 if (chart != null
                         && chart.sourceRef != null
                         && GitRepository.KIND.equals(chart.sourceRef.kind)) {
+                    deleteHelmChart(release);
                     announceSourceArtifact(
                             ref, trigger, gitArtifact(release, chart), "chart " + chart.chart);
                     return interval;
@@ -285,6 +286,17 @@ public class HelmChartReconciler {
         helmCharts.deleteAll(ref.namespace(), ref.name());
     }
 
+    /** The release's HelmChart, if it has one Sluice made, deleted; a failure only logged. */
+    private void deleteHelmChart(HelmRelease release) {
+        try {
+            helmCharts.delete(release);
+        } catch (KubernetesClientException e) {
+            LOG.warnf(
+                    "cannot delete HelmChart %s: %s",
+                    release.getStatus().helmChart, e.getMessage());
+        }
+    }
+
     /**
      * The HelmChart object of a chart from a HelmRepository, written before the chart is fetched
      * (as helm-controller writes it before source-controller fetches); none for a chart in Git,
@@ -334,7 +346,12 @@ public class HelmChartReconciler {
             return index.resolve(chart.chart, chart.version);
         } catch (ChartNotFoundException e) {
             throw new ChartNotFoundException(
-                    e.getMessage() + " in HelmRepository " + repositoryName + " (" + url + ")");
+                    e.getMessage()
+                            + " in HelmRepository "
+                            + repositoryName
+                            + " ("
+                            + ChartRepositoryClient.redacted(java.net.URI.create(url))
+                            + ")");
         }
     }
 

@@ -24,10 +24,10 @@ import java.util.function.Function;
 
 /**
  * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change,
- * requestedAt, when its HelmRepository appears or changes, when its GitRepository (for a chart kept
- * in Git) has a new artifact, when its HelmChart object is asked to reconcile ({@code flux
- * reconcile source chart}, {@code flux reconcile hr --with-source}), and every interval (sooner
- * after a failure).
+ * requestedAt, when its HelmRepository appears, changes or stores a new index, when its
+ * GitRepository (for a chart kept in Git) has a new artifact, when its HelmChart object is asked to
+ * reconcile ({@code flux reconcile source chart}, {@code flux reconcile hr --with-source}), and
+ * every interval (sooner after a failure).
  */
 @ApplicationScoped
 public class HelmReleaseWatcher {
@@ -106,9 +106,14 @@ public class HelmReleaseWatcher {
                                     @Override
                                     public void onUpdate(
                                             HelmRepository before, HelmRepository after) {
+                                        // a new index (its artifact's revision) may hold a
+                                        // newer chart in a release's range
                                         if (!Objects.equals(
-                                                before.getMetadata().getGeneration(),
-                                                after.getMetadata().getGeneration())) {
+                                                        before.getMetadata().getGeneration(),
+                                                        after.getMetadata().getGeneration())
+                                                || !Objects.equals(
+                                                        indexRevision(before),
+                                                        indexRevision(after))) {
                                             recheckReleasesOf(after);
                                         }
                                     }
@@ -161,6 +166,12 @@ public class HelmReleaseWatcher {
                                     @Override
                                     public void onDelete(HelmChart chart, boolean unknown) {}
                                 });
+    }
+
+    private static String indexRevision(HelmRepository repository) {
+        return repository.getStatus() == null || repository.getStatus().artifact == null
+                ? null
+                : repository.getStatus().artifact.revision;
     }
 
     private static String requestedAt(HasMetadata object) {

@@ -127,7 +127,11 @@ public class HelmRepositoryReconciler {
                                             revision,
                                             config.artifactBaseUrl());
             if (artifact != kept) {
-                LOG.infof("stored index of %s at revision %s", repository.getSpec().url, revision);
+                LOG.infof(
+                        "stored index of %s at revision %s",
+                        ChartRepositoryClient.redacted(
+                                java.net.URI.create(repository.getSpec().url)),
+                        revision);
             }
             status.recorded(
                     ref,
