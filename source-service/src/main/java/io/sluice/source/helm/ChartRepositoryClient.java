@@ -69,7 +69,7 @@ public final class ChartRepositoryClient {
                     && !stored.digest().equals("sha256:" + chart.digest())) {
                 throw new IOException(
                         "chart "
-                                + redacted(uri)
+                                + redacted(uri.toString())
                                 + " has digest "
                                 + stored.digest()
                                 + ", the index says sha256:"
@@ -88,17 +88,15 @@ public final class ChartRepositoryClient {
                 http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             response.body().close();
-            throw new IOException("GET " + redacted(uri) + " answered " + response.statusCode());
+            throw new IOException(
+                    "GET " + redacted(uri.toString()) + " answered " + response.statusCode());
         }
         return response.body();
     }
 
-    /** The URI without its user info: a credential in a URL never reaches a status or a log. */
-    static String redacted(URI uri) {
-        if (uri.getRawUserInfo() == null) {
-            return uri.toString();
-        }
-        return uri.toString().replace(uri.getRawUserInfo() + "@", "xxxxx@");
+    /** The URL without its user info: a credential in a URL never reaches a status or a log. */
+    static String redacted(String url) {
+        return url.replaceFirst("//[^/@]*@", "//xxxxx@");
     }
 
     private static String base(String repositoryUrl) {

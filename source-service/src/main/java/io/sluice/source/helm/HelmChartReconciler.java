@@ -350,7 +350,7 @@ public class HelmChartReconciler {
                             + " in HelmRepository "
                             + repositoryName
                             + " ("
-                            + ChartRepositoryClient.redacted(java.net.URI.create(url))
+                            + ChartRepositoryClient.redacted(url)
                             + ")");
         }
     }

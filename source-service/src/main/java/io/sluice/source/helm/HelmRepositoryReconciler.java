@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Sha256;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.SourceConfig;
@@ -14,10 +15,8 @@ import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -100,7 +99,7 @@ public class HelmRepositoryReconciler {
                 return interval.compareTo(RETRY) < 0 ? interval : RETRY;
             }
             try {
-                ChartIndex.parse(new String(index, java.nio.charset.StandardCharsets.UTF_8));
+                ChartIndex.parse(new String(index, StandardCharsets.UTF_8));
             } catch (RuntimeException e) {
                 status.failed(
                         ref,
@@ -111,7 +110,7 @@ public class HelmRepositoryReconciler {
                         "failed to load Helm repository from index YAML: " + e.getMessage());
                 return interval.compareTo(RETRY) < 0 ? interval : RETRY;
             }
-            String revision = "sha256:" + sha256(index);
+            String revision = "sha256:" + Sha256.hex(index);
             Artifact artifact =
                     kept != null && revision.equals(kept.revision) && store.has(kept.digest)
                             ? kept
@@ -129,9 +128,7 @@ public class HelmRepositoryReconciler {
             if (artifact != kept) {
                 LOG.infof(
                         "stored index of %s at revision %s",
-                        ChartRepositoryClient.redacted(
-                                java.net.URI.create(repository.getSpec().url)),
-                        revision);
+                        ChartRepositoryClient.redacted(repository.getSpec().url), revision);
             }
             status.recorded(
                     ref,
@@ -155,13 +152,5 @@ public class HelmRepositoryReconciler {
             MDC.remove("object");
         }
         return interval;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,19 +7,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Sha256;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.notification.Receiver;
-import io.sluice.source.SourceConfig;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +39,7 @@ public class ReceiverReconciler {
     /** Webhook path → receiver {@code namespace/name}, for the receivers that are Ready. */
     private final Map<String, String> paths = new ConcurrentHashMap<>();
 
-    public ReceiverReconciler(KubernetesClient client, SourceConfig config) {
+    public ReceiverReconciler(KubernetesClient client) {
         this.client = client;
         this.watcher =
                 new SourceWatcher<>(
@@ -128,7 +125,7 @@ public class ReceiverReconciler {
         } else {
             String path =
                     "/hook/"
-                            + sha256(
+                            + Sha256.hex(
                                     token.value()
                                             + receiver.getMetadata().getName()
                                             + receiver.getMetadata().getNamespace());
@@ -159,21 +156,8 @@ public class ReceiverReconciler {
                 receiver.getMetadata().getNamespace(),
                 receiver.getMetadata().getName(),
                 status);
-        return ready
-                ? interval
-                : Duration.ofSeconds(30).compareTo(interval) < 0
-                        ? Duration.ofSeconds(30)
-                        : interval;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(
-                            MessageDigest.getInstance("SHA-256")
-                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // a receiver not ready yet (its Secret may be on its way) is checked again within 30 s
+        Duration retry = Duration.ofSeconds(30);
+        return ready || interval.compareTo(retry) < 0 ? interval : retry;
     }
 }
