@@ -3,7 +3,6 @@ package io.sluice.contracts.notification;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.util.List;
-import java.util.Map;
 
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ReceiverSpec {
@@ -18,22 +17,10 @@ public class ReceiverSpec {
      */
     public List<String> events;
 
-    public List<Resource> resources;
+    public List<CrossNamespaceObjectReference> resources;
 
     /** The Secret whose {@code token} key makes the webhook path (and signs the payloads). */
     public LocalObjectReference secretRef;
 
     public Boolean suspend;
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public static class Resource {
-        public String apiVersion;
-        public String kind;
-
-        /** A name, or {@code *} with {@code matchLabels}. */
-        public String name;
-
-        public String namespace;
-        public Map<String, String> matchLabels;
-    }
 }

@@ -1,18 +1,12 @@
 package io.sluice.health.alert;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -24,13 +18,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AlertPublisher {
     private static final Logger LOG = Logger.getLogger(AlertPublisher.class);
-    private final KubernetesClient client;
+    private final KubernetesEvents events;
     private final MutinyEmitter<Alert> alerts;
     private final AlertThrottle throttle = new AlertThrottle();
 
     public AlertPublisher(
-            KubernetesClient client, @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts) {
-        this.client = client;
+            KubernetesEvents events, @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts) {
+        this.events = events;
         this.alerts = alerts;
     }
 
@@ -48,54 +42,12 @@ public class AlertPublisher {
         alerts.sendMessageAndAwait(
                 Envelopes.of(alert.object(), Alert.TYPE, "health-service", alert));
         if (involved != null) {
-            recordEvent(alert, involved);
-        }
-    }
-
-    private void recordEvent(Alert alert, HasMetadata involved) {
-        String now =
-                DateTimeFormatter.ISO_INSTANT.format(
-                        alert.timestamp() == null ? Instant.now() : alert.timestamp());
-        try {
-            client.v1()
-                    .events()
-                    .inNamespace(alert.object().namespace())
-                    .resource(
-                            new EventBuilder()
-                                    .withNewMetadata()
-                                    .withNamespace(alert.object().namespace())
-                                    .withName(
-                                            alert.object().name()
-                                                    + "."
-                                                    + UUID.randomUUID().toString().substring(0, 13))
-                                    .endMetadata()
-                                    .withNewInvolvedObject()
-                                    .withApiVersion(involved.getApiVersion())
-                                    .withKind(involved.getKind())
-                                    .withNamespace(involved.getMetadata().getNamespace())
-                                    .withName(involved.getMetadata().getName())
-                                    .withUid(involved.getMetadata().getUid())
-                                    .withResourceVersion(
-                                            involved.getMetadata().getResourceVersion())
-                                    .endInvolvedObject()
-                                    .withType(
-                                            alert.severity() == Alert.Severity.error
-                                                    ? "Warning"
-                                                    : "Normal")
-                                    .withReason(alert.reason())
-                                    .withMessage(alert.message())
-                                    .withFirstTimestamp(now)
-                                    .withLastTimestamp(now)
-                                    .withCount(1)
-                                    .withNewSource()
-                                    .withComponent("sluice-health")
-                                    .endSource()
-                                    .build())
-                    .create();
-        } catch (KubernetesClientException e) {
-            LOG.warnf(
-                    "could not record a Kubernetes Event for %s: %s",
-                    alert.object(), e.getMessage());
+            events.record(
+                    involved,
+                    alert.severity() == Alert.Severity.error,
+                    alert.reason(),
+                    alert.message(),
+                    alert.timestamp());
         }
     }
 }

@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.notification.CrossNamespaceObjectReference;
 import io.sluice.contracts.notification.Receiver;
-import io.sluice.contracts.notification.ReceiverSpec;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -87,9 +87,9 @@ public class ReceiverResource {
             return Response.status(400).build();
         }
         boolean failed = false;
-        for (ReceiverSpec.Resource resource :
+        for (CrossNamespaceObjectReference resource :
                 receiver.getSpec().resources == null
-                        ? List.<ReceiverSpec.Resource>of()
+                        ? List.<CrossNamespaceObjectReference>of()
                         : receiver.getSpec().resources) {
             try {
                 requestReconcile(receiver, resource);
@@ -103,7 +103,7 @@ public class ReceiverResource {
         return Response.status(failed ? 500 : 200).build();
     }
 
-    private void requestReconcile(Receiver receiver, ReceiverSpec.Resource resource) {
+    private void requestReconcile(Receiver receiver, CrossNamespaceObjectReference resource) {
         String namespace =
                 resource.namespace == null || resource.namespace.isEmpty()
                         ? receiver.getMetadata().getNamespace()
