@@ -29,6 +29,7 @@ public final class LocalStack implements AutoCloseable {
     private final GitServer git;
     private final ChartRepositoryServer charts;
     private OciRegistry registry;
+    private Jaeger jaeger;
     private final KubernetesClient client;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final String adminToken = java.util.UUID.randomUUID().toString();
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
                         new GitServer(runDir.resolve("git")));
         try {
             stack.registry = OciRegistry.start(repoRoot, runDir.resolve("registry"));
+            stack.jaeger = Jaeger.start(repoRoot, runDir.resolve("jaeger"));
             stack.installCrds();
             // Sluice's own namespace (where Flux ran), for the key that seals rendered bundles
             Manifests.apply(stack.client(), Manifests.namespace(SLUICE_NAMESPACE));
@@ -151,9 +153,19 @@ public final class LocalStack implements AutoCloseable {
     private void startServices() throws Exception {
         Map<String, String> env =
                 Map.of(
-                        "KUBECONFIG", controlPlane.kubeconfig().toString(),
-                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "SLUICE_ADMIN_TOKEN", adminToken);
+                        "KUBECONFIG",
+                        controlPlane.kubeconfig().toString(),
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        kafka.bootstrapServers(),
+                        "SLUICE_ADMIN_TOKEN",
+                        adminToken,
+                        "QUARKUS_OTEL_SDK_DISABLED",
+                        "false",
+                        "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                        jaeger.otlpEndpoint(),
+                        // spans reach Jaeger within a second, not the default five
+                        "QUARKUS_OTEL_BSP_SCHEDULE_DELAY",
+                        "1s");
         for (String name : SERVICES) {
             Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
@@ -235,6 +247,11 @@ public final class LocalStack implements AutoCloseable {
         return registry;
     }
 
+    /** Jaeger on loopback, holding the services' traces. */
+    public Jaeger jaeger() {
+        return jaeger;
+    }
+
     /** The Sluice repository the stack runs from ({@code ../shared} is beside it). */
     public Path repoRoot() {
         return repoRoot;
@@ -287,6 +304,7 @@ public final class LocalStack implements AutoCloseable {
                         lines.add(name.toUpperCase().replace('-', '_') + "_URL=" + service.url()));
         charts().ifPresent(repository -> lines.add("HELM_REPOSITORY_URL=" + repository.url()));
         lines.add("OCI_REGISTRY=" + registry.host());
+        lines.add("JAEGER_URL=" + jaeger.url());
         return String.join("\n", lines) + "\n";
     }
 
@@ -312,6 +330,9 @@ public final class LocalStack implements AutoCloseable {
         charts().ifPresent(ChartRepositoryServer::close);
         if (registry != null) {
             registry.close();
+        }
+        if (jaeger != null) {
+            jaeger.close();
         }
         kafka.close();
         controlPlane.close();

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.sluice.apply.dependency.DependencyGate;
 import io.sluice.apply.helm.HelmReleaseReconciler;
@@ -31,6 +33,7 @@ import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.trace.Stages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -99,6 +102,7 @@ public class RenderedManifestsApplier {
 
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
+    private final Tracer tracer;
 
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(
@@ -118,7 +122,9 @@ public class RenderedManifestsApplier {
             HelmReleaseReconciler helmReleases,
             OwnerLanes lanes,
             ObjectMapper json,
-            BundleSeal seal) {
+            BundleSeal seal,
+            Tracer tracer) {
+        this.tracer = tracer;
         this.lanes = lanes;
         this.seal = seal;
         this.json = json;
@@ -152,7 +158,19 @@ public class RenderedManifestsApplier {
         latest.put(attempt.object(), attempt);
         // acknowledged only when done: a record whose work was cut short by a shutdown is delivered
         // again after it
-        lanes.submit(attempt.object(), () -> handle(rendered))
+        Context trace = Stages.of(message);
+        lanes.submit(
+                        attempt.object(),
+                        () ->
+                                Stages.run(
+                                        tracer,
+                                        Stages.APPLY,
+                                        attempt.object(),
+                                        trace,
+                                        () -> {
+                                            Stages.revision(attempt.revision());
+                                            handle(rendered);
+                                        }))
                 .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
     }
@@ -374,6 +392,7 @@ public class RenderedManifestsApplier {
         }
         Attempt attempt = result.attempt();
         if (result.failure() != null) {
+            Stages.failed(result.failure().reason(), result.failure().message());
             ledger.forget(attempt.object());
             states.failed(
                     attempt.object(),

@@ -5,6 +5,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.Alert;
@@ -26,6 +30,7 @@ import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.contracts.trace.Stages;
 import io.sluice.health.alert.AlertPublisher;
 import io.sluice.health.readiness.HealthCheckExpressions;
 import io.sluice.health.readiness.Readiness;
@@ -84,6 +89,7 @@ public class VerdictPublisher {
                     });
     private final ReadinessWaiter waiter;
     private final TargetClusters clusters;
+    private final Tracer tracer;
 
     /** Where verdicts that could not be written wait to be tried again, apart from the polling. */
     private final ScheduledExecutorService retries =
@@ -100,7 +106,9 @@ public class VerdictPublisher {
             ObjectStates states,
             MeterRegistry metrics,
             ObjectMapper json,
+            Tracer tracer,
             @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts) {
+        this.tracer = tracer;
         this.json = json;
         this.verdicts = verdicts;
         this.client = client;
@@ -125,11 +133,11 @@ public class VerdictPublisher {
             scheduler.execute(() -> unreadable(message));
             return message.ack();
         }
-        judgeLater(result);
+        judgeLater(result, Stages.of(message));
         return message.ack();
     }
 
-    private void judgeLater(ApplyResult result) {
+    private void judgeLater(ApplyResult result, Context trace) {
         Attempt running = waiting.get(result.attempt().object());
         if (result.attempt().isResync()
                 && running != null
@@ -146,8 +154,18 @@ public class VerdictPublisher {
                 result.attempt().object(),
                 result.attempt(),
                 (seen, arrived) -> arrived.generation() < seen.generation() ? seen : arrived);
-        CompletableFuture.supplyAsync(() -> judge(result), scheduler)
+        // the health span lasts until the verdict: the whole readiness wait shows in the trace
+        Span span = Stages.start(tracer, Stages.HEALTH, result.attempt().object(), trace);
+        span.setAttribute(Stages.REVISION, result.attempt().revision());
+        CompletableFuture.supplyAsync(
+                        () -> {
+                            try (Scope scope = trace.with(span).makeCurrent()) {
+                                return judge(result);
+                            }
+                        },
+                        scheduler)
                 .thenCompose(verdict -> verdict)
+                .whenComplete((done, error) -> span.end())
                 .whenComplete(
                         (done, error) ->
                                 timer.stop(

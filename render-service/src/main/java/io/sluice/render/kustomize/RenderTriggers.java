@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ArtifactEvent;
@@ -65,9 +66,10 @@ public class RenderTriggers {
             KubernetesClient client,
             KustomizationRenderer renderer,
             HelmReleaseRenderer helmReleases,
+            Tracer tracer,
             @ConfigProperty(name = "sluice.render.workers", defaultValue = "2") int workers) {
         this.client = client;
-        this.lanes = new RenderLanes(workers);
+        this.lanes = new RenderLanes(workers, tracer);
         this.renderer = renderer;
         this.helmReleases = helmReleases;
     }

@@ -10,6 +10,7 @@ import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.trace.Stages;
 import io.sluice.render.build.BuildException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +55,7 @@ public class RenderPublisher {
     public RenderResult publish(Attempt attempt, Render render) {
         MDC.put("object", attempt.object().key());
         MDC.put("revision", attempt.revision());
+        Stages.revision(attempt.revision());
         Timer.Sample timer = Timer.start(metrics);
         try {
             RenderResult result = outcome(attempt, render);
@@ -94,6 +96,7 @@ public class RenderPublisher {
                         result.failure().reason(),
                         result.failure().message());
                 LOG.warnf("%s: %s", result.failure().reason(), result.failure().message());
+                Stages.failed(result.failure().reason(), result.failure().message());
             }
             return result;
         } finally {

@@ -13,6 +13,7 @@ import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.source.Artifact;
+import io.sluice.contracts.trace.Stages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -59,6 +60,7 @@ public class SourceStatus {
             String message,
             Map<String, Object> extra) {
         write(source, conditions, artifact, true, "Succeeded", message, extra);
+        Stages.revision(artifact.revision);
         boolean announce = !artifact.digest.equals(announced.get(ref));
         if (announce) {
             artifacts.sendMessageAndAwait(
@@ -112,6 +114,7 @@ public class SourceStatus {
                                                 && message.equals(c.getMessage()))
                         .isPresent();
         write(source, conditions, kept, false, reason, message, Map.of());
+        Stages.failed(reason, message);
         states.failed(ref, null, reason, message);
         if (!repeated) {
             alerts.sendMessageAndAwait(

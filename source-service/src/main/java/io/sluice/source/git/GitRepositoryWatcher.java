@@ -1,11 +1,13 @@
 package io.sluice.source.git;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.SourceStatus;
+import io.sluice.source.schedule.FetchSpans;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,14 +21,15 @@ public class GitRepositoryWatcher {
             KubernetesClient client,
             GitRepositoryReconciler reconciler,
             SourceStatus status,
-            SourceConfig config) {
+            SourceConfig config,
+            Tracer tracer) {
         this.watcher =
                 new SourceWatcher<>(
                         client,
                         GitRepository.class,
                         GitRepository.KIND,
                         config.workers(),
-                        reconciler::reconcile,
+                        FetchSpans.traced(tracer, GitRepository.KIND, reconciler::reconcile),
                         status::forget);
     }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.helm.HelmRelease;
@@ -15,6 +16,7 @@ import io.sluice.contracts.source.HelmChart;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
+import io.sluice.source.schedule.FetchSpans;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,10 +41,15 @@ public class HelmReleaseWatcher {
     private SharedIndexInformer<GitRepository> gitRepositories;
     private SharedIndexInformer<OCIRepository> ociRepositories;
     private SharedIndexInformer<HelmChart> helmCharts;
+    private final Tracer tracer;
 
     public HelmReleaseWatcher(
-            KubernetesClient client, HelmChartReconciler reconciler, SourceConfig config) {
+            KubernetesClient client,
+            HelmChartReconciler reconciler,
+            SourceConfig config,
+            Tracer tracer) {
         this.client = client;
+        this.tracer = tracer;
         this.reconciler = reconciler;
         this.config = config;
     }
@@ -54,7 +61,7 @@ public class HelmReleaseWatcher {
                         HelmRelease.class,
                         HelmRelease.KIND,
                         config.workers(),
-                        reconciler::reconcile,
+                        FetchSpans.traced(tracer, HelmRelease.KIND, reconciler::reconcile),
                         reconciler::forget);
         releases.start();
         watchRepositories();

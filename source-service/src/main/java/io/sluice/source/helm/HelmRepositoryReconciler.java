@@ -1,6 +1,7 @@
 package io.sluice.source.helm;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ObjectRef;
@@ -11,6 +12,7 @@ import io.sluice.contracts.source.HelmRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.SourceStatus;
+import io.sluice.source.schedule.FetchSpans;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,7 +46,8 @@ public class HelmRepositoryReconciler {
             KubernetesClient client,
             ArtifactStore store,
             SourceStatus status,
-            SourceConfig config) {
+            SourceConfig config,
+            Tracer tracer) {
         this.client = client;
         this.store = store;
         this.status = status;
@@ -55,7 +58,7 @@ public class HelmRepositoryReconciler {
                         HelmRepository.class,
                         HelmRepository.KIND,
                         config.workers(),
-                        this::reconcile,
+                        FetchSpans.traced(tracer, HelmRepository.KIND, this::reconcile),
                         status::forget);
     }
 

@@ -1,11 +1,13 @@
 package io.sluice.source.oci;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.SourceStatus;
+import io.sluice.source.schedule.FetchSpans;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,14 +21,15 @@ public class OciRepositoryWatcher {
             KubernetesClient client,
             OciRepositoryReconciler reconciler,
             SourceStatus status,
-            SourceConfig config) {
+            SourceConfig config,
+            Tracer tracer) {
         this.watcher =
                 new SourceWatcher<>(
                         client,
                         OCIRepository.class,
                         OCIRepository.KIND,
                         config.workers(),
-                        reconciler::reconcile,
+                        FetchSpans.traced(tracer, OCIRepository.KIND, reconciler::reconcile),
                         status::forget);
     }
 
