@@ -1,20 +1,22 @@
 package io.sluice.health.notify;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.sluice.contracts.notification.Alert;
 import io.sluice.contracts.notification.CrossNamespaceObjectReference;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Whether an Alert wants an event, by notification-controller's rules: not suspended; an event
  * source of the same kind and namespace (the Alert's when empty), name or {@code *}, and labels
  * when it has {@code matchLabels}; severity {@code info} takes every event, {@code error} only
  * errors; the message matches the inclusion list (when there is one) and no entry of the exclusion
- * list, which wins. A regular expression that does not compile is skipped and complained about.
+ * list, which wins. The expressions are Go's (RE2: the same syntax, and linear time on long
+ * messages); one that does not compile is skipped and complained about.
  */
 final class AlertMatcher {
     /** Where the matcher reports a fault of the Alert (a Warning event on it, in Flux). */
@@ -23,6 +25,7 @@ final class AlertMatcher {
     }
 
     private final Complaints complaints;
+    private final Map<String, Pattern> compiled = new ConcurrentHashMap<>();
 
     AlertMatcher(Complaints complaints) {
         this.complaints = complaints;
@@ -99,7 +102,10 @@ final class AlertMatcher {
 
     private boolean find(Alert alert, String list, String expression, String message) {
         try {
-            return Pattern.compile(expression).matcher(message).find();
+            if (compiled.size() > 1000) {
+                compiled.clear(); // expressions of Alerts since changed or deleted
+            }
+            return compiled.computeIfAbsent(expression, Pattern::compile).matcher(message).find();
         } catch (PatternSyntaxException e) {
             complaints.warn(
                     alert, "InvalidConfig", "failed to compile " + list + " regex: " + expression);

@@ -1,6 +1,6 @@
 package io.sluice.health.notify;
 
-import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +12,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -24,6 +28,7 @@ public final class Delivery {
     static final int ATTEMPTS = 5;
     private static final Duration FIRST_WAIT = Duration.ofSeconds(2);
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+    private static final int BODY_LIMIT = 64 * 1024;
 
     public record Response(int status, String body) {}
 
@@ -66,31 +71,23 @@ public final class Delivery {
     private Response send(
             String method, URI uri, Map<String, String> headers, byte[] body, boolean retry)
             throws NotificationException {
-        String lastProblem = null;
+        String shown = method + " " + Redaction.url(uri);
+        String lastProblem = "timeout reached before the first attempt";
         int attempts = retry ? ATTEMPTS : 1;
-        for (int attempt = 0; attempt < attempts; attempt++) {
+        int made = 0;
+        while (made < attempts) {
             Duration left = Duration.between(Instant.now(), deadline);
             if (left.isNegative() || left.isZero()) {
                 break;
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(left);
+            HttpRequest request = request(method, uri, headers, body, left);
+            made++;
+            Duration wait = backoff(made - 1);
+            CompletableFuture<HttpResponse<String>> sending =
+                    client.sendAsync(request, Delivery::boundedBody);
             try {
-                headers.forEach(request::setHeader);
-            } catch (IllegalArgumentException e) {
-                throw new NotificationException("invalid header: " + e.getMessage(), e);
-            }
-            if (body == null) {
-                request.GET();
-            } else {
-                request.setHeader("Content-Type", "application/json");
-                request.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-            }
-            Duration wait = backoff(attempt);
-            try {
-                HttpResponse<String> response =
-                        client.send(
-                                request.build(),
-                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                // the whole exchange, body included, within the Provider's timeout
+                HttpResponse<String> response = sending.get(left.toMillis(), TimeUnit.MILLISECONDS);
                 int status = response.statusCode();
                 if (!retryable(status)) {
                     if (status / 100 != 2) {
@@ -104,39 +101,78 @@ public final class Delivery {
                 }
                 lastProblem = "unexpected HTTP status " + status;
                 wait = retryAfter(response, status).orElse(wait);
-            } catch (SSLHandshakeException e) {
-                throw new NotificationException(method + " " + uri + ": " + e.getMessage(), e);
-            } catch (IOException e) {
-                lastProblem = describe(e);
+            } catch (TimeoutException e) {
+                sending.cancel(true);
+                lastProblem = "no answer within the timeout";
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SSLHandshakeException) {
+                    throw new NotificationException(shown + ": " + cause.getMessage(), cause);
+                }
+                lastProblem = describe(cause);
             } catch (InterruptedException e) {
+                sending.cancel(true);
                 Thread.currentThread().interrupt();
-                throw new NotificationException(method + " " + uri + ": interrupted", e);
+                throw new NotificationException(shown + ": interrupted", e);
             }
-            if (attempt + 1 < attempts) {
+            if (made < attempts) {
                 if (Instant.now().plus(wait).isAfter(deadline)) {
-                    return fail(method, uri, attempt + 1, lastProblem + " (timeout reached)");
+                    lastProblem += " (timeout reached)";
+                    break;
                 }
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new NotificationException(method + " " + uri + ": interrupted", e);
+                    throw new NotificationException(shown + ": interrupted", e);
                 }
-            } else {
-                return fail(method, uri, attempt + 1, lastProblem);
             }
         }
-        return fail(method, uri, 0, "timeout reached before the first attempt");
+        throw new NotificationException(
+                shown + " giving up after " + made + " attempt(s): " + lastProblem);
     }
 
-    private static Response fail(String method, URI uri, int attempts, String problem)
+    private static HttpRequest request(
+            String method, URI uri, Map<String, String> headers, byte[] body, Duration left)
             throws NotificationException {
-        throw new NotificationException(
-                method + " " + uri + " giving up after " + attempts + " attempt(s): " + problem);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(left);
+        if (body == null) {
+            request.GET();
+        } else {
+            // first, so that a Content-Type among the Secret's headers wins, as in Flux
+            request.setHeader("Content-Type", "application/json");
+            request.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        try {
+            headers.forEach(request::setHeader);
+        } catch (IllegalArgumentException e) {
+            throw new NotificationException("invalid header in the Provider's settings");
+        }
+        return request.build();
+    }
+
+    /** The answer's first 64 KiB as text (an error page quoted in a message needs no more). */
+    private static HttpResponse.BodySubscriber<String> boundedBody(HttpResponse.ResponseInfo info) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        return HttpResponse.BodySubscribers.mapping(
+                HttpResponse.BodySubscribers.ofByteArrayConsumer(
+                        chunk ->
+                                chunk.ifPresent(
+                                        bytes ->
+                                                kept.write(
+                                                        bytes,
+                                                        0,
+                                                        Math.max(
+                                                                0,
+                                                                Math.min(
+                                                                        bytes.length,
+                                                                        BODY_LIMIT
+                                                                                - kept.size()))))),
+                done -> kept.toString(StandardCharsets.UTF_8));
     }
 
     /** The JDK's connection errors often carry their words only in the cause. */
-    private static String describe(IOException e) {
+    private static String describe(Throwable e) {
         String what = e.getClass().getSimpleName();
         if (e.getMessage() != null) {
             return what + ": " + e.getMessage();
@@ -166,17 +202,21 @@ public final class Delivery {
                         value -> {
                             try {
                                 return java.util.Optional.of(
-                                        Duration.ofSeconds(Long.parseLong(value.trim())));
+                                        Duration.ofSeconds(
+                                                Math.max(0, Long.parseLong(value.trim()))));
                             } catch (NumberFormatException e) {
                                 try {
-                                    return java.util.Optional.of(
+                                    Duration until =
                                             Duration.between(
                                                     Instant.now(),
                                                     ZonedDateTime.parse(
                                                                     value,
                                                                     DateTimeFormatter
                                                                             .RFC_1123_DATE_TIME)
-                                                            .toInstant()));
+                                                            .toInstant());
+                                    // a date already past: at once
+                                    return java.util.Optional.of(
+                                            until.isNegative() ? Duration.ZERO : until);
                                 } catch (DateTimeParseException unreadable) {
                                     return java.util.Optional.empty();
                                 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.TextRecords;
 import io.sluice.contracts.kustomize.Kustomization;
@@ -17,6 +16,7 @@ import io.sluice.health.alert.KubernetesEvents;
 import io.sluice.health.notify.provider.Notifier;
 import io.sluice.health.notify.provider.Notifiers;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -45,7 +46,7 @@ public class NotificationForwarder {
     static final String CHANNEL = "notifications";
 
     /** Older alerts are history, not news: a first start does not send the topic's past. */
-    static final Duration NEWS = Duration.ofHours(1);
+    static final Duration MAX_ALERT_AGE = Duration.ofHours(1);
 
     private static final Logger LOG = Logger.getLogger(NotificationForwarder.class);
 
@@ -57,14 +58,18 @@ public class NotificationForwarder {
     private final ProviderSettingsLoader settings;
     private final AlertMatcher matcher;
     private final DuplicateEvents duplicates = new DuplicateEvents();
+
+    /** The sends under way: bounded, and let finish (not interrupted) when the service stops. */
     private final ExecutorService sends =
-            Executors.newCachedThreadPool(
+            Executors.newFixedThreadPool(
+                    16,
                     r -> {
                         Thread t = new Thread(r, "notification");
                         t.setDaemon(true);
                         return t;
                     });
-    private SharedIndexInformer<Alert> alerts;
+
+    private volatile SharedIndexInformer<Alert> alerts;
 
     public NotificationForwarder(
             KubernetesClient client,
@@ -90,26 +95,37 @@ public class NotificationForwarder {
         alerts.start(); // a cluster without the CRD yet: the informer keeps trying
     }
 
-    void stop(@Observes ShutdownEvent stopping) {
+    /**
+     * After the Kafka connector has stopped: the sends under way end (within their timeouts); their
+     * records, acknowledged too late to be committed, are sent again after the restart.
+     */
+    @PreDestroy
+    void stop() {
         if (alerts != null) {
             alerts.stop();
         }
-        sends.shutdownNow();
+        sends.shutdown();
+        try {
+            sends.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
+    /** On a pool of its own (see application.properties): slow endpoints hold up nothing else. */
     @Incoming(CHANNEL)
-    @Blocking(ordered = false)
+    @Blocking(value = "notifications", ordered = false)
     public void onAlert(String record) {
         try {
             io.sluice.contracts.events.Alert alert =
                     TextRecords.parse(json, record, io.sluice.contracts.events.Alert.class);
             if (alert != null
                     && alert.timestamp() != null
-                    && alert.timestamp().isBefore(Instant.now().minus(NEWS))) {
+                    && alert.timestamp().isBefore(Instant.now().minus(MAX_ALERT_AGE))) {
                 return;
             }
             subjects.event(alert).ifPresent(this::forward);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // a notification never stops the channel: the alert stays on the topic and in Events
             LOG.errorf(e, "an alert could not be forwarded to the notification providers");
         }
@@ -149,7 +165,8 @@ public class NotificationForwarder {
             try {
                 prepare(alert, known, annotations)
                         .ifPresent(send -> sending.add(CompletableFuture.runAsync(send, sends)));
-            } catch (NotificationException e) {
+            } catch (NotificationException | RuntimeException e) {
+                // one Alert's fault stops no other Alert
                 failed(
                         alert,
                         known,
@@ -190,7 +207,7 @@ public class NotificationForwarder {
             return Optional.empty();
         }
         String type = provider.getSpec().type;
-        if (CommitStatus.TYPES.contains(type) && !forCommitStatus(event)) {
+        if (CommitStatus.TYPES.contains(type) && !forCommitStatus(event, annotations)) {
             LOG.debugf(
                     "event dropped for commit status provider %s/%s due to missing commit metadata key",
                     namespace, providerName);
@@ -200,19 +217,19 @@ public class NotificationForwarder {
                 MetadataMerge.merge(annotations, alert.getSpec(), event.metadata());
         if (!merged.conflicts().isEmpty()) {
             String message =
-                    "metadata key conflicts detected (please refer to the Alert API docs and Flux RFC 0008 for more information): "
-                            + merged.conflicts();
-            LOG.infof("Alert %s: %s", name(alert), message);
+                    "metadata key conflicts detected (please refer to the Alert API docs and Flux RFC 0008 for more information)";
+            LOG.infof("Alert %s: %s: %s", name(alert), message, merged.conflicts());
             events.record(alert, true, "MetadataAppendFailed", message, null);
         }
         FluxEvent sent = event.withMetadata(merged.metadata());
-        ProviderSettings provided;
+        ProviderSettings providerSettings;
         Notifier notifier;
         try {
-            provided = settings.load(provider);
+            providerSettings = settings.load(provider);
             notifier =
                     Notifiers.create(
-                            provided, CommitStatus.id(sent, provider.getMetadata().getUid()));
+                            providerSettings,
+                            CommitStatus.id(sent, provider.getMetadata().getUid()));
         } catch (NotificationException e) {
             throw new NotificationException(
                     "failed to initialize notifier for provider '"
@@ -224,7 +241,9 @@ public class NotificationForwarder {
         return Optional.of(
                 () -> {
                     try {
-                        notifier.post(sent, new Delivery(provided.http(), provided.timeout()));
+                        notifier.post(
+                                sent,
+                                new Delivery(providerSettings.http(), providerSettings.timeout()));
                         metrics.counter(
                                         "sluice_notifications_total",
                                         "type",
@@ -240,7 +259,7 @@ public class NotificationForwarder {
                                 alert,
                                 sent,
                                 "failed to send notification for ",
-                                provided.masked(e.getMessage()),
+                                providerSettings.masked(e.getMessage()),
                                 type);
                     }
                 });
@@ -250,9 +269,13 @@ public class NotificationForwarder {
      * Flux sends a commit status Provider errors and its "Reconciliation finished" update; Sluice's
      * one success event of a Kustomization stands for that update.
      */
-    private static boolean forCommitStatus(FluxEvent event) {
+    private static boolean forCommitStatus(FluxEvent event, Map<String, String> annotations) {
+        String commit =
+                annotations == null
+                        ? null
+                        : annotations.get(MetadataMerge.ANNOTATION_PREFIX + "commit");
         return event.isError()
-                || (event.metadata() != null && event.metadata().containsKey("commit"))
+                || (commit != null && !commit.isEmpty())
                 || (Kustomization.KIND.equals(event.involvedObject().kind())
                         && Reasons.RECONCILIATION_SUCCEEDED.equals(event.reason()));
     }

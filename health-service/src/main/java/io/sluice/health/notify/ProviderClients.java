@@ -25,10 +25,29 @@ import javax.net.ssl.TrustManagerFactory;
  * again only when its Secret changes.
  */
 final class ProviderClients {
-    /** What a client is made of; PEM texts, never logged. */
-    record Recipe(URI proxy, String proxyUser, String proxyPassword, Tls tls) {}
+    static {
+        // the JDK sends no Basic proxy login for an https tunnel unless told it may; Go's client
+        // does
+        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
+    }
 
-    record Tls(String ca, String cert, String key) {}
+    /** What a client is made of; holds secrets, so it prints none. */
+    record Recipe(URI proxy, String proxyUser, String proxyPassword, Tls tls) {
+        @Override
+        public String toString() {
+            return "Recipe[proxy=" + Redaction.url(proxy) + ", tls=" + (tls != null) + "]";
+        }
+    }
+
+    /** PEM texts, a private key among them: never printed. */
+    record Tls(String ca, String cert, String key) {
+        @Override
+        public String toString() {
+            return "Tls[ca=" + (ca != null) + ", cert=" + (cert != null) + "]";
+        }
+    }
 
     private final Map<Recipe, HttpClient> clients = new ConcurrentHashMap<>();
 
@@ -49,12 +68,16 @@ final class ProviderClients {
         HttpClient.Builder builder =
                 HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(10))
-                        .followRedirects(HttpClient.Redirect.NORMAL);
+                        // a redirect is an error, not followed: the JDK would send the token and
+                        // headers on to whatever host it names
+                        .followRedirects(HttpClient.Redirect.NEVER);
         if (recipe.proxy() != null) {
             URI proxy = recipe.proxy();
-            if (!"http".equals(proxy.getScheme()) && !"https".equals(proxy.getScheme())) {
+            if (!"http".equals(proxy.getScheme())) {
                 throw new NotificationException(
-                        "proxy scheme '" + proxy.getScheme() + "' is not supported by Sluice");
+                        "proxy scheme '"
+                                + proxy.getScheme()
+                                + "' is not supported by Sluice (http only)");
             }
             int port = proxy.getPort() > 0 ? proxy.getPort() : 80;
             builder.proxy(ProxySelector.of(new InetSocketAddress(proxy.getHost(), port)));
@@ -86,7 +109,11 @@ final class ProviderClients {
                 trust.init(CertUtils.createTrustStore(base64(tls.ca()), null, null, null));
             }
             KeyManagerFactory keys = null;
-            if (tls.cert() != null && tls.key() != null) {
+            if ((tls.cert() == null) != (tls.key() == null)) {
+                throw new NotificationException(
+                        "invalid certSecretRef: 'tls.crt' and 'tls.key' go together");
+            }
+            if (tls.cert() != null) {
                 char[] password = new char[0];
                 KeyStore store =
                         CertUtils.createKeyStore(

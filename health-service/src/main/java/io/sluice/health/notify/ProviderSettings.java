@@ -3,6 +3,7 @@ package io.sluice.health.notify;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Provider with its Secrets read: where to send, as whom, through which client.
@@ -11,10 +12,9 @@ import java.util.Map;
  * @param username the Secret's {@code username} when it has a password too, else {@code
  *     spec.username}
  * @param password the Secret's {@code password}, when it has a username too
+ * @param secrets every value read from the Provider's Secrets, hidden in any text shown
  */
 public record ProviderSettings(
-        String name,
-        String uid,
         String type,
         String address,
         String channel,
@@ -23,13 +23,18 @@ public record ProviderSettings(
         String password,
         Map<String, String> headers,
         Duration timeout,
-        HttpClient http) {
+        HttpClient http,
+        Set<String> secrets) {
 
-    /** The token hidden in a text an operator will read (an error from the endpoint, say). */
+    /**
+     * A text an operator will read (an error from the endpoint, say) with no Secret value in it.
+     */
     public String masked(String text) {
-        if (text == null || token == null || token.isBlank()) {
-            return text;
-        }
-        return text.replace(token.trim(), "*****");
+        return Redaction.mask(text, secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderSettings[type=" + type + ", timeout=" + timeout + "]";
     }
 }

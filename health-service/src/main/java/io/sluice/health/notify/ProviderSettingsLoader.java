@@ -8,14 +8,18 @@ import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.notification.Provider;
 import io.sluice.contracts.notification.ProviderSpec;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * Reads a Provider's Secrets as notification-controller does: {@code secretRef} may give the {@code
@@ -37,6 +41,7 @@ final class ProviderSettingsLoader {
         ProviderSpec spec = provider.getSpec();
         String namespace = provider.getMetadata().getNamespace();
         Map<String, String> secret = data(namespace, spec.secretRef);
+        Set<String> secrets = new HashSet<>(secret.values());
         String address = spec.address;
         if (secret.containsKey("address")) {
             address = secret.get("address").trim();
@@ -52,6 +57,7 @@ final class ProviderSettingsLoader {
             password = secret.get("password");
         }
         Map<String, String> headers = headers(secret.get("headers"));
+        secrets.addAll(headers.values());
 
         URI proxy = spec.proxy == null || spec.proxy.isBlank() ? null : uri(spec.proxy.trim());
         String proxyUser = null;
@@ -61,6 +67,7 @@ final class ProviderSettingsLoader {
         }
         if (spec.proxySecretRef != null) {
             Map<String, String> proxySecret = data(namespace, spec.proxySecretRef);
+            secrets.addAll(proxySecret.values());
             String proxyAddress = proxySecret.get("address");
             if (proxyAddress == null || proxyAddress.isBlank()) {
                 throw new NotificationException(
@@ -77,6 +84,7 @@ final class ProviderSettingsLoader {
         ProviderClients.Tls tls = null;
         if (spec.certSecretRef != null) {
             Map<String, String> certs = data(namespace, spec.certSecretRef);
+            secrets.addAll(certs.values());
             tls =
                     new ProviderClients.Tls(
                             either(certs, "ca.crt", "caFile"),
@@ -86,9 +94,14 @@ final class ProviderSettingsLoader {
             // as Flux: a commit status provider may keep its CA beside its token
             tls = new ProviderClients.Tls(secret.get("ca.crt"), null, null);
         }
+        if (proxy != null && proxy.getRawUserInfo() != null && proxyUser == null) {
+            // as Go's http.ProxyURL: the user and password may be in the proxy's address
+            String[] login = proxy.getUserInfo().split(":", 2);
+            proxyUser = login[0];
+            proxyPassword = login.length > 1 ? login[1] : "";
+            secrets.add(proxyPassword);
+        }
         return new ProviderSettings(
-                provider.getMetadata().getName(),
-                provider.getMetadata().getUid(),
                 spec.type,
                 address,
                 spec.channel,
@@ -99,7 +112,8 @@ final class ProviderSettingsLoader {
                 spec.timeout == null || spec.timeout.isEmpty()
                         ? DEFAULT_TIMEOUT
                         : GoDuration.parse(spec.timeout),
-                clients.client(new ProviderClients.Recipe(proxy, proxyUser, proxyPassword, tls)));
+                clients.client(new ProviderClients.Recipe(proxy, proxyUser, proxyPassword, tls)),
+                Set.copyOf(secrets));
     }
 
     private Map<String, String> data(String namespace, LocalObjectReference ref)
@@ -141,9 +155,6 @@ final class ProviderSettingsLoader {
                                                     Base64.getDecoder().decode(v),
                                                     StandardCharsets.UTF_8)));
         }
-        if (secret.getStringData() != null) {
-            data.putAll(secret.getStringData());
-        }
         return data;
     }
 
@@ -152,18 +163,26 @@ final class ProviderSettingsLoader {
         if (yaml == null || yaml.isBlank()) {
             return headers;
         }
+        Object parsed;
         try {
-            Object parsed = new Load(LoadSettings.builder().build()).loadFromString(yaml);
-            if (!(parsed instanceof Map<?, ?> map)) {
-                throw new NotificationException(
-                        "failed to read headers from secret: not a map of strings");
-            }
-            map.forEach((k, v) -> headers.put(String.valueOf(k), String.valueOf(v)));
-            return headers;
-        } catch (RuntimeException e) {
+            parsed = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+        } catch (MarkedYamlEngineException e) {
+            // the problem and its line only: the engine's own message quotes the line, a secret
             throw new NotificationException(
-                    "failed to read headers from secret: " + e.getMessage(), e);
+                    "failed to read headers from secret: "
+                            + e.getProblem()
+                            + e.getProblemMark()
+                                    .map(m -> " at line " + (m.getLine() + 1))
+                                    .orElse(""));
+        } catch (RuntimeException e) {
+            throw new NotificationException("failed to read headers from secret: not YAML");
         }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new NotificationException(
+                    "failed to read headers from secret: not a map of strings");
+        }
+        map.forEach((k, v) -> headers.put(String.valueOf(k), String.valueOf(v)));
+        return headers;
     }
 
     private static String either(Map<String, String> data, String key, String legacy) {
@@ -172,9 +191,14 @@ final class ProviderSettingsLoader {
 
     private static URI uri(String text) throws NotificationException {
         try {
-            return URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw new NotificationException("invalid proxy URL: " + e.getMessage());
+            URI uri = new URI(text);
+            if (uri.getHost() == null) {
+                throw new NotificationException("invalid proxy URL: no host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            // not the URL itself: it may hold the proxy's password
+            throw new NotificationException("invalid proxy URL: " + e.getReason());
         }
     }
 }

@@ -106,6 +106,30 @@ class AlertMatcherTest {
     }
 
     @Test
+    void expressionsAreGosAndLinearOnLongMessages() {
+        Alert alert = alert("apps", source("Kustomization", "*", null));
+        alert.getSpec().exclusionList = List.of("(.|\\s)*timeout");
+        FluxEvent longMessage =
+                kustomization("error", "HealthCheckFailed", "x\n".repeat(25_000) + "timeout");
+        assertThat(matcher.matches(alert, longMessage, NO_LABELS))
+                .as("excluded, no stack overflow")
+                .isFalse();
+        Alert digits = alert("apps", source("Kustomization", "*", null));
+        digits.getSpec().inclusionList = List.of("[[:digit:]]{3}", "(?P<kind>Deployment)/");
+        assertThat(matcher.matches(digits, kustomization("error", "R", "retry 123"), NO_LABELS))
+                .isTrue();
+        assertThat(
+                        matcher.matches(
+                                digits,
+                                kustomization("error", "R", "Deployment/apps/x"),
+                                NO_LABELS))
+                .isTrue();
+        assertThat(matcher.matches(digits, kustomization("error", "R", "retry t"), NO_LABELS))
+                .isFalse();
+        assertThat(complaints).isEmpty();
+    }
+
+    @Test
     void aSuspendedAlertTakesNothing() {
         Alert alert = alert("apps", source("Kustomization", "*", null));
         alert.getSpec().suspend = true;

@@ -87,6 +87,46 @@ class DeliveryTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedSoNoCredentialReachesAnotherHost() throws Exception {
+        try (RecordingServer server = new RecordingServer();
+                RecordingServer elsewhere = new RecordingServer()) {
+            server.reply(307, "", Map.of("Location", elsewhere.url("/stolen")));
+            URI hook = URI.create(server.url("/hook"));
+            assertThatThrownBy(
+                            () ->
+                                    delivery(Duration.ofMinutes(1))
+                                            .postJson(
+                                                    hook,
+                                                    Map.of("Authorization", "Bearer t0ken"),
+                                                    BODY))
+                    .hasMessageStartingWith("request failed with status code 307");
+            assertThat(elsewhere.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void retryAfterIsWaitedAndOneInThePastMeansAtOnce() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.reply(429, "slow", Map.of("Retry-After", "7"))
+                    .reply(503, "busy", Map.of("Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"))
+                    .reply(200, "ok");
+            delivery(Duration.ofMinutes(1))
+                    .postJson(URI.create(server.url("/hook")), Map.of(), BODY);
+            assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ZERO);
+        }
+    }
+
+    @Test
+    void anEndpointThatStallsAfterItsHeadersIsCutAtTheTimeout() throws Exception {
+        try (RecordingServer server = new RecordingServer()) {
+            server.stallAfterHeaders();
+            URI hook = URI.create(server.url("/hook"));
+            assertThatThrownBy(() -> delivery(Duration.ofSeconds(2)).postJson(hook, Map.of(), BODY))
+                    .hasMessageContaining("no answer within the timeout");
+        }
+    }
+
+    @Test
     void anUnreachableEndpointIsRetriedWithinTheTimeoutThenNamed() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {

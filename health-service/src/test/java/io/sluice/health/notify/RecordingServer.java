@@ -28,7 +28,8 @@ public final class RecordingServer implements AutoCloseable {
         }
     }
 
-    public record Reply(int status, String body) {}
+    /** An answer; {@code stall}: the headers, then nothing (the body never ends). */
+    public record Reply(int status, String body, Map<String, String> headers, boolean stall) {}
 
     private final HttpServer server;
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
@@ -54,9 +55,18 @@ public final class RecordingServer implements AutoCloseable {
                                     body));
                     Reply reply;
                     synchronized (replies) {
-                        reply = replies.isEmpty() ? new Reply(200, "[]") : replies.poll();
+                        reply =
+                                replies.isEmpty()
+                                        ? new Reply(200, "[]", Map.of(), false)
+                                        : replies.poll();
                     }
+                    reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                     byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
+                    if (reply.stall()) {
+                        exchange.sendResponseHeaders(reply.status(), 1_000);
+                        exchange.getResponseBody().flush();
+                        return; // the exchange stays open, its body never sent
+                    }
                     exchange.sendResponseHeaders(
                             reply.status(), answer.length == 0 ? -1 : answer.length);
                     try (OutputStream out = exchange.getResponseBody()) {
@@ -67,8 +77,20 @@ public final class RecordingServer implements AutoCloseable {
     }
 
     public RecordingServer reply(int status, String body) {
+        return reply(status, body, Map.of());
+    }
+
+    public RecordingServer reply(int status, String body, Map<String, String> headers) {
         synchronized (replies) {
-            replies.add(new Reply(status, body));
+            replies.add(new Reply(status, body, headers, false));
+        }
+        return this;
+    }
+
+    /** The next answer is 200's headers and then silence. */
+    public RecordingServer stallAfterHeaders() {
+        synchronized (replies) {
+            replies.add(new Reply(200, "", Map.of(), true));
         }
         return this;
     }

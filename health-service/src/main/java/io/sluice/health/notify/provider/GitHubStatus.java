@@ -27,12 +27,12 @@ final class GitHubStatus implements Notifier {
         if (statusId == null || statusId.isEmpty()) {
             throw new NotificationException("commit status cannot be empty");
         }
-        String credential = token != null && !token.isEmpty() ? token : password;
-        if (credential == null || credential.isEmpty()) {
-            throw new NotificationException(
-                    "github token or github app details must be specified (Sluice does not take"
-                            + " GitHub App keys yet)");
-        }
+        String credential =
+                CommitStatus.credential(
+                        token,
+                        password,
+                        "github token or github app details must be specified (Sluice does not take"
+                                + " GitHub App keys yet)");
         RepositoryAddress parsed = RepositoryAddress.parse(address);
         this.repository = parsed.path();
         if (repository.split("/").length != 2) {
@@ -59,16 +59,11 @@ final class GitHubStatus implements Notifier {
 
     @Override
     public void post(FluxEvent event, Delivery delivery) throws NotificationException {
-        if ("Progressing".equals(event.reason())) {
+        if (CommitStatus.skipped(event)) {
             return;
         }
         String sha = CommitStatus.sha(event);
-        String state =
-                switch (event.severity()) {
-                    case FluxEvent.INFO -> "success";
-                    case FluxEvent.ERROR -> "failure";
-                    default -> throw new NotificationException("can't convert to github state");
-                };
+        String state = CommitStatus.state(event, "failure", "github");
         String description = CommitStatus.description(event.reason());
         if (alreadySaid(delivery, sha, state, description)) {
             return;

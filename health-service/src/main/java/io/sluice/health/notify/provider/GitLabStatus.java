@@ -27,10 +27,8 @@ final class GitLabStatus implements Notifier {
         if (statusId == null || statusId.isEmpty()) {
             throw new NotificationException("commit status cannot be empty");
         }
-        String credential = token != null && !token.isEmpty() ? token : password;
-        if (credential == null || credential.isEmpty()) {
-            throw new NotificationException("gitlab token cannot be empty");
-        }
+        String credential =
+                CommitStatus.credential(token, password, "gitlab token cannot be empty");
         RepositoryAddress parsed = RepositoryAddress.parse(address);
         this.project =
                 URI.create(
@@ -46,16 +44,11 @@ final class GitLabStatus implements Notifier {
 
     @Override
     public void post(FluxEvent event, Delivery delivery) throws NotificationException {
-        if ("Progressing".equals(event.reason())) {
+        if (CommitStatus.skipped(event)) {
             return;
         }
         String sha = CommitStatus.sha(event);
-        String state =
-                switch (event.severity()) {
-                    case FluxEvent.INFO -> "success";
-                    case FluxEvent.ERROR -> "failed";
-                    default -> throw new NotificationException("can't convert to gitlab state");
-                };
+        String state = CommitStatus.state(event, "failed", "gitlab");
         String description = CommitStatus.description(event.reason());
         if (alreadySaid(delivery, sha, state, description)) {
             return;

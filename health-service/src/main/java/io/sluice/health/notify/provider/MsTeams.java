@@ -31,7 +31,7 @@ final class MsTeams implements Notifier {
         delivery.postJson(address, Map.of(), Payloads.json(payload));
     }
 
-    private static Map<String, Object> messageCard(FluxEvent event) {
+    static Map<String, Object> messageCard(FluxEvent event) {
         List<Map<String, String>> facts = new ArrayList<>();
         if (event.metadata() != null) {
             event.metadata().forEach((k, v) -> facts.add(Map.of("name", k, "value", v)));

@@ -3,6 +3,7 @@ package io.sluice.health.notify.provider;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.health.notify.NotificationException;
+import io.sluice.health.notify.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -30,12 +31,12 @@ final class Payloads {
             if (!uri.isAbsolute()
                     || uri.getHost() == null
                     || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new NotificationException("invalid " + what + " URL " + address);
+                throw new NotificationException("invalid " + what + " URL " + Redaction.url(uri));
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new NotificationException(
-                    "invalid " + what + " URL " + address + ": " + e.getMessage(), e);
+            // not the address itself: it may hold a password
+            throw new NotificationException("invalid " + what + " URL: " + e.getReason());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.health.notify.provider;
 
 import io.sluice.health.notify.NotificationException;
+import io.sluice.health.notify.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.regex.Matcher;
@@ -34,7 +35,8 @@ record RepositoryAddress(String origin, String host, String path) {
             try {
                 URI uri = new URI(text);
                 if (uri.getHost() == null) {
-                    throw new NotificationException("invalid repository address '" + text + "'");
+                    throw new NotificationException(
+                            "invalid repository address '" + Redaction.url(uri) + "'");
                 }
                 scheme = "ssh".equals(uri.getScheme()) ? "https" : uri.getScheme();
                 host =
@@ -43,8 +45,7 @@ record RepositoryAddress(String origin, String host, String path) {
                                 : uri.getHost();
                 path = uri.getPath();
             } catch (URISyntaxException e) {
-                throw new NotificationException(
-                        "invalid repository address '" + text + "': " + e.getMessage(), e);
+                throw new NotificationException("invalid repository address: " + e.getReason());
             }
         }
         path = path.replaceAll("^/+", "").replaceAll("\\.git$", "");

@@ -40,8 +40,16 @@ final class Slack implements Notifier {
 
     static Slack discord(String address, String username) throws NotificationException {
         URI hook = Payloads.address("Discord hook", address);
-        if (!hook.getPath().endsWith("/slack")) {
-            hook = hook.resolve(hook.getPath().replaceAll("/*$", "") + "/slack");
+        if (!hook.getRawPath().endsWith("/slack")) {
+            // the query (a thread_id, say) stays, as Go's path.Join on the path alone keeps it
+            hook =
+                    URI.create(
+                            hook.getScheme()
+                                    + "://"
+                                    + hook.getRawAuthority()
+                                    + hook.getRawPath().replaceAll("/*$", "")
+                                    + "/slack"
+                                    + (hook.getRawQuery() == null ? "" : "?" + hook.getRawQuery()));
         }
         return new Slack(hook, "", username, null, true);
     }

@@ -103,6 +103,15 @@ class NotifiersTest {
     }
 
     @Test
+    void discordKeepsTheQueryOfItsWebhook() throws Exception {
+        send(
+                provider("discord", server.url("/api/webhooks/1/x?thread_id=42"), null, Map.of()),
+                error());
+        assertThat(server.requests().get(0).path())
+                .isEqualTo("/api/webhooks/1/x/slack?thread_id=42");
+    }
+
+    @Test
     void teamsWorkflowsGetAnAdaptiveCardWithTheSummaryFirst() throws Exception {
         send(provider("msteams", server.url("/workflows/1"), null, Map.of()), error());
         JsonNode content =
@@ -116,6 +125,19 @@ class NotifiersTest {
         assertThat(items.get(1).path("color").asText()).isEqualTo("attention");
         assertThat(items.get(2).path("facts").get(0).path("title").asText()).isEqualTo("summary");
         assertThat(items.get(2).path("facts").get(1).path("title").asText()).isEqualTo("revision");
+    }
+
+    @Test
+    void officeConnectorsGetTheLegacyMessageCard() throws Exception {
+        // chosen by the host (*.webhook.office.com), which loopback cannot be: the card itself
+        JsonNode card = JSON.valueToTree(MsTeams.messageCard(error()));
+        assertThat(card.path("@type").asText()).isEqualTo("MessageCard");
+        assertThat(card.path("themeColor").asText()).isEqualTo("FF0000");
+        assertThat(card.path("summary").asText()).isEqualTo("kustomization/podinfo.apps");
+        assertThat(card.path("sections").get(0).path("activityTitle").asText())
+                .isEqualTo("health check failed");
+        assertThat(card.path("sections").get(0).path("facts").get(0).path("name").asText())
+                .isEqualTo("revision");
     }
 
     @Test
@@ -222,8 +244,6 @@ class NotifiersTest {
     private static ProviderSettings provider(
             String type, String address, String token, Map<String, String> headers) {
         return new ProviderSettings(
-                "p",
-                "0c9c2e41-aaaa",
                 type,
                 address,
                 "#ops",
@@ -232,7 +252,8 @@ class NotifiersTest {
                 null,
                 headers,
                 Duration.ofSeconds(5),
-                HttpClient.newHttpClient());
+                HttpClient.newHttpClient(),
+                java.util.Set.of());
     }
 
     private static FluxEvent error() {
