@@ -57,21 +57,6 @@ public final class CommitStatus {
         return credential;
     }
 
-    /** Flux posts no status for a {@code Progressing} event. */
-    public static boolean skipped(FluxEvent event) {
-        return "Progressing".equals(event.reason());
-    }
-
-    /** The state of the event's severity: {@code success} for info, {@code failure} for error. */
-    public static String state(FluxEvent event, String failure, String provider)
-            throws NotificationException {
-        return switch (event.severity()) {
-            case FluxEvent.INFO -> "success";
-            case FluxEvent.ERROR -> failure;
-            default -> throw new NotificationException("can't convert to " + provider + " state");
-        };
-    }
-
     public static String description(String reason) {
         return String.join(" ", reason.split("(?<=[a-z0-9])(?=[A-Z])")).toLowerCase(Locale.ROOT);
     }

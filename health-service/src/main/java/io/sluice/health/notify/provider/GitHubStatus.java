@@ -3,7 +3,6 @@ package io.sluice.health.notify.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.health.notify.CommitStatus;
 import io.sluice.health.notify.Delivery;
-import io.sluice.health.notify.FluxEvent;
 import io.sluice.health.notify.NotificationException;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +15,7 @@ import java.util.Map;
  * again when the latest status of that context already says the same. github.com is reached at
  * api.github.com, any other host as GitHub Enterprise under {@code /api/v3/}.
  */
-final class GitHubStatus implements Notifier {
+final class GitHubStatus extends CommitStatusNotifier {
     private final URI api;
     private final String repository;
     private final String statusId;
@@ -24,6 +23,7 @@ final class GitHubStatus implements Notifier {
 
     GitHubStatus(String address, String token, String password, String statusId)
             throws NotificationException {
+        super("github", "failure");
         if (statusId == null || statusId.isEmpty()) {
             throw new NotificationException("commit status cannot be empty");
         }
@@ -58,16 +58,8 @@ final class GitHubStatus implements Notifier {
     }
 
     @Override
-    public void post(FluxEvent event, Delivery delivery) throws NotificationException {
-        if (CommitStatus.skipped(event)) {
-            return;
-        }
-        String sha = CommitStatus.sha(event);
-        String state = CommitStatus.state(event, "failure", "github");
-        String description = CommitStatus.description(event.reason());
-        if (alreadySaid(delivery, sha, state, description)) {
-            return;
-        }
+    void create(Delivery delivery, String sha, String state, String description)
+            throws NotificationException {
         Map<String, String> status = new LinkedHashMap<>();
         status.put("state", state);
         status.put("description", description);
@@ -82,7 +74,8 @@ final class GitHubStatus implements Notifier {
         }
     }
 
-    private boolean alreadySaid(Delivery delivery, String sha, String state, String description)
+    @Override
+    boolean alreadySaid(Delivery delivery, String sha, String state, String description)
             throws NotificationException {
         Delivery.Response listed;
         try {

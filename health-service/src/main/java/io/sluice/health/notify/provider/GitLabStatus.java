@@ -3,7 +3,6 @@ package io.sluice.health.notify.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.health.notify.CommitStatus;
 import io.sluice.health.notify.Delivery;
-import io.sluice.health.notify.FluxEvent;
 import io.sluice.health.notify.NotificationException;
 import java.io.IOException;
 import java.net.URI;
@@ -17,13 +16,14 @@ import java.util.Map;
  * (subgroups allowed), {@code success} or {@code failed}; not sent again when a status of the same
  * name already says the same.
  */
-final class GitLabStatus implements Notifier {
+final class GitLabStatus extends CommitStatusNotifier {
     private final URI project;
     private final String statusId;
     private final Map<String, String> headers;
 
     GitLabStatus(String address, String token, String password, String statusId)
             throws NotificationException {
+        super("gitlab", "failed");
         if (statusId == null || statusId.isEmpty()) {
             throw new NotificationException("commit status cannot be empty");
         }
@@ -43,16 +43,8 @@ final class GitLabStatus implements Notifier {
     }
 
     @Override
-    public void post(FluxEvent event, Delivery delivery) throws NotificationException {
-        if (CommitStatus.skipped(event)) {
-            return;
-        }
-        String sha = CommitStatus.sha(event);
-        String state = CommitStatus.state(event, "failed", "gitlab");
-        String description = CommitStatus.description(event.reason());
-        if (alreadySaid(delivery, sha, state, description)) {
-            return;
-        }
+    void create(Delivery delivery, String sha, String state, String description)
+            throws NotificationException {
         Map<String, String> status = new LinkedHashMap<>();
         status.put("state", state);
         status.put("name", statusId);
@@ -60,7 +52,8 @@ final class GitLabStatus implements Notifier {
         delivery.postJson(project.resolve("statuses/" + sha), headers, Payloads.json(status));
     }
 
-    private boolean alreadySaid(Delivery delivery, String sha, String state, String description)
+    @Override
+    boolean alreadySaid(Delivery delivery, String sha, String state, String description)
             throws NotificationException {
         Delivery.Response listed;
         try {
