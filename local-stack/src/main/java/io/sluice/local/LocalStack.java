@@ -305,6 +305,7 @@ public final class LocalStack implements AutoCloseable {
         charts().ifPresent(repository -> lines.add("HELM_REPOSITORY_URL=" + repository.url()));
         lines.add("OCI_REGISTRY=" + registry.host());
         lines.add("JAEGER_URL=" + jaeger.url());
+        lines.add("SLUICE_LOG_DIR=" + runDir.resolve("logs"));
         return String.join("\n", lines) + "\n";
     }
 

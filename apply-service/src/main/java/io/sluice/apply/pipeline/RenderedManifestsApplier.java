@@ -100,6 +100,9 @@ public class RenderedManifestsApplier {
      */
     private final Map<ObjectRef, RenderResult> waiting = new ConcurrentHashMap<>();
 
+    /** The trace each held attempt began in: its apply, once freed, goes on in it. */
+    private final Map<ObjectRef, Context> heldTraces = new ConcurrentHashMap<>();
+
     private final Map<ObjectRef, String> waitingReason = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
     private final Tracer tracer;
@@ -272,7 +275,15 @@ public class RenderedManifestsApplier {
                                 ref,
                                 () -> {
                                     if (waiting.get(ref) == held) {
-                                        handle(held);
+                                        Stages.run(
+                                                tracer,
+                                                Stages.APPLY,
+                                                ref,
+                                                heldTraces.getOrDefault(ref, Context.root()),
+                                                () -> {
+                                                    Stages.revision(held.attempt().revision());
+                                                    handle(held);
+                                                });
                                     }
                                 }));
     }
@@ -392,7 +403,11 @@ public class RenderedManifestsApplier {
         }
         Attempt attempt = result.attempt();
         if (result.failure() != null) {
-            Stages.failed(result.failure().reason(), result.failure().message());
+            if (!Reasons.DEPENDENCY_NOT_READY.equals(result.failure().reason())) {
+                Stages.failed(
+                        result.failure().reason(),
+                        result.failure().message()); // a wait is no failure
+            }
             ledger.forget(attempt.object());
             states.failed(
                     attempt.object(),
@@ -429,9 +444,12 @@ public class RenderedManifestsApplier {
         if (blocked.isEmpty()) {
             waiting.remove(ref);
             waitingReason.remove(ref);
+            heldTraces.remove(ref);
             return false;
         }
-        waiting.put(ref, rendered);
+        if (waiting.put(ref, rendered) != rendered) {
+            heldTraces.put(ref, Context.current());
+        }
         String reason = blocked.get().message();
         if (!reason.equals(waitingReason.put(ref, reason))) {
             LOG.infof("held: %s", reason);

@@ -1,0 +1,36 @@
+package io.sluice.cli;
+
+import io.sluice.cli.alerts.AlertsCommand;
+import io.sluice.cli.check.CheckCommand;
+import io.sluice.cli.drift.DriftCommand;
+import io.sluice.cli.logs.LogsCommand;
+import io.sluice.cli.trace.TraceCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sluice} command: what the flux CLI cannot reach in Sluice (its logs, traces, alerts
+ * and drift corrections, and whether the install is healthy), with flags and tables in the flux
+ * CLI's style.
+ */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Operate Sluice where the flux CLI cannot reach.",
+        subcommands = {
+            LogsCommand.class,
+            TraceCommand.class,
+            AlertsCommand.class,
+            DriftCommand.class,
+            CheckCommand.class
+        })
+public final class Sluice {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Sluice()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.cli.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One line of a service's JSON log, with the object it is about: the {@code object} its MDC
+ * carries, else the first {@code Kind/namespace/name} its message names.
+ */
+record LogLine(
+        Instant timestamp,
+        String level,
+        String service,
+        String kind,
+        String namespace,
+        String name,
+        String message) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern OBJECT =
+            Pattern.compile(
+                    "\\b(Kustomization|HelmRelease|GitRepository|OCIRepository|HelmRepository|HelmChart|Receiver)/([a-z0-9][a-z0-9.-]*)/([a-z0-9][a-z0-9.-]*)");
+
+    /** Empty for a line that is not a JSON log record. */
+    static Optional<LogLine> parse(String service, String text) {
+        if (!text.startsWith("{")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode record = JSON.readTree(text);
+            Instant timestamp = Instant.parse(record.path("timestamp").asText());
+            String message = record.path("message").asText();
+            String object = record.path("mdc").path("object").asText("");
+            Matcher named = OBJECT.matcher(object.isEmpty() ? message : object);
+            boolean found = named.find();
+            return Optional.of(
+                    new LogLine(
+                            timestamp,
+                            level(record.path("level").asText()),
+                            service,
+                            found ? named.group(1) : null,
+                            found ? named.group(2) : null,
+                            found ? named.group(3) : null,
+                            message));
+        } catch (IOException | DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The flux CLI's words: {@code debug}, {@code info}, {@code warn}, {@code error}. */
+    private static String level(String quarkus) {
+        return switch (quarkus.toUpperCase(Locale.ROOT)) {
+            case "SEVERE", "ERROR", "FATAL" -> "error";
+            case "WARNING", "WARN" -> "warn";
+            case "FINE", "FINER", "FINEST", "DEBUG", "TRACE", "CONFIG" -> "debug";
+            default -> "info";
+        };
+    }
+
+    /** As {@code flux logs} prints a line: time, level, {@code Kind/name.namespace}, message. */
+    String render() {
+        String subject = kind == null ? service : kind + "/" + name + "." + namespace;
+        return timestamp + " " + level + " " + subject + " - " + message;
+    }
+}
