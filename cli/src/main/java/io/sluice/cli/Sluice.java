@@ -30,7 +30,40 @@ public final class Sluice {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * As the flux CLI answers a failure: {@code ✗ <what went wrong>} on stderr and exit 1, a bad
+     * flag or argument included; no stack trace.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new Sluice()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Sluice())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(
+                        (e, command, parsed) -> {
+                            command.getErr().println("✗ " + message(e));
+                            command.getErr().flush();
+                            return 1;
+                        })
+                .setParameterExceptionHandler(
+                        (e, args) -> {
+                            e.getCommandLine().getErr().println("✗ " + e.getMessage());
+                            e.getCommandLine()
+                                    .getErr()
+                                    .println(
+                                            "Run '"
+                                                    + e.getCommandLine()
+                                                            .getCommandSpec()
+                                                            .qualifiedName()
+                                                    + " --help' for usage.");
+                            e.getCommandLine().getErr().flush();
+                            return 1;
+                        });
+    }
+
+    private static String message(Throwable e) {
+        Throwable cause = e;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -36,6 +36,9 @@ class ImpersonationTest {
                                 "own/config.yaml",
                                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenant-settings, namespace: tenant-a}\ndata: {a: \"1\"}\n")
                         .write(
+                                "peek/config.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenant-peek, namespace: tenant-a}\ndata: {a: \"1\"}\n")
+                        .write(
                                 "other/config.yaml",
                                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: intruder, namespace: tenant-b}\ndata: {a: \"1\"}\n");
         repo.commitAndPush("a tenant's manifests");
@@ -80,6 +83,56 @@ class ImpersonationTest {
                     """
                             .formatted(ks[0], ks[1]));
         }
+    }
+
+    /**
+     * Flux reads health as the impersonated account too: a tenant's health check cannot learn about
+     * objects its account may not read (a ConfigMap of another namespace, here).
+     */
+    @Test
+    void healthChecksAreReadAsTheServiceAccount() {
+        client.configMaps()
+                .inNamespace("tenant-b")
+                .resource(
+                        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("not-for-tenant-a")
+                                .withNamespace("tenant-b")
+                                .endMetadata()
+                                .build())
+                .serverSideApply();
+        Manifests.apply(
+                client,
+                """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: peek, namespace: tenant-a}
+                spec:
+                  interval: 10m
+                  timeout: 15s
+                  path: ./peek
+                  prune: true
+                  serviceAccountName: tenant
+                  sourceRef: {kind: GitRepository, name: tenant}
+                  healthChecks:
+                    - {apiVersion: v1, kind: ConfigMap, name: not-for-tenant-a, namespace: tenant-b}
+                """);
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready("peek"))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("HealthCheckFailed");
+                                                    assertThat(c.getMessage())
+                                                            .contains(
+                                                                    "ConfigMap/tenant-b/not-for-tenant-a");
+                                                }));
+        assertThat(client.configMaps().inNamespace(NS).withName("tenant-peek").get())
+                .as("what the account may apply is applied")
+                .isNotNull();
     }
 
     @AfterAll

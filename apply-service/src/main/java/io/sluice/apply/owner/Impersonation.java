@@ -1,33 +1,24 @@
 package io.sluice.apply.owner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.runtime.ShutdownEvent;
+import io.sluice.contracts.cluster.ImpersonatedClients;
 import io.sluice.contracts.cluster.TargetClusters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code spec.serviceAccountName}: the owner's objects are applied and pruned as that service
- * account (of the owner's namespace), by impersonation, so RBAC decides what a tenant's
- * Kustomization may touch; on the cluster {@code spec.kubeConfig} names, when it names one (the
- * account impersonated by the kubeconfig's identity, as kustomize-controller does). One client per
- * cluster and account.
+ * {@code spec.serviceAccountName} and {@code spec.kubeConfig} for apply-service: the owner's
+ * objects are applied and pruned as that service account, on that cluster (see {@link
+ * ImpersonatedClients}).
  */
 @ApplicationScoped
 public class Impersonation {
-    private final TargetClusters clusters;
-
-    /** By cluster client (identity: one per kubeconfig), then by user. */
-    private final Map<KubernetesClient, Map<String, KubernetesClient>> clients =
-            new ConcurrentHashMap<>();
+    private final ImpersonatedClients clients;
 
     public Impersonation(KubernetesClient client) {
-        this.clusters = new TargetClusters(client);
+        this.clients = new ImpersonatedClients(client);
     }
 
     public KubernetesClient clientFor(String namespace, String serviceAccountName) {
@@ -41,30 +32,10 @@ public class Impersonation {
     public KubernetesClient clientFor(
             String namespace, String serviceAccountName, JsonNode kubeConfig)
             throws TargetClusters.InvalidKubeConfig {
-        KubernetesClient cluster = clusters.clientFor(namespace, kubeConfig);
-        if (serviceAccountName == null || serviceAccountName.isBlank()) {
-            return cluster;
-        }
-        String user = "system:serviceaccount:" + namespace + ":" + serviceAccountName;
-        return clients.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
-                .computeIfAbsent(
-                        user,
-                        u ->
-                                new KubernetesClientBuilder()
-                                        .withConfig(
-                                                new ConfigBuilder(cluster.getConfiguration())
-                                                        .withImpersonateUsername(user)
-                                                        .withImpersonateGroups(
-                                                                "system:serviceaccounts",
-                                                                "system:serviceaccounts:"
-                                                                        + namespace,
-                                                                "system:authenticated")
-                                                        .build())
-                                        .build());
+        return clients.clientFor(namespace, serviceAccountName, kubeConfig);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        clients.values().forEach(users -> users.values().forEach(KubernetesClient::close));
-        clusters.close();
+        clients.close();
     }
 }

@@ -274,17 +274,24 @@ public class RenderedManifestsApplier {
                         lanes.submit(
                                 ref,
                                 () -> {
-                                    if (waiting.get(ref) == held) {
-                                        Stages.run(
-                                                tracer,
-                                                Stages.APPLY,
-                                                ref,
-                                                heldTraces.getOrDefault(ref, Context.root()),
-                                                () -> {
-                                                    Stages.revision(held.attempt().revision());
-                                                    handle(held);
-                                                });
+                                    if (waiting.get(ref) != held) {
+                                        return;
                                     }
+                                    if (dependencies
+                                            .blocked(ref, held.attempt().revision())
+                                            .isPresent()) {
+                                        handle(held); // still held: no span, the trace stays short
+                                        return;
+                                    }
+                                    Stages.run(
+                                            tracer,
+                                            Stages.APPLY,
+                                            ref,
+                                            heldTraces.getOrDefault(ref, Context.root()),
+                                            () -> {
+                                                Stages.revision(held.attempt().revision());
+                                                handle(held);
+                                            });
                                 }));
     }
 

@@ -13,7 +13,9 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.GoDuration;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
@@ -42,42 +44,58 @@ public final class DriftCommand implements Callable<Integer> {
     String object;
 
     @Option(
+            names = {"-f", "--follow"},
+            description = "keep printing drift as it is found")
+    boolean follow;
+
+    @Option(
             names = "--since",
             defaultValue = "24h",
             description = "from this long ago (default: ${DEFAULT-VALUE})")
     String since;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ObjectRef owner = ObjectArgument.parse(object, target.namespace);
-        Table table = new Table("TIME", "OBJECT", "ACTION", "FIELDS", "CHANGED BY", "REVISION");
         try (TopicFeed feed =
                 new TopicFeed(
                         endpoints.kafka,
                         Topics.DRIFT,
                         Instant.now().minus(GoDuration.parse(since)))) {
-            for (ConsumerRecord<String, String> record : feed.existing()) {
-                DriftCorrected drift = read(record.value());
-                if (drift == null || !owner.equals(drift.owner())) {
-                    continue;
+            Table table = table(owner, feed.existing());
+            if (table.isEmpty() && !follow) {
+                out.println("✔ no drift of " + owner + " since " + since + " ago");
+            } else {
+                table.print(out);
+            }
+            out.flush();
+            while (follow) {
+                Table more = table(owner, feed.next(Duration.ofSeconds(1)));
+                if (!more.isEmpty()) {
+                    more.printRows(out);
                 }
-                table.row(
-                        String.valueOf(drift.correctedAt()),
-                        drift.object().display(),
-                        action(drift),
-                        drift.recreated() ? "(deleted)" : String.join(", ", drift.fields()),
-                        String.join(", ", drift.changedBy()),
-                        drift.revision());
             }
         }
-        if (table.isEmpty()) {
-            out.println("✔ no drift of " + owner + " since " + since + " ago");
-            out.flush();
-            return 0;
-        }
-        table.print(out);
         return 0;
+    }
+
+    private static Table table(ObjectRef owner, List<ConsumerRecord<String, String>> records) {
+        Table table = new Table("TIME", "OBJECT", "ACTION", "FIELDS", "CHANGED BY", "REVISION");
+        for (ConsumerRecord<String, String> record : records) {
+            DriftCorrected drift = read(record.value());
+            if (drift == null || !owner.equals(drift.owner())) {
+                continue;
+            }
+            table.row(
+                    String.valueOf(drift.correctedAt()),
+                    drift.object().display(),
+                    action(drift),
+                    drift.recreated() ? "(deleted)" : String.join(", ", drift.fields()),
+                    String.join(", ", drift.changedBy()),
+                    drift.revision());
+        }
+        return table;
     }
 
     private static String action(DriftCorrected drift) {

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class TopicFeed implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
+    private static final Duration READ_WITHIN = Duration.ofSeconds(30);
     private final Map<TopicPartition, Long> ends = new HashMap<>();
 
     public TopicFeed(String bootstrapServers, String topic, Instant since) {
@@ -30,12 +31,17 @@ public final class TopicFeed implements AutoCloseable {
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        // a reader: it never creates Sluice's topics
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         consumer = new KafkaConsumer<>(properties);
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(15))) {
             partitions.add(new TopicPartition(topic, info.partition()));
         }
         consumer.assign(partitions);
+        if (partitions.isEmpty()) {
+            return; // not created yet: nothing to read until it is
+        }
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(p -> times.put(p, since.toEpochMilli()));
         Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times);
@@ -46,18 +52,32 @@ public final class TopicFeed implements AutoCloseable {
         }
     }
 
-    /** The records there now (up to the end offsets seen when the feed opened). */
+    /**
+     * The records there now (up to the end offsets seen when the feed opened), within 30 s: a
+     * broker gone meanwhile is an error, not a wait without end.
+     */
     public List<ConsumerRecord<String, String>> existing() {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        Instant deadline = Instant.now().plus(READ_WITHIN);
         while (!caughtUp()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(
+                        "the broker did not serve the whole topic within "
+                                + READ_WITHIN.toSeconds()
+                                + "s");
+            }
             consumer.poll(Duration.ofMillis(500)).forEach(records::add);
         }
         return records;
     }
 
     /** The records that arrived since the last call. */
-    public List<ConsumerRecord<String, String>> next(Duration wait) {
+    public List<ConsumerRecord<String, String>> next(Duration wait) throws InterruptedException {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        if (consumer.assignment().isEmpty()) {
+            Thread.sleep(wait.toMillis()); // the topic did not exist when the feed opened
+            return records;
+        }
         consumer.poll(wait).forEach(records::add);
         return records;
     }

@@ -4,13 +4,11 @@ import io.sluice.cli.ObjectArgument;
 import io.sluice.cli.Target;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.GoDuration;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -78,15 +76,26 @@ public final class LogsCommand implements Callable<Integer> {
         ObjectRef only = object == null ? null : ObjectArgument.parse(object, target.namespace);
         Instant after = since == null ? Instant.MIN : Instant.now().minus(GoDuration.parse(since));
         Map<String, Long> read = new LinkedHashMap<>();
-        List<LogLine> lines = new ArrayList<>();
+        List<LogLine> shown = new ArrayList<>();
         for (String service : SERVICES) {
-            read.put(service, readFrom(service, 0, lines));
+            // each service's lines that are shown, its last --tail of them at most
+            ArrayDeque<LogLine> kept = new ArrayDeque<>();
+            read.put(
+                    service,
+                    file(service)
+                            .read(
+                                    0,
+                                    line -> {
+                                        if (line.timestamp().isAfter(after) && wanted(line, only)) {
+                                            kept.addLast(line);
+                                            if (tail >= 0 && kept.size() > tail) {
+                                                kept.removeFirst();
+                                            }
+                                        }
+                                    }));
+            shown.addAll(kept);
         }
-        List<LogLine> shown =
-                lines.stream()
-                        .filter(l -> l.timestamp().isAfter(after) && wanted(l, only))
-                        .sorted(Comparator.comparing(LogLine::timestamp))
-                        .toList();
+        shown.sort(Comparator.comparing(LogLine::timestamp));
         if (tail >= 0 && shown.size() > tail) {
             shown = shown.subList(shown.size() - tail, shown.size());
         }
@@ -96,15 +105,26 @@ public final class LogsCommand implements Callable<Integer> {
             Thread.sleep(500);
             List<LogLine> more = new ArrayList<>();
             for (String service : SERVICES) {
-                read.put(service, readFrom(service, read.get(service), more));
+                read.put(
+                        service,
+                        file(service)
+                                .read(
+                                        read.get(service),
+                                        line -> {
+                                            if (wanted(line, only)) {
+                                                more.add(line);
+                                            }
+                                        }));
             }
-            more.stream()
-                    .filter(l -> wanted(l, only))
-                    .sorted(Comparator.comparing(LogLine::timestamp))
-                    .forEach(l -> out.println(l.render()));
+            more.sort(Comparator.comparing(LogLine::timestamp));
+            more.forEach(l -> out.println(l.render()));
             out.flush();
         }
         return 0;
+    }
+
+    private LogFile file(String service) {
+        return new LogFile(service, logDir.resolve(service + ".log"));
     }
 
     private boolean wanted(LogLine line, ObjectRef only) {
@@ -120,25 +140,5 @@ public final class LogsCommand implements Callable<Integer> {
                     && only.namespace().equals(line.namespace());
         }
         return line.namespace() == null ? target.allNamespaces : target.covers(line.namespace());
-    }
-
-    /** Reads the service's log from {@code offset}; returns where it ended (a whole line). */
-    private long readFrom(String service, long offset, List<LogLine> into) throws IOException {
-        Path file = logDir.resolve(service + ".log");
-        if (!Files.isRegularFile(file)) {
-            return offset;
-        }
-        try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
-            long start = log.length() < offset ? 0 : offset; // a new file from the start
-            log.seek(start);
-            byte[] rest = new byte[(int) (log.length() - start)];
-            log.readFully(rest);
-            String text = new String(rest, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n') + 1;
-            text.substring(0, end)
-                    .lines()
-                    .forEach(line -> LogLine.parse(service, line).ifPresent(into::add));
-            return start + text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
-        }
     }
 }

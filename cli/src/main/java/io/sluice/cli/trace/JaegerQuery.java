@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,9 +40,11 @@ final class JaegerQuery {
                         + (source ? "source-service" : "render-service")
                         + "&operation="
                         + (source ? "fetch" : "render")
-                        + "&lookback="
-                        + lookback.toHours()
-                        + "h&limit=50&tags="
+                        + "&start="
+                        + micros(Instant.now().minus(lookback))
+                        + "&end="
+                        + micros(Instant.now())
+                        + "&limit=50&tags="
                         + URLEncoder.encode(
                                 JSON.writeValueAsString(Map.of("sluice.object", object.key())),
                                 StandardCharsets.UTF_8);
@@ -55,17 +58,42 @@ final class JaegerQuery {
             throw new IOException(
                     "Jaeger answered " + response.statusCode() + ": " + response.body());
         }
+        // the latest by the object's own stage (a trace may have begun earlier, with a long fetch)
         JsonNode latest = null;
+        long latestStage = Long.MIN_VALUE;
         for (JsonNode trace : JSON.readTree(response.body()).path("data")) {
-            if (latest == null || start(trace) > start(latest)) {
+            long stage = stageStart(trace, source ? "fetch" : "render", object.key());
+            if (stage > latestStage) {
                 latest = trace;
+                latestStage = stage;
             }
         }
         return Optional.ofNullable(latest);
     }
 
+    /** Jaeger's API takes its window in microseconds ({@code lookback} is the UI's, ignored). */
+    private static long micros(Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+    }
+
     String link(String traceId) {
         return url + "/trace/" + traceId;
+    }
+
+    private static long stageStart(JsonNode trace, String operation, String object) {
+        long start = Long.MIN_VALUE;
+        for (JsonNode span : trace.path("spans")) {
+            if (!operation.equals(span.path("operationName").asText())) {
+                continue;
+            }
+            for (JsonNode tag : span.path("tags")) {
+                if ("sluice.object".equals(tag.path("key").asText())
+                        && object.equals(tag.path("value").asText())) {
+                    start = Math.max(start, span.path("startTime").asLong());
+                }
+            }
+        }
+        return start;
     }
 
     static long start(JsonNode trace) {

@@ -18,7 +18,9 @@ import java.util.Optional;
 /**
  * What health-service judges: a Kustomization (waits only when {@code spec.wait}, for {@code
  * spec.timeout}, else the interval) or a HelmRelease (waits unless {@code install.disableWait}, for
- * {@code spec.timeout}, else 5 minutes, as Helm does), with its current conditions.
+ * {@code spec.timeout}, else 5 minutes, as Helm does), with its current conditions; read, as Flux
+ * reads it, as the owner's {@code spec.serviceAccountName} on its {@code spec.kubeConfig}'s
+ * cluster.
  */
 record Subject(
         Class<? extends HasMetadata> type,
@@ -28,7 +30,8 @@ record Subject(
         Duration interval,
         List<Condition> conditions,
         List<AppliedObject> healthChecks,
-        JsonNode kubeConfig) {
+        JsonNode kubeConfig,
+        String serviceAccountName) {
 
     static Optional<Subject> load(KubernetesClient client, ObjectRef ref) {
         if (HelmRelease.KIND.equals(ref.kind())) {
@@ -54,7 +57,8 @@ record Subject(
                                                     r.getSpec().interval, Duration.ofMinutes(10)),
                                             r.getStatus() == null ? null : r.getStatus().conditions,
                                             List.of(),
-                                            r.getSpec().kubeConfig));
+                                            r.getSpec().kubeConfig,
+                                            r.getSpec().serviceAccountName));
         }
         Kustomization ks =
                 client.resources(Kustomization.class)
@@ -77,7 +81,8 @@ record Subject(
                                                 k.getSpec().interval, Duration.ofMinutes(10)),
                                         k.getStatus() == null ? null : k.getStatus().conditions,
                                         healthChecks(k),
-                                        k.getSpec().kubeConfig));
+                                        k.getSpec().kubeConfig,
+                                        k.getSpec().serviceAccountName));
     }
 
     /**

@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.sluice.contracts.admin.ObjectStates;
+import io.sluice.contracts.cluster.ImpersonatedClients;
 import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.AppliedObject;
@@ -76,6 +78,9 @@ public class VerdictPublisher {
     private final AttemptLedger ledger = new AttemptLedger();
     private final Map<ObjectRef, Attempt> latest = new ConcurrentHashMap<>();
 
+    /** The health span of each attempt being judged: a failed verdict marks it. */
+    private final Map<Attempt, Span> healthSpans = new ConcurrentHashMap<>();
+
     /** The attempt each object's readiness wait is for, while it runs. */
     private final Map<ObjectRef, Attempt> waiting = new ConcurrentHashMap<>();
 
@@ -88,7 +93,7 @@ public class VerdictPublisher {
                         return t;
                     });
     private final ReadinessWaiter waiter;
-    private final TargetClusters clusters;
+    private final ImpersonatedClients clusters;
     private final Tracer tracer;
 
     /** Where verdicts that could not be written wait to be tried again, apart from the polling. */
@@ -116,7 +121,7 @@ public class VerdictPublisher {
         this.alerts = alerts;
         this.states = states;
         this.waiter = new ReadinessWaiter(scheduler);
-        this.clusters = new TargetClusters(client);
+        this.clusters = new ImpersonatedClients(client);
     }
 
     /**
@@ -157,6 +162,7 @@ public class VerdictPublisher {
         // the health span lasts until the verdict: the whole readiness wait shows in the trace
         Span span = Stages.start(tracer, Stages.HEALTH, result.attempt().object(), trace);
         span.setAttribute(Stages.REVISION, result.attempt().revision());
+        healthSpans.put(result.attempt(), span);
         CompletableFuture.supplyAsync(
                         () -> {
                             try (Scope scope = trace.with(span).makeCurrent()) {
@@ -165,7 +171,15 @@ public class VerdictPublisher {
                         },
                         scheduler)
                 .thenCompose(verdict -> verdict)
-                .whenComplete((done, error) -> span.end())
+                .whenComplete(
+                        (done, error) -> {
+                            healthSpans.remove(result.attempt(), span);
+                            if (error != null) {
+                                span.recordException(error);
+                                span.setStatus(StatusCode.ERROR);
+                            }
+                            span.end();
+                        })
                 .whenComplete(
                         (done, error) ->
                                 timer.stop(
@@ -277,8 +291,13 @@ public class VerdictPublisher {
         }
         KubernetesClient target;
         try {
-            // the objects are read on the cluster they were applied to (spec.kubeConfig)
-            target = clusters.clientFor(attempt.object().namespace(), subject.kubeConfig());
+            // read as Flux reads them: on the cluster they were applied to (spec.kubeConfig), as
+            // the owner's service account, so a tenant's health checks see only what it may
+            target =
+                    clusters.clientFor(
+                            attempt.object().namespace(),
+                            subject.serviceAccountName(),
+                            subject.kubeConfig());
         } catch (TargetClusters.InvalidKubeConfig e) {
             persistently(
                     attempt,
@@ -477,6 +496,10 @@ public class VerdictPublisher {
             // judged again when the same attempt is retried; a failed Helm revision is never
             // judged again (apply-service may publish it once more before it hears the verdict)
             ledger.forget(attempt.object());
+        }
+        Span span = healthSpans.get(attempt);
+        if (span != null && !Reasons.DEPENDENCY_NOT_READY.equals(failure.reason())) {
+            span.setStatus(StatusCode.ERROR, failure.reason() + ": " + failure.message());
         }
         if (superseded(attempt)) {
             return;

@@ -1,0 +1,54 @@
+package io.sluice.contracts.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Clients that act as an owner's {@code spec.serviceAccountName} (of the owner's namespace), by
+ * impersonation, on the cluster its {@code spec.kubeConfig} names, as Flux's impersonator does: the
+ * user {@code system:serviceaccount:<namespace>:<name>} alone (the API server adds the account's
+ * groups), so Sluice needs only to impersonate service accounts. Used for everything done for the
+ * owner: apply, prune, drift, and reading health, so RBAC decides what a tenant's Kustomization may
+ * touch and see. One client per cluster and account.
+ */
+public final class ImpersonatedClients implements AutoCloseable {
+    private final TargetClusters clusters;
+
+    /** By cluster client (identity: one per kubeconfig), then by user. */
+    private final Map<KubernetesClient, Map<String, KubernetesClient>> clients =
+            new ConcurrentHashMap<>();
+
+    public ImpersonatedClients(KubernetesClient client) {
+        this.clusters = new TargetClusters(client);
+    }
+
+    public KubernetesClient clientFor(
+            String namespace, String serviceAccountName, JsonNode kubeConfig)
+            throws TargetClusters.InvalidKubeConfig {
+        KubernetesClient cluster = clusters.clientFor(namespace, kubeConfig);
+        if (serviceAccountName == null || serviceAccountName.isBlank()) {
+            return cluster;
+        }
+        String user = "system:serviceaccount:" + namespace + ":" + serviceAccountName;
+        return clients.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        user,
+                        u ->
+                                new KubernetesClientBuilder()
+                                        .withConfig(
+                                                new ConfigBuilder(cluster.getConfiguration())
+                                                        .withImpersonateUsername(user)
+                                                        .build())
+                                        .build());
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(users -> users.values().forEach(KubernetesClient::close));
+        clusters.close();
+    }
+}
