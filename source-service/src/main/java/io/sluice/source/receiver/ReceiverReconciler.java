@@ -31,7 +31,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class ReceiverReconciler {
-    static final Set<String> TYPES = Set.of("generic", "generic-hmac", "github", "gitlab");
+    static final Set<String> TYPES =
+            Set.of(
+                    "generic",
+                    "generic-hmac",
+                    "github",
+                    "gitlab",
+                    "bitbucket",
+                    "harbor",
+                    "nexus",
+                    "quay",
+                    "dockerhub",
+                    "acr");
 
     private final KubernetesClient client;
     private final SourceWatcher<Receiver> watcher;
