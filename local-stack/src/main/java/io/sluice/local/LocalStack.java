@@ -166,6 +166,13 @@ public final class LocalStack implements AutoCloseable {
                         // spans reach Jaeger within a second, not the default five
                         "QUARKUS_OTEL_BSP_SCHEDULE_DELAY",
                         "1s");
+        Map<String, Path> accounts =
+                ChartAccounts.install(
+                        repoRoot,
+                        client,
+                        controlPlane.kubeconfig(),
+                        SLUICE_NAMESPACE,
+                        runDir.resolve("accounts"));
         for (String name : SERVICES) {
             Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
@@ -173,6 +180,8 @@ public final class LocalStack implements AutoCloseable {
                         jar + " is missing: build with ./mvnw -B package -DskipTests first");
             }
             Map<String, String> serviceEnv = new LinkedHashMap<>(env);
+            // as the chart's ServiceAccount, with exactly the RBAC the chart grants
+            serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
             services.put(
                     name,

@@ -1,0 +1,91 @@
+package io.sluice.local;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The services run as the chart makes them run: its ServiceAccounts, ClusterRoles and bindings
+ * (rendered by the pinned helm from {@code deploy/helm/assemble}'s chart) are installed, and each
+ * service gets a kubeconfig holding its own account's token (TokenRequest), so the RBAC the chart
+ * grants is exactly what the services have, in every system test.
+ */
+final class ChartAccounts {
+    private static final Set<String> RBAC_KINDS =
+            Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+
+    private ChartAccounts() {}
+
+    /** Each service's kubeconfig, written to {@code dir}. */
+    static Map<String, Path> install(
+            Path repoRoot, KubernetesClient admin, Path adminKubeconfig, String namespace, Path dir)
+            throws IOException, InterruptedException {
+        String chart = Launcher.output(repoRoot.resolve("deploy/helm/assemble"));
+        String helm = Launcher.output(repoRoot.resolve("deploy/local/helm/build"));
+        Process template =
+                new ProcessBuilder(helm, "template", "sluice", chart, "--namespace", namespace)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+        byte[] rendered = template.getInputStream().readAllBytes();
+        if (template.waitFor() != 0) {
+            throw new IOException("helm template of " + chart + " failed");
+        }
+        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(rendered)).items();
+        for (HasMetadata object : objects) {
+            if (RBAC_KINDS.contains(object.getKind())) {
+                var resource =
+                        object.getKind().startsWith("Cluster")
+                                ? admin.resource(object)
+                                : admin.resource(object).inNamespace(namespace);
+                resource.fieldManager("helm").forceConflicts().serverSideApply();
+            }
+        }
+        Files.createDirectories(dir);
+        String adminConfig = Files.readString(adminKubeconfig);
+        Map<String, Path> kubeconfigs = new LinkedHashMap<>();
+        for (String service : LocalStack.SERVICES) {
+            TokenRequest token =
+                    admin.serviceAccounts()
+                            .inNamespace(namespace)
+                            .withName(service)
+                            .tokenRequest(
+                                    new TokenRequestBuilder()
+                                            .withNewSpec()
+                                            .withExpirationSeconds(7L * 24 * 3600)
+                                            .endSpec()
+                                            .build());
+            Path kubeconfig = dir.resolve(service + ".kubeconfig");
+            Files.writeString(
+                    kubeconfig, asAccount(adminConfig, service, token.getStatus().getToken()));
+            kubeconfigs.put(service, kubeconfig);
+        }
+        return kubeconfigs;
+    }
+
+    /** The admin kubeconfig's cluster, with the account's token for its user. */
+    private static String asAccount(String adminConfig, String service, String token) {
+        Matcher user = Pattern.compile("(?ms)^users:\\n.*?(?=^contexts:)").matcher(adminConfig);
+        if (!user.find()) {
+            throw new IllegalStateException("the admin kubeconfig has no users section");
+        }
+        return adminConfig.substring(0, user.start())
+                + "users:\n- name: sluice-admin\n  user:\n    token: "
+                + token
+                + "\n"
+                + adminConfig.substring(user.end())
+                + "# "
+                + service
+                + ": system:serviceaccount as the chart binds it\n";
+    }
+}
