@@ -25,6 +25,9 @@ final class ChartAccounts {
     private static final Set<String> RBAC_KINDS =
             Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
 
+    /** Longer than any deploy/local/up session lasts. */
+    private static final long TOKEN_LIFETIME = 365L * 24 * 3600;
+
     private ChartAccounts() {}
 
     /** Each service's kubeconfig, written to {@code dir}. */
@@ -62,7 +65,7 @@ final class ChartAccounts {
                             .tokenRequest(
                                     new TokenRequestBuilder()
                                             .withNewSpec()
-                                            .withExpirationSeconds(7L * 24 * 3600)
+                                            .withExpirationSeconds(TOKEN_LIFETIME)
                                             .endSpec()
                                             .build());
             Path kubeconfig = dir.resolve(service + ".kubeconfig");
