@@ -106,6 +106,21 @@ public class SourceStatus {
             Artifact kept,
             String reason,
             String message) {
+        failed(ref, source, conditions, kept, reason, message, false);
+    }
+
+    /**
+     * @param stalled the source cannot succeed until its spec changes (an invalid URL):
+     *     Stalled=True as well, as source-controller marks it
+     */
+    public void failed(
+            ObjectRef ref,
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact kept,
+            String reason,
+            String message,
+            boolean stalled) {
         boolean repeated =
                 Conditions.find(conditions, Conditions.READY)
                         .filter(
@@ -113,7 +128,7 @@ public class SourceStatus {
                                         "False".equals(c.getStatus())
                                                 && message.equals(c.getMessage()))
                         .isPresent();
-        write(source, conditions, kept, false, reason, message, Map.of());
+        write(source, conditions, kept, false, reason, message, Map.of(), stalled);
         Stages.failed(reason, message);
         states.failed(ref, null, reason, message);
         if (!repeated) {
@@ -145,12 +160,29 @@ public class SourceStatus {
             String reason,
             String message,
             Map<String, Object> extra) {
+        write(source, conditions, artifact, ready, reason, message, extra, false);
+    }
+
+    private void write(
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact artifact,
+            boolean ready,
+            String reason,
+            String message,
+            Map<String, Object> extra,
+            boolean stalled) {
         long generation = source.getMetadata().getGeneration();
         Map<String, Object> status = new HashMap<>(extra);
         status.put("observedGeneration", generation);
+        List<Condition> written =
+                Conditions.set(conditions, Conditions.READY, ready, reason, message, generation);
         status.put(
                 "conditions",
-                Conditions.set(conditions, Conditions.READY, ready, reason, message, generation));
+                stalled
+                        ? Conditions.set(
+                                written, Conditions.STALLED, true, reason, message, generation)
+                        : Conditions.remove(written, Conditions.STALLED));
         if (artifact != null) {
             status.put("artifact", artifact);
         }

@@ -25,9 +25,17 @@ record HelmRepositoryLogin(String user, String password) {
                         .inNamespace(repository.getMetadata().getNamespace())
                         .withName(name)
                         .get();
-        if (secret == null
-                || secret.getData() == null
-                || secret.getData().get("username") == null) {
+        if (secret == null) {
+            throw new ChartNotFoundException(
+                    "failed to get authentication secret '"
+                            + repository.getMetadata().getNamespace()
+                            + "/"
+                            + name
+                            + "': secrets \""
+                            + name
+                            + "\" not found");
+        }
+        if (secret.getData() == null || secret.getData().get("username") == null) {
             throw new ChartNotFoundException(
                     "secret '"
                             + repository.getMetadata().getNamespace()

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -27,9 +28,10 @@ import org.jboss.logging.MDC;
  * Fetches each HTTP HelmRepository's index.yaml when it appears or changes, when asked ({@code flux
  * reconcile source helm}) and every interval, and stores it as the repository's artifact, as
  * source-controller does: revision {@code sha256:} of the index as served, Ready with {@code stored
- * artifact: revision '…'}, {@code Failed} or {@code IndexationFailed} with the cause. An OCI
- * HelmRepository is static in Flux (no status at all): it is left alone. Charts are resolved by
- * {@link HelmChartReconciler}, against the index as it is then.
+ * artifact: revision '…'}, {@code Failed} or {@code IndexationFailed} with the cause ({@code
+ * URLInvalid} and Stalled for a URL it can never fetch, {@code AuthenticationFailed} for its
+ * Secret). An OCI HelmRepository is static in Flux (no status at all): it is left alone. Charts are
+ * resolved by {@link HelmChartReconciler}, against the index as it is then.
  */
 @ApplicationScoped
 public class HelmRepositoryReconciler {
@@ -62,6 +64,19 @@ public class HelmRepositoryReconciler {
                         status::forget);
     }
 
+    /** Why source-controller would refuse the URL, or null. */
+    static String urlProblem(String url) {
+        if (url != null && url.startsWith("oci://")) {
+            return "'oci' URL scheme cannot be used with 'default' HelmRepository type";
+        }
+        try {
+            new java.net.URI(url);
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "parse \"" + url + "\": " + e.getReason();
+        }
+    }
+
     void start(@Observes StartupEvent event) {
         watcher.start();
     }
@@ -86,12 +101,36 @@ public class HelmRepositoryReconciler {
         var current = repository.getStatus();
         Artifact kept = current == null ? null : current.artifact;
         try {
+            String invalid = urlProblem(repository.getSpec().url);
+            if (invalid != null) {
+                // a spec error: Stalled until the spec changes, as source-controller marks it
+                status.failed(
+                        ref,
+                        repository,
+                        current == null ? null : current.conditions,
+                        kept,
+                        "URLInvalid",
+                        "invalid Helm repository URL: " + invalid,
+                        true);
+                return interval;
+            }
+            Optional<HelmRepositoryLogin> login;
+            try {
+                login = HelmRepositoryLogin.of(client, repository);
+            } catch (ChartNotFoundException e) {
+                status.failed(
+                        ref,
+                        repository,
+                        current == null ? null : current.conditions,
+                        kept,
+                        "AuthenticationFailed",
+                        e.getMessage());
+                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+            }
             byte[] index;
             try {
-                index =
-                        HelmRepositoryLogin.client(HelmRepositoryLogin.of(client, repository))
-                                .indexYaml(repository.getSpec().url);
-            } catch (IOException | ChartNotFoundException e) {
+                index = HelmRepositoryLogin.client(login).indexYaml(repository.getSpec().url);
+            } catch (IOException e) {
                 status.failed(
                         ref,
                         repository,
