@@ -137,7 +137,8 @@ class NotificationTest {
         }
         try (RecordingServer hook = new RecordingServer()) {
             Manifests.apply(client, Manifests.namespace(ns));
-            Manifests.apply(client, provider(ns, "rocket", "rocket", hook.url("/rocket"), null));
+            Manifests.apply(
+                    client, provider(ns, "telegram", "telegram", hook.url("/telegram"), null));
             Manifests.apply(
                     client, provider(ns, "no-secret", "slack", hook.url("/slack"), "absent"));
             Manifests.apply(
@@ -145,7 +146,7 @@ class NotificationTest {
                     provider(ns, "down", "slack", "http://127.0.0.1:" + closed + "/slack", null)
                             + "  timeout: 3s\n");
             Manifests.apply(client, provider(ns, "working", "generic", hook.url("/hook"), null));
-            for (String provider : List.of("rocket", "no-secret", "down", "working")) {
+            for (String provider : List.of("telegram", "no-secret", "down", "working")) {
                 Manifests.apply(client, alert(ns, provider));
             }
             deploy(stack, ns);
@@ -157,10 +158,10 @@ class NotificationTest {
             awaitDispatchFailure(
                     client,
                     ns,
-                    "rocket",
+                    "telegram",
                     "failed to dispatch notification for "
                             + subject
-                            + "failed to initialize notifier for provider 'rocket': failed to initialize notifier: provider rocket not supported by Sluice");
+                            + "failed to initialize notifier for provider 'telegram': failed to initialize notifier: provider telegram not supported by Sluice");
             awaitDispatchFailure(
                     client,
                     ns,

@@ -23,6 +23,8 @@ public final class Notifiers {
                             provider.username(),
                             provider.token());
             case "discord" -> Slack.discord(provider.address(), provider.username());
+            case "rocket" ->
+                    Slack.rocket(provider.address(), provider.channel(), provider.username());
             case "msteams" -> new MsTeams(provider.address());
             case "googlechat" -> new GoogleChat(provider.address());
             case "alertmanager" ->

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code slack} and {@code discord} (whose Slack-compatible endpoint is the webhook URL with {@code
- * /slack} appended): one attachment, red ({@code danger}) for an error and green ({@code good})
- * otherwise, the metadata as fields. A token is sent as a Bearer; when the address is Slack's
- * {@code chat.postMessage} API its {@code ok: false} answer is an error.
+ * {@code slack}, {@code rocket} (Rocket.Chat's Slack-compatible hook: hex colours, no fallback, the
+ * username only as given) and {@code discord} (whose Slack-compatible endpoint is the webhook URL
+ * with {@code /slack} appended): one attachment, red ({@code danger}) for an error and green
+ * ({@code good}) otherwise, the metadata as fields. A token is sent as a Bearer; when the address
+ * is Slack's {@code chat.postMessage} API its {@code ok: false} answer is an error.
  */
 final class Slack implements Notifier {
     private static final String POST_MESSAGE = "https://slack.com/api/chat.postMessage";
@@ -23,19 +24,33 @@ final class Slack implements Notifier {
     private final String channel;
     private final String username;
     private final String token;
-    private final boolean discord;
+    private final Style style;
 
-    private Slack(URI address, String channel, String username, String token, boolean discord) {
+    /** The dialects of Slack's payload that Flux sends. */
+    private enum Style {
+        SLACK,
+        DISCORD,
+        ROCKET
+    }
+
+    private Slack(URI address, String channel, String username, String token, Style style) {
         this.address = address;
         this.channel = channel;
         this.username = username;
         this.token = token;
-        this.discord = discord;
+        this.style = style;
     }
 
     static Slack slack(String address, String channel, String username, String token)
             throws NotificationException {
-        return new Slack(Payloads.address("Slack hook", address), channel, username, token, false);
+        return new Slack(
+                Payloads.address("Slack hook", address), channel, username, token, Style.SLACK);
+    }
+
+    static Slack rocket(String address, String channel, String username)
+            throws NotificationException {
+        return new Slack(
+                Payloads.address("Rocket hook", address), channel, username, null, Style.ROCKET);
     }
 
     static Slack discord(String address, String username) throws NotificationException {
@@ -51,23 +66,28 @@ final class Slack implements Notifier {
                                     + "/slack"
                                     + (hook.getRawQuery() == null ? "" : "?" + hook.getRawQuery()));
         }
-        return new Slack(hook, "", username, null, true);
+        return new Slack(hook, "", username, null, Style.DISCORD);
     }
 
     @Override
     public void post(FluxEvent event, Delivery delivery) throws NotificationException {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("channel", channel == null ? "" : channel);
+        boolean unnamed = username == null || username.isEmpty();
         payload.put(
                 "username",
-                username == null || username.isEmpty() ? event.reportingController() : username);
+                unnamed && style != Style.ROCKET
+                        ? event.reportingController()
+                        : unnamed ? "" : username);
         payload.put("icon_url", "");
         payload.put("icon_emoji", "");
         Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put(
                 "fallback",
-                discord ? "" : event.objectName() + ": " + event.message().split("\n", 2)[0]);
-        attachment.put("color", event.isError() ? "danger" : "good");
+                style == Style.SLACK
+                        ? event.objectName() + ": " + event.message().split("\n", 2)[0]
+                        : "");
+        attachment.put("color", color(event));
         attachment.put("author_name", event.objectName());
         attachment.put("text", event.message());
         attachment.put("mrkdwn_in", List.of("text"));
@@ -94,6 +114,13 @@ final class Slack implements Notifier {
         if (POST_MESSAGE.equals(address.toString())) {
             checkApiAnswer(response.body());
         }
+    }
+
+    private String color(FluxEvent event) {
+        if (style == Style.ROCKET) {
+            return event.isError() ? "#FF0000" : "#0076D7";
+        }
+        return event.isError() ? "danger" : "good";
     }
 
     private static void checkApiAnswer(String body) throws NotificationException {

@@ -112,6 +112,18 @@ class NotifiersTest {
     }
 
     @Test
+    void rocketGetsSlacksPayloadWithHexColoursAndOnlyTheGivenUsername() throws Exception {
+        send(provider("rocket", server.url("/hooks/abc"), null, Map.of()), error());
+        JsonNode body = JSON.readTree(server.requests().get(0).body());
+        assertThat(body.path("channel").asText()).isEqualTo("#ops");
+        assertThat(body.path("username").asText()).isEmpty();
+        JsonNode attachment = body.path("attachments").get(0);
+        assertThat(attachment.path("color").asText()).isEqualTo("#FF0000");
+        assertThat(attachment.path("fallback").asText()).isEmpty();
+        assertThat(attachment.path("author_name").asText()).isEqualTo("kustomization/podinfo.apps");
+    }
+
+    @Test
     void teamsWorkflowsGetAnAdaptiveCardWithTheSummaryFirst() throws Exception {
         send(provider("msteams", server.url("/workflows/1"), null, Map.of()), error());
         JsonNode content =
@@ -231,9 +243,10 @@ class NotifiersTest {
         assertThatThrownBy(
                         () ->
                                 Notifiers.create(
-                                        provider("rocket", server.url("/"), null, Map.of()), "id"))
+                                        provider("telegram", server.url("/"), null, Map.of()),
+                                        "id"))
                 .hasMessage(
-                        "failed to initialize notifier: provider rocket not supported by Sluice");
+                        "failed to initialize notifier: provider telegram not supported by Sluice");
     }
 
     private static void send(ProviderSettings provider, FluxEvent event) throws Exception {
