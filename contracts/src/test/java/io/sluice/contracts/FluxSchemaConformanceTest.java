@@ -13,15 +13,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.sluice.contracts.helm.HelmRelease;
-import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.notification.Alert;
-import io.sluice.contracts.notification.Provider;
-import io.sluice.contracts.notification.Receiver;
-import io.sluice.contracts.source.GitRepository;
-import io.sluice.contracts.source.HelmChart;
-import io.sluice.contracts.source.HelmRepository;
-import io.sluice.contracts.source.OCIRepository;
+import io.sluice.contracts.meta.FluxResources;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -33,9 +25,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Sluice installs Flux's own CRDs (deploy/crds/fetch), so the API server keeps exactly what Flux's
@@ -64,18 +57,7 @@ class FluxSchemaConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(
-            classes = {
-                GitRepository.class,
-                OCIRepository.class,
-                HelmRepository.class,
-                HelmChart.class,
-                Kustomization.class,
-                HelmRelease.class,
-                Receiver.class,
-                Provider.class,
-                Alert.class
-            })
+    @MethodSource("served")
     void everyFieldSluiceUsesIsInFluxSchema(Class<? extends CustomResource<?, ?>> type)
             throws Exception {
         CustomResourceDefinition crd = crd(type);
@@ -117,18 +99,7 @@ class FluxSchemaConformanceTest {
      * its kind in every service.
      */
     @ParameterizedTest
-    @ValueSource(
-            classes = {
-                GitRepository.class,
-                OCIRepository.class,
-                HelmRepository.class,
-                HelmChart.class,
-                Kustomization.class,
-                HelmRelease.class,
-                Receiver.class,
-                Provider.class,
-                Alert.class
-            })
+    @MethodSource("served")
     void everyObjectFluxAcceptsIsReadBySluice(Class<? extends CustomResource<?, ?>> type)
             throws Exception {
         JSONSchemaProps root = served(crd(type), type).getSchema().getOpenAPIV3Schema();
@@ -145,6 +116,10 @@ class FluxSchemaConformanceTest {
         CustomResource<?, ?> read = JSON.treeToValue(object, type);
         assertThat(read.getSpec()).isNotNull();
         assertThat(read.getStatus() != null).isEqualTo(hasStatus);
+    }
+
+    static Stream<Class<? extends CustomResource<?, ?>>> served() {
+        return FluxResources.SERVED.stream();
     }
 
     /** A value for every property the schema declares, of the declared type. */

@@ -12,7 +12,6 @@ import io.sluice.contracts.notification.Provider;
 import io.sluice.health.notify.RecordingServer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,7 +73,7 @@ class NotificationTest {
                         - kind: Kustomization
                           name: app
                     """);
-            String sha = deploy(stack, ns);
+            String sha = SettingsRepository.deploy(stack, ns, "{a: \"1\"}");
 
             RecordingServer.Recorded sent =
                     await().atMost(Duration.ofSeconds(90))
@@ -149,7 +148,7 @@ class NotificationTest {
             for (String provider : List.of("telegram", "no-secret", "down", "working")) {
                 Manifests.apply(client, alert(ns, provider));
             }
-            deploy(stack, ns);
+            SettingsRepository.deploy(stack, ns, "{a: \"1\"}");
 
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> first(hook, "ReconciliationSucceeded") != null);
@@ -180,23 +179,6 @@ class NotificationTest {
                             + "POST http://127.0.0.1:"
                             + closed
                             + "/slack giving up after");
-        }
-    }
-
-    /** Pushes a ConfigMap and has Kustomization {@code app} apply it; the commit. */
-    private static String deploy(LocalStack stack, String ns) throws Exception {
-        String url = stack.git().create(ns);
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(ns), url)) {
-            String sha =
-                    repo.write(
-                                    "deploy/settings.yaml",
-                                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: "
-                                            + ns
-                                            + "}\ndata: {a: \"1\"}\n")
-                            .commitAndPush("settings");
-            Manifests.apply(stack.client(), Manifests.gitRepository(ns, "app", url, "1m"));
-            Manifests.apply(stack.client(), Manifests.kustomization(ns, "app", "app", "./deploy"));
-            return sha;
         }
     }
 

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.sluice.cli.Sluice;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,19 +29,7 @@ class SluiceCliTest {
         LocalStack stack = LocalStackExtension.stack();
         KubernetesClient client = stack.client();
         Manifests.apply(client, Manifests.namespace(NS));
-        String url = stack.git().create(NS);
-        String sha;
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(NS), url)) {
-            sha =
-                    repo.write(
-                                    "deploy/settings.yaml",
-                                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: "
-                                            + NS
-                                            + "}\ndata: {mode: \"git\"}\n")
-                            .commitAndPush("settings");
-        }
-        Manifests.apply(client, Manifests.gitRepository(NS, "app", url, "1h"));
-        Manifests.apply(client, Manifests.kustomization(NS, "app", "app", "./deploy"));
+        String sha = SettingsRepository.deploy(stack, NS, "{mode: \"git\"}");
         String revision = "main@sha1:" + sha;
 
         Run check = sluice("check");
@@ -74,11 +61,20 @@ class SluiceCliTest {
                                 // the latest trace: an attempt made before the source had its
                                 // artifact may come first
                                 r ->
-                                        r.out.lines()
-                                                .anyMatch(
-                                                        l ->
-                                                                l.startsWith("health-service")
-                                                                        && l.contains(revision)));
+                                        // every stage's span exported (each in its own batch)
+                                        List.of("render-service", "apply-service", "health-service")
+                                                .stream()
+                                                .allMatch(
+                                                        service ->
+                                                                r.out.lines()
+                                                                        .anyMatch(
+                                                                                l ->
+                                                                                        l
+                                                                                                        .startsWith(
+                                                                                                                service)
+                                                                                                && l
+                                                                                                        .contains(
+                                                                                                                revision))));
         assertThat(trace.out)
                 .contains("SERVICE", "DURATION", "Jaeger: " + stack.jaeger().url() + "/trace/");
         for (List<String> stage :

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -38,19 +37,7 @@ class TraceTest {
         LocalStack stack = LocalStackExtension.stack();
         KubernetesClient client = stack.client();
         Manifests.apply(client, Manifests.namespace(NS));
-        String url = stack.git().create(NS);
-        String sha;
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(NS), url)) {
-            sha =
-                    repo.write(
-                                    "deploy/settings.yaml",
-                                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: "
-                                            + NS
-                                            + "}\ndata: {a: \"1\"}\n")
-                            .commitAndPush("settings");
-        }
-        Manifests.apply(client, Manifests.gitRepository(NS, "app", url, "1h"));
-        Manifests.apply(client, Manifests.kustomization(NS, "app", "app", "./deploy"));
+        String sha = SettingsRepository.deploy(stack, NS, "{a: \"1\"}");
         String revision = "main@sha1:" + sha;
         String source = "GitRepository/" + NS + "/app";
         String owner = "Kustomization/" + NS + "/app";
@@ -60,7 +47,12 @@ class TraceTest {
                         .pollInterval(Duration.ofSeconds(1))
                         .until(
                                 () -> fetchTrace(stack.jaeger().url(), source, revision),
-                                t -> t != null && span(t, "health", owner) != null);
+                                // every stage's span exported (each service sends its own batches)
+                                t ->
+                                        t != null
+                                                && span(t, "render", owner) != null
+                                                && span(t, "apply", owner) != null
+                                                && span(t, "health", owner) != null);
 
         JsonNode fetch = span(trace, "fetch", source);
         JsonNode render = span(trace, "render", owner);

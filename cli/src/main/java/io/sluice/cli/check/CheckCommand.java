@@ -9,15 +9,7 @@ import io.sluice.cli.Endpoints;
 import io.sluice.cli.Target;
 import io.sluice.cli.Version;
 import io.sluice.contracts.events.Topics;
-import io.sluice.contracts.helm.HelmRelease;
-import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.notification.Alert;
-import io.sluice.contracts.notification.Provider;
-import io.sluice.contracts.notification.Receiver;
-import io.sluice.contracts.source.GitRepository;
-import io.sluice.contracts.source.HelmChart;
-import io.sluice.contracts.source.HelmRepository;
-import io.sluice.contracts.source.OCIRepository;
+import io.sluice.contracts.meta.FluxResources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -48,17 +40,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Check that the Sluice install is healthy.")
 public final class CheckCommand implements Callable<Integer> {
-    private static final List<Class<? extends CustomResource<?, ?>>> KINDS =
-            List.of(
-                    GitRepository.class,
-                    OCIRepository.class,
-                    HelmRepository.class,
-                    HelmChart.class,
-                    Kustomization.class,
-                    HelmRelease.class,
-                    Receiver.class,
-                    Provider.class,
-                    Alert.class);
     private static final List<String> TOPICS =
             List.of(
                     Topics.ARTIFACTS,
@@ -171,7 +152,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private void crds(KubernetesClient client) {
-        for (Class<? extends CustomResource<?, ?>> kind : KINDS) {
+        for (Class<? extends CustomResource<?, ?>> kind : FluxResources.SERVED) {
             String name = CustomResource.getCRDName(kind);
             String version = io.fabric8.kubernetes.api.model.HasMetadata.getVersion(kind);
             CustomResourceDefinition crd =

@@ -93,7 +93,7 @@ public class VerdictPublisher {
                         return t;
                     });
     private final ReadinessWaiter waiter;
-    private final ImpersonatedClients clusters;
+    private final ImpersonatedClients impersonation;
     private final Tracer tracer;
 
     /** Where verdicts that could not be written wait to be tried again, apart from the polling. */
@@ -121,7 +121,7 @@ public class VerdictPublisher {
         this.alerts = alerts;
         this.states = states;
         this.waiter = new ReadinessWaiter(scheduler);
-        this.clusters = new ImpersonatedClients(client);
+        this.impersonation = new ImpersonatedClients(client);
     }
 
     /**
@@ -294,7 +294,7 @@ public class VerdictPublisher {
             // read as Flux reads them: on the cluster they were applied to (spec.kubeConfig), as
             // the owner's service account, so a tenant's health checks see only what it may
             target =
-                    clusters.clientFor(
+                    impersonation.clientFor(
                             attempt.object().namespace(),
                             subject.serviceAccountName(),
                             subject.kubeConfig());

@@ -64,6 +64,27 @@ public class HelmRepositoryReconciler {
                         status::forget);
     }
 
+    /**
+     * A failure a later attempt may mend, recorded with the artifact kept; returns when to try
+     * again: after {@link #RETRY}, or at the interval when that is sooner.
+     */
+    private Duration failed(
+            HelmRepository repository,
+            ObjectRef ref,
+            String reason,
+            String message,
+            Duration interval) {
+        var current = repository.getStatus();
+        status.failed(
+                ref,
+                repository,
+                current == null ? null : current.conditions,
+                current == null ? null : current.artifact,
+                reason,
+                message);
+        return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+    }
+
     /** Why source-controller would refuse the URL, or null. */
     static String urlProblem(String url) {
         if (url != null && url.startsWith("oci://")) {
@@ -73,7 +94,8 @@ public class HelmRepositoryReconciler {
             new java.net.URI(url);
             return null;
         } catch (java.net.URISyntaxException e) {
-            return "parse \"" + url + "\": " + e.getReason();
+            // the address may carry a login: never in a status or an alert
+            return "parse \"" + ChartRepositoryClient.redacted(url) + "\": " + e.getReason();
         }
     }
 
@@ -118,39 +140,28 @@ public class HelmRepositoryReconciler {
             try {
                 login = HelmRepositoryLogin.of(client, repository);
             } catch (ChartNotFoundException e) {
-                status.failed(
-                        ref,
-                        repository,
-                        current == null ? null : current.conditions,
-                        kept,
-                        "AuthenticationFailed",
-                        e.getMessage());
-                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+                return failed(repository, ref, "AuthenticationFailed", e.getMessage(), interval);
             }
             byte[] index;
             try {
                 index = HelmRepositoryLogin.client(login).indexYaml(repository.getSpec().url);
             } catch (IOException e) {
-                status.failed(
-                        ref,
+                return failed(
                         repository,
-                        current == null ? null : current.conditions,
-                        kept,
+                        ref,
                         "Failed",
-                        "failed to fetch Helm repository index: " + e.getMessage());
-                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+                        "failed to fetch Helm repository index: " + e.getMessage(),
+                        interval);
             }
             try {
                 ChartIndex.parse(new String(index, StandardCharsets.UTF_8));
             } catch (RuntimeException e) {
-                status.failed(
-                        ref,
+                return failed(
                         repository,
-                        current == null ? null : current.conditions,
-                        kept,
+                        ref,
                         "IndexationFailed",
-                        "failed to load Helm repository from index YAML: " + e.getMessage());
-                return interval.compareTo(RETRY) < 0 ? interval : RETRY;
+                        "failed to load Helm repository from index YAML: " + e.getMessage(),
+                        interval);
             }
             String revision = "sha256:" + Sha256.hex(index);
             Artifact artifact =
