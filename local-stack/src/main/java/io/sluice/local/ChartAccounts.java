@@ -4,12 +4,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -34,18 +32,7 @@ final class ChartAccounts {
     static Map<String, Path> install(
             Path repoRoot, KubernetesClient admin, Path adminKubeconfig, String namespace, Path dir)
             throws IOException, InterruptedException {
-        String chart = Launcher.output(repoRoot.resolve("deploy/helm/assemble"));
-        String helm = Launcher.output(repoRoot.resolve("deploy/local/helm/build"));
-        Process template =
-                new ProcessBuilder(helm, "template", "sluice", chart, "--namespace", namespace)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
-        byte[] rendered = template.getInputStream().readAllBytes();
-        if (template.waitFor() != 0) {
-            throw new IOException("helm template of " + chart + " failed");
-        }
-        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(rendered)).items();
-        for (HasMetadata object : objects) {
+        for (HasMetadata object : SluiceChart.render(repoRoot, admin, namespace, Map.of())) {
             if (RBAC_KINDS.contains(object.getKind())) {
                 var resource =
                         object.getKind().startsWith("Cluster")
@@ -58,22 +45,27 @@ final class ChartAccounts {
         String adminConfig = Files.readString(adminKubeconfig);
         Map<String, Path> kubeconfigs = new LinkedHashMap<>();
         for (String service : LocalStack.SERVICES) {
-            TokenRequest token =
-                    admin.serviceAccounts()
-                            .inNamespace(namespace)
-                            .withName(service)
-                            .tokenRequest(
-                                    new TokenRequestBuilder()
-                                            .withNewSpec()
-                                            .withExpirationSeconds(TOKEN_LIFETIME)
-                                            .endSpec()
-                                            .build());
+            String token = token(admin, namespace, service);
             Path kubeconfig = dir.resolve(service + ".kubeconfig");
-            Files.writeString(
-                    kubeconfig, asAccount(adminConfig, service, token.getStatus().getToken()));
+            Files.writeString(kubeconfig, asAccount(adminConfig, service, token));
             kubeconfigs.put(service, kubeconfig);
         }
         return kubeconfigs;
+    }
+
+    /** A token of the chart's ServiceAccount {@code account} (TokenRequest, a year long). */
+    static String token(KubernetesClient admin, String namespace, String account) {
+        TokenRequest request =
+                admin.serviceAccounts()
+                        .inNamespace(namespace)
+                        .withName(account)
+                        .tokenRequest(
+                                new TokenRequestBuilder()
+                                        .withNewSpec()
+                                        .withExpirationSeconds(TOKEN_LIFETIME)
+                                        .endSpec()
+                                        .build());
+        return request.getStatus().getToken();
     }
 
     /** The admin kubeconfig's cluster, with the account's token for its user. */

@@ -69,4 +69,13 @@ final class Launcher {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** {@code dir} and all below it, if it exists. */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 }

@@ -32,6 +32,13 @@ public final class LocalStack implements AutoCloseable {
     private Jaeger jaeger;
     private final KubernetesClient client;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    /**
+     * Each process's port, kept when the services are restarted so the artifact URLs source-service
+     * announced stay good.
+     */
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+
     private final String adminToken = java.util.UUID.randomUUID().toString();
 
     private LocalStack(
@@ -151,6 +158,13 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startServices() throws Exception {
+        createProcesses();
+        watchServices();
+        startAll();
+    }
+
+    /** The services as processes ({@code java -jar}), each as its chart ServiceAccount. */
+    private void createProcesses() throws Exception {
         Map<String, String> env =
                 Map.of(
                         "KUBECONFIG",
@@ -173,6 +187,7 @@ public final class LocalStack implements AutoCloseable {
                         controlPlane.kubeconfig(),
                         SLUICE_NAMESPACE,
                         runDir.resolve("accounts"));
+        services.clear();
         for (String name : SERVICES) {
             Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
@@ -185,12 +200,13 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
             services.put(
                     name,
-                    new ServiceProcess(
+                    ServiceProcess.jar(
                             name,
                             jar,
+                            ports.computeIfAbsent(name, unused -> freePort()),
                             serviceEnv,
                             runDir.resolve("logs").resolve(name + ".log"),
-                            Files.createDirectories(runDir.resolve("services")).resolve("pids")));
+                            pids()));
         }
         ServiceProcess render = services.get("render-service");
         render.environment(
@@ -202,13 +218,72 @@ public final class LocalStack implements AutoCloseable {
                 "SLUICE_SOPS", Launcher.output(repoRoot.resolve("deploy/local/sops/build")));
         ServiceProcess source = services.get("source-service");
         source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
+    }
+
+    /**
+     * Stops the services and runs them as the chart's pods instead (images of deploy/images/build;
+     * {@link ChartPods}), installed with the values this machine needs: where Kafka and Jaeger are,
+     * and the source-service's own port for artifacts (a cluster's Service would be at
+     * http://source-service). {@link #runServicesAsProcesses()} goes back.
+     */
+    public void runServicesAsPods() throws Exception {
+        stopServices();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : SERVICES) {
+            values.put(name + ".app.envs.KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            values.put(name + ".app.envs.QUARKUS_OTEL_SDK_DISABLED", "false");
+            values.put(
+                    name + ".app.envs.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                    jaeger.otlpEndpoint());
+        }
+        values.put("source-service.app.envs.SLUICE_ARTIFACT_BASE_URL", "http://127.0.0.1:8081");
+        services.clear();
+        for (ServiceProcess pod :
+                ChartPods.prepare(
+                        repoRoot,
+                        client,
+                        SLUICE_NAMESPACE,
+                        values,
+                        runDir.resolve("pods"),
+                        runDir.resolve("logs"),
+                        pids())) {
+            services.put(pod.name(), pod);
+        }
+        startAll();
+    }
+
+    /** Stops the services, whichever way they run, and starts them as processes again. */
+    public void runServicesAsProcesses() throws Exception {
+        stopServices();
+        createProcesses();
+        startAll();
+    }
+
+    private void startAll() throws Exception {
         for (ServiceProcess service : services.values()) {
             service.start();
         }
-        watchServices();
         for (ServiceProcess service : services.values()) {
             service.awaitReady(Duration.ofSeconds(90));
         }
+    }
+
+    private void stopServices() throws InterruptedException {
+        for (ServiceProcess service : services.values()) {
+            service.stop();
+        }
+    }
+
+    private static int freePort() {
+        try {
+            return ServiceProcess.freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Path pids() throws IOException {
+        return Files.createDirectories(runDir.resolve("services")).resolve("pids");
     }
 
     /**
@@ -320,12 +395,10 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ServiceProcess service : services.values()) {
-            try {
-                service.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            stopServices();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Launcher.stop(repoRoot, runDir.resolve("services"));
         client.close();

@@ -26,9 +26,12 @@ public final class LocalStackMain {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         Path local = repoRoot.resolve(".local");
         Path runDir = local.resolve("run");
-        deleteTree(runDir);
+        Launcher.deleteRecursively(runDir);
         Instant started = Instant.now();
         LocalStack stack = LocalStack.start(repoRoot, runDir);
+        if (List.of(args).contains("--pods")) {
+            stack.runServicesAsPods();
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -152,13 +155,5 @@ public final class LocalStackMain {
                             r.kind, r.name, r.revision, r.ready, r.message));
         }
         return out.toString();
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }
