@@ -6,7 +6,6 @@ import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
@@ -20,6 +19,8 @@ import java.util.stream.Stream;
 final class DirectoryLayer {
     private static final FilePermissions EXECUTABLE = FilePermissions.fromOctalString("755");
     private static final FilePermissions READABLE = FilePermissions.fromOctalString("644");
+    private static final FilePermissions WRITABLE = FilePermissions.fromOctalString("777");
+    private static final AbsoluteUnixPath TMP = AbsoluteUnixPath.get("/tmp");
 
     private DirectoryLayer() {}
 
@@ -43,10 +44,13 @@ final class DirectoryLayer {
                             .toList();
             for (Path path : paths) {
                 AbsoluteUnixPath inImage = target.resolve(source.relativize(path).toString());
-                layer.addEntry(
-                        path,
-                        inImage,
-                        Files.isDirectory(path) || isExecutable(path) ? EXECUTABLE : READABLE);
+                FilePermissions mode =
+                        inImage.equals(TMP)
+                                ? WRITABLE
+                                : Files.isDirectory(path) || isExecutable(path)
+                                        ? EXECUTABLE
+                                        : READABLE;
+                layer.addEntry(path, inImage, mode);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source, e);
@@ -63,7 +67,6 @@ final class DirectoryLayer {
     }
 
     private static boolean isExecutable(Path path) throws IOException {
-        return Files.getPosixFilePermissions(path, new LinkOption[0])
-                .contains(PosixFilePermission.OWNER_EXECUTE);
+        return Files.getPosixFilePermissions(path).contains(PosixFilePermission.OWNER_EXECUTE);
     }
 }

@@ -30,21 +30,17 @@ public record ServiceImage(
     static final String USER = "10001:10001";
     private static final AbsoluteUnixPath APP = AbsoluteUnixPath.get("/app");
 
-    /**
-     * The JVM takes its heap from the container's memory limit (three quarters of it) rather than
-     * from a fixed -Xmx, and stops on an OutOfMemoryError so the kubelet restarts it; no perf data
-     * file, as the root filesystem is read-only.
-     */
     static final List<String> ENTRYPOINT =
-            List.of(
-                    "/opt/java/bin/java",
-                    "-XX:MaxRAMPercentage=75",
-                    "-XX:+ExitOnOutOfMemoryError",
-                    "-XX:-UsePerfData",
-                    "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=/tmp",
-                    "-jar",
-                    "/app/quarkus-run.jar");
+            List.of("/opt/java/bin/java", "-jar", "/app/quarkus-run.jar");
+
+    /**
+     * The JVM's options, in JDK_JAVA_OPTIONS so a chart value can change them without replacing the
+     * command: the heap from the container's memory limit (60 %: the rest holds metaspace, threads,
+     * Netty's buffers, and render-service's helm, kustomize and sops, which run in the same
+     * cgroup), a stop on OutOfMemoryError so the kubelet restarts it, and no hsperfdata file.
+     */
+    static final String JAVA_OPTIONS =
+            "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -XX:+UseSerialGC";
 
     public ServiceImage {
         tools = new TreeMap<>(tools);
@@ -69,6 +65,7 @@ public record ServiceImage(
         environment.put("PATH", "/usr/local/bin:/opt/java/bin");
         environment.put("JAVA_HOME", "/opt/java");
         environment.put("LANG", "C.UTF-8");
+        environment.put("JDK_JAVA_OPTIONS", JAVA_OPTIONS);
         // glibc's per-thread malloc arenas are what make a JVM's resident size outgrow its heap
         environment.put("MALLOC_ARENA_MAX", "2");
         tools.forEach(

@@ -57,9 +57,12 @@ class ServiceImageTest {
 
         assertThat(config.get("User").asText()).isEqualTo("10001:10001");
         assertThat(config.get("Entrypoint").toString())
-                .contains("/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "/app/quarkus-run.jar");
+                .isEqualTo("[\"/opt/java/bin/java\",\"-jar\",\"/app/quarkus-run.jar\"]");
         assertThat(config.get("Env").toString())
-                .contains("SLUICE_KUSTOMIZE=/usr/local/bin/kustomize", "MALLOC_ARENA_MAX=2");
+                .contains(
+                        "SLUICE_KUSTOMIZE=/usr/local/bin/kustomize",
+                        "MALLOC_ARENA_MAX=2",
+                        "JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=60");
         Map<String, Integer> modes = new HashMap<>();
         for (JsonNode layer : manifest.get("layers")) {
             modes.putAll(entries(blob(blobs, layer.get("digest").asText())));
@@ -68,6 +71,7 @@ class ServiceImageTest {
                 .containsEntry("opt/java/bin/java", 0755)
                 .containsEntry("usr/local/bin/kustomize", 0755)
                 .containsEntry("etc/passwd", 0644)
+                .containsEntry("tmp", 0777)
                 .containsEntry("app/lib/boot/boot.jar", 0644)
                 .containsEntry("app/quarkus-run.jar", 0644);
     }
@@ -92,6 +96,7 @@ class ServiceImageTest {
                 "sluice:x:10001:10001::/tmp:/sbin/nologin\n",
                 fileMode,
                 time);
+        Files.createDirectories(root.resolve("base/rootfs/tmp"));
         write(root.resolve("base/java/bin/java"), "jvm", "rwxr-xr-x", time);
         write(root.resolve("base/java/lib/modules"), "modules", fileMode, time);
         write(root.resolve("tools/kustomize"), "go binary", "rwxrwxr-x", time);
@@ -128,7 +133,7 @@ class ServiceImageTest {
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzippedLayer));
                 TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-                String name = entry.getName().replaceFirst("^/", "");
+                String name = entry.getName().replaceFirst("^/", "").replaceFirst("/$", "");
                 modes.put(name, entry.getMode() & 07777);
             }
         }

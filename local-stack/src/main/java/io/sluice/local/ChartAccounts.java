@@ -34,6 +34,20 @@ final class ChartAccounts {
             throws IOException, InterruptedException {
         for (HasMetadata object : SluiceChart.render(repoRoot, admin, namespace, Map.of())) {
             if (RBAC_KINDS.contains(object.getKind())) {
+                // as Helm marks what it installs, so a later helm install of the chart adopts them
+                Map<String, String> labels = new LinkedHashMap<>();
+                if (object.getMetadata().getLabels() != null) {
+                    labels.putAll(object.getMetadata().getLabels());
+                }
+                labels.put("app.kubernetes.io/managed-by", "Helm");
+                object.getMetadata().setLabels(labels);
+                object.getMetadata()
+                        .setAnnotations(
+                                Map.of(
+                                        "meta.helm.sh/release-name",
+                                        SluiceRelease.NAME,
+                                        "meta.helm.sh/release-namespace",
+                                        namespace));
                 var resource =
                         object.getKind().startsWith("Cluster")
                                 ? admin.resource(object)

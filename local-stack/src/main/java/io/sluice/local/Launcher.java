@@ -14,7 +14,8 @@ import java.util.List;
 final class Launcher {
     private Launcher() {}
 
-    static String run(Path script, Path runDir, Path log) throws IOException, InterruptedException {
+    static String run(Path script, Path runDir, Path log, String... options)
+            throws IOException, InterruptedException {
         Files.createDirectories(runDir);
         List<String> command =
                 new ArrayList<>(
@@ -23,6 +24,7 @@ final class Launcher {
                                 runDir.toString(),
                                 "--watch-pid",
                                 String.valueOf(ProcessHandle.current().pid())));
+        command.addAll(List.of(options));
         Process process =
                 new ProcessBuilder(command)
                         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

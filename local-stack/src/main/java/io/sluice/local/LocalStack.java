@@ -25,6 +25,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path runDir;
     private final ControlPlane controlPlane;
     private ControlPlane secondControlPlane;
+    private LocalNode node;
     private final KafkaBroker kafka;
     private final GitServer git;
     private final ChartRepositoryServer charts;
@@ -200,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
             services.put(
                     name,
-                    ServiceProcess.jar(
+                    new ServiceProcess(
                             name,
                             jar,
                             ports.computeIfAbsent(name, unused -> freePort()),
@@ -221,13 +222,22 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Stops the services and runs them as the chart's pods instead (images of deploy/images/build;
-     * {@link ChartPods}), installed with the values this machine needs: where Kafka and Jaeger are,
-     * and the source-service's own port for artifacts (a cluster's Service would be at
-     * http://source-service). {@link #runServicesAsProcesses()} goes back.
+     * Stops the service processes and installs Sluice with its Helm chart instead, onto a real node
+     * (started on first use) holding the images of deploy/images/build, with the values this
+     * machine needs: where Kafka and Jaeger are, the stack's admin token, and source-service's own
+     * port for artifacts (a cluster's Service would be at http://source-service). Returns once
+     * every Deployment is Available. {@link #runServicesAsProcesses()} goes back.
      */
     public void runServicesAsPods() throws Exception {
         stopServices();
+        services.clear();
+        if (node == null) {
+            List<Path> images = new ArrayList<>();
+            for (String name : SERVICES) {
+                images.add(repoRoot.resolve("target/images").resolve(name + ".tar"));
+            }
+            node = LocalNode.start(repoRoot, runDir.resolve("node"), kubeconfig(), client, images);
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : SERVICES) {
             values.put(name + ".app.envs.KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -236,25 +246,30 @@ public final class LocalStack implements AutoCloseable {
                     name + ".app.envs.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
                     jaeger.otlpEndpoint());
         }
+        values.put("source-service.app.envs.SLUICE_ADMIN_TOKEN", adminToken);
         values.put("source-service.app.envs.SLUICE_ARTIFACT_BASE_URL", "http://127.0.0.1:8081");
-        services.clear();
-        for (ServiceProcess pod :
-                ChartPods.prepare(
-                        repoRoot,
-                        client,
-                        SLUICE_NAMESPACE,
-                        values,
-                        runDir.resolve("pods"),
-                        runDir.resolve("logs"),
-                        pids())) {
-            services.put(pod.name(), pod);
-        }
-        startAll();
+        SluiceRelease.install(
+                repoRoot,
+                kubeconfig(),
+                SLUICE_NAMESPACE,
+                values,
+                java.net.URI.create(client.getConfiguration().getMasterUrl()).getPort());
     }
 
-    /** Stops the services, whichever way they run, and starts them as processes again. */
+    /** The real node, once {@link #runServicesAsPods()} has started it. */
+    public java.util.Optional<LocalNode> node() {
+        return java.util.Optional.ofNullable(node);
+    }
+
+    /**
+     * Uninstalls the chart's release if there is one, stops the services, and starts them as
+     * processes again.
+     */
     public void runServicesAsProcesses() throws Exception {
         stopServices();
+        if (node != null) {
+            SluiceRelease.uninstall(repoRoot, kubeconfig(), SLUICE_NAMESPACE);
+        }
         createProcesses();
         startAll();
     }
@@ -399,6 +414,9 @@ public final class LocalStack implements AutoCloseable {
             stopServices();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (node != null) {
+            node.close();
         }
         Launcher.stop(repoRoot, runDir.resolve("services"));
         client.close();

@@ -17,71 +17,33 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Sluice service run as users run it: {@code java -jar quarkus-run.jar} configured by
- * environment variables, or as its pod spec says (ChartPods, deploy/local/pod/run).
+ * One Sluice service run as users run it: {@code java -jar quarkus-run.jar}, configured by
+ * environment variables.
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final String name;
-    private final List<String> command;
+    private final Path jar;
     private final int port;
     private final Map<String, String> env;
     private final Path log;
     private final Path pids;
-    private final boolean contained;
     private Process process;
 
-    private ServiceProcess(
-            String name,
-            List<String> command,
-            int port,
-            Map<String, String> env,
-            Path log,
-            Path pids,
-            boolean contained) {
-        this.name = name;
-        this.command = List.copyOf(command);
-        this.port = port;
-        this.env = new HashMap<>(env);
-        this.log = log;
-        this.pids = pids;
-        this.contained = contained;
-    }
-
     /**
-     * {@code java -jar jar} on loopback {@code port}.
-     *
+     * @param port the loopback port it listens on (kept across the stack's restarts of it)
      * @param pids where each started process's pid is recorded, for deploy/local/stop-processes and
      *     its watchdog
      */
-    static ServiceProcess jar(
-            String name, Path jar, int port, Map<String, String> env, Path log, Path pids) {
-        Map<String, String> withPort = new HashMap<>(env);
-        withPort.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        withPort.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        return new ServiceProcess(
-                name,
-                List.of(
-                        "java",
-                        "-Xmx192m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-jar",
-                        jar.toString()),
-                port,
-                withPort,
-                log,
-                pids,
-                false);
-    }
-
-    /**
-     * A container started by {@code command} (deploy/local/pod/run), which forks the service into
-     * namespaces of its own: it listens on {@code port}, and is stopped by signalling that child.
-     */
-    public static ServiceProcess container(
-            String name, List<String> command, int port, Path log, Path pids) {
-        return new ServiceProcess(name, command, port, Map.of(), log, pids, true);
+    ServiceProcess(String name, Path jar, int port, Map<String, String> env, Path log, Path pids) {
+        this.pids = pids;
+        this.name = name;
+        this.jar = jar;
+        this.port = port;
+        this.env = new HashMap<>(env);
+        this.env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        this.env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        this.log = log;
     }
 
     public String name() {
@@ -106,7 +68,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ServiceProcess start() throws IOException {
         ProcessBuilder builder =
-                new ProcessBuilder(command)
+                new ProcessBuilder(
+                                List.of(
+                                        "java",
+                                        "-Xmx192m",
+                                        "-XX:+UseSerialGC",
+                                        "-XX:TieredStopAtLevel=1",
+                                        "-jar",
+                                        jar.toString()))
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -146,8 +115,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
-            // a container's launcher waits for its child and passes no signal on: the child is told
-            signalled().forEach(ProcessHandle::destroy);
+            process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
@@ -157,13 +125,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** {@code kill -9}: no shutdown hook, no last commit, no goodbye to the consumer group. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
-            signalled().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor();
         }
-    }
-
-    private List<ProcessHandle> signalled() {
-        return contained ? process.children().toList() : List.of(process.toHandle());
     }
 
     @Override

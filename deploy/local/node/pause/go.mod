@@ -1,0 +1,3 @@
+module sluice.local/pause
+
+go 1.22
