@@ -5,12 +5,15 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject.Action;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.ServedKinds;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,21 +27,36 @@ import java.util.concurrent.TimeUnit;
  * the object alone, {@code ssa: IfNotPresent} only creates it. With {@code force}, an object whose
  * change the API server refuses as immutable is deleted and created again. An object of a
  * namespaced kind that names no namespace is refused, as in Flux, rather than written to the
- * client's default namespace.
+ * client's default namespace. Before an existing object is applied, its metadata is cleaned as
+ * kustomize-controller cleans it ({@link MetadataCleanup}): the fields of kubectl and of Flux's own
+ * controllers become Sluice's, so removing them from Git removes them from the cluster.
  */
 public final class ObjectApplier {
     private final KubernetesClient client;
     private final String fieldManager;
     private final ServedKinds kinds;
+    private final MetadataCleanup cleanup;
 
     public ObjectApplier(KubernetesClient client, String fieldManager, ServedKinds kinds) {
         this.client = client;
         this.fieldManager = fieldManager;
         this.kinds = kinds;
+        this.cleanup = new MetadataCleanup(fieldManager);
     }
 
-    /** What {@link #execute} will do with an object that passed its dry run. */
-    public record Plan(GenericKubernetesResource object, Action action, boolean recreate) {}
+    /**
+     * What {@link #execute} will do with an object that passed its dry run: first the JSON patch
+     * {@code cleanup} of its metadata, if any.
+     */
+    public record Plan(
+            GenericKubernetesResource object,
+            Action action,
+            boolean recreate,
+            List<Map<String, Object>> cleanup) {
+        Plan(GenericKubernetesResource object, Action action, boolean recreate) {
+            this(object, action, recreate, List.of());
+        }
+    }
 
     /** Plans and executes at once (one object, nothing to validate it with). */
     public Action apply(GenericKubernetesResource object, boolean force) throws ApplyException {
@@ -76,12 +94,19 @@ public final class ObjectApplier {
             if (live == null) {
                 return new Plan(object, Action.CREATED, false);
             }
+            List<Map<String, Object>> cleaning =
+                    Annotations.SSA_MERGE.equals(annotation(object, Annotations.SSA))
+                                    || Annotations.SSA_MERGE.equals(
+                                            annotation(live, Annotations.SSA))
+                            ? List.of()
+                            : cleanup.patch(metadata(live));
             return new Plan(
                     object,
-                    comparable(dryRun).equals(comparable(live))
+                    cleaning.isEmpty() && comparable(dryRun).equals(comparable(live))
                             ? Action.UNCHANGED
                             : Action.CONFIGURED,
-                    false);
+                    false,
+                    cleaning);
         } catch (KubernetesClientException e) {
             throw failed(id, e);
         }
@@ -92,6 +117,12 @@ public final class ObjectApplier {
             if (plan.recreate()) {
                 recreate(plan.object());
             } else if (plan.action() != Action.UNCHANGED) {
+                if (!plan.cleanup().isEmpty()) {
+                    client.resource(plan.object())
+                            .patch(
+                                    PatchContext.of(PatchType.JSON),
+                                    Serialization.asJson(plan.cleanup()));
+                }
                 client.resource(plan.object())
                         .fieldManager(fieldManager)
                         .forceConflicts()
@@ -151,6 +182,14 @@ public final class ObjectApplier {
     public static String annotation(HasMetadata object, String key) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> metadata(GenericKubernetesResource live) {
+        return (Map<String, Object>)
+                Serialization.jsonMapper()
+                        .convertValue(live, new TypeReference<HashMap<String, Object>>() {})
+                        .get("metadata");
     }
 
     /** The object without the fields the server changes on every write. */

@@ -1,0 +1,157 @@
+package io.sluice.apply.ssa;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What kustomize-controller removes from a live object's metadata before it applies it (fluxcd/pkg
+ * ssa's cleanup, with kustomize-controller's options), as a JSON patch: kubectl's last-applied
+ * annotation and Flux v1's marks, and the fields of the managers it takes over, whose entries in
+ * {@code metadata.managedFields} become Sluice's own (renamed, or merged into Sluice's apply
+ * entry). Taking over {@code kubectl} and {@code before-first-apply} is what Flux does, so a field
+ * added by {@code kubectl apply} and later removed from Git is removed from the cluster; taking
+ * over Flux's own {@code kustomize-controller} and {@code helm-controller} does the same for the
+ * fields Flux applied before Sluice took over. Skipped for an object marked {@code
+ * kustomize.toolkit.fluxcd.io/ssa: Merge}.
+ */
+public final class MetadataCleanup {
+    /** A manager matched by name prefix and operation, on the object itself (no subresource). */
+    record Manager(String prefix, String operation) {
+        boolean matches(Map<String, Object> entry) {
+            Object subresource = entry.get("subresource");
+            return operation.equals(entry.get("operation"))
+                    && (subresource == null || "".equals(subresource))
+                    && String.valueOf(entry.get("manager")).startsWith(prefix);
+        }
+    }
+
+    static final List<String> ANNOTATIONS =
+            List.of(
+                    "kubectl.kubernetes.io/last-applied-configuration",
+                    "kustomize.toolkit.fluxcd.io/checksum",
+                    "fluxcd.io/sync-checksum");
+    static final List<String> LABELS = List.of("fluxcd.io/sync-gc-mark");
+
+    private final String fieldManager;
+    private final List<Manager> takenOver;
+
+    /**
+     * The managers kustomize-controller takes over, Flux's own controllers, and Sluice's updates.
+     */
+    public MetadataCleanup(String fieldManager) {
+        this.fieldManager = fieldManager;
+        this.takenOver =
+                List.of(
+                        new Manager("kubectl", "Apply"),
+                        new Manager("kubectl", "Update"),
+                        new Manager("before-first-apply", "Update"),
+                        new Manager(fieldManager, "Update"),
+                        new Manager("kustomize-controller", "Apply"),
+                        new Manager("kustomize-controller", "Update"),
+                        new Manager("helm-controller", "Apply"),
+                        new Manager("helm-controller", "Update"));
+    }
+
+    /**
+     * The JSON patch operations for {@code metadata} (of the live object), none when nothing is to
+     * be cleaned.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> patch(Map<String, Object> metadata) {
+        List<Map<String, Object>> operations = new ArrayList<>();
+        removeKeys(metadata.get("annotations"), ANNOTATIONS, "annotations", operations);
+        removeKeys(metadata.get("labels"), LABELS, "labels", operations);
+        Object managedFields = metadata.get("managedFields");
+        if (managedFields instanceof List<?> entries) {
+            List<Map<String, Object>> replaced = takeOver((List<Map<String, Object>>) entries);
+            if (replaced != null) {
+                operations.add(
+                        Map.of(
+                                "op", "replace",
+                                "path", "/metadata/managedFields",
+                                "value", replaced));
+            }
+        }
+        return operations;
+    }
+
+    /**
+     * The entries with those of the managers taken over made Sluice's apply entry, or null when
+     * none is there. As fluxcd/pkg/ssa's PatchReplaceFieldsManagers: the first match is renamed
+     * when Sluice has no apply entry yet, every other match is merged into Sluice's entry, which
+     * goes last.
+     */
+    List<Map<String, Object>> takeOver(List<Map<String, Object>> entries) {
+        Map<String, Object> own = null;
+        for (Map<String, Object> entry : entries) {
+            if (fieldManager.equals(entry.get("manager"))
+                    && "Apply".equals(entry.get("operation"))) {
+                own = new LinkedHashMap<>(entry);
+            }
+        }
+        boolean edited = false;
+        List<Map<String, Object>> kept = new ArrayList<>();
+        for (Map<String, Object> entry : entries) {
+            if (fieldManager.equals(entry.get("manager"))
+                    && "Apply".equals(entry.get("operation"))) {
+                continue;
+            }
+            if (takenOver.stream().noneMatch(manager -> manager.matches(entry))) {
+                kept.add(entry);
+                continue;
+            }
+            edited = true;
+            if (own == null) {
+                own = new LinkedHashMap<>(entry);
+                own.put("manager", fieldManager);
+                own.put("operation", "Apply");
+            } else {
+                own.put("fieldsV1", union(own.get("fieldsV1"), entry.get("fieldsV1")));
+            }
+        }
+        if (!edited) {
+            return null;
+        }
+        kept.add(own);
+        return kept;
+    }
+
+    /**
+     * The union of two field sets in their fieldsV1 form (a tree of path elements, each leaf {@code
+     * {}}): the union of the trees.
+     */
+    @SuppressWarnings("unchecked")
+    static Object union(Object a, Object b) {
+        if (!(a instanceof Map<?, ?> left)) {
+            return b;
+        }
+        if (!(b instanceof Map<?, ?> right)) {
+            return a;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) left);
+        ((Map<String, Object>) right)
+                .forEach((key, value) -> merged.merge(key, value, MetadataCleanup::union));
+        return merged;
+    }
+
+    private static void removeKeys(
+            Object present, List<String> keys, String field, List<Map<String, Object>> operations) {
+        if (present instanceof Map<?, ?> map) {
+            for (String key : keys) {
+                if (map.containsKey(key)) {
+                    operations.add(
+                            Map.of(
+                                    "op",
+                                    "remove",
+                                    "path",
+                                    "/metadata/"
+                                            + field
+                                            + "/"
+                                            + key.replace("~", "~0").replace("/", "~1")));
+                }
+            }
+        }
+    }
+}
