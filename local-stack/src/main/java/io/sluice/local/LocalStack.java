@@ -26,6 +26,10 @@ public final class LocalStack implements AutoCloseable {
     private final ControlPlane controlPlane;
     private ControlPlane secondControlPlane;
     private LocalNode node;
+
+    /** Whether the chart's release is installed (by {@link #runServicesAsPods()}). */
+    private boolean released;
+
     private final KafkaBroker kafka;
     private final GitServer git;
     private final ChartRepositoryServer charts;
@@ -248,6 +252,7 @@ public final class LocalStack implements AutoCloseable {
         }
         values.put("source-service.app.envs.SLUICE_ADMIN_TOKEN", adminToken);
         values.put("source-service.app.envs.SLUICE_ARTIFACT_BASE_URL", "http://127.0.0.1:8081");
+        released = true;
         SluiceRelease.install(
                 repoRoot,
                 kubeconfig(),
@@ -267,8 +272,9 @@ public final class LocalStack implements AutoCloseable {
      */
     public void runServicesAsProcesses() throws Exception {
         stopServices();
-        if (node != null) {
+        if (released) {
             SluiceRelease.uninstall(repoRoot, kubeconfig(), SLUICE_NAMESPACE);
+            released = false;
         }
         createProcesses();
         startAll();
@@ -283,7 +289,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void stopServices() throws InterruptedException {
+    /**
+     * Stops the service processes (a chart's release stays); {@link #runServicesAsProcesses()}
+     * starts them.
+     */
+    public void stopServices() throws InterruptedException {
         for (ServiceProcess service : services.values()) {
             service.stop();
         }

@@ -62,6 +62,10 @@ public final class ServiceProcess implements AutoCloseable {
         env.put(variable, value);
     }
 
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }

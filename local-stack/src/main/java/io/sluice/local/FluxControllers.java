@@ -1,0 +1,57 @@
+package io.sluice.local;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Flux's own source-controller and kustomize-controller (deploy/local/flux-controllers) running
+ * against the stack's cluster: the Flux a cluster ran before Sluice, for the migration test.
+ */
+public final class FluxControllers implements AutoCloseable {
+    private final Path repoRoot;
+    private final Path runDir;
+
+    private FluxControllers(Path repoRoot, Path runDir) {
+        this.repoRoot = repoRoot;
+        this.runDir = runDir;
+    }
+
+    /** Installs the CRDs they need that the stack lacks, then starts them. */
+    public static FluxControllers start(
+            Path repoRoot, Path runDir, Path kubeconfig, KubernetesClient client)
+            throws IOException, InterruptedException {
+        Path built =
+                Path.of(Launcher.output(repoRoot.resolve("deploy/local/flux-controllers/build")));
+        try (Stream<Path> crds = Files.list(built.resolve("crds"))) {
+            for (Path crd : crds.sorted().toList()) {
+                Manifests.apply(client, Files.readString(crd));
+                LocalStack.awaitEstablished(
+                        client,
+                        client.getKubernetesSerialization()
+                                .unmarshal(Files.readString(crd), HasMetadata.class)
+                                .getMetadata()
+                                .getName());
+            }
+        }
+        Launcher.run(
+                repoRoot.resolve("deploy/local/flux-controllers/start"),
+                runDir,
+                runDir.resolveSibling("flux-controllers-start.log"),
+                "--kubeconfig",
+                kubeconfig.toString());
+        return new FluxControllers(repoRoot, runDir);
+    }
+
+    public Path logs() {
+        return runDir.resolve("logs");
+    }
+
+    @Override
+    public void close() {
+        Launcher.stop(repoRoot, runDir);
+    }
+}
