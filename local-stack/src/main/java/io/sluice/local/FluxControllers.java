@@ -20,9 +20,12 @@ public final class FluxControllers implements AutoCloseable {
         this.runDir = runDir;
     }
 
-    /** Installs the CRDs they need that the stack lacks, then starts them. */
+    /**
+     * Installs the CRDs they need (their own, among them Bucket and ExternalArtifact, which the
+     * stack lacks), then starts them, watching {@code namespace} only.
+     */
     public static FluxControllers start(
-            Path repoRoot, Path runDir, Path kubeconfig, KubernetesClient client)
+            Path repoRoot, Path runDir, Path kubeconfig, KubernetesClient client, String namespace)
             throws IOException, InterruptedException {
         Path built =
                 Path.of(Launcher.output(repoRoot.resolve("deploy/local/flux-controllers/build")));
@@ -42,7 +45,9 @@ public final class FluxControllers implements AutoCloseable {
                 runDir,
                 runDir.resolveSibling("flux-controllers-start.log"),
                 "--kubeconfig",
-                kubeconfig.toString());
+                kubeconfig.toString(),
+                "--namespace",
+                namespace);
         return new FluxControllers(repoRoot, runDir);
     }
 

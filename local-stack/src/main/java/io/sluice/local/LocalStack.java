@@ -275,6 +275,12 @@ public final class LocalStack implements AutoCloseable {
         if (released) {
             SluiceRelease.uninstall(repoRoot, kubeconfig(), SLUICE_NAMESPACE);
             released = false;
+            // helm waits for the Deployments, not their pods, which would share the Kafka groups
+            client.pods()
+                    .inNamespace(SLUICE_NAMESPACE)
+                    .withLabel("app.kubernetes.io/part-of", "sluice")
+                    .informOnCondition(List::isEmpty)
+                    .get(2, java.util.concurrent.TimeUnit.MINUTES);
         }
         createProcesses();
         startAll();
@@ -426,7 +432,11 @@ public final class LocalStack implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (node != null) {
-            node.close();
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                System.err.println("node: " + e.getMessage());
+            }
         }
         Launcher.stop(repoRoot, runDir.resolve("services"));
         client.close();

@@ -64,7 +64,8 @@ class MigrationFromFluxTest {
                             stack.repoRoot(),
                             stack.runDir().resolve("flux-controllers"),
                             stack.kubeconfig(),
-                            client)) {
+                            client,
+                            NS)) {
                 Manifests.apply(client, Manifests.namespace(NS));
                 Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "1m"));
                 Manifests.apply(

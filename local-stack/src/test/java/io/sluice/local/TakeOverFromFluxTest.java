@@ -49,12 +49,23 @@ class TakeOverFromFluxTest {
             // and an 'orphan' ConfigMap, over an object once created by kubectl apply
             applyAsFlux(
                     client,
-                    configMap("settings", Map.of("kept", "from-git", "removed", "old"))
-                            .editMetadata()
-                            .addToAnnotations(
-                                    "kubectl.kubernetes.io/last-applied-configuration", "{}")
-                            .endMetadata()
-                            .build());
+                    configMap("settings", Map.of("kept", "from-git", "removed", "old")).build());
+            // kubectl's annotation, under a manager nobody takes over: removed by name, as Flux
+            // does
+            client.configMaps()
+                    .inNamespace(NS)
+                    .resource(
+                            new ConfigMapBuilder()
+                                    .withNewMetadata()
+                                    .withName("settings")
+                                    .withNamespace(NS)
+                                    .addToAnnotations(
+                                            "kubectl.kubernetes.io/last-applied-configuration",
+                                            "{}")
+                                    .endMetadata()
+                                    .build())
+                    .fieldManager("a-person")
+                    .serverSideApply();
             applyAsFlux(client, configMap("orphan", Map.of("x", "y")).build());
             client.configMaps()
                     .inNamespace(NS)

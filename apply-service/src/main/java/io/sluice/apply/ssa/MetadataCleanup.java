@@ -36,6 +36,7 @@ public final class MetadataCleanup {
 
     private final String fieldManager;
     private final List<Manager> takenOver;
+    private final List<Manager> takenOverForHelm;
 
     /**
      * The managers kustomize-controller takes over, Flux's own controllers, and Sluice's updates.
@@ -49,23 +50,26 @@ public final class MetadataCleanup {
                         new Manager("before-first-apply", "Update"),
                         new Manager(fieldManager, "Update"),
                         new Manager("kustomize-controller", "Apply"),
-                        new Manager("kustomize-controller", "Update"),
-                        new Manager("helm-controller", "Apply"),
-                        new Manager("helm-controller", "Update"));
+                        new Manager("kustomize-controller", "Update"));
+        List<Manager> helm = new ArrayList<>(takenOver);
+        helm.add(new Manager("helm-controller", "Apply"));
+        helm.add(new Manager("helm-controller", "Update"));
+        this.takenOverForHelm = List.copyOf(helm);
     }
 
     /**
      * The JSON patch operations for {@code metadata} (of the live object), none when nothing is to
-     * be cleaned.
+     * be cleaned; {@code helmOwned}: the object is a HelmRelease's.
      */
     @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> patch(Map<String, Object> metadata) {
+    public List<Map<String, Object>> patch(Map<String, Object> metadata, boolean helmOwned) {
         List<Map<String, Object>> operations = new ArrayList<>();
         removeKeys(metadata.get("annotations"), ANNOTATIONS, "annotations", operations);
         removeKeys(metadata.get("labels"), LABELS, "labels", operations);
         Object managedFields = metadata.get("managedFields");
         if (managedFields instanceof List<?> entries) {
-            List<Map<String, Object>> replaced = takeOver((List<Map<String, Object>>) entries);
+            List<Map<String, Object>> replaced =
+                    takeOver((List<Map<String, Object>>) entries, helmOwned);
             if (replaced != null) {
                 operations.add(
                         Map.of(
@@ -83,22 +87,23 @@ public final class MetadataCleanup {
      * when Sluice has no apply entry yet, every other match is merged into Sluice's entry, which
      * goes last.
      */
-    List<Map<String, Object>> takeOver(List<Map<String, Object>> entries) {
-        Map<String, Object> own = null;
+    List<Map<String, Object>> takeOver(List<Map<String, Object>> entries, boolean helmOwned) {
+        List<Manager> managers = helmOwned ? takenOverForHelm : takenOver;
+        Manager ownApply = new Manager(fieldManager, "Apply");
+        Map<String, Object> previous = null;
         for (Map<String, Object> entry : entries) {
-            if (fieldManager.equals(entry.get("manager"))
-                    && "Apply".equals(entry.get("operation"))) {
-                own = new LinkedHashMap<>(entry);
+            if (fieldManager.equals(entry.get("manager")) && ownApply.matches(entry)) {
+                previous = entry;
             }
         }
+        Map<String, Object> own = previous == null ? null : new LinkedHashMap<>(previous);
         boolean edited = false;
         List<Map<String, Object>> kept = new ArrayList<>();
         for (Map<String, Object> entry : entries) {
-            if (fieldManager.equals(entry.get("manager"))
-                    && "Apply".equals(entry.get("operation"))) {
+            if (entry == previous) {
                 continue;
             }
-            if (takenOver.stream().noneMatch(manager -> manager.matches(entry))) {
+            if (managers.stream().noneMatch(manager -> manager.matches(entry))) {
                 kept.add(entry);
                 continue;
             }
@@ -119,8 +124,9 @@ public final class MetadataCleanup {
     }
 
     /**
-     * The union of two field sets in their fieldsV1 form (a tree of path elements, each leaf {@code
-     * {}}): the union of the trees.
+     * The union of two field sets in their fieldsV1 form, as structured-merge-diff takes it: a tree
+     * of path elements where {@code {}} is a member with no children and {@code "."} marks a member
+     * that also has children, so a member meeting its own children keeps its {@code "."}.
      */
     @SuppressWarnings("unchecked")
     static Object union(Object a, Object b) {
@@ -132,7 +138,20 @@ public final class MetadataCleanup {
         }
         Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) left);
         ((Map<String, Object>) right)
-                .forEach((key, value) -> merged.merge(key, value, MetadataCleanup::union));
+                .forEach((key, value) -> merged.merge(key, value, MetadataCleanup::member));
+        return merged;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object member(Object a, Object b) {
+        boolean leafA = a instanceof Map<?, ?> m && m.isEmpty();
+        boolean leafB = b instanceof Map<?, ?> m && m.isEmpty();
+        Object merged = union(a, b);
+        if (leafA != leafB && merged instanceof Map<?, ?> map) {
+            Map<String, Object> withSelf = new LinkedHashMap<>((Map<String, Object>) map);
+            withSelf.putIfAbsent(".", Map.of());
+            return withSelf;
+        }
         return merged;
     }
 

@@ -94,12 +94,7 @@ public final class ObjectApplier {
             if (live == null) {
                 return new Plan(object, Action.CREATED, false);
             }
-            List<Map<String, Object>> cleaning =
-                    Annotations.SSA_MERGE.equals(annotation(object, Annotations.SSA))
-                                    || Annotations.SSA_MERGE.equals(
-                                            annotation(live, Annotations.SSA))
-                            ? List.of()
-                            : cleanup.patch(metadata(live));
+            List<Map<String, Object>> cleaning = cleaning(object, live);
             return new Plan(
                     object,
                     cleaning.isEmpty() && comparable(dryRun).equals(comparable(live))
@@ -118,10 +113,7 @@ public final class ObjectApplier {
                 recreate(plan.object());
             } else if (plan.action() != Action.UNCHANGED) {
                 if (!plan.cleanup().isEmpty()) {
-                    client.resource(plan.object())
-                            .patch(
-                                    PatchContext.of(PatchType.JSON),
-                                    Serialization.asJson(plan.cleanup()));
+                    clean(plan.object());
                 }
                 client.resource(plan.object())
                         .fieldManager(fieldManager)
@@ -182,6 +174,67 @@ public final class ObjectApplier {
     public static String annotation(HasMetadata object, String key) {
         Map<String, String> annotations = object.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
+    }
+
+    /** The metadata cleanup the live object needs before {@code object} is applied over it. */
+    private List<Map<String, Object>> cleaning(
+            GenericKubernetesResource object, GenericKubernetesResource live) {
+        if (merged(object) || merged(live)) {
+            return List.of();
+        }
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return cleanup.patch(
+                metadata(live),
+                labels != null && labels.containsKey(Annotations.HELM_OWNER_NAME_LABEL));
+    }
+
+    /**
+     * Cleans the object as it is now (read again: the plan was made before its stage's dry runs),
+     * only if it is still that version: a writer in between wins, and the next apply cleans.
+     */
+    private void clean(GenericKubernetesResource object) {
+        GenericKubernetesResource live = client.resource(object).get();
+        if (live == null) {
+            return;
+        }
+        List<Map<String, Object>> operations = new java.util.ArrayList<>();
+        operations.add(
+                Map.of(
+                        "op",
+                        "test",
+                        "path",
+                        "/metadata/resourceVersion",
+                        "value",
+                        live.getMetadata().getResourceVersion()));
+        List<Map<String, Object>> cleaning = cleaning(object, live);
+        if (cleaning.isEmpty()) {
+            return;
+        }
+        operations.addAll(cleaning);
+        try {
+            client.resource(live)
+                    .patch(
+                            new PatchContext.Builder()
+                                    .withPatchType(PatchType.JSON)
+                                    .withFieldManager(fieldManager)
+                                    .build(),
+                            Serialization.asJson(operations));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409 && e.getCode() != 422) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Marked {@code kustomize.toolkit.fluxcd.io/ssa: Merge} (label or annotation, any case), as
+     * Flux's cleanup exclusion matches it.
+     */
+    private static boolean merged(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return Annotations.SSA_MERGE.equalsIgnoreCase(annotation(object, Annotations.SSA))
+                || (labels != null
+                        && Annotations.SSA_MERGE.equalsIgnoreCase(labels.get(Annotations.SSA)));
     }
 
     @SuppressWarnings("unchecked")

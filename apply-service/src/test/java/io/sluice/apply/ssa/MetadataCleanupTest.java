@@ -20,7 +20,8 @@ class MetadataCleanupTest {
                                         "kube-controller-manager",
                                         "Update",
                                         "",
-                                        fields("f:status", "f:x"))));
+                                        fields("f:status", "f:x"))),
+                        false);
 
         assertThat(taken)
                 .containsExactly(
@@ -44,7 +45,8 @@ class MetadataCleanupTest {
                                         "Update",
                                         "",
                                         fields("f:metadata", "f:labels")),
-                                entry("kubectl", "Update", "status", fields("f:status", "f:y"))));
+                                entry("kubectl", "Update", "status", fields("f:status", "f:y"))),
+                        true);
 
         Map<String, Object> own = taken.get(taken.size() - 1);
         assertThat(own.get("manager")).isEqualTo("sluice");
@@ -74,7 +76,8 @@ class MetadataCleanupTest {
                                                 "my-operator",
                                                 "Update",
                                                 "",
-                                                fields("f:data", "f:c")))))
+                                                fields("f:data", "f:c"))),
+                                true))
                 .isNull();
     }
 
@@ -89,7 +92,7 @@ class MetadataCleanupTest {
                         "labels",
                         Map.of("fluxcd.io/sync-gc-mark", "x"));
 
-        assertThat(cleanup.patch(metadata))
+        assertThat(cleanup.patch(metadata, false))
                 .containsExactly(
                         Map.of(
                                 "op",
@@ -97,6 +100,41 @@ class MetadataCleanupTest {
                                 "path",
                                 "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration"),
                         Map.of("op", "remove", "path", "/metadata/labels/fluxcd.io~1sync-gc-mark"));
+    }
+
+    @Test
+    void helmControllersEntriesAreTakenOverOnlyOnAHelmReleasesObjects() {
+        // helm-controller writes a HelmRelease's own finalizer under its name: a HelmRelease
+        // applied
+        // from Git must keep it
+        List<Map<String, Object>> entries =
+                List.of(
+                        entry("sluice", "Apply", "", fields("f:spec", "f:chart")),
+                        entry(
+                                "helm-controller",
+                                "Update",
+                                "",
+                                fields("f:metadata", "f:finalizers")));
+
+        assertThat(cleanup.takeOver(entries, false)).isNull();
+        assertThat(cleanup.takeOver(entries, true)).hasSize(1);
+    }
+
+    @Test
+    void aMemberMeetingItsOwnChildrenKeepsItselfAsStructuredMergeDiffDoes() {
+        // {f:x:{}} ∪ {f:x:{f:y:{}}} = {f:x:{.:{}, f:y:{}}}, checked against
+        // sigs.k8s.io/structured-merge-diff
+        assertThat(
+                        MetadataCleanup.union(
+                                Map.of("f:x", Map.of()), Map.of("f:x", Map.of("f:y", Map.of()))))
+                .isEqualTo(Map.of("f:x", Map.of(".", Map.of(), "f:y", Map.of())));
+        assertThat(
+                        MetadataCleanup.union(
+                                Map.of("f:x", Map.of("f:y", Map.of())),
+                                Map.of("f:x", Map.of("f:z", Map.of()))))
+                .isEqualTo(Map.of("f:x", Map.of("f:y", Map.of(), "f:z", Map.of())));
+        assertThat(MetadataCleanup.union(Map.of("f:x", Map.of()), Map.of("f:x", Map.of())))
+                .isEqualTo(Map.of("f:x", Map.of()));
     }
 
     private static Map<String, Object> entry(
