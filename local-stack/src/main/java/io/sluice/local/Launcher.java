@@ -57,16 +57,19 @@ final class Launcher {
     }
 
     static void stop(Path repoRoot, Path runDir) {
+        stop(repoRoot.resolve("deploy/local/stop-processes"), runDir, "processes");
+    }
+
+    /** Runs a stop script on {@code runDir}; a failure to run it is reported, not thrown. */
+    static void stop(Path script, Path runDir, String what) {
         try {
-            new ProcessBuilder(
-                            repoRoot.resolve("deploy/local/stop-processes").toString(),
-                            runDir.toString())
+            new ProcessBuilder(script.toString(), runDir.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start()
                     .waitFor();
         } catch (IOException e) {
-            System.err.println("could not stop processes in " + runDir + ": " + e.getMessage());
+            System.err.println("could not stop " + what + " in " + runDir + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -63,19 +63,7 @@ public final class LocalNode implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            new ProcessBuilder(
-                            repoRoot.resolve("deploy/local/node/stop").toString(),
-                            runDir.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start()
-                    .waitFor();
-        } catch (IOException e) {
-            System.err.println("could not stop the node in " + runDir + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Launcher.stop(repoRoot.resolve("deploy/local/node/stop"), runDir, "the node");
         client.nodes().withName(NAME).delete();
     }
 }

@@ -83,12 +83,7 @@ class ChartOnNodeTest {
                     Manifests.kustomization(NS, "app", NS, "./app")
                             .replace("  prune: true", "  prune: true\n  targetNamespace: " + NS));
 
-            await().atMost(DEADLINE)
-                    .until(
-                            () ->
-                                    FluxReady.of(client, NS, "app")
-                                            .map(c -> "True".equals(c.getStatus()))
-                                            .orElse(false));
+            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
             assertThat(greeting()).isEqualTo("from-git");
 
             client.configMaps()

@@ -17,4 +17,9 @@ final class FluxReady {
                 ? Optional.empty()
                 : Conditions.find(ks.getStatus().conditions, Conditions.READY);
     }
+
+    /** Whether the Kustomization is Ready=True. */
+    static boolean isReady(KubernetesClient client, String namespace, String name) {
+        return of(client, namespace, name).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
 }

@@ -131,9 +131,7 @@ class MigrationFromFluxTest {
         return ks != null
                 && ks.getStatus() != null
                 && ("main@sha1:" + revision).equals(ks.getStatus().lastAppliedRevision)
-                && FluxReady.of(client, NS, "app")
-                        .map(c -> "True".equals(c.getStatus()))
-                        .orElse(false);
+                && FluxReady.isReady(client, NS, "app");
     }
 
     private static ConfigMap configMap(KubernetesClient client, String name) {

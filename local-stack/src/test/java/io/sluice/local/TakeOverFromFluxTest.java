@@ -101,12 +101,7 @@ class TakeOverFromFluxTest {
                                                                                     + "_orphan__ConfigMap")))))));
             app.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
 
-            await().atMost(DEADLINE)
-                    .until(
-                            () ->
-                                    FluxReady.of(client, NS, "app")
-                                            .map(c -> "True".equals(c.getStatus()))
-                                            .orElse(false));
+            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
             await().atMost(DEADLINE)
                     .until(
                             () ->

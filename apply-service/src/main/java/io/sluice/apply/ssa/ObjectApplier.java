@@ -237,12 +237,9 @@ public final class ObjectApplier {
                         && Annotations.SSA_MERGE.equalsIgnoreCase(labels.get(Annotations.SSA)));
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> metadata(GenericKubernetesResource live) {
-        return (Map<String, Object>)
-                Serialization.jsonMapper()
-                        .convertValue(live, new TypeReference<HashMap<String, Object>>() {})
-                        .get("metadata");
+        return Serialization.jsonMapper()
+                .convertValue(live.getMetadata(), new TypeReference<HashMap<String, Object>>() {});
     }
 
     /** The object without the fields the server changes on every write. */
