@@ -12,6 +12,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -108,24 +109,65 @@ class HelmReleaseSafetyTest {
                   values:
                     replicaCount: -1
                 """));
+        String firstFailure =
+                "Helm install failed for release helm-install-retries/podinfo with chart podinfo@6.9.4: "
+                        + "Deployment/helm-install-retries/podinfo apply failed";
+        String remediation =
+                "Helm uninstall remediation for release helm-install-retries/podinfo.v1 with chart podinfo@6.9.4 succeeded";
+        // the reconcile that ran out of retries tells the whole story in its alert and its Event
+        // (a later reconcile with nothing left to try reports only the last failure, as Ready
+        // does in helm-controller, so Ready alone cannot show it)
         await().atMost(DEADLINE)
-                .untilAsserted(
+                .until(
                         () ->
-                                assertThat(ready(ns, "podinfo"))
-                                        .hasValueSatisfying(
-                                                c -> {
-                                                    assertThat(c.getStatus()).isEqualTo("False");
-                                                    assertThat(c.getReason())
-                                                            .isEqualTo("RetriesExceeded");
-                                                    assertThat(c.getMessage())
-                                                            .contains(
-                                                                    "Helm install failed for release helm-install-retries/podinfo with chart podinfo@6.9.4: "
-                                                                            + "Deployment/helm-install-retries/podinfo apply failed")
-                                                            .contains(
-                                                                    "Helm uninstall remediation for release helm-install-retries/podinfo.v1 with chart podinfo@6.9.4 succeeded")
-                                                            .contains(
-                                                                    "Failed to install after 2 attempt(s)");
-                                                }));
+                                client.v1().events().inNamespace(ns).list().getItems().stream()
+                                        .anyMatch(
+                                                e ->
+                                                        "RetriesExceeded".equals(e.getReason())
+                                                                && "podinfo"
+                                                                        .equals(
+                                                                                e.getInvolvedObject()
+                                                                                        .getName())
+                                                                && e.getMessage()
+                                                                        .matches(
+                                                                                "(?s)\\Q"
+                                                                                        + firstFailure
+                                                                                        + "\\E.*\\Q"
+                                                                                        + remediation
+                                                                                        + "\\E.*\\Q"
+                                                                                        + firstFailure
+                                                                                        + "\\E.*Failed to install after 2 attempt\\(s\\).*")));
+        // reconciled again on request: nothing is tried again, the release stays stalled
+        String requestedAt = Instant.now().toString();
+        client.resources(HelmRelease.class)
+                .inNamespace(ns)
+                .withName("podinfo")
+                .edit(
+                        r -> {
+                            r.getMetadata()
+                                    .setAnnotations(
+                                            Map.of("reconcile.fluxcd.io/requestedAt", requestedAt));
+                            return r;
+                        });
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                requestedAt.equals(
+                                        client.resources(HelmRelease.class)
+                                                .inNamespace(ns)
+                                                .withName("podinfo")
+                                                .get()
+                                                .getStatus()
+                                                .lastHandledReconcileAt));
+        assertThat(ready(ns, "podinfo"))
+                .hasValueSatisfying(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("False");
+                            assertThat(c.getReason()).isEqualTo("RetriesExceeded");
+                            assertThat(c.getMessage())
+                                    .startsWith(firstFailure)
+                                    .endsWith("Failed to install after 2 attempt(s)");
+                        });
         HelmRelease release =
                 client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").get();
         assertThat(release.getStatus().installFailures).isEqualTo(2);

@@ -50,6 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -83,6 +84,10 @@ public class VerdictPublisher {
 
     /** The attempt each object's readiness wait is for, while it runs. */
     private final Map<ObjectRef, Attempt> waiting = new ConcurrentHashMap<>();
+
+    /** Per object, the judgement last started (see {@link #inTurn}). */
+    private final Map<ObjectRef, CompletableFuture<CompletionStage<Void>>> turns =
+            new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(
@@ -163,13 +168,13 @@ public class VerdictPublisher {
         Span span = Stages.start(tracer, Stages.HEALTH, result.attempt().object(), trace);
         span.setAttribute(Stages.REVISION, result.attempt().revision());
         healthSpans.put(result.attempt(), span);
-        CompletableFuture.supplyAsync(
+        inTurn(
+                        result.attempt().object(),
                         () -> {
                             try (Scope scope = trace.with(span).makeCurrent()) {
                                 return judge(result);
                             }
-                        },
-                        scheduler)
+                        })
                 .thenCompose(verdict -> verdict)
                 .whenComplete(
                         (done, error) -> {
@@ -189,6 +194,27 @@ public class VerdictPublisher {
                                                 result.attempt().object().kind(),
                                                 "stage",
                                                 "health")));
+    }
+
+    /**
+     * Starts judging a result once the judgement of the object's previous result has started its
+     * wait or written its verdict: results of one object are judged in the order they came (two
+     * results of one attempt, a failure and the run after it, must not land the older last).
+     */
+    private CompletableFuture<CompletionStage<Void>> inTurn(
+            ObjectRef object, Supplier<CompletionStage<Void>> judgement) {
+        CompletableFuture<CompletionStage<Void>> turn =
+                turns.compute(
+                        object,
+                        (key, previous) ->
+                                (previous == null
+                                                ? CompletableFuture
+                                                        .<CompletionStage<Void>>completedFuture(
+                                                                null)
+                                                : previous)
+                                        .handleAsync((done, error) -> judgement.get(), scheduler));
+        turn.whenComplete((done, error) -> turns.remove(object, turn));
+        return turn;
     }
 
     /**
