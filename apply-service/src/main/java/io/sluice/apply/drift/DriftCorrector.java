@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.ignore.IgnoredFields;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.OwnerCache;
@@ -101,6 +101,7 @@ public class DriftCorrector {
             GenericKubernetesResource live = client.resource(d.object()).get();
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
             DriftCorrected correction;
+            GenericKubernetesResource payload = d.object();
             if (live == null) {
                 correction = corrected(d, true, List.of(), List.of(), warnOnly);
             } else {
@@ -119,13 +120,14 @@ public class DriftCorrector {
                                 .serverSideApply();
                 List<String> fields =
                         DriftDiff.paths(
-                                without(ObjectApplier.comparable(live), ignored),
-                                without(ObjectApplier.comparable(dryRun), ignored));
+                                IgnoredFields.without(ObjectApplier.comparable(live), ignored),
+                                IgnoredFields.without(ObjectApplier.comparable(dryRun), ignored));
                 if (fields.isEmpty()) {
                     warned.remove(id);
                     return;
                 }
                 correction = corrected(d, false, fields, changedBy(live), warnOnly);
+                payload = IgnoredFields.payload(d.object(), live, dryRun, ignored, fieldManager);
             }
             if (warnOnly) {
                 // reported once per distinct drift: every later event on the unchanged object would
@@ -135,11 +137,7 @@ public class DriftCorrector {
                 }
                 return;
             }
-            applier.apply(
-                    live == null
-                            ? d.object()
-                            : keepingIgnored(d.object(), live, policy.ignoredPaths(d.object())),
-                    false);
+            applier.apply(payload, false);
             publish(correction);
         } catch (ApplyException | KubernetesClientException e) {
             LOG.warnf(
@@ -164,30 +162,6 @@ public class DriftCorrector {
                 .increment();
         drift.sendMessageAndAwait(
                 Envelopes.of(correction.owner(), DriftCorrected.TYPE, "apply-service", correction));
-    }
-
-    private static Map<String, Object> without(Map<String, Object> object, List<String> pointers) {
-        pointers.forEach(p -> JsonPointers.set(object, p, null));
-        return object;
-    }
-
-    /**
-     * Git's object with each ignored path as it is live (or absent when absent live): those are not
-     * corrected.
-     */
-    @SuppressWarnings("unchecked")
-    private static GenericKubernetesResource keepingIgnored(
-            GenericKubernetesResource desired,
-            GenericKubernetesResource live,
-            List<String> pointers) {
-        if (pointers.isEmpty()) {
-            return desired;
-        }
-        Map<String, Object> object = Serialization.jsonMapper().convertValue(desired, Map.class);
-        Map<String, Object> current = Serialization.jsonMapper().convertValue(live, Map.class);
-        pointers.forEach(
-                p -> JsonPointers.set(object, p, JsonPointers.get(current, p).orElse(null)));
-        return Serialization.jsonMapper().convertValue(object, GenericKubernetesResource.class);
     }
 
     private static DriftCorrected corrected(

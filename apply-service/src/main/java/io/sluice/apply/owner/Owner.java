@@ -1,6 +1,7 @@
 package io.sluice.apply.owner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.kustomize.InventoryEntry;
 import java.util.List;
@@ -30,6 +31,12 @@ public interface Owner {
      * io.sluice.contracts.cluster.TargetClusters}); null for this one.
      */
     JsonNode kubeConfig();
+
+    /**
+     * The fields applies neither compare nor change: a Kustomization's {@code spec.ignore}; none
+     * for a HelmRelease (helm-controller's ignore rules are for drift only, an upgrade sets them).
+     */
+    IgnoreRules ignoreRules();
 
     /** Whether objects that left the rendered set are deleted. */
     boolean prune();

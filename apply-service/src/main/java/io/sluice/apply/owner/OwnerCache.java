@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.drift.DriftPolicy;
+import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.DependencyReference;
@@ -122,7 +123,7 @@ public class OwnerCache {
                 Boolean.TRUE.equals(ks.getSpec().suspend),
                 deleting(ks),
                 finalized(ks),
-                DriftPolicy.CORRECT,
+                DriftPolicy.correcting(IgnoreRules.of(ks.getSpec().ignore)),
                 readyExprs(
                         Kustomization.KIND,
                         ks.getSpec().dependsOn,

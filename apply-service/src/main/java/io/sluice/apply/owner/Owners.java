@@ -2,6 +2,7 @@ package io.sluice.apply.owner;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.apply.helm.ReleasePolicy;
+import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
@@ -46,6 +47,7 @@ public final class Owners {
                                                             .asBoolean(false),
                                             r.getSpec().serviceAccountName,
                                             r.getSpec().kubeConfig,
+                                            IgnoreRules.NONE,
                                             true,
                                             Map.of(
                                                     Annotations.HELM_OWNER_NAME_LABEL,
@@ -71,6 +73,7 @@ public final class Owners {
                                         Boolean.TRUE.equals(k.getSpec().force),
                                         k.getSpec().serviceAccountName,
                                         k.getSpec().kubeConfig,
+                                        IgnoreRules.of(k.getSpec().ignore),
                                         Boolean.TRUE.equals(k.getSpec().prune),
                                         Map.of(
                                                 Annotations.OWNER_NAME_LABEL,
@@ -109,6 +112,7 @@ public final class Owners {
             boolean force,
             String serviceAccountName,
             com.fasterxml.jackson.databind.JsonNode kubeConfig,
+            IgnoreRules ignoreRules,
             boolean prune,
             Map<String, String> ownershipLabels,
             Inventory inventory,

@@ -82,7 +82,7 @@ public class OwnerApply {
         try {
             before.run(as);
             List<AppliedObject> changes =
-                    new ArrayList<>(applier.apply(as, objects, owner.force()));
+                    new ArrayList<>(applier.apply(as, objects, owner.force(), owner.ignoreRules()));
             after.run(as);
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream()

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.sluice.apply.ignore.IgnoreRules;
+import io.sluice.apply.ignore.IgnoredFields;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject.Action;
 import io.sluice.contracts.meta.Annotations;
@@ -29,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * namespaced kind that names no namespace is refused, as in Flux, rather than written to the
  * client's default namespace. Before an existing object is applied, its metadata is cleaned as
  * kustomize-controller cleans it ({@link MetadataCleanup}): the fields of kubectl and of Flux's own
- * controllers become Sluice's, so removing them from Git removes them from the cluster.
+ * controllers become Sluice's, so removing them from Git removes them from the cluster. The owner's
+ * ignore rules (a Kustomization's {@code spec.ignore}) keep the fields they select out of both the
+ * comparison and the write.
  */
 public final class ObjectApplier {
     private final KubernetesClient client;
@@ -60,10 +64,15 @@ public final class ObjectApplier {
 
     /** Plans and executes at once (one object, nothing to validate it with). */
     public Action apply(GenericKubernetesResource object, boolean force) throws ApplyException {
-        return execute(plan(object, force));
+        return execute(plan(object, force, IgnoreRules.NONE));
     }
 
-    public Plan plan(GenericKubernetesResource object, boolean force) throws ApplyException {
+    /**
+     * @param ignore the owner's ignore rules: what they select is neither compared nor changed (see
+     *     {@link IgnoredFields})
+     */
+    public Plan plan(GenericKubernetesResource object, boolean force, IgnoreRules ignore)
+            throws ApplyException {
         ObjectId id = ObjectId.of(object);
         try {
             if (leftAlone(object)) {
@@ -95,11 +104,18 @@ public final class ObjectApplier {
                 return new Plan(object, Action.CREATED, false);
             }
             List<Map<String, Object>> cleaning = cleaning(object, live);
+            // as fluxcd/pkg/ssa: the rules select by the dry run (the object as it would be)
+            List<String> ignored = ignore.paths(dryRun);
+            boolean same =
+                    IgnoredFields.without(comparable(dryRun), ignored)
+                            .equals(IgnoredFields.without(comparable(live), ignored));
+            if (cleaning.isEmpty() && same) {
+                return new Plan(object, Action.UNCHANGED, false);
+            }
             return new Plan(
-                    object,
-                    cleaning.isEmpty() && comparable(dryRun).equals(comparable(live))
-                            ? Action.UNCHANGED
-                            : Action.CONFIGURED,
+                    IgnoredFields.payload(
+                            object, cleaned(live, cleaning), dryRun, ignored, fieldManager),
+                    Action.CONFIGURED,
                     false,
                     cleaning);
         } catch (KubernetesClientException e) {
@@ -186,6 +202,28 @@ public final class ObjectApplier {
         return cleanup.patch(
                 metadata(live),
                 labels != null && labels.containsKey(Annotations.HELM_OWNER_NAME_LABEL));
+    }
+
+    /**
+     * The live object with the managed fields its cleanup leaves: the managers taken over own
+     * nothing apart from Sluice then.
+     */
+    @SuppressWarnings("unchecked")
+    private static GenericKubernetesResource cleaned(
+            GenericKubernetesResource live, List<Map<String, Object>> cleaning) {
+        for (Map<String, Object> operation : cleaning) {
+            if ("/metadata/managedFields".equals(operation.get("path"))) {
+                Map<String, Object> copy =
+                        Serialization.jsonMapper()
+                                .convertValue(
+                                        live, new TypeReference<HashMap<String, Object>>() {});
+                ((Map<String, Object>) copy.get("metadata"))
+                        .put("managedFields", operation.get("value"));
+                return Serialization.jsonMapper()
+                        .convertValue(copy, GenericKubernetesResource.class);
+            }
+        }
+        return live;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.AppliedObject.Action;
@@ -54,7 +55,10 @@ public final class StagedApplier {
 
     /** Applies as {@code client}'s identity (Sluice's own, or an impersonated service account). */
     public List<AppliedObject> apply(
-            KubernetesClient client, List<GenericKubernetesResource> objects, boolean force)
+            KubernetesClient client,
+            List<GenericKubernetesResource> objects,
+            boolean force,
+            IgnoreRules ignore)
             throws ApplyException {
         ObjectApplier applier = new ObjectApplier(client, fieldManager, kinds);
         Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
@@ -62,7 +66,7 @@ public final class StagedApplier {
         List<AppliedObject> changes = new ArrayList<>();
         for (var entry : stages.entrySet()) {
             List<GenericKubernetesResource> stage = entry.getValue();
-            changes.addAll(applyTogether(applier, stage, force));
+            changes.addAll(applyTogether(applier, stage, force, ignore));
             for (GenericKubernetesResource object : stage) {
                 if ("CustomResourceDefinition".equals(object.getKind())) {
                     awaitEstablished(client, object.getMetadata().getName());
@@ -92,7 +96,10 @@ public final class StagedApplier {
      * stage written unless all passed; then the writes.
      */
     private List<AppliedObject> applyTogether(
-            ObjectApplier applier, List<GenericKubernetesResource> stage, boolean force)
+            ObjectApplier applier,
+            List<GenericKubernetesResource> stage,
+            boolean force,
+            IgnoreRules ignore)
             throws ApplyException {
         List<ObjectApplier.Plan> plans =
                 together(
@@ -104,8 +111,8 @@ public final class StagedApplier {
                                                 || "enabled"
                                                         .equals(
                                                                 ObjectApplier.annotation(
-                                                                        object,
-                                                                        FORCE_ANNOTATION))));
+                                                                        object, FORCE_ANNOTATION)),
+                                        ignore));
         return together(plans, plan -> applied(plan.object(), applier.execute(plan)));
     }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,34 +46,6 @@ class DriftPolicyTest {
                         policy.ignoredPaths(
                                 object("apps/v1", "StatefulSet", "web-1", Map.of("tier", "front"))))
                 .containsExactly("/metadata/annotations/checksum");
-    }
-
-    @Test
-    void jsonPointersReadAndWriteNestedFieldsListsAndEscapedKeys() {
-        Map<String, Object> object =
-                new LinkedHashMap<>(
-                        Map.of(
-                                "metadata",
-                                new LinkedHashMap<>(
-                                        Map.of(
-                                                "annotations",
-                                                new LinkedHashMap<>(Map.of("a/b", "x")))),
-                                "spec",
-                                new LinkedHashMap<>(
-                                        Map.of(
-                                                "ports",
-                                                new java.util.ArrayList<>(
-                                                        List.of(
-                                                                new LinkedHashMap<>(
-                                                                        Map.of("port", 80))))))));
-        assertThat(JsonPointers.get(object, "/metadata/annotations/a~1b")).contains("x");
-        assertThat(JsonPointers.get(object, "/spec/ports/0/port")).contains(80);
-        assertThat(JsonPointers.get(object, "/spec/replicas")).isEmpty();
-        assertThat(JsonPointers.set(object, "/spec/ports/0/port", 8080)).isTrue();
-        assertThat(JsonPointers.get(object, "/spec/ports/0/port")).contains(8080);
-        assertThat(JsonPointers.set(object, "/metadata/annotations/a~1b", null)).isTrue();
-        assertThat(JsonPointers.get(object, "/metadata/annotations/a~1b")).isEmpty();
-        assertThat(JsonPointers.set(object, "/status/phase", "x")).as("no parent").isFalse();
     }
 
     private static GenericKubernetesResource object(

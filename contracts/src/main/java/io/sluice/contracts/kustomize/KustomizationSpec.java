@@ -34,4 +34,5 @@ public class KustomizationSpec {
     public JsonNode decryption;
     public JsonNode kubeConfig;
     public String deletionPolicy;
+    public JsonNode ignore;
 }

@@ -1,4 +1,4 @@
-package io.sluice.apply.drift;
+package io.sluice.apply.ignore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,11 @@ import java.util.Optional;
  * RFC 6901 JSON pointers ({@code /spec/replicas}, {@code /metadata/annotations/a~1b}) on a parsed
  * object.
  */
-final class JsonPointers {
+public final class JsonPointers {
     private JsonPointers() {}
 
     /** The value at {@code pointer}, if there is one. */
-    static Optional<Object> get(Object root, String pointer) {
+    public static Optional<Object> get(Object root, String pointer) {
         Object current = root;
         for (String token : tokens(pointer)) {
             current = child(current, token);
@@ -28,7 +28,7 @@ final class JsonPointers {
      * Sets {@code value} at {@code pointer} (null removes it); false when its parent is not there.
      */
     @SuppressWarnings("unchecked")
-    static boolean set(Object root, String pointer, Object value) {
+    public static boolean set(Object root, String pointer, Object value) {
         List<String> tokens = tokens(pointer);
         if (tokens.isEmpty()) {
             return false;
@@ -57,7 +57,7 @@ final class JsonPointers {
         return false;
     }
 
-    private static Object child(Object node, String token) {
+    static Object child(Object node, String token) {
         if (node instanceof Map<?, ?> map) {
             return map.get(token);
         }
@@ -72,7 +72,7 @@ final class JsonPointers {
         return token.matches("\\d+") ? Integer.parseInt(token) : -1;
     }
 
-    private static List<String> tokens(String pointer) {
+    static List<String> tokens(String pointer) {
         List<String> tokens = new ArrayList<>();
         if (pointer == null || !pointer.startsWith("/")) {
             return tokens;
