@@ -162,6 +162,9 @@ public final class LocalStack implements AutoCloseable {
                         java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** What {@link #runServicesAsProcesses(Map)} adds to the services' environment. */
+    private Map<String, String> serviceSettings = Map.of();
+
     private void startServices() throws Exception {
         createProcesses();
         watchServices();
@@ -203,6 +206,7 @@ public final class LocalStack implements AutoCloseable {
             // as the chart's ServiceAccount, with exactly the RBAC the chart grants
             serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
+            serviceEnv.putAll(serviceSettings);
             services.put(
                     name,
                     new ServiceProcess(
@@ -271,6 +275,15 @@ public final class LocalStack implements AutoCloseable {
      * processes again.
      */
     public void runServicesAsProcesses() throws Exception {
+        runServicesAsProcesses(Map.of());
+    }
+
+    /**
+     * As {@link #runServicesAsProcesses()}, each service with {@code settings} added to its
+     * environment (until the next restart), as a chart's {@code app.envs} values would add them.
+     */
+    public void runServicesAsProcesses(Map<String, String> settings) throws Exception {
+        serviceSettings = Map.copyOf(settings);
         stopServices();
         if (released) {
             SluiceRelease.uninstall(repoRoot, kubeconfig(), SLUICE_NAMESPACE);

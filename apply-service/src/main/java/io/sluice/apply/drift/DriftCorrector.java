@@ -12,6 +12,7 @@ import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
 import io.sluice.apply.ssa.ApplyException;
+import io.sluice.apply.ssa.MetadataCleanup;
 import io.sluice.apply.ssa.ObjectApplier;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.DriftCorrected;
@@ -49,6 +50,7 @@ public class DriftCorrector {
     private final DesiredState desired;
     private final OwnerCache owners;
     private final String fieldManager;
+    private final MetadataCleanup cleanup;
     private final MutinyEmitter<DriftCorrected> drift;
     private final MeterRegistry metrics;
     private final ServedKinds kinds;
@@ -69,6 +71,7 @@ public class DriftCorrector {
         this.desired = desired;
         this.owners = owners;
         this.fieldManager = config.fieldManager();
+        this.cleanup = MetadataCleanup.of(config);
         this.drift = drift;
         this.metrics = metrics;
     }
@@ -97,7 +100,7 @@ public class DriftCorrector {
             // account may not
             KubernetesClient client =
                     impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
-            ObjectApplier applier = new ObjectApplier(client, fieldManager, kinds);
+            ObjectApplier applier = new ObjectApplier(client, cleanup, kinds);
             GenericKubernetesResource live = client.resource(d.object()).get();
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
             DriftCorrected correction;

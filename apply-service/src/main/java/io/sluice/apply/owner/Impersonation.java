@@ -7,6 +7,8 @@ import io.sluice.contracts.cluster.ImpersonatedClients;
 import io.sluice.contracts.cluster.TargetClusters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code spec.serviceAccountName} and {@code spec.kubeConfig} for apply-service: the owner's
@@ -17,8 +19,11 @@ import jakarta.enterprise.event.Observes;
 public class Impersonation {
     private final ImpersonatedClients clients;
 
-    public Impersonation(KubernetesClient client) {
-        this.clients = new ImpersonatedClients(client);
+    public Impersonation(
+            KubernetesClient client,
+            @ConfigProperty(name = "sluice.default-service-account")
+                    Optional<String> defaultServiceAccount) {
+        this.clients = new ImpersonatedClients(client, defaultServiceAccount);
     }
 
     public KubernetesClient clientFor(String namespace, String serviceAccountName) {

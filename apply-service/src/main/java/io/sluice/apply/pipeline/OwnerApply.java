@@ -11,6 +11,7 @@ import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.Owner;
 import io.sluice.apply.prune.InventoryPruner;
 import io.sluice.apply.ssa.ApplyException;
+import io.sluice.apply.ssa.MetadataCleanup;
 import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.AppliedObject;
@@ -42,7 +43,7 @@ public class OwnerApply {
     }
 
     private final StagedApplier stagedApplier;
-    private final String fieldManager;
+    private final MetadataCleanup cleanup;
 
     /** Remote clusters' kinds are discovered on them: one applier per remote client. */
     private final Map<KubernetesClient, StagedApplier> remoteAppliers = new ConcurrentHashMap<>();
@@ -55,8 +56,8 @@ public class OwnerApply {
             Impersonation impersonation,
             DesiredState desired,
             ServedKinds kinds) {
-        this.stagedApplier = new StagedApplier(config.fieldManager(), kinds);
-        this.fieldManager = config.fieldManager();
+        this.cleanup = MetadataCleanup.of(config);
+        this.stagedApplier = new StagedApplier(cleanup, kinds);
         this.impersonation = impersonation;
         this.desired = desired;
     }
@@ -75,7 +76,7 @@ public class OwnerApply {
         StagedApplier applier =
                 remote
                         ? remoteAppliers.computeIfAbsent(
-                                as, c -> new StagedApplier(fieldManager, new ServedKinds(c)))
+                                as, c -> new StagedApplier(cleanup, new ServedKinds(c)))
                         : stagedApplier;
         desired.beginApply(ref);
         boolean applied = false;

@@ -1,5 +1,6 @@
 package io.sluice.apply.ssa;
 
+import io.sluice.apply.ApplyConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,18 +40,34 @@ public final class MetadataCleanup {
     private final List<Manager> takenOverForHelm;
 
     /**
-     * The managers kustomize-controller takes over, Flux's own controllers, and Sluice's updates.
+     * The managers kustomize-controller takes over, Flux's own controllers, Sluice's updates, and
+     * {@code overrideManagers} (kustomize-controller's {@code --override-manager}).
      */
-    public MetadataCleanup(String fieldManager) {
+    public static MetadataCleanup of(ApplyConfig config) {
+        return new MetadataCleanup(
+                config.fieldManager(), config.overrideManagers().orElse(List.of()));
+    }
+
+    public String fieldManager() {
+        return fieldManager;
+    }
+
+    public MetadataCleanup(String fieldManager, List<String> overrideManagers) {
         this.fieldManager = fieldManager;
-        this.takenOver =
-                List.of(
-                        new Manager("kubectl", "Apply"),
-                        new Manager("kubectl", "Update"),
-                        new Manager("before-first-apply", "Update"),
-                        new Manager(fieldManager, "Update"),
-                        new Manager("kustomize-controller", "Apply"),
-                        new Manager("kustomize-controller", "Update"));
+        List<Manager> managers =
+                new ArrayList<>(
+                        List.of(
+                                new Manager("kubectl", "Apply"),
+                                new Manager("kubectl", "Update"),
+                                new Manager("before-first-apply", "Update"),
+                                new Manager(fieldManager, "Update"),
+                                new Manager("kustomize-controller", "Apply"),
+                                new Manager("kustomize-controller", "Update")));
+        for (String manager : overrideManagers) {
+            managers.add(new Manager(manager, "Apply"));
+            managers.add(new Manager(manager, "Update"));
+        }
+        this.takenOver = List.copyOf(managers);
         List<Manager> helm = new ArrayList<>(takenOver);
         helm.add(new Manager("helm-controller", "Apply"));
         helm.add(new Manager("helm-controller", "Update"));

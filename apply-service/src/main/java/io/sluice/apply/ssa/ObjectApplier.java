@@ -41,11 +41,11 @@ public final class ObjectApplier {
     private final ServedKinds kinds;
     private final MetadataCleanup cleanup;
 
-    public ObjectApplier(KubernetesClient client, String fieldManager, ServedKinds kinds) {
+    public ObjectApplier(KubernetesClient client, MetadataCleanup cleanup, ServedKinds kinds) {
         this.client = client;
-        this.fieldManager = fieldManager;
+        this.fieldManager = cleanup.fieldManager();
         this.kinds = kinds;
-        this.cleanup = new MetadataCleanup(fieldManager);
+        this.cleanup = cleanup;
     }
 
     /**

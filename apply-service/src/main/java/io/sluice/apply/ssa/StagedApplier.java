@@ -37,7 +37,7 @@ public final class StagedApplier {
     private static final int CONCURRENCY = 4;
     static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
-    private final String fieldManager;
+    private final MetadataCleanup cleanup;
     private final ServedKinds kinds;
     private final ExecutorService workers =
             Executors.newFixedThreadPool(
@@ -48,8 +48,8 @@ public final class StagedApplier {
                         return t;
                     });
 
-    public StagedApplier(String fieldManager, ServedKinds kinds) {
-        this.fieldManager = fieldManager;
+    public StagedApplier(MetadataCleanup cleanup, ServedKinds kinds) {
+        this.cleanup = cleanup;
         this.kinds = kinds;
     }
 
@@ -60,7 +60,7 @@ public final class StagedApplier {
             boolean force,
             IgnoreRules ignore)
             throws ApplyException {
-        ObjectApplier applier = new ObjectApplier(client, fieldManager, kinds);
+        ObjectApplier applier = new ObjectApplier(client, cleanup, kinds);
         Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
         objects.forEach(o -> stages.computeIfAbsent(stage(o), s -> new ArrayList<>()).add(o));
         List<AppliedObject> changes = new ArrayList<>();

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetadataCleanupTest {
-    private final MetadataCleanup cleanup = new MetadataCleanup("sluice");
+    private final MetadataCleanup cleanup = new MetadataCleanup("sluice", List.of("my-editor"));
 
     @Test
     void fluxsOwnApplyEntryBecomesSluicesWhenSluiceHasNone() {
@@ -27,6 +27,40 @@ class MetadataCleanupTest {
                 .containsExactly(
                         entry("kube-controller-manager", "Update", "", fields("f:status", "f:x")),
                         entry("sluice", "Apply", "", fields("f:data", "f:a")));
+    }
+
+    @Test
+    void anOverrideManagersEntriesAreTakenOverAndOnlyTheirs() {
+        List<Map<String, Object>> taken =
+                cleanup.takeOver(
+                        List.of(
+                                entry("my-editor", "Update", "", fields("f:data", "f:a")),
+                                entry("my-editor-2", "Apply", "", fields("f:data", "f:b")),
+                                entry("other-editor", "Update", "", fields("f:data", "f:c"))),
+                        false);
+
+        assertThat(taken)
+                .as(
+                        "by name prefix, Apply and Update, as kustomize-controller's --override-manager")
+                .containsExactly(
+                        entry("other-editor", "Update", "", fields("f:data", "f:c")),
+                        entry(
+                                "sluice",
+                                "Apply",
+                                "",
+                                Map.of("f:data", Map.of("f:a", Map.of(), "f:b", Map.of()))));
+        assertThat(
+                        new MetadataCleanup("sluice", List.of())
+                                .takeOver(
+                                        List.of(
+                                                entry(
+                                                        "my-editor",
+                                                        "Update",
+                                                        "",
+                                                        fields("f:data", "f:a"))),
+                                        false))
+                .as("without it, left alone")
+                .isNull();
     }
 
     @Test

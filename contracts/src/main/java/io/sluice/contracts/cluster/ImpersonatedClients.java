@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,18 +23,33 @@ public final class ImpersonatedClients implements AutoCloseable {
     private final Map<KubernetesClient, Map<String, KubernetesClient>> clients =
             new ConcurrentHashMap<>();
 
-    public ImpersonatedClients(KubernetesClient client) {
+    /**
+     * The account of an owner that names none (Flux's {@code --default-service-account}); blank:
+     * Sluice's own identity.
+     */
+    private final String defaultServiceAccount;
+
+    public ImpersonatedClients(KubernetesClient client, Optional<String> defaultServiceAccount) {
         this.clusters = new TargetClusters(client);
+        this.defaultServiceAccount = defaultServiceAccount.orElse("");
     }
 
+    /**
+     * The owner's account when it names one, else the default account (of the owner's namespace)
+     * when one is configured, as Flux's impersonator picks it, on either cluster.
+     */
     public KubernetesClient clientFor(
             String namespace, String serviceAccountName, JsonNode kubeConfig)
             throws TargetClusters.InvalidKubeConfig {
         KubernetesClient cluster = clusters.clientFor(namespace, kubeConfig);
-        if (serviceAccountName == null || serviceAccountName.isBlank()) {
+        String account =
+                serviceAccountName == null || serviceAccountName.isBlank()
+                        ? defaultServiceAccount
+                        : serviceAccountName;
+        if (account.isBlank()) {
             return cluster;
         }
-        String user = "system:serviceaccount:" + namespace + ":" + serviceAccountName;
+        String user = "system:serviceaccount:" + namespace + ":" + account;
         return clients.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
                 .computeIfAbsent(
                         user,

@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -117,7 +119,9 @@ public class VerdictPublisher {
             MeterRegistry metrics,
             ObjectMapper json,
             Tracer tracer,
-            @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts) {
+            @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts,
+            @ConfigProperty(name = "sluice.default-service-account")
+                    Optional<String> defaultServiceAccount) {
         this.tracer = tracer;
         this.json = json;
         this.verdicts = verdicts;
@@ -126,7 +130,7 @@ public class VerdictPublisher {
         this.alerts = alerts;
         this.states = states;
         this.waiter = new ReadinessWaiter(scheduler);
-        this.impersonation = new ImpersonatedClients(client);
+        this.impersonation = new ImpersonatedClients(client, defaultServiceAccount);
     }
 
     /**

@@ -27,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The story of rendering one HelmRelease: take the chart source-service announced (or pass its
@@ -47,12 +49,18 @@ public class HelmReleaseRenderer {
     private final ClusterCapabilities capabilities;
     private final NamespaceDefaulter namespaces;
 
+    /** The account of a release that names none; blank: render-service's own. */
+    private final String defaultServiceAccount;
+
     public HelmReleaseRenderer(
             KubernetesClient client,
             RenderPublisher publisher,
             ObjectStates states,
             ClusterCapabilities capabilities,
-            BundleSeal seal) {
+            BundleSeal seal,
+            @ConfigProperty(name = "sluice.default-service-account")
+                    Optional<String> defaultServiceAccount) {
+        this.defaultServiceAccount = defaultServiceAccount.orElse("");
         this.client = client;
         this.seal = seal;
         this.capabilities = capabilities;
@@ -164,13 +172,14 @@ public class HelmReleaseRenderer {
      */
     private ChartRenderer.Target target(HelmRelease release, boolean installed) {
         String account = release.getSpec().serviceAccountName;
+        if (account == null || account.isBlank()) {
+            account = defaultServiceAccount; // Flux's --default-service-account
+        }
         return new ChartRenderer.Target(
                 capabilities.current(),
                 installed,
                 true,
-                account == null || account.isBlank()
-                        ? null
-                        : release.getMetadata().getNamespace() + ":" + account,
+                account.isBlank() ? null : release.getMetadata().getNamespace() + ":" + account,
                 release.getSpec().test != null
                         && release.getSpec().test.path("enable").asBoolean(false));
     }
