@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Flux's own source-controller and kustomize-controller (deploy/local/flux-controllers) running
- * against the stack's cluster: the Flux a cluster ran before Sluice, for the migration test.
+ * Flux's own controllers (deploy/local/flux-controllers: source-controller with
+ * kustomize-controller or helm-controller) running against the stack's cluster: the Flux a cluster
+ * ran before Sluice, for the migration tests.
  */
 public final class FluxControllers implements AutoCloseable {
     private final Path repoRoot;
@@ -22,13 +23,21 @@ public final class FluxControllers implements AutoCloseable {
 
     /**
      * Installs the CRDs they need (their own, among them Bucket and ExternalArtifact, which the
-     * stack lacks), then starts them, watching {@code namespace} only.
+     * stack lacks), then starts {@code controllers}, watching {@code namespace} only.
      */
     public static FluxControllers start(
-            Path repoRoot, Path runDir, Path kubeconfig, KubernetesClient client, String namespace)
+            Path repoRoot,
+            Path runDir,
+            Path kubeconfig,
+            KubernetesClient client,
+            String namespace,
+            String... controllers)
             throws IOException, InterruptedException {
         Path built =
-                Path.of(Launcher.output(repoRoot.resolve("deploy/local/flux-controllers/build")));
+                Path.of(
+                        Launcher.output(
+                                repoRoot.resolve("deploy/local/flux-controllers/build"),
+                                controllers));
         try (Stream<Path> crds = Files.list(built.resolve("crds"))) {
             for (Path crd : crds.sorted().toList()) {
                 Manifests.apply(client, Files.readString(crd));
@@ -47,7 +56,9 @@ public final class FluxControllers implements AutoCloseable {
                 "--kubeconfig",
                 kubeconfig.toString(),
                 "--namespace",
-                namespace);
+                namespace,
+                "--controllers",
+                String.join(",", controllers));
         return new FluxControllers(repoRoot, runDir);
     }
 

@@ -44,11 +44,11 @@ final class Launcher {
     }
 
     /** Runs a build script and returns the path it printed. */
-    static String output(Path script) throws IOException, InterruptedException {
+    static String output(Path script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(List.of(args));
         Process process =
-                new ProcessBuilder(script.toString())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String output = new String(process.getInputStream().readAllBytes()).strip();
         if (process.waitFor() != 0) {
             throw new IOException(script + " failed (exit " + process.exitValue() + ")");

@@ -190,6 +190,51 @@ class HelmReleaseSafetyTest {
         assertThat(client.services().inNamespace(ns).withName("podinfo").get()).isNull();
     }
 
+    /**
+     * {@code flux reconcile hr} while an install waits for its objects: the request is handled by
+     * the same wait (helm-controller's install is one blocking step, so a request waits for it),
+     * never by failing the revision as a stale one.
+     */
+    @Test
+    void aReconcileRequestedDuringAnInstallWaitsForItRatherThanFailingIt() throws Exception {
+        String gate = "helm-requested-during-install";
+        String ns = releaseOfChart("helm-requested", Map.of("templates/web.yaml", gatedWeb(gate)));
+        awaitWebApplied(ns);
+        String requestedAt = Instant.now().toString();
+        client.resources(HelmRelease.class)
+                .inNamespace(ns)
+                .withName("gated")
+                .edit(
+                        r -> {
+                            r.getMetadata()
+                                    .setAnnotations(
+                                            Map.of("reconcile.fluxcd.io/requestedAt", requestedAt));
+                            return r;
+                        });
+        // Sluice notes the revision as awaited by the request
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                latestRelease(ns, "gated")
+                                        .getMetadata()
+                                        .getAnnotations()
+                                        .get("sluice.io/attempt")
+                                        .endsWith("/" + requestedAt));
+        assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                .containsEntry("status", "pending-install");
+        openGate(gate);
+        awaitReleased(ns);
+        assertThat(history(ns, "gated")).as("the one revision, installed once").hasSize(1);
+        assertThat(
+                        client.resources(HelmRelease.class)
+                                .inNamespace(ns)
+                                .withName("gated")
+                                .get()
+                                .getStatus()
+                                .lastHandledReconcileAt)
+                .isEqualTo(requestedAt);
+    }
+
     @Test
     void afterApplyServiceIsKilledAFailedUpgradeIsRolledBackNeverUninstalled() throws Exception {
         String ns = namespaceWithCharts("helm-restart");

@@ -65,7 +65,9 @@ class MigrationFromFluxTest {
                             stack.runDir().resolve("flux-controllers"),
                             stack.kubeconfig(),
                             client,
-                            NS)) {
+                            NS,
+                            "source-controller",
+                            "kustomize-controller")) {
                 Manifests.apply(client, Manifests.namespace(NS));
                 Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "1m"));
                 Manifests.apply(

@@ -310,9 +310,13 @@ public class HelmReleaseReconciler {
      * values.
      */
     static String renderDigest(String revision, ChartRelease target) {
+        return renderDigest(target.chartName(), revision, target.configDigest());
+    }
+
+    static String renderDigest(String chartName, String revision, String configDigest) {
         try {
             byte[] text =
-                    (target.chartName() + "|" + revision + "|" + target.configDigest())
+                    (chartName + "|" + revision + "|" + configDigest)
                             .getBytes(StandardCharsets.UTF_8);
             return "sha256:"
                     + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
@@ -447,12 +451,19 @@ public class HelmReleaseReconciler {
                             return made;
                         }
                     } else if (pending(latest.get().record())) {
-                        if (awaitingVerdict(latest.get())) {
+                        ReleaseStorage.Stored waiting = latest.get();
+                        if (requestedAgain(waiting)) {
+                            // flux reconcile during the wait: the same change, asked for again;
+                            // the wait goes on, its verdict now this attempt's
+                            waiting =
+                                    storage.restamp(storageNamespace, waiting, attemptKey(attempt));
+                        }
+                        if (awaitingVerdict(waiting)) {
                             // published again: health-service drops what it is judging already,
                             // and judges it afresh after a restart that lost its wait
-                            return reapply(latest.get());
+                            return reapply(waiting);
                         }
-                        unlock(latest.get(), whyNotAwaited(latest.get()));
+                        unlock(waiting, whyNotAwaited(waiting));
                     } else if (force && render != null && render.release() != null) {
                         // forced: an upgrade, in sync or not, failed or not
                         Optional<ApplyResult> made = release(ReleasePolicy.UPGRADE, latest);
@@ -1015,6 +1026,27 @@ public class HelmReleaseReconciler {
          * stopped mid-hook or mid-apply; within one apply-service a release's work never runs twice
          * at once), and one past its timeout will get no verdict.
          */
+        /**
+         * Whether this attempt is the pending revision's change (generation and chart revision)
+         * with a newer {@code reconcile.fluxcd.io/requestedAt}, the one the object now carries.
+         */
+        private boolean requestedAgain(ReleaseStorage.Stored pending) {
+            String key = attemptKey(attempt);
+            String requested =
+                    release.getMetadata().getAnnotations() == null
+                            ? null
+                            : release.getMetadata().getAnnotations().get(Annotations.REQUESTED_AT);
+            return !pending.attempt().equals(key)
+                    && attempt.requestedAt() != null
+                    && attempt.requestedAt().equals(requested)
+                    && change(pending.attempt()).equals(change(key));
+        }
+
+        /** An attempt key without its {@code requestedAt}. */
+        private static String change(String attemptKey) {
+            return attemptKey.substring(0, Math.max(0, attemptKey.lastIndexOf('/')));
+        }
+
         private boolean awaitingVerdict(ReleaseStorage.Stored latest) {
             return latest.applied()
                     && latest.attempt().equals(attemptKey(attempt))

@@ -141,6 +141,13 @@ public final class ReleaseRecord {
         return json.path("chart").path("metadata").path("appVersion").asText("");
     }
 
+    /** Helm's {@code config}: the values the revision was released with. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> config() {
+        JsonNode config = json.path("config");
+        return config.isObject() ? JSON.convertValue(config, Map.class) : Map.of();
+    }
+
     public String manifest() {
         return json.path("manifest").asText("");
     }

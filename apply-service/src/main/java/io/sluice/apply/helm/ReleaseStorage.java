@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.helm.HelmValues;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,6 +154,26 @@ public final class ReleaseStorage {
         write(namespace, stored.with(record));
     }
 
+    /** The revision noted as {@code attempt}'s, nothing else of it changed. */
+    public Stored restamp(String namespace, Stored stored, String attempt) {
+        client.secrets()
+                .inNamespace(namespace)
+                .withName(secretName(stored.record().name(), stored.record().version()))
+                .edit(
+                        s -> {
+                            s.getMetadata().getAnnotations().put(ATTEMPT, attempt);
+                            return s;
+                        });
+        return new Stored(
+                stored.record(),
+                attempt,
+                stored.renderDigest(),
+                stored.configDigest(),
+                stored.applied(),
+                stored.modified(),
+                stored.created());
+    }
+
     public void delete(String namespace, ReleaseRecord record) {
         client.secrets()
                 .inNamespace(namespace)
@@ -223,11 +244,17 @@ public final class ReleaseStorage {
                 modifiedAt == null
                         ? Instant.parse(secret.getMetadata().getCreationTimestamp())
                         : Instant.ofEpochSecond(Long.parseLong(modifiedAt));
+        // a revision Helm or helm-controller wrote: its chart and values say what it released
+        String configDigest =
+                annotations.getOrDefault(CONFIG_DIGEST, HelmValues.digest(record.config()));
         return new Stored(
                 record,
                 annotations.getOrDefault(ATTEMPT, ""),
-                annotations.getOrDefault(RENDER_DIGEST, ""),
-                annotations.getOrDefault(CONFIG_DIGEST, ""),
+                annotations.getOrDefault(
+                        RENDER_DIGEST,
+                        HelmReleaseReconciler.renderDigest(
+                                record.chartName(), record.chartVersion(), configDigest)),
+                configDigest,
                 Boolean.parseBoolean(annotations.get(APPLIED)),
                 modified,
                 annotations.getOrDefault(CREATED, "").isEmpty()

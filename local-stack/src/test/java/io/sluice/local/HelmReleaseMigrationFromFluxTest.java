@@ -1,0 +1,199 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.meta.Conditions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A HelmRelease moved from Flux to Sluice: Flux's own source-controller and helm-controller
+ * (v1.9.5, v1.6.4, built from the Go module proxy) install a chart while Sluice is stopped; then
+ * Flux stops and Sluice starts on the same release. With the spec unchanged Sluice makes no new
+ * revision (helm-controller's release is in sync); with changed values it upgrades the release
+ * helm-controller made (revision 2 in the same Helm history), recreating nothing and taking over
+ * helm-controller's fields.
+ */
+@ExtendWith(LocalStackExtension.class)
+class HelmReleaseMigrationFromFluxTest {
+    private static final String NS = "helm-migration-test";
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    @Test
+    void sluiceContinuesTheReleaseHelmControllerMadeWithoutReinstalling() throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        String charts =
+                stack.charts()
+                        .orElseThrow(
+                                () -> new IllegalStateException("shared/fixtures/charts not found"))
+                        .url();
+        String uid;
+        stack.stopServices();
+        try {
+            try (FluxControllers flux =
+                    FluxControllers.start(
+                            stack.repoRoot(),
+                            stack.runDir().resolve("flux-helm-controllers"),
+                            stack.kubeconfig(),
+                            client,
+                            NS,
+                            "source-controller",
+                            "helm-controller")) {
+                Manifests.apply(client, Manifests.namespace(NS));
+                Manifests.apply(
+                        client,
+                        """
+                        apiVersion: source.toolkit.fluxcd.io/v1
+                        kind: HelmRepository
+                        metadata: {name: fixtures, namespace: %s}
+                        spec: {interval: 10m, url: "%s"}
+                        """
+                                .formatted(NS, charts));
+                Manifests.apply(client, release(1));
+                await().atMost(DEADLINE)
+                        .until(
+                                () ->
+                                        ready(client)
+                                                .map(Condition::getStatus)
+                                                .orElse("")
+                                                .equals("True"));
+                assertThat(revisions(client)).containsExactly(Map.entry(1, "deployed"));
+                Deployment made = deployment(client);
+                uid = made.getMetadata().getUid();
+                assertThat(managers(made)).contains("helm-controller");
+            }
+
+            stack.runServicesAsProcesses();
+            // a reconcile Sluice has handled: the release helm-controller made is in sync
+            String requestedAt = Instant.now().toString();
+            client.resources(HelmRelease.class)
+                    .inNamespace(NS)
+                    .withName("podinfo")
+                    .edit(
+                            r -> {
+                                r.getMetadata()
+                                        .setAnnotations(
+                                                Map.of(
+                                                        "reconcile.fluxcd.io/requestedAt",
+                                                        requestedAt));
+                                return r;
+                            });
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    requestedAt.equals(
+                                            helmRelease(client)
+                                                    .getStatus()
+                                                    .lastHandledReconcileAt));
+            assertThat(ready(client))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(revisions(client))
+                    .as("nothing installed or upgraded again")
+                    .containsExactly(Map.entry(1, "deployed"));
+
+            Manifests.apply(client, release(2));
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    revisions(client)
+                                            .equals(
+                                                    List.of(
+                                                            Map.entry(1, "superseded"),
+                                                            Map.entry(2, "deployed"))));
+            await().atMost(DEADLINE)
+                    .untilAsserted(
+                            () ->
+                                    assertThat(ready(client))
+                                            .hasValueSatisfying(
+                                                    c -> {
+                                                        assertThat(c.getStatus()).isEqualTo("True");
+                                                        assertThat(c.getMessage())
+                                                                .isEqualTo(
+                                                                        "Helm upgrade succeeded for release "
+                                                                                + NS
+                                                                                + "/podinfo.v2 with chart podinfo@6.9.4");
+                                                    }));
+            Deployment upgraded = deployment(client);
+            assertThat(upgraded.getMetadata().getUid()).as("not recreated").isEqualTo(uid);
+            assertThat(upgraded.getSpec().getReplicas()).isEqualTo(2);
+            assertThat(managers(upgraded)).contains("sluice").doesNotContain("helm-controller");
+        } finally {
+            if (!stack.service("apply-service").isRunning()) {
+                stack.runServicesAsProcesses();
+            }
+        }
+    }
+
+    private static String release(int replicas) {
+        return """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata: {name: podinfo, namespace: %s}
+                spec:
+                  interval: 10m
+                  timeout: 1m
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: "6.9.4"
+                      sourceRef: {kind: HelmRepository, name: fixtures}
+                  values:
+                    replicaCount: %d
+                """
+                .formatted(NS, replicas);
+    }
+
+    private static HelmRelease helmRelease(KubernetesClient client) {
+        return client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").get();
+    }
+
+    private static Optional<Condition> ready(KubernetesClient client) {
+        HelmRelease release = helmRelease(client);
+        return release == null || release.getStatus() == null
+                ? Optional.empty()
+                : Conditions.find(release.getStatus().conditions, Conditions.READY);
+    }
+
+    /** Helm's stored revisions of the release, oldest first: version and status. */
+    private static List<Map.Entry<Integer, String>> revisions(KubernetesClient client) {
+        return client
+                .secrets()
+                .inNamespace(NS)
+                .withLabel("owner", "helm")
+                .withLabel("name", "podinfo")
+                .list()
+                .getItems()
+                .stream()
+                .map(Secret::getMetadata)
+                .map(
+                        m ->
+                                Map.entry(
+                                        Integer.parseInt(m.getLabels().get("version")),
+                                        m.getLabels().get("status")))
+                .sorted(Map.Entry.comparingByKey())
+                .toList();
+    }
+
+    private static Deployment deployment(KubernetesClient client) {
+        return client.apps().deployments().inNamespace(NS).withName("podinfo").get();
+    }
+
+    private static List<String> managers(Deployment deployment) {
+        return deployment.getMetadata().getManagedFields().stream()
+                .map(ManagedFieldsEntry::getManager)
+                .toList();
+    }
+}
