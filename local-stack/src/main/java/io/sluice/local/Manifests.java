@@ -1,7 +1,10 @@
 package io.sluice.local;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -12,6 +15,25 @@ import java.util.Map;
  */
 public final class Manifests {
     private Manifests() {}
+
+    /**
+     * {@code flux reconcile}'s request: annotates the object {@code
+     * reconcile.fluxcd.io/requestedAt} with a new token (a merge patch: no conflict with a
+     * controller writing it meanwhile), which it returns.
+     */
+    public static <T extends HasMetadata> String requestReconcile(
+            KubernetesClient client, Class<T> type, String namespace, String name) {
+        String token = java.time.Instant.now().toString();
+        client.resources(type)
+                .inNamespace(namespace)
+                .withName(name)
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"reconcile.fluxcd.io/requestedAt\":\""
+                                + token
+                                + "\"}}}");
+        return token;
+    }
 
     public static void apply(KubernetesClient client, String yaml) {
         client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))

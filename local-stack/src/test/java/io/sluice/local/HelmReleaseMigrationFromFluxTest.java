@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,19 +77,8 @@ class HelmReleaseMigrationFromFluxTest {
 
             stack.runServicesAsProcesses();
             // a reconcile Sluice has handled: the release helm-controller made is in sync
-            String requestedAt = Instant.now().toString();
-            client.resources(HelmRelease.class)
-                    .inNamespace(NS)
-                    .withName("podinfo")
-                    .edit(
-                            r -> {
-                                r.getMetadata()
-                                        .setAnnotations(
-                                                Map.of(
-                                                        "reconcile.fluxcd.io/requestedAt",
-                                                        requestedAt));
-                                return r;
-                            });
+            String requestedAt =
+                    Manifests.requestReconcile(client, HelmRelease.class, NS, "podinfo");
             await().atMost(DEADLINE)
                     .until(
                             () ->

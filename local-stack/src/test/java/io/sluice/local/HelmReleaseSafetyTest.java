@@ -12,7 +12,6 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -138,17 +137,7 @@ class HelmReleaseSafetyTest {
                                                                                         + firstFailure
                                                                                         + "\\E.*Failed to install after 2 attempt\\(s\\).*")));
         // reconciled again on request: nothing is tried again, the release stays stalled
-        String requestedAt = Instant.now().toString();
-        client.resources(HelmRelease.class)
-                .inNamespace(ns)
-                .withName("podinfo")
-                .edit(
-                        r -> {
-                            r.getMetadata()
-                                    .setAnnotations(
-                                            Map.of("reconcile.fluxcd.io/requestedAt", requestedAt));
-                            return r;
-                        });
+        String requestedAt = Manifests.requestReconcile(client, HelmRelease.class, ns, "podinfo");
         await().atMost(DEADLINE)
                 .until(
                         () ->
@@ -200,17 +189,7 @@ class HelmReleaseSafetyTest {
         String gate = "helm-requested-during-install";
         String ns = releaseOfChart("helm-requested", Map.of("templates/web.yaml", gatedWeb(gate)));
         awaitWebApplied(ns);
-        String requestedAt = Instant.now().toString();
-        client.resources(HelmRelease.class)
-                .inNamespace(ns)
-                .withName("gated")
-                .edit(
-                        r -> {
-                            r.getMetadata()
-                                    .setAnnotations(
-                                            Map.of("reconcile.fluxcd.io/requestedAt", requestedAt));
-                            return r;
-                        });
+        String requestedAt = Manifests.requestReconcile(client, HelmRelease.class, ns, "gated");
         // Sluice notes the revision as awaited by the request
         await().atMost(DEADLINE)
                 .until(
@@ -233,6 +212,56 @@ class HelmReleaseSafetyTest {
                                 .getStatus()
                                 .lastHandledReconcileAt)
                 .isEqualTo(requestedAt);
+    }
+
+    /**
+     * As helm-controller: a HelmRelease deleted after its service account (a namespace being
+     * deleted loses its accounts first) is let go without an uninstall, which could only fail; its
+     * objects and history stay.
+     */
+    @Test
+    void aReleaseWhoseServiceAccountIsGoneIsLeftInPlaceWhenDeleted() {
+        String ns = namespaceWithCharts("helm-account-gone");
+        Manifests.apply(
+                client,
+                """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: deployer, namespace: %1$s}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: deployer-admin, namespace: %1$s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+                subjects: [{kind: ServiceAccount, name: deployer, namespace: %1$s}]
+                """
+                        .formatted(ns));
+        Manifests.apply(client, release(ns, "podinfo", "  serviceAccountName: deployer\n"));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                ready(ns, "podinfo")
+                                        .map(c -> "True".equals(c.getStatus()))
+                                        .orElse(false));
+        client.serviceAccounts().inNamespace(ns).withName("deployer").delete();
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.serviceAccounts().inNamespace(ns).withName("deployer").get()
+                                        == null);
+        client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").delete();
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                client.resources(HelmRelease.class)
+                                                .inNamespace(ns)
+                                                .withName("podinfo")
+                                                .get()
+                                        == null);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("podinfo").get())
+                .as("nothing uninstalled")
+                .isNotNull();
+        assertThat(history(ns, "podinfo")).isNotEmpty();
     }
 
     @Test

@@ -41,7 +41,8 @@ public class DesiredState {
     }
 
     /**
-     * What an apply actually applied, as the service account it applied as (null: Sluice's own).
+     * What an apply actually applied, as the service account it applied as (null: the default
+     * account, or Sluice's own).
      */
     public void applied(
             ObjectRef owner,

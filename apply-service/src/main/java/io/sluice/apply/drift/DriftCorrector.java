@@ -104,7 +104,6 @@ public class DriftCorrector {
             GenericKubernetesResource live = client.resource(d.object()).get();
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
             DriftCorrected correction;
-            GenericKubernetesResource payload = d.object();
             if (live == null) {
                 correction = corrected(d, true, List.of(), List.of(), warnOnly);
             } else {
@@ -114,13 +113,13 @@ public class DriftCorrector {
                                 ObjectApplier.annotation(d.object(), Annotations.SSA))) {
                     return; // being deleted: its deletion event comes next, and decides
                 }
-                List<String> ignored = policy.ignoredPaths(d.object());
                 GenericKubernetesResource dryRun =
                         client.resource(d.object())
                                 .dryRun()
                                 .fieldManager(fieldManager)
                                 .forceConflicts()
                                 .serverSideApply();
+                List<String> ignored = policy.ignoredPaths(dryRun);
                 List<String> fields =
                         DriftDiff.paths(
                                 IgnoredFields.without(ObjectApplier.comparable(live), ignored),
@@ -130,7 +129,6 @@ public class DriftCorrector {
                     return;
                 }
                 correction = corrected(d, false, fields, changedBy(live), warnOnly);
-                payload = IgnoredFields.payload(d.object(), live, dryRun, ignored, fieldManager);
             }
             if (warnOnly) {
                 // reported once per distinct drift: every later event on the unchanged object would
@@ -140,9 +138,11 @@ public class DriftCorrector {
                 }
                 return;
             }
-            applier.apply(payload, false);
+            // planned as an apply is: ignored fields kept as the cleanup and their owners leave
+            // them
+            applier.execute(applier.plan(d.object(), false, policy.ignore()));
             publish(correction);
-        } catch (ApplyException | KubernetesClientException e) {
+        } catch (ApplyException | KubernetesClientException | IllegalArgumentException e) {
             LOG.warnf(
                     "could not correct drift of %s: %s",
                     ObjectId.of(d.object()).display(), e.getMessage());

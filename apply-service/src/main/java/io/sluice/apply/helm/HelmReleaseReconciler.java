@@ -452,9 +452,10 @@ public class HelmReleaseReconciler {
                         }
                     } else if (pending(latest.get().record())) {
                         ReleaseStorage.Stored waiting = latest.get();
-                        if (requestedAgain(waiting)) {
+                        if (!force && requestedAgain(waiting)) {
                             // flux reconcile during the wait: the same change, asked for again;
-                            // the wait goes on, its verdict now this attempt's
+                            // the wait goes on, its verdict now this attempt's (a forced one
+                            // unlocks it and upgrades, as it upgrades whatever the state)
                             waiting =
                                     storage.restamp(storageNamespace, waiting, attemptKey(attempt));
                         }
@@ -464,6 +465,8 @@ public class HelmReleaseReconciler {
                             return reapply(waiting);
                         }
                         unlock(waiting, whyNotAwaited(waiting));
+                        // a forced request upgrades next, from the revision just unlocked
+                        forceRequested = force;
                     } else if (force && render != null && render.release() != null) {
                         // forced: an upgrade, in sync or not, failed or not
                         Optional<ApplyResult> made = release(ReleasePolicy.UPGRADE, latest);
@@ -1021,12 +1024,6 @@ public class HelmReleaseReconciler {
         }
 
         /**
-         * A pending revision of this attempt, fully applied, whose verdict can still come: its
-         * objects are applied again and awaited. One not fully applied was cut short (apply-service
-         * stopped mid-hook or mid-apply; within one apply-service a release's work never runs twice
-         * at once), and one past its timeout will get no verdict.
-         */
-        /**
          * Whether this attempt is the pending revision's change (generation and chart revision)
          * with a newer {@code reconcile.fluxcd.io/requestedAt}, the one the object now carries.
          */
@@ -1047,6 +1044,12 @@ public class HelmReleaseReconciler {
             return attemptKey.substring(0, Math.max(0, attemptKey.lastIndexOf('/')));
         }
 
+        /**
+         * A pending revision of this attempt, fully applied, whose verdict can still come: its
+         * objects are applied again and awaited. One not fully applied was cut short (apply-service
+         * stopped mid-hook or mid-apply; within one apply-service a release's work never runs twice
+         * at once), and one past its timeout will get no verdict.
+         */
         private boolean awaitingVerdict(ReleaseStorage.Stored latest) {
             return latest.applied()
                     && latest.attempt().equals(attemptKey(attempt))

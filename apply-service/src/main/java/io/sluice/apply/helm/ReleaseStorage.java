@@ -161,7 +161,13 @@ public final class ReleaseStorage {
                 .withName(secretName(stored.record().name(), stored.record().version()))
                 .edit(
                         s -> {
-                            s.getMetadata().getAnnotations().put(ATTEMPT, attempt);
+                            Map<String, String> annotations =
+                                    new HashMap<>(
+                                            s.getMetadata().getAnnotations() == null
+                                                    ? Map.of()
+                                                    : s.getMetadata().getAnnotations());
+                            annotations.put(ATTEMPT, attempt);
+                            s.getMetadata().setAnnotations(annotations);
                             return s;
                         });
         return new Stored(
@@ -246,14 +252,18 @@ public final class ReleaseStorage {
                         : Instant.ofEpochSecond(Long.parseLong(modifiedAt));
         // a revision Helm or helm-controller wrote: its chart and values say what it released
         String configDigest =
-                annotations.getOrDefault(CONFIG_DIGEST, HelmValues.digest(record.config()));
+                annotations.containsKey(CONFIG_DIGEST)
+                        ? annotations.get(CONFIG_DIGEST)
+                        : HelmValues.digest(record.config());
+        String renderDigest =
+                annotations.containsKey(RENDER_DIGEST)
+                        ? annotations.get(RENDER_DIGEST)
+                        : HelmReleaseReconciler.renderDigest(
+                                record.chartName(), record.chartVersion(), configDigest);
         return new Stored(
                 record,
                 annotations.getOrDefault(ATTEMPT, ""),
-                annotations.getOrDefault(
-                        RENDER_DIGEST,
-                        HelmReleaseReconciler.renderDigest(
-                                record.chartName(), record.chartVersion(), configDigest)),
+                renderDigest,
                 configDigest,
                 Boolean.parseBoolean(annotations.get(APPLIED)),
                 modified,

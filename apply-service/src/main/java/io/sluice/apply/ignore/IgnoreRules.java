@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Flux's ignore rules (a Kustomization's {@code spec.ignore}, a HelmRelease's {@code
@@ -18,7 +18,10 @@ public record IgnoreRules(List<Rule> rules) {
 
     public record Rule(List<String> paths, Selector target) {}
 
-    /** The rules of a list of {@code {paths, target}} objects; none when absent. */
+    /**
+     * The rules of a list of {@code {paths, target}} objects; none when absent. A target that does
+     * not compile makes {@link #paths} fail, as Flux fails the apply.
+     */
     public static IgnoreRules of(JsonNode rules) {
         if (rules == null || !rules.isArray()) {
             return NONE;
@@ -36,8 +39,22 @@ public record IgnoreRules(List<Rule> rules) {
         return new IgnoreRules(List.copyOf(parsed));
     }
 
-    /** The JSON pointers ignored on {@code object}. */
+    /**
+     * The JSON pointers ignored on {@code object}; every rule without a target applies (Flux keeps
+     * only the last of those, an accident of its map of rules).
+     *
+     * @throws IllegalArgumentException when a rule's target is invalid, with Flux's message
+     */
     public List<String> paths(GenericKubernetesResource object) {
+        rules.stream()
+                .map(Rule::target)
+                .filter(t -> t != null && t.invalid() != null)
+                .findFirst()
+                .ifPresent(
+                        t -> {
+                            throw new IllegalArgumentException(
+                                    "failed to create ignore rule selector: " + t.invalid());
+                        });
         return rules.stream()
                 .filter(r -> r.target() == null || r.target().matches(object))
                 .flatMap(r -> r.paths().stream())
@@ -45,27 +62,56 @@ public record IgnoreRules(List<Rule> rules) {
     }
 
     /**
-     * Flux's object selector: group, version and kind match exactly, name and namespace as regular
-     * expressions, label and annotation selectors as {@code key=value} pairs (every one must hold);
-     * an empty field matches anything.
+     * Flux's object selector (fluxcd/pkg/ssa jsondiff.SelectorRegex): group, version, kind, name
+     * and namespace are regular expressions matching the whole value, label and annotation
+     * selectors have Kubernetes' label selector syntax; an empty field matches anything. {@code
+     * invalid} says why it does not compile (null when it does).
      */
     public record Selector(
-            String group,
-            String version,
-            String kind,
-            String name,
-            String namespace,
-            String labelSelector,
-            String annotationSelector) {
+            Pattern group,
+            Pattern version,
+            Pattern kind,
+            Pattern name,
+            Pattern namespace,
+            LabelSelector labels,
+            LabelSelector annotations,
+            String invalid) {
         static Selector of(JsonNode target) {
-            return new Selector(
-                    text(target, "group"),
-                    text(target, "version"),
-                    text(target, "kind"),
-                    text(target, "name"),
-                    text(target, "namespace"),
-                    text(target, "labelSelector"),
-                    text(target, "annotationSelector"));
+            String[][] fields = {
+                {"group", text(target, "group")},
+                {"version", text(target, "version")},
+                {"kind", text(target, "kind")},
+                {"name", text(target, "name")},
+                {"namespace", text(target, "namespace")}
+            };
+            Pattern[] patterns = new Pattern[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                try {
+                    patterns[i] =
+                            fields[i][1] == null
+                                    ? null
+                                    : Pattern.compile("^(?:" + fields[i][1] + ")$");
+                } catch (PatternSyntaxException e) {
+                    return invalid("invalid " + fields[i][0] + " regex: " + e.getDescription());
+                }
+            }
+            try {
+                return new Selector(
+                        patterns[0],
+                        patterns[1],
+                        patterns[2],
+                        patterns[3],
+                        patterns[4],
+                        LabelSelector.parse(text(target, "labelSelector"), "label"),
+                        LabelSelector.parse(text(target, "annotationSelector"), "annotation"),
+                        null);
+            } catch (IllegalArgumentException e) {
+                return invalid(e.getMessage());
+            }
+        }
+
+        private static Selector invalid(String why) {
+            return new Selector(null, null, null, null, null, null, null, why);
         }
 
         public boolean matches(GenericKubernetesResource object) {
@@ -73,32 +119,19 @@ public record IgnoreRules(List<Rule> rules) {
             int slash = apiVersion.indexOf('/');
             String objectGroup = slash < 0 ? "" : apiVersion.substring(0, slash);
             String objectVersion = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
-            return (group == null || group.equals(objectGroup))
-                    && (version == null || version.equals(objectVersion))
-                    && (kind == null || kind.equals(object.getKind()))
-                    && (name == null || Pattern.matches(name, object.getMetadata().getName()))
-                    && (namespace == null
-                            || Pattern.matches(
-                                    namespace,
-                                    Objects.toString(object.getMetadata().getNamespace(), "")))
-                    && holds(labelSelector, object.getMetadata().getLabels())
-                    && holds(annotationSelector, object.getMetadata().getAnnotations());
+            return invalid == null
+                    && matches(group, objectGroup)
+                    && matches(version, objectVersion)
+                    && matches(kind, object.getKind())
+                    && matches(name, object.getMetadata().getName())
+                    && matches(namespace, Objects.toString(object.getMetadata().getNamespace(), ""))
+                    && (labels == null || labels.matches(object.getMetadata().getLabels()))
+                    && (annotations == null
+                            || annotations.matches(object.getMetadata().getAnnotations()));
         }
 
-        private static boolean holds(String selector, Map<String, String> values) {
-            if (selector == null) {
-                return true;
-            }
-            for (String requirement : selector.split(",")) {
-                String[] pair = requirement.split("=", 2);
-                String key = pair[0].strip();
-                if (pair.length == 1
-                        ? values == null || !values.containsKey(key)
-                        : values == null || !pair[1].strip().equals(values.get(key))) {
-                    return false;
-                }
-            }
-            return true;
+        private static boolean matches(Pattern pattern, String value) {
+            return pattern == null || pattern.matcher(value == null ? "" : value).matches();
         }
 
         private static String text(JsonNode node, String field) {

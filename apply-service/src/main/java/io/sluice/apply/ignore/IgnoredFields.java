@@ -50,10 +50,10 @@ public final class IgnoredFields {
             if (value.equals(JsonPointers.get(wanted, pointer))) {
                 continue;
             }
-            if (value.isEmpty() || ownedByOther(current, pointer, appliers)) {
+            if (value.isEmpty()
+                    || ownedByOther(current, pointer, appliers)
+                    || !JsonPointers.put(payload, pointer, value.get())) {
                 JsonPointers.set(payload, pointer, null);
-            } else {
-                JsonPointers.set(payload, pointer, value.get());
             }
         }
         return JSON.convertValue(payload, GenericKubernetesResource.class);

@@ -57,6 +57,29 @@ public final class JsonPointers {
         return false;
     }
 
+    /**
+     * Sets {@code value} at {@code pointer}, making the maps on the way that are missing; false
+     * when a list on the way lacks the item.
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean put(Object root, String pointer, Object value) {
+        List<String> tokens = tokens(pointer);
+        Object parent = root;
+        for (String token : tokens.subList(0, Math.max(0, tokens.size() - 1))) {
+            Object next = child(parent, token);
+            if (next == null && parent instanceof Map<?, ?> map) {
+                next = new java.util.LinkedHashMap<String, Object>();
+                ((Map<String, Object>) map).put(token, next);
+            }
+            parent = next;
+        }
+        return !tokens.isEmpty() && set(parent, "/" + escape(tokens.get(tokens.size() - 1)), value);
+    }
+
+    private static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
     static Object child(Object node, String token) {
         if (node instanceof Map<?, ?> map) {
             return map.get(token);

@@ -19,11 +19,29 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Impersonation {
     private final ImpersonatedClients clients;
 
+    private final KubernetesClient client;
+
     public Impersonation(
             KubernetesClient client,
             @ConfigProperty(name = "sluice.default-service-account")
                     Optional<String> defaultServiceAccount) {
+        this.client = client;
         this.clients = new ImpersonatedClients(client, defaultServiceAccount);
+    }
+
+    /**
+     * The account an owner acts as (its own, else the default), when that account does not exist in
+     * the owner's namespace: a namespace being deleted loses its accounts before its owners, and as
+     * Flux then, nothing is uninstalled or pruned as an account that is gone.
+     */
+    public Optional<String> missingAccount(String namespace, String serviceAccountName) {
+        String account = clients.account(serviceAccountName);
+        if (account.isBlank()
+                || client.serviceAccounts().inNamespace(namespace).withName(account).get()
+                        != null) {
+            return Optional.empty();
+        }
+        return Optional.of(namespace + "/" + account);
     }
 
     public KubernetesClient clientFor(String namespace, String serviceAccountName) {

@@ -21,8 +21,8 @@ public interface Owner {
     boolean force();
 
     /**
-     * The service account ({@code spec.serviceAccountName}) to apply and prune as; null for
-     * Sluice's own.
+     * The service account ({@code spec.serviceAccountName}) to apply and prune as; null for the
+     * default account ({@code SLUICE_DEFAULT_SERVICE_ACCOUNT}), or Sluice's own without one.
      */
     String serviceAccountName();
 

@@ -58,6 +58,9 @@ public final class InventoryPruner {
             try {
                 live = resource.get();
             } catch (KubernetesClientException e) {
+                if (e.getCode() == 401 || e.getCode() == 403) {
+                    throw e; // not allowed to look: the object may well be there
+                }
                 continue; // the kind itself is gone (its CRD was pruned): nothing left to delete
             }
             if (live != null && owned(live, ownershipLabels) && !pruneDisabled(live)) {

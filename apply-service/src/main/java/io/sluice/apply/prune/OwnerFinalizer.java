@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,7 +87,19 @@ public class OwnerFinalizer {
     private void finalize(OwnerView view) {
         desired.forget(view.ref());
         Owner owner = Owners.load(client, view.ref()).orElse(null);
-        if (owner != null && HelmRelease.KIND.equals(view.ref().kind())) {
+        Optional<String> missing =
+                owner == null
+                        ? Optional.empty()
+                        : impersonation.missingAccount(
+                                view.ref().namespace(), owner.serviceAccountName());
+        if (missing.isPresent()
+                && (owner.kubeConfig() == null || !HelmRelease.KIND.equals(view.ref().kind()))) {
+            // as helm-controller and kustomize-controller: the account is gone (its namespace is
+            // being deleted), so nothing can be done as it; the finalizer goes, objects stay
+            LOG.warnf(
+                    "%s deleted: nothing uninstalled or pruned, its service account %s is not found",
+                    view.ref(), missing.get());
+        } else if (owner != null && HelmRelease.KIND.equals(view.ref().kind())) {
             if (!helmReleases.uninstall(view.ref())) {
                 retries.schedule(
                         () -> lanes.submit(view.ref(), () -> finalize(view)),
@@ -110,21 +123,21 @@ public class OwnerFinalizer {
                                     owner.kubeConfig());
                 } catch (TargetClusters.InvalidKubeConfig e) {
                     // as kustomize-controller: the finalizer stays until the cluster can be reached
-                    LOG.warnf(
-                            "%s: objects not deleted, tried again shortly: %s",
-                            view.ref(), e.getMessage());
-                    retries.schedule(
-                            () -> lanes.submit(view.ref(), () -> finalize(view)),
-                            RETRY.toSeconds(),
-                            TimeUnit.SECONDS);
+                    retryFinalize(view, e.getMessage());
                     return;
                 }
-                List<AppliedObject> deleted =
-                        new InventoryPruner(as)
-                                .prune(
-                                        owner.ownershipLabels(),
-                                        new ArrayList<>(owner.previousInventory()),
-                                        Set.of());
+                List<AppliedObject> deleted;
+                try {
+                    deleted =
+                            new InventoryPruner(as)
+                                    .prune(
+                                            owner.ownershipLabels(),
+                                            new ArrayList<>(owner.previousInventory()),
+                                            Set.of());
+                } catch (KubernetesClientException e) {
+                    retryFinalize(view, e.getMessage()); // a refused read or delete
+                    return;
+                }
                 LOG.infof(
                         "%s deleted: its %d objects deleted (deletionPolicy %s)",
                         view.ref(), deleted.size(), DeletionPolicy.of(ks));
@@ -145,6 +158,14 @@ public class OwnerFinalizer {
             }
         }
         setFinalizer(view, false);
+    }
+
+    private void retryFinalize(OwnerView view, String why) {
+        LOG.warnf("%s: objects not deleted, tried again shortly: %s", view.ref(), why);
+        retries.schedule(
+                () -> lanes.submit(view.ref(), () -> finalize(view)),
+                RETRY.toSeconds(),
+                TimeUnit.SECONDS);
     }
 
     /**

@@ -62,11 +62,6 @@ public final class ObjectApplier {
         }
     }
 
-    /** Plans and executes at once (one object, nothing to validate it with). */
-    public Action apply(GenericKubernetesResource object, boolean force) throws ApplyException {
-        return execute(plan(object, force, IgnoreRules.NONE));
-    }
-
     /**
      * @param ignore the owner's ignore rules: what they select is neither compared nor changed (see
      *     {@link IgnoredFields})

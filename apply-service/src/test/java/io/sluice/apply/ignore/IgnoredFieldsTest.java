@@ -110,6 +110,13 @@ class IgnoredFieldsTest {
         assertThat(JsonPointers.set(object, "/metadata/annotations/a~1b", null)).isTrue();
         assertThat(JsonPointers.get(object, "/metadata/annotations/a~1b")).isEmpty();
         assertThat(JsonPointers.set(object, "/status/phase", "x")).as("no parent").isFalse();
+        assertThat(JsonPointers.put(object, "/status/phase", "x")).as("parent made").isTrue();
+        assertThat(JsonPointers.get(object, "/status/phase")).contains("x");
+        assertThat(JsonPointers.put(object, "/metadata/labels/a~1b", "y")).isTrue();
+        assertThat(JsonPointers.get(object, "/metadata/labels/a~1b")).contains("y");
+        assertThat(JsonPointers.put(object, "/spec/ports/3/port", 1))
+                .as("a list lacking the item")
+                .isFalse();
     }
 
     private static GenericKubernetesResource deployment(

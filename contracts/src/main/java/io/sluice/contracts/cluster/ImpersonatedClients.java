@@ -42,10 +42,7 @@ public final class ImpersonatedClients implements AutoCloseable {
             String namespace, String serviceAccountName, JsonNode kubeConfig)
             throws TargetClusters.InvalidKubeConfig {
         KubernetesClient cluster = clusters.clientFor(namespace, kubeConfig);
-        String account =
-                serviceAccountName == null || serviceAccountName.isBlank()
-                        ? defaultServiceAccount
-                        : serviceAccountName;
+        String account = account(serviceAccountName);
         if (account.isBlank()) {
             return cluster;
         }
@@ -60,6 +57,13 @@ public final class ImpersonatedClients implements AutoCloseable {
                                                         .withImpersonateUsername(user)
                                                         .build())
                                         .build());
+    }
+
+    /** The account an owner naming {@code serviceAccountName} acts as; blank: Sluice's own. */
+    public String account(String serviceAccountName) {
+        return serviceAccountName == null || serviceAccountName.isBlank()
+                ? defaultServiceAccount
+                : serviceAccountName;
     }
 
     @Override
