@@ -124,6 +124,20 @@ class HelmTestsTest {
     void aFailedTestFailsTheReleaseAndWithoutRetriesStallsItLeavingItDeployed() throws Exception {
         String ns = "helm-tests-fail";
         release(ns, "probe: true", "");
+        // while the probe runs: released, tests awaited, as helm-controller marks it
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(ns, Conditions.TEST_SUCCESS))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("Unknown");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("AwaitingTests");
+                                                    assertThat(c.getMessage())
+                                                            .isEqualTo(
+                                                                    "Helm release helm-tests-fail/tested.v1 with chart tested@1.0.0 is awaiting tests");
+                                                }));
         failWhenRunning(ns, "tested-probe");
         await().atMost(DEADLINE)
                 .untilAsserted(
@@ -160,6 +174,22 @@ class HelmTestsTest {
         assertThat(client.configMaps().inNamespace(ns).withName("tested-settings").get())
                 .as("nothing uninstalled: remediating the last failure is off for installs")
                 .isNotNull();
+    }
+
+    @Test
+    void theHistoryListsTheTestHooksTheFiltersSelect() throws Exception {
+        String ns = "helm-tests-filtered";
+        release(ns, "probe: true", "    filters: [{name: tested-probe, exclude: true}]\n");
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(latestSnapshot(ns).testHooks)
+                                        .as("the excluded probe neither run nor listed")
+                                        .containsOnlyKeys("tested-smoke")
+                                        .extractingByKey("tested-smoke")
+                                        .extracting(h -> h.phase)
+                                        .isEqualTo("Succeeded"));
+        assertThat(client.pods().inNamespace(ns).withName("tested-probe").get()).isNull();
     }
 
     @Test

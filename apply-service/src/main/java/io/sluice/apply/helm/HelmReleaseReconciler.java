@@ -229,6 +229,16 @@ public class HelmReleaseReconciler {
                         succeeded(install ? ReleasePolicy.INSTALL : ReleasePolicy.UPGRADE, record));
                 LOG.infof("%s deployed", record.display());
                 if (run.tests.enabled()) {
+                    // as helm-controller marks a release made while tests are on
+                    run.conditions.set(
+                            Conditions.TEST_SUCCESS,
+                            Conditions.UNKNOWN,
+                            "AwaitingTests",
+                            "Helm release "
+                                    + record.display()
+                                    + " with chart "
+                                    + record.chart()
+                                    + " is awaiting tests");
                     // as helm-controller: a release just made is tested before anything else
                     try {
                         return run.test(run.latest().orElseThrow());
@@ -1372,7 +1382,7 @@ public class HelmReleaseReconciler {
                         Map.of(
                                 "history",
                                 ReleaseHistory.snapshots(
-                                        storage.history(storageNamespace, releaseName))));
+                                        storage.history(storageNamespace, releaseName), tests)));
             } catch (RuntimeException e) {
                 LOG.warnf(
                         "%s: could not record the release history: %s",

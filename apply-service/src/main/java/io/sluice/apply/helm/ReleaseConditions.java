@@ -28,6 +28,10 @@ final class ReleaseConditions {
     }
 
     void set(String type, boolean status, String reason, String message) {
+        set(type, status ? "True" : "False", reason, message);
+    }
+
+    void set(String type, String status, String reason, String message) {
         change(
                 conditions -> Conditions.set(conditions, type, status, reason, message, generation),
                 Map.of());

@@ -20,8 +20,11 @@ final class ReleaseHistory {
 
     private ReleaseHistory() {}
 
-    /** {@code stored} oldest first, as {@link ReleaseStorage#history} lists it. */
-    static List<Snapshot> snapshots(List<ReleaseStorage.Stored> stored) {
+    /**
+     * {@code stored} oldest first, as {@link ReleaseStorage#history} lists it; test hooks as {@code
+     * tests} filters them, as helm-controller records them.
+     */
+    static List<Snapshot> snapshots(List<ReleaseStorage.Stored> stored, ReleaseTests tests) {
         List<ReleaseStorage.Stored> newestFirst = new ArrayList<>(stored);
         newestFirst.sort((a, b) -> Integer.compare(b.record().version(), a.record().version()));
         int keep = Math.min(newestFirst.size(), MAX_WITHOUT_PREVIOUS);
@@ -32,10 +35,10 @@ final class ReleaseHistory {
                 break;
             }
         }
-        return newestFirst.subList(0, keep).stream().map(ReleaseHistory::snapshot).toList();
+        return newestFirst.subList(0, keep).stream().map(s -> snapshot(s, tests)).toList();
     }
 
-    private static Snapshot snapshot(ReleaseStorage.Stored stored) {
+    private static Snapshot snapshot(ReleaseStorage.Stored stored, ReleaseTests tests) {
         ReleaseRecord record = stored.record();
         Snapshot snapshot = new Snapshot();
         // as helm-controller: a test run leaves the digest as it was
@@ -52,13 +55,13 @@ final class ReleaseHistory {
         snapshot.lastDeployed =
                 record.lastDeployed().isEmpty() ? snapshot.firstDeployed : record.lastDeployed();
         snapshot.deleted = record.deleted().isEmpty() ? null : record.deleted();
-        snapshot.testHooks = testHooks(record);
+        snapshot.testHooks = testHooks(tests.runs(record));
         return snapshot;
     }
 
     /** The test hooks' last runs, once any ran. */
-    private static Map<String, Snapshot.TestHookStatus> testHooks(ReleaseRecord record) {
-        Map<String, ReleaseRecord.HookRun> runs = record.lastRuns(Hook.TEST);
+    private static Map<String, Snapshot.TestHookStatus> testHooks(
+            Map<String, ReleaseRecord.HookRun> runs) {
         if (runs.values().stream().allMatch(r -> r.phase().isEmpty())) {
             return null;
         }

@@ -11,6 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReleaseHistoryTest {
+    private static final ReleaseTests TESTS =
+            new ReleaseTests(
+                    true, false, java.time.Duration.ofMinutes(5), List.of(), List.of(), null, null);
     private static final ChartRelease RELEASE =
             new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:aa");
 
@@ -18,7 +21,7 @@ class ReleaseHistoryTest {
     void newestFirstDownToThePreviousDeployedRevision() {
         List<Snapshot> history =
                 ReleaseHistory.snapshots(
-                        stored("superseded", "superseded", "deployed", "failed", "failed"));
+                        stored("superseded", "superseded", "deployed", "failed", "failed"), TESTS);
         assertThat(history)
                 .extracting(s -> s.version, s -> s.status)
                 .containsExactly(tuple(5, "failed"), tuple(4, "failed"), tuple(3, "deployed"));
@@ -40,13 +43,14 @@ class ReleaseHistoryTest {
                         ReleaseHistory.snapshots(
                                 stored(
                                         "failed", "failed", "failed", "failed", "failed", "failed",
-                                        "failed")))
+                                        "failed"),
+                                TESTS))
                 .extracting(s -> s.version)
                 .containsExactly(7, 6, 5, 4, 3);
-        assertThat(ReleaseHistory.snapshots(stored("deployed")))
+        assertThat(ReleaseHistory.snapshots(stored("deployed"), TESTS))
                 .extracting(s -> s.version)
                 .containsExactly(1);
-        assertThat(ReleaseHistory.snapshots(List.of())).isEmpty();
+        assertThat(ReleaseHistory.snapshots(List.of(), TESTS)).isEmpty();
     }
 
     /** Revisions 1..n with these statuses, oldest first. */
