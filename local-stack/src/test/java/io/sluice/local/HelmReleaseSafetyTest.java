@@ -715,6 +715,94 @@ class HelmReleaseSafetyTest {
     }
 
     /**
+     * An upgrade whose apply stops part way (two ConfigMaps pass their dry runs, a quota leaves
+     * room for one, so one is written and the other refused): cleanupOnFail deletes the one it
+     * created, as Helm cleans up its partial result.
+     */
+    @Test
+    void cleanupOnFailDeletesWhatAnApplyStoppedPartWayHadCreated() throws Exception {
+        String ns =
+                releaseOfChart(
+                        "helm-cleanup-partial",
+                        Map.of(
+                                "templates/extra.yaml",
+                                """
+                                {{- if .Values.extra }}
+                                apiVersion: v1
+                                kind: ConfigMap
+                                metadata: {name: extra-a}
+                                data: {a: b}
+                                ---
+                                apiVersion: v1
+                                kind: ConfigMap
+                                metadata: {name: extra-b}
+                                data: {a: b}
+                                {{- end }}
+                                """),
+                        """
+                          upgrade: {cleanupOnFail: true}
+                          values: {extra: false}
+                        """);
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                                        .containsEntry("status", "deployed"));
+        int configMaps = client.configMaps().inNamespace(ns).list().getItems().size();
+        Manifests.apply(
+                client,
+                """
+                apiVersion: v1
+                kind: ResourceQuota
+                metadata: {name: one-more-configmap, namespace: %s}
+                spec: {hard: {count/configmaps: "%d"}}
+                """
+                        .formatted(ns, configMaps + 1));
+        await().atMost(DEADLINE)
+                .until(
+                        () -> {
+                            var quota =
+                                    client.resourceQuotas()
+                                            .inNamespace(ns)
+                                            .withName("one-more-configmap")
+                                            .get();
+                            return quota.getStatus() != null
+                                    && quota.getStatus().getUsed() != null
+                                    && quota.getStatus().getUsed().containsKey("count/configmaps");
+                        });
+        Manifests.apply(
+                client,
+                gated(
+                        ns,
+                        """
+                          timeout: 10m
+                          upgrade: {cleanupOnFail: true}
+                          values: {extra: true}
+                        """));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () -> {
+                            assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                                    .containsEntry("status", "failed");
+                            assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
+                                    .containsEntry("version", "2");
+                        });
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                client
+                                                        .configMaps()
+                                                        .inNamespace(ns)
+                                                        .list()
+                                                        .getItems()
+                                                        .stream()
+                                                        .map(c -> c.getMetadata().getName()))
+                                        .as("the one the failed apply created, deleted")
+                                        .doesNotContain("extra-a", "extra-b"));
+    }
+
+    /**
      * A HelmRelease, from Git, whose pre-install hook Job waits until the nodes carry {@code gate:
      * open}.
      */

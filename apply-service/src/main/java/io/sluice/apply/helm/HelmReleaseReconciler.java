@@ -650,7 +650,14 @@ public class HelmReleaseReconciler {
                     throw new CutShort(); // left pending and not applied: unlocked and done again
                     // after the restart
                 }
-                releaseFailed(stored, action, e.getMessage());
+                // what the apply created before it stopped, as Helm keeps its partial result for
+                // cleanupOnFail
+                releaseFailed(
+                        e instanceof ApplyException partial && !partial.applied().isEmpty()
+                                ? stored.withCreated(created(objects, partial.applied()))
+                                : stored,
+                        action,
+                        e.getMessage());
                 return Optional.empty();
             } finally {
                 trimHistory();
@@ -712,8 +719,8 @@ public class HelmReleaseReconciler {
         /**
          * Helm's upgrade.cleanupOnFail: the objects this failed upgrade created (its apply created
          * them, as recorded beside the revision; not one it found and took over, nor one of the
-         * deployed revision) are deleted, and only while they carry the release's labels. An
-         * upgrade whose apply itself failed recorded nothing it created: nothing is deleted.
+         * deployed revision) are deleted, and only while they carry the release's labels; an apply
+         * that failed part way counts what it created before it stopped.
          */
         private void cleanUpAfterFailedUpgrade(ReleaseStorage.Stored stored) {
             ReleaseRecord failed = stored.record();

@@ -58,6 +58,18 @@ public final class ReleaseStorage {
                     changed, attempt, renderDigest, configDigest, applied, modified, created);
         }
 
+        /** Not fully applied, having created {@code createdIds} before it stopped. */
+        Stored withCreated(List<String> createdIds) {
+            return new Stored(
+                    record,
+                    attempt,
+                    renderDigest,
+                    configDigest,
+                    applied,
+                    modified,
+                    List.copyOf(createdIds));
+        }
+
         Stored asApplied(List<String> createdIds) {
             return new Stored(
                     record,

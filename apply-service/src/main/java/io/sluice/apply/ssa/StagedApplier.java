@@ -64,14 +64,18 @@ public final class StagedApplier {
         Map<Integer, List<GenericKubernetesResource>> stages = new TreeMap<>();
         objects.forEach(o -> stages.computeIfAbsent(stage(o), s -> new ArrayList<>()).add(o));
         List<AppliedObject> changes = new ArrayList<>();
-        for (var entry : stages.entrySet()) {
-            List<GenericKubernetesResource> stage = entry.getValue();
-            changes.addAll(applyTogether(applier, stage, force, ignore));
-            for (GenericKubernetesResource object : stage) {
-                if ("CustomResourceDefinition".equals(object.getKind())) {
-                    awaitEstablished(client, object.getMetadata().getName());
+        try {
+            for (var entry : stages.entrySet()) {
+                List<GenericKubernetesResource> stage = entry.getValue();
+                applyTogether(applier, stage, force, ignore, changes);
+                for (GenericKubernetesResource object : stage) {
+                    if ("CustomResourceDefinition".equals(object.getKind())) {
+                        awaitEstablished(client, object.getMetadata().getName());
+                    }
                 }
             }
+        } catch (ApplyException e) {
+            throw e.after(changes);
         }
         return changes;
     }
@@ -95,25 +99,27 @@ public final class StagedApplier {
      * As Flux applies a stage: every object's dry run first, a few at a time, and nothing of the
      * stage written unless all passed; then the writes.
      */
-    private List<AppliedObject> applyTogether(
+    private void applyTogether(
             ObjectApplier applier,
             List<GenericKubernetesResource> stage,
             boolean force,
-            IgnoreRules ignore)
+            IgnoreRules ignore,
+            List<AppliedObject> changes)
             throws ApplyException {
-        List<ObjectApplier.Plan> plans =
-                together(
-                        stage,
-                        object ->
-                                applier.plan(
-                                        object,
-                                        force
-                                                || "enabled"
-                                                        .equals(
-                                                                ObjectApplier.annotation(
-                                                                        object, FORCE_ANNOTATION)),
-                                        ignore));
-        return together(plans, plan -> applied(plan.object(), applier.execute(plan)));
+        List<ObjectApplier.Plan> plans = new ArrayList<>();
+        together(
+                stage,
+                object ->
+                        applier.plan(
+                                object,
+                                force
+                                        || "enabled"
+                                                .equals(
+                                                        ObjectApplier.annotation(
+                                                                object, FORCE_ANNOTATION)),
+                                ignore),
+                plans);
+        together(plans, plan -> applied(plan.object(), applier.execute(plan)), changes);
     }
 
     private interface Step<T, R> {
@@ -121,15 +127,15 @@ public final class StagedApplier {
     }
 
     /**
-     * Runs {@code step} for each input on the workers; the results in order, or the first failure
-     * once all are done.
+     * Runs {@code step} for each input on the workers, adding the results to {@code results} in
+     * order; the first failure once all are done (the others' results added).
      */
-    private <T, R> List<R> together(List<T> inputs, Step<T, R> step) throws ApplyException {
+    private <T, R> void together(List<T> inputs, Step<T, R> step, List<R> results)
+            throws ApplyException {
         List<Future<R>> pending = new ArrayList<>();
         for (T input : inputs) {
             pending.add(workers.submit(() -> step.run(input)));
         }
-        List<R> results = new ArrayList<>();
         ApplyException first = null;
         for (Future<R> future : pending) {
             try {
@@ -149,7 +155,6 @@ public final class StagedApplier {
         if (first != null) {
             throw first;
         }
-        return results;
     }
 
     private static void awaitEstablished(KubernetesClient client, String name)
