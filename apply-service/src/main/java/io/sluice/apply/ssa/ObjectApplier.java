@@ -108,8 +108,11 @@ public final class ObjectApplier {
                 return new Plan(object, Action.UNCHANGED, false);
             }
             return new Plan(
-                    IgnoredFields.payload(
-                            object, cleaned(live, cleaning), dryRun, ignored, fieldManager),
+                    // the whole live object is converted only when there are fields to keep
+                    ignored.isEmpty()
+                            ? object
+                            : IgnoredFields.payload(
+                                    object, cleaned(live, cleaning), dryRun, ignored, fieldManager),
                     Action.CONFIGURED,
                     false,
                     cleaning);
