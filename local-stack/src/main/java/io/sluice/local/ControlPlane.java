@@ -26,13 +26,15 @@ public final class ControlPlane implements AutoCloseable {
         this.kubeconfig = kubeconfig;
     }
 
-    public static ControlPlane start(Path repoRoot, Path runDir)
+    /** {@code options}: the start script's, such as {@code --nodes 12}. */
+    public static ControlPlane start(Path repoRoot, Path runDir, String... options)
             throws IOException, InterruptedException {
         String kubeconfig =
                 Launcher.run(
                         repoRoot.resolve("deploy/local/controlplane/start"),
                         runDir,
-                        runDir.getParent().resolve("controlplane-start.log"));
+                        runDir.getParent().resolve("controlplane-start.log"),
+                        options);
         return new ControlPlane(repoRoot, runDir, Path.of(kubeconfig));
     }
 

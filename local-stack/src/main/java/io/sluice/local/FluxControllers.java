@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -33,11 +35,25 @@ public final class FluxControllers implements AutoCloseable {
             String namespace,
             String... controllers)
             throws IOException, InterruptedException {
+        return start(
+                repoRoot, runDir, kubeconfig, client, namespace, List.of(controllers), List.of());
+    }
+
+    /** As above, with {@code flags} given to every controller, such as {@code --concurrent=20}. */
+    public static FluxControllers start(
+            Path repoRoot,
+            Path runDir,
+            Path kubeconfig,
+            KubernetesClient client,
+            String namespace,
+            List<String> controllers,
+            List<String> flags)
+            throws IOException, InterruptedException {
         Path built =
                 Path.of(
                         Launcher.output(
                                 repoRoot.resolve("deploy/local/flux-controllers/build"),
-                                controllers));
+                                controllers.toArray(String[]::new)));
         try (Stream<Path> crds = Files.list(built.resolve("crds"))) {
             for (Path crd : crds.sorted().toList()) {
                 Manifests.apply(client, Files.readString(crd));
@@ -49,16 +65,24 @@ public final class FluxControllers implements AutoCloseable {
                                 .getName());
             }
         }
+        List<String> options =
+                new ArrayList<>(
+                        List.of(
+                                "--kubeconfig",
+                                kubeconfig.toString(),
+                                "--namespace",
+                                namespace,
+                                "--controllers",
+                                String.join(",", controllers)));
+        if (!flags.isEmpty()) {
+            options.add("--");
+            options.addAll(flags);
+        }
         Launcher.run(
                 repoRoot.resolve("deploy/local/flux-controllers/start"),
                 runDir,
                 runDir.resolveSibling("flux-controllers-start.log"),
-                "--kubeconfig",
-                kubeconfig.toString(),
-                "--namespace",
-                namespace,
-                "--controllers",
-                String.join(",", controllers));
+                options.toArray(String[]::new));
         return new FluxControllers(repoRoot, runDir);
     }
 

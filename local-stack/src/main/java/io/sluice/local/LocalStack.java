@@ -61,6 +61,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(Path repoRoot, Path runDir) throws Exception {
+        return start(repoRoot, runDir, new String[0]);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, with options for the control plane's start script (the
+     * benchmarks' node count, controller client rate and audit log).
+     */
+    public static LocalStack start(Path repoRoot, Path runDir, String... controlPlaneOptions)
+            throws Exception {
         Files.createDirectories(runDir.resolve("logs"));
         // The two slow starts run side by side.
         CompletableFuture<KafkaBroker> kafka =
@@ -72,7 +81,9 @@ public final class LocalStack implements AutoCloseable {
                                                         repoRoot, runDir.resolve("kafka"))));
         ControlPlane controlPlane;
         try {
-            controlPlane = ControlPlane.start(repoRoot, runDir.resolve("controlplane"));
+            controlPlane =
+                    ControlPlane.start(
+                            repoRoot, runDir.resolve("controlplane"), controlPlaneOptions);
         } catch (Exception e) {
             kafka.thenAccept(KafkaBroker::close);
             throw e;

@@ -11,20 +11,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Checks a set of applied objects until all are ready or the deadline passes, without holding a
  * thread while waiting. Completes with the objects that are still not ready (empty when all are).
+ * Objects are read from watches ({@link LiveObjects}), so a check every half second costs no API
+ * call; an object is judged again only when it changed.
  */
 public final class ReadinessWaiter {
     private static final Duration POLL = Duration.ofMillis(500);
     private final ScheduledExecutorService scheduler;
+    private final LiveObjects live;
 
     public ReadinessWaiter(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
+        this.live = new LiveObjects(scheduler);
     }
+
+    /** One wait's reads: the version of each object last read by GET, and the last judgements. */
+    private record Reads(Map<AppliedObject, String> seen, Map<AppliedObject, Judged> judged) {
+        Reads() {
+            this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        }
+    }
+
+    private record Judged(String resourceVersion, Readiness readiness) {}
 
     /**
      * Polls until every object is ready, or every one is ready or failed (as Flux's wait ends: a
@@ -38,13 +52,16 @@ public final class ReadinessWaiter {
             Duration timeout,
             HealthCheckExpressions expressions) {
         CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
-        check(client, objects, Instant.now().plus(timeout), expressions, result);
+        Runnable release = live.acquire(client, objects);
+        result.whenComplete((notReady, error) -> release.run());
+        check(client, objects, new Reads(), Instant.now().plus(timeout), expressions, result);
         return result;
     }
 
     private void check(
             KubernetesClient client,
             List<AppliedObject> objects,
+            Reads reads,
             Instant deadline,
             HealthCheckExpressions expressions,
             CompletableFuture<Map<AppliedObject, Readiness>> result) {
@@ -53,8 +70,12 @@ public final class ReadinessWaiter {
             for (AppliedObject object : objects) {
                 Readiness readiness;
                 try {
-                    Map<String, Object> live = live(client, object);
-                    readiness = expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
+                    readiness =
+                            judge(
+                                    live.read(client, object, reads.seen()),
+                                    object,
+                                    reads,
+                                    expressions);
                 } catch (KubernetesClientException e) {
                     // as kstatus polling: an object that cannot be read now is not ready yet,
                     // and is read again at the next poll
@@ -69,7 +90,7 @@ public final class ReadinessWaiter {
                 result.complete(notReady);
             } else {
                 scheduler.schedule(
-                        () -> check(client, objects, deadline, expressions, result),
+                        () -> check(client, objects, reads, deadline, expressions, result),
                         POLL.toMillis(),
                         TimeUnit.MILLISECONDS);
             }
@@ -79,12 +100,20 @@ public final class ReadinessWaiter {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> live(KubernetesClient client, AppliedObject object) {
-        var kind = client.genericKubernetesResources(object.apiVersion(), object.kind());
-        GenericKubernetesResource live =
-                object.namespace() == null || object.namespace().isEmpty()
-                        ? kind.withName(object.name()).get()
-                        : kind.inNamespace(object.namespace()).withName(object.name()).get();
-        return live == null ? null : Serialization.jsonMapper().convertValue(live, Map.class);
+    private static Readiness judge(
+            GenericKubernetesResource object,
+            AppliedObject applied,
+            Reads reads,
+            HealthCheckExpressions expressions) {
+        String version = object == null ? null : object.getMetadata().getResourceVersion();
+        Judged last = reads.judged().get(applied);
+        if (last != null && version != null && version.equals(last.resourceVersion())) {
+            return last.readiness();
+        }
+        Map<String, Object> live =
+                object == null ? null : Serialization.jsonMapper().convertValue(object, Map.class);
+        Readiness readiness = expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
+        reads.judged().put(applied, new Judged(version, readiness));
+        return readiness;
     }
 }

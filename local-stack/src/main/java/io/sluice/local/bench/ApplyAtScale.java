@@ -83,7 +83,7 @@ public final class ApplyAtScale {
             Duration wall = Duration.between(start, Instant.now());
             Map<String, Long> peaks = new LinkedHashMap<>();
             for (String service : LocalStack.SERVICES) {
-                peaks.put(service, peakRssMiB(stack.service(service).pid()));
+                peaks.put(service, ProcessFigures.peakRssMiB(stack.service(service).pid()));
             }
             System.out.printf("stack cold start: %.1f s%n", stackStart.toMillis() / 1000.0);
             System.out.printf(
@@ -101,15 +101,6 @@ public final class ApplyAtScale {
                 System.exit(1);
             }
         }
-    }
-
-    private static long peakRssMiB(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        return -1;
     }
 
     private static String objects(String name) {

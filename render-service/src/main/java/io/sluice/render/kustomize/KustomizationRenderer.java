@@ -23,7 +23,7 @@ import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
-import io.sluice.render.artifact.WorkDirs;
+import io.sluice.render.artifact.ArtifactTrees;
 import io.sluice.render.build.BuildException;
 import io.sluice.render.build.CommonMetadata;
 import io.sluice.render.build.FluxOverlay;
@@ -59,7 +59,7 @@ public class KustomizationRenderer {
     private final BundleSeal seal;
     private final RenderPublisher publisher;
     private final ObjectStates states;
-    private final ArtifactFetcher fetcher = new ArtifactFetcher();
+    private final ArtifactTrees trees = ArtifactTrees.inTemporaryDirectory(new ArtifactFetcher());
     private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.locate());
 
     public KustomizationRenderer(
@@ -143,22 +143,20 @@ public class KustomizationRenderer {
 
     private RenderResult build(Attempt attempt, Artifact artifact, Kustomization ks)
             throws BuildException, IOException, InterruptedException {
-        Path workDir = null;
-        try {
-            var postBuild = SubstitutionVariables.of(client, ks);
-            workDir = Files.createTempDirectory("render-");
-            fetcher.fetchInto(artifact.url, artifact.digest, workDir);
+        var postBuild = SubstitutionVariables.of(client, ks);
+        Optional<SopsDecryption> decryption = decryption(ks);
+        try (ArtifactTrees.Checkout tree =
+                trees.checkout(
+                        artifact.url, artifact.digest, ks.getSpec().path, decryption.isPresent())) {
             List<Map<String, Object>> objects =
                     builder.build(
-                            workDir,
+                            tree.root(),
                             ks.getSpec().path,
-                            overlay(ks, workDir),
-                            decryption(ks),
+                            overlay(ks, tree.root()),
+                            decryption,
                             postBuild);
             CommonMetadata.apply(objects, ks.getSpec().commonMetadata);
             return RenderResult.rendered(attempt, Manifests.encode(objects, seal), objects.size());
-        } finally {
-            WorkDirs.delete(workDir);
         }
     }
 

@@ -10,12 +10,21 @@ import java.util.List;
  * once, cached).
  */
 public final class PinnedKustomize {
+    private static String binary;
     private static KustomizeRunner runner;
 
     private PinnedKustomize() {}
 
     public static synchronized KustomizeRunner runner() {
         if (runner == null) {
+            runner = new KustomizeRunner(List.of(binary(), "build"));
+        }
+        return runner;
+    }
+
+    /** The pinned binary's path. */
+    public static synchronized String binary() {
+        if (binary == null) {
             try {
                 Process build =
                         new ProcessBuilder(
@@ -24,13 +33,12 @@ public final class PinnedKustomize {
                                                 .toString())
                                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                                 .start();
-                String binary =
+                binary =
                         new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                                 .strip();
                 if (build.waitFor() != 0) {
                     throw new IllegalStateException("deploy/local/kustomize/build failed");
                 }
-                runner = new KustomizeRunner(List.of(binary, "build"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } catch (InterruptedException e) {
@@ -38,6 +46,6 @@ public final class PinnedKustomize {
                 throw new IllegalStateException(e);
             }
         }
-        return runner;
+        return binary;
     }
 }

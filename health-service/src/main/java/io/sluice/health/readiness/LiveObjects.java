@@ -1,0 +1,207 @@
+package io.sluice.health.readiness;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.contracts.events.AppliedObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The objects health checks read, from watches instead of a GET per object per poll: one informer
+ * per cluster, identity, kind and namespace while a wait needs it, closed a minute after the last
+ * wait on it ended. A thousand Kustomizations waiting on their Deployments in one namespace cost
+ * one list and one watch, not thousands of GETs a second. Until an informer has listed, and for a
+ * kind the identity may not list or watch (Flux's own wait lists, but a GET is all an object
+ * needs), objects are read one by one.
+ */
+final class LiveObjects {
+    private static final Logger LOG = Logger.getLogger(LiveObjects.class);
+    private static final Duration LINGER = Duration.ofMinutes(1);
+
+    /** How long a watch that stopped (say, it may not list) is left before another is tried. */
+    private static final Duration RESTART_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * What one informer watches: one kind in one namespace as one client sees it (clients are made
+     * once per cluster and identity, see ImpersonatedClients).
+     */
+    private record Scope(
+            KubernetesClient client, String apiVersion, String kind, String namespace) {
+        static Scope of(KubernetesClient client, AppliedObject object) {
+            return new Scope(
+                    client,
+                    object.apiVersion(),
+                    object.kind(),
+                    namespaced(object) ? object.namespace() : "");
+        }
+    }
+
+    private static final class Watch {
+        /** Null when none could be made (a kind the client does not know). */
+        final SharedIndexInformer<GenericKubernetesResource> informer;
+
+        final Instant started = Instant.now();
+        int users;
+        Instant idleSince = Instant.now();
+
+        Watch(SharedIndexInformer<GenericKubernetesResource> informer) {
+            this.informer = informer;
+        }
+
+        boolean serving() {
+            return informer != null && informer.isRunning() && informer.hasSynced();
+        }
+
+        /** Stopped (or never made) long enough ago to try again. */
+        boolean stale() {
+            return (informer == null || !informer.isRunning())
+                    && started.isBefore(Instant.now().minus(RESTART_AFTER));
+        }
+
+        void close() {
+            if (informer != null) {
+                informer.close();
+            }
+        }
+    }
+
+    private final Map<Scope, Watch> watches = new ConcurrentHashMap<>();
+
+    LiveObjects(ScheduledExecutorService scheduler) {
+        scheduler.scheduleWithFixedDelay(this::closeIdle, 30, 30, TimeUnit.SECONDS);
+    }
+
+    /** Watches what {@code objects} live in until the returned release runs. */
+    Runnable acquire(KubernetesClient client, List<AppliedObject> objects) {
+        Set<Scope> scopes = new LinkedHashSet<>();
+        objects.forEach(object -> scopes.add(Scope.of(client, object)));
+        for (Scope scope : scopes) {
+            watches.compute(
+                    scope,
+                    (key, watch) -> {
+                        Watch held = watch;
+                        if (held == null || held.stale()) {
+                            held = start(key);
+                            if (watch != null) {
+                                watch.close();
+                                held.users = watch.users;
+                            }
+                        }
+                        held.users++;
+                        return held;
+                    });
+        }
+        return () -> release(scopes);
+    }
+
+    private void release(Set<Scope> scopes) {
+        for (Scope scope : scopes) {
+            watches.computeIfPresent(
+                    scope,
+                    (key, watch) -> {
+                        if (--watch.users == 0) {
+                            watch.idleSince = Instant.now();
+                        }
+                        return watch;
+                    });
+        }
+    }
+
+    /**
+     * The object as its watch last saw it, once the watch has seen at least the version {@code
+     * seen} holds for it; else as a GET reads it now (null when absent), which {@code seen} then
+     * records. So a watch that lags behind an apply is never taken for the object's state: the
+     * first read of each object in a wait is a GET. Resource versions are compared as numbers, as
+     * the API server's are (and as equal strings otherwise).
+     */
+    GenericKubernetesResource read(
+            KubernetesClient client, AppliedObject object, Map<AppliedObject, String> seen) {
+        Watch watch = watches.get(Scope.of(client, object));
+        String floor = seen.get(object);
+        if (floor != null && watch != null && watch.serving()) {
+            GenericKubernetesResource cached =
+                    watch.informer
+                            .getStore()
+                            .getByKey(
+                                    namespaced(object)
+                                            ? object.namespace() + "/" + object.name()
+                                            : object.name());
+            if (cached != null && atLeast(cached.getMetadata().getResourceVersion(), floor)) {
+                return cached;
+            }
+        }
+        var kind = client.genericKubernetesResources(object.apiVersion(), object.kind());
+        GenericKubernetesResource live =
+                namespaced(object)
+                        ? kind.inNamespace(object.namespace()).withName(object.name()).get()
+                        : kind.withName(object.name()).get();
+        if (live != null) {
+            seen.put(object, live.getMetadata().getResourceVersion());
+        }
+        return live;
+    }
+
+    private static boolean atLeast(String version, String floor) {
+        try {
+            return Long.parseLong(version) >= Long.parseLong(floor);
+        } catch (NumberFormatException e) {
+            return version.equals(floor);
+        }
+    }
+
+    private static Watch start(Scope scope) {
+        try {
+            var kind = scope.client().genericKubernetesResources(scope.apiVersion(), scope.kind());
+            SharedIndexInformer<GenericKubernetesResource> informer =
+                    scope.namespace().isEmpty()
+                            ? kind.runnableInformer(0)
+                            : kind.inNamespace(scope.namespace()).runnableInformer(0);
+            // one that cannot list or watch stops, and its objects are read one by one
+            informer.start()
+                    .exceptionally(
+                            error -> {
+                                LOG.debugf(
+                                        "cannot watch %s %s in '%s' (%s): reading them one by one",
+                                        scope.apiVersion(),
+                                        scope.kind(),
+                                        scope.namespace(),
+                                        error.getMessage());
+                                return null;
+                            });
+            return new Watch(informer);
+        } catch (RuntimeException e) {
+            LOG.debugf(
+                    "cannot watch %s %s (%s): reading them one by one",
+                    scope.apiVersion(), scope.kind(), e.getMessage());
+            return new Watch(null);
+        }
+    }
+
+    private void closeIdle() {
+        Instant cutoff = Instant.now().minus(LINGER);
+        watches.forEach(
+                (scope, watch) ->
+                        watches.computeIfPresent(
+                                scope,
+                                (key, current) -> {
+                                    if (current.users == 0 && current.idleSince.isBefore(cutoff)) {
+                                        current.close();
+                                        return null;
+                                    }
+                                    return current;
+                                }));
+    }
+
+    private static boolean namespaced(AppliedObject object) {
+        return object.namespace() != null && !object.namespace().isEmpty();
+    }
+}

@@ -1,0 +1,490 @@
+package io.sluice.local.bench;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Conditions;
+import io.sluice.local.FluxControllers;
+import io.sluice.local.GitWorkspace;
+import io.sluice.local.LocalStack;
+import io.sluice.local.Manifests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+
+/**
+ * Sluice and Flux side by side on the same machine: K Kustomizations of 4 objects each
+ * (ServiceAccount, Service, Deployment, Ingress; wait, prune, postBuild substitution,
+ * targetNamespace) from one Git repository, reconciled from cold on a fresh local stack by each
+ * engine in turn, and the same objects server-side-applied straight by a concurrent client (the
+ * floor: no engine). Each round runs every engine once; prints each run as it ends, then the
+ * medians: time to all Ready, objects/s, CPU seconds and peak RSS per process, API requests per
+ * client (the API server's audit log), and Flux's time over Sluice's.
+ */
+public final class VsFlux {
+    private static final String NS = "flux-system";
+    private static final String TARGET = "bench";
+    private static final Duration DEADLINE = Duration.ofMinutes(20);
+    private static final int FLOOR_THREADS = 32;
+
+    /** An engine under test: Sluice, Flux with some flags, or no engine. */
+    private record Engine(String label, List<String> fluxFlags) {
+        boolean flux() {
+            return fluxFlags != null;
+        }
+
+        boolean floor() {
+            return label.equals("floor");
+        }
+    }
+
+    private record Run(
+            Duration ready,
+            Map<String, Double> cpuSeconds,
+            Map<String, Long> peakRssMiB,
+            Map<String, Long> requests) {}
+
+    public static void main(String[] args) throws Exception {
+        Path repoRoot = Path.of(args[0]).toAbsolutePath().normalize();
+        int apps = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int controllerQps = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        List<Engine> engines = new ArrayList<>();
+        engines.add(new Engine("sluice", null));
+        for (String flags : fluxSettings()) {
+            engines.add(new Engine("flux " + flags, List.of(flags.split(" "))));
+        }
+        engines.add(new Engine("floor", null));
+        System.out.printf(
+                "%d Kustomizations x 4 objects, %d rounds; kube-controller-manager and"
+                        + " kube-scheduler at --kube-api-qps %d --kube-api-burst %d; %d kwok nodes%n",
+                apps, rounds, controllerQps, controllerQps * 2, nodes(apps));
+        Map<Engine, List<Run>> results = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (Engine engine : engines) {
+                Run run = runOnce(repoRoot, engine, apps, controllerQps);
+                results.computeIfAbsent(engine, e -> new ArrayList<>()).add(run);
+                System.out.printf(
+                        "round %d %-45s %7.1f s %s cpu %s rss %s requests %s%n",
+                        round,
+                        engine.label(),
+                        seconds(run.ready()),
+                        run.ready().compareTo(DEADLINE) >= 0 ? "(DEADLINE, not all Ready)" : "",
+                        run.cpuSeconds(),
+                        run.peakRssMiB(),
+                        run.requests());
+            }
+        }
+        summarize(results, apps);
+    }
+
+    /** Flux's settings to compare: FLUX_SETTINGS, ';'-separated, or --concurrent 20 and 50. */
+    private static List<String> fluxSettings() {
+        String settings = System.getenv("FLUX_SETTINGS");
+        return List.of(
+                (settings == null || settings.isBlank()
+                                ? "--concurrent=20;--concurrent=50 --kube-api-qps=500 --kube-api-burst=1000"
+                                : settings)
+                        .split(";"));
+    }
+
+    private static int nodes(int apps) {
+        return apps / 100 + 2; // 110 pods a node
+    }
+
+    private static Run runOnce(Path repoRoot, Engine engine, int apps, int controllerQps)
+            throws Exception {
+        Path dir = Files.createTempDirectory("sluice-vsflux-");
+        Path audit = dir.resolve("audit.log");
+        try (LocalStack stack =
+                LocalStack.start(
+                        repoRoot,
+                        dir,
+                        "--nodes",
+                        String.valueOf(nodes(apps)),
+                        "--controller-qps",
+                        String.valueOf(controllerQps),
+                        "--audit-log",
+                        audit.toString())) {
+            KubernetesClient client = stack.client();
+            Map<String, Long> processes = new LinkedHashMap<>();
+            FluxControllers flux = null;
+            if (engine.flux() || engine.floor()) {
+                stack.stopServices();
+            } else {
+                for (String service : LocalStack.SERVICES) {
+                    processes.put(service, stack.service(service).pid());
+                }
+                processes.putAll(ProcessFigures.recorded(dir.resolve("kafka")));
+            }
+            if (engine.flux()) {
+                flux =
+                        FluxControllers.start(
+                                repoRoot,
+                                dir.resolve("flux"),
+                                stack.kubeconfig(),
+                                client,
+                                NS,
+                                List.of("source-controller", "kustomize-controller"),
+                                engine.fluxFlags());
+                processes.putAll(ProcessFigures.recorded(dir.resolve("flux")));
+            }
+            processes.put(
+                    "kube-apiserver",
+                    ProcessFigures.recorded(dir.resolve("controlplane")).get("kube-apiserver"));
+            Manifests.apply(client, Manifests.namespace(NS));
+            Manifests.apply(client, Manifests.namespace(TARGET));
+            Map<String, Double> cpuBefore = new LinkedHashMap<>();
+            processes.forEach((name, pid) -> cpuBefore.put(name, ProcessFigures.cpuSeconds(pid)));
+            Map<String, Long> requestsBefore = AuditCounts.byClient(audit);
+            Instant start = Instant.now();
+            if (engine.floor()) {
+                applyStraight(client, apps);
+                awaitAll(
+                        client.apps().deployments().inNamespace(TARGET).runnableInformer(0),
+                        apps,
+                        VsFlux::available);
+            } else {
+                String sha = pushRepository(stack, apps);
+                SharedIndexInformer<Kustomization> informer =
+                        client.resources(Kustomization.class).inNamespace(NS).runnableInformer(0);
+                createKustomizations(client, apps);
+                awaitAll(informer, apps, k -> readyAt(k, "main@sha1:" + sha));
+            }
+            Duration ready = Duration.between(start, Instant.now());
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            Map<String, Long> rss = new LinkedHashMap<>();
+            processes.forEach(
+                    (name, pid) -> {
+                        cpu.put(
+                                name,
+                                Math.round(
+                                                (ProcessFigures.cpuSeconds(pid)
+                                                                - cpuBefore.get(name))
+                                                        * 10)
+                                        / 10.0);
+                        rss.put(name, ProcessFigures.peakRssMiB(pid));
+                    });
+            Map<String, Long> requests = new LinkedHashMap<>();
+            AuditCounts.byClient(audit)
+                    .forEach(
+                            (who, count) -> {
+                                long during = count - requestsBefore.getOrDefault(who, 0L);
+                                if (engineClient(engine, who) && during > 0) {
+                                    requests.put(who, during);
+                                }
+                            });
+            if (flux != null) {
+                flux.close();
+            }
+            return new Run(ready, cpu, rss, requests);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** The API clients that are the engine (the floor's is the benchmark's own fabric8 client). */
+    private static boolean engineClient(Engine engine, String client) {
+        if (engine.flux()) {
+            return client.endsWith("-controller") && !client.startsWith("kube-");
+        }
+        if (engine.floor()) {
+            return client.startsWith("fabric8");
+        }
+        return LocalStack.SERVICES.contains(client);
+    }
+
+    private static String pushRepository(LocalStack stack, int apps) throws Exception {
+        String url = stack.git().create(TARGET);
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("vsflux"), url)) {
+            for (int i = 0; i < apps; i++) {
+                repo.write("apps/%s/objects.yaml".formatted(app(i)), objects("${app}"));
+            }
+            String sha = repo.commitAndPush(apps + " apps");
+            Manifests.apply(stack.client(), Manifests.gitRepository(NS, TARGET, url, "60m"));
+            return sha;
+        }
+    }
+
+    private static void createKustomizations(KubernetesClient client, int apps) throws Exception {
+        inParallel(
+                apps,
+                8,
+                i ->
+                        Manifests.apply(
+                                client,
+                                """
+                                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                                kind: Kustomization
+                                metadata: {name: %1$s, namespace: %2$s}
+                                spec:
+                                  interval: 60m
+                                  path: ./apps/%1$s
+                                  prune: true
+                                  wait: true
+                                  timeout: 5m
+                                  targetNamespace: %3$s
+                                  sourceRef: {kind: GitRepository, name: %3$s}
+                                  postBuild:
+                                    substitute: {app: %1$s}
+                                """
+                                        .formatted(app(i), NS, TARGET)));
+    }
+
+    /** The floor: every object server-side-applied by a tight concurrent client, no engine. */
+    private static void applyStraight(KubernetesClient client, int apps) throws Exception {
+        inParallel(
+                apps,
+                FLOOR_THREADS,
+                i -> {
+                    for (HasMetadata object :
+                            client.load(
+                                            new java.io.ByteArrayInputStream(
+                                                    objects(app(i))
+                                                            .getBytes(
+                                                                    java.nio.charset
+                                                                            .StandardCharsets
+                                                                            .UTF_8)))
+                                    .items()) {
+                        client.resource(object)
+                                .inNamespace(TARGET)
+                                .fieldManager("floor")
+                                .forceConflicts()
+                                .serverSideApply();
+                    }
+                });
+    }
+
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    private static void inParallel(int count, int threads, Step step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                done.add(
+                        pool.submit(
+                                () -> {
+                                    step.run(index);
+                                    return null;
+                                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Waits (to the deadline) until {@code count} objects the informer sees pass {@code test}. */
+    private static <T extends HasMetadata> void awaitAll(
+            SharedIndexInformer<T> informer, int count, Predicate<T> test)
+            throws InterruptedException {
+        Map<String, Boolean> passed = new ConcurrentHashMap<>();
+        informer.addEventHandler(
+                new ResourceEventHandler<T>() {
+                    @Override
+                    public void onAdd(T object) {
+                        passed.put(object.getMetadata().getName(), test.test(object));
+                    }
+
+                    @Override
+                    public void onUpdate(T old, T object) {
+                        onAdd(object);
+                    }
+
+                    @Override
+                    public void onDelete(T object, boolean unknown) {
+                        passed.remove(object.getMetadata().getName());
+                    }
+                });
+        informer.start();
+        try {
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (passed.values().stream().filter(p -> p).count() < count
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+        } finally {
+            informer.close();
+        }
+    }
+
+    private static boolean readyAt(Kustomization k, String revision) {
+        return k.getStatus() != null
+                && revision.equals(k.getStatus().lastAppliedRevision)
+                && Conditions.isTrue(k.getStatus().conditions, Conditions.READY);
+    }
+
+    private static boolean available(Deployment d) {
+        return d.getStatus() != null
+                && d.getStatus().getObservedGeneration() != null
+                && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+                && d.getStatus().getConditions() != null
+                && d.getStatus().getConditions().stream()
+                        .anyMatch(
+                                c ->
+                                        "Available".equals(c.getType())
+                                                && "True".equals(c.getStatus()));
+    }
+
+    private static void summarize(Map<Engine, List<Run>> results, int apps) {
+        System.out.println();
+        System.out.println("medians:");
+        Map<Engine, Double> times = new LinkedHashMap<>();
+        results.forEach(
+                (engine, runs) -> {
+                    double time = median(runs.stream().map(r -> seconds(r.ready())).toList());
+                    times.put(engine, time);
+                    System.out.printf(
+                            "%-45s %7.1f s %7.1f objects/s  API requests %,d%n",
+                            engine.label(),
+                            time,
+                            apps * 4 / time,
+                            Math.round(
+                                    median(
+                                            runs.stream()
+                                                    .map(
+                                                            r ->
+                                                                    (double)
+                                                                            r
+                                                                                    .requests()
+                                                                                    .values()
+                                                                                    .stream()
+                                                                                    .mapToLong(
+                                                                                            Long
+                                                                                                    ::longValue)
+                                                                                    .sum())
+                                                    .toList())));
+                    for (String process : runs.get(0).cpuSeconds().keySet()) {
+                        System.out.printf(
+                                "    %-22s cpu %6.1f s  peak RSS %5d MiB%n",
+                                process,
+                                median(
+                                        runs.stream()
+                                                .map(r -> r.cpuSeconds().get(process))
+                                                .toList()),
+                                Math.round(
+                                        median(
+                                                runs.stream()
+                                                        .map(
+                                                                r ->
+                                                                        (double)
+                                                                                r.peakRssMiB()
+                                                                                        .get(
+                                                                                                process))
+                                                        .toList())));
+                    }
+                });
+        double sluice =
+                times.entrySet().stream()
+                        .filter(e -> e.getKey().label().equals("sluice"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue();
+        double bestFlux =
+                times.entrySet().stream()
+                        .filter(e -> e.getKey().flux())
+                        .mapToDouble(Map.Entry::getValue)
+                        .min()
+                        .orElse(Double.NaN);
+        System.out.printf(
+                "Flux's best median over Sluice's: %.2fx (%.1f s / %.1f s)%n",
+                bestFlux / sluice, bestFlux, sluice);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static String app(int i) {
+        return "app-%04d".formatted(i);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+
+    /** One app's objects, named {@code name} (a postBuild variable for the engines). */
+    private static String objects(String name) {
+        return """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata:
+                  name: %1$s
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %1$s
+                spec:
+                  selector:
+                    app: %1$s
+                  ports: [{name: http, port: 80, targetPort: 9898}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: %1$s
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels:
+                      app: %1$s
+                  template:
+                    metadata:
+                      labels:
+                        app: %1$s
+                    spec:
+                      serviceAccountName: %1$s
+                      containers:
+                      - name: podinfo
+                        image: ghcr.io/stefanprodan/podinfo:6.9.4
+                        ports: [{containerPort: 9898}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: %1$s
+                spec:
+                  rules:
+                  - host: %1$s.example.com
+                    http:
+                      paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: %1$s
+                            port: {number: 80}
+                """
+                .formatted(name);
+    }
+}
