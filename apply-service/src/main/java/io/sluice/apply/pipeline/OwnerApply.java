@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.inventory.ObjectId;
@@ -48,6 +49,9 @@ public class OwnerApply {
     /** Remote clusters' kinds are discovered on them: one applier per remote client. */
     private final Map<KubernetesClient, StagedApplier> remoteAppliers = new ConcurrentHashMap<>();
 
+    /** Per client, the same client without retries (see {@link #withoutRetries}). */
+    private final Map<KubernetesClient, KubernetesClient> noRetries = new ConcurrentHashMap<>();
+
     private final Impersonation impersonation;
     private final DesiredState desired;
 
@@ -83,7 +87,12 @@ public class OwnerApply {
         try {
             before.run(as);
             List<AppliedObject> changes =
-                    new ArrayList<>(applier.apply(as, objects, owner.force(), owner.ignoreRules()));
+                    new ArrayList<>(
+                            applier.apply(
+                                    withoutRetries(as),
+                                    objects,
+                                    owner.force(),
+                                    owner.ignoreRules()));
             after.run(as);
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream()
@@ -117,6 +126,25 @@ public class OwnerApply {
             }
             desired.endApply(ref);
         }
+    }
+
+    /**
+     * The dry runs and applies of an owner's objects are not retried inside the attempt: a write
+     * the API server fails (fabric8 retried a 5xx or 429 ten times with backoff, about 20 s,
+     * holding the owner's lane) fails the attempt with the server's message, tried again at
+     * retryInterval, as Flux's are. The rest of the client (reads, status writes, informers) keeps
+     * its retries.
+     */
+    private KubernetesClient withoutRetries(KubernetesClient client) {
+        return noRetries.computeIfAbsent(
+                client,
+                c ->
+                        c.newClient(
+                                        new RequestConfigBuilder(
+                                                        c.getConfiguration().getRequestConfig())
+                                                .withRequestRetryBackoffLimit(0)
+                                                .build())
+                                .adapt(KubernetesClient.class));
     }
 
     /**

@@ -115,7 +115,7 @@ public final class TargetClusters implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        KubernetesClient built = client(kubeconfig, secretName, local.getConfiguration());
+        KubernetesClient built = client(kubeconfig, secretName);
         KubernetesClient raced = clients.putIfAbsent(digest, built);
         if (raced != null) {
             built.close();
@@ -126,10 +126,9 @@ public final class TargetClusters implements AutoCloseable {
 
     /**
      * A client for exactly the server the kubeconfig's context names: fabric8 falls back to the
-     * in-cluster address when a kubeconfig lacks one, which would be this cluster. It retries a
-     * failed request as the local client does (apply-service: not at all).
+     * in-cluster address when a kubeconfig lacks one, which would be this cluster.
      */
-    private static KubernetesClient client(String kubeconfig, String secretName, Config local)
+    private static KubernetesClient client(String kubeconfig, String secretName)
             throws InvalidKubeConfig {
         String server = server(kubeconfig, secretName);
         Config config;
@@ -148,7 +147,6 @@ public final class TargetClusters implements AutoCloseable {
                             + secretName
                             + "': its context's server was not used");
         }
-        config.setRequestRetryBackoffLimit(local.getRequestRetryBackoffLimit());
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 

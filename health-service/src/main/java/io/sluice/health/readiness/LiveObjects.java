@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * wait on it ended. A thousand Kustomizations waiting on their Deployments in one namespace cost
  * one list and one watch, not thousands of GETs a second. Until an informer has listed, and for a
  * kind the identity may not list or watch (Flux's own wait lists, but a GET is all an object
- * needs), objects are read one by one.
+ * needs), objects are read one by one. Secrets are always read one by one: a watch would hold every
+ * Secret of the namespace (Helm's release records among them) in memory.
  */
 final class LiveObjects {
     private static final Logger LOG = Logger.getLogger(LiveObjects.class);
@@ -83,7 +84,9 @@ final class LiveObjects {
     /** Watches what {@code objects} live in until the returned release runs. */
     Runnable acquire(KubernetesClient client, List<AppliedObject> objects) {
         Set<Scope> scopes = new LinkedHashSet<>();
-        objects.forEach(object -> scopes.add(Scope.of(client, object)));
+        objects.stream()
+                .filter(object -> !isSecret(object))
+                .forEach(object -> scopes.add(Scope.of(client, object)));
         for (Scope scope : scopes) {
             watches.compute(
                     scope,
@@ -199,6 +202,10 @@ final class LiveObjects {
                                     }
                                     return current;
                                 }));
+    }
+
+    private static boolean isSecret(AppliedObject object) {
+        return "v1".equals(object.apiVersion()) && "Secret".equals(object.kind());
     }
 
     private static boolean namespaced(AppliedObject object) {

@@ -55,7 +55,8 @@ public final class VsFlux {
             Duration ready,
             Map<String, Double> cpuSeconds,
             Map<String, Long> peakRssMiB,
-            Map<String, Long> requests) {}
+            Map<String, Long> requests,
+            String stages) {}
 
     public static void main(String[] args) throws Exception {
         Path repoRoot = Path.of(args[0]).toAbsolutePath().normalize();
@@ -78,14 +79,15 @@ public final class VsFlux {
                 Run run = runOnce(repoRoot, engine, apps, controllerQps);
                 results.computeIfAbsent(engine, e -> new ArrayList<>()).add(run);
                 System.out.printf(
-                        "round %d %-45s %7.1f s %s cpu %s rss %s requests %s%n",
+                        "round %d %-45s %7.1f s %s cpu %s rss %s requests %s %s%n",
                         round,
                         engine.label(),
                         seconds(run.ready()),
                         run.ready().compareTo(DEADLINE) >= 0 ? "(DEADLINE, not all Ready)" : "",
                         run.cpuSeconds(),
                         run.peakRssMiB(),
-                        run.requests());
+                        run.requests(),
+                        run.stages());
             }
         }
         summarize(results, apps);
@@ -190,7 +192,11 @@ public final class VsFlux {
             if (flux != null) {
                 flux.close();
             }
-            return new Run(ready, cpu, rss, requests);
+            String stages =
+                    engine.flux() || engine.floor()
+                            ? ""
+                            : StageTimes.of(dir.resolve("logs"), start);
+            return new Run(ready, cpu, rss, requests, stages);
         } finally {
             deleteQuietly(dir);
         }
