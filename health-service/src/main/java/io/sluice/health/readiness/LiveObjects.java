@@ -21,8 +21,9 @@ import org.jboss.logging.Logger;
  * wait on it ended. A thousand Kustomizations waiting on their Deployments in one namespace cost
  * one list and one watch, not thousands of GETs a second. Until an informer has listed, and for a
  * kind the identity may not list or watch (Flux's own wait lists, but a GET is all an object
- * needs), objects are read one by one. Secrets are always read one by one: a watch would hold every
- * Secret of the namespace (Helm's release records among them) in memory.
+ * needs), objects are read one by one. So are Secrets and ConfigMaps (a watch would hold every one
+ * of the namespace in memory: Helm's release records, dashboards) and cluster-scoped kinds (a watch
+ * would hold every CRD of the cluster): they have no status to wait for.
  */
 final class LiveObjects {
     private static final Logger LOG = Logger.getLogger(LiveObjects.class);
@@ -85,7 +86,7 @@ final class LiveObjects {
     Runnable acquire(KubernetesClient client, List<AppliedObject> objects) {
         Set<Scope> scopes = new LinkedHashSet<>();
         objects.stream()
-                .filter(object -> !isSecret(object))
+                .filter(LiveObjects::watched)
                 .forEach(object -> scopes.add(Scope.of(client, object)));
         for (Scope scope : scopes) {
             watches.compute(
@@ -204,8 +205,10 @@ final class LiveObjects {
                                 }));
     }
 
-    private static boolean isSecret(AppliedObject object) {
-        return "v1".equals(object.apiVersion()) && "Secret".equals(object.kind());
+    private static boolean watched(AppliedObject object) {
+        return namespaced(object)
+                && !("v1".equals(object.apiVersion())
+                        && ("Secret".equals(object.kind()) || "ConfigMap".equals(object.kind())));
     }
 
     private static boolean namespaced(AppliedObject object) {

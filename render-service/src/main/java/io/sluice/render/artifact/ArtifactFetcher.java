@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -15,7 +16,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -86,8 +89,12 @@ public final class ArtifactFetcher {
     }
 
     /**
-     * Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}. The
-     * JDK's gzip reader, because Helm writes a gzip extra field that commons-compress rejects as
+     * Unpacks a tar.gz, refusing any entry or link that would land outside {@code destination}:
+     * every entry's directory is checked as it is on disk (links resolved), so a chain of links
+     * that each look inside cannot carry a later entry out; and once unpacked, every link must
+     * resolve inside, and a link to nothing is dropped (reading it fails anyway, and writing
+     * through it, as a generated kustomization file would, must not create its target). The JDK's
+     * gzip reader, because Helm writes a gzip extra field that commons-compress rejects as
      * malformed.
      */
     public static void unpack(Path archive, Path destination) throws IOException {
@@ -99,18 +106,43 @@ public final class ArtifactFetcher {
                 Path target = inside(root, root.resolve(entry.getName()), entry.getName());
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
+                    inside(root, target.toRealPath(), entry.getName());
                 } else if (entry.isSymbolicLink()) {
+                    Path parent = directory(root, target, entry.getName());
                     inside(
                             root,
-                            target.getParent().resolve(entry.getLinkName()),
+                            parent.resolve(entry.getLinkName()),
                             entry.getName() + " -> " + entry.getLinkName());
-                    Files.createDirectories(target.getParent());
                     Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
                 } else if (entry.isFile()) {
-                    Files.createDirectories(target.getParent());
+                    directory(root, target, entry.getName());
                     Files.copy(tar, target);
                 }
             }
+        }
+        checkLinks(root);
+    }
+
+    /** The entry's directory, created, as it is on disk: refused when it is outside the root. */
+    private static Path directory(Path root, Path target, String name) throws IOException {
+        Files.createDirectories(target.getParent());
+        return inside(root, target.getParent().toRealPath(), name);
+    }
+
+    private static void checkLinks(Path root) throws IOException {
+        List<Path> links;
+        try (Stream<Path> walk = Files.walk(root)) {
+            links = walk.filter(Files::isSymbolicLink).toList();
+        }
+        for (Path link : links) {
+            Path real;
+            try {
+                real = link.toRealPath();
+            } catch (NoSuchFileException dangling) {
+                Files.delete(link);
+                continue;
+            }
+            inside(root, real, root.relativize(link) + " -> " + Files.readSymbolicLink(link));
         }
     }
 

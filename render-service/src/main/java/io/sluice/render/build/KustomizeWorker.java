@@ -60,12 +60,15 @@ final class KustomizeWorker implements AutoCloseable {
      * not start (the next build tries again).
      */
     static Optional<KustomizeWorker> start(String binary) throws IOException {
-        Process process =
+        ProcessBuilder builder =
                 new ProcessBuilder(binary, "sluice-worker")
                         // deprecation warnings and the like: the CLI path does not report them
                         // either
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // a long-lived Go process keeps its heap's high-water mark unless told to give memory
+        // back: it shares render-service's memory limit
+        builder.environment().put("GOMEMLIMIT", "128MiB");
+        Process process = builder.start();
         KustomizeWorker worker = new KustomizeWorker(process);
         try {
             JsonNode hello = worker.answer(Duration.ofSeconds(30));

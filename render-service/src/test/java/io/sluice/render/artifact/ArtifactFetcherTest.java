@@ -36,6 +36,53 @@ class ArtifactFetcherTest {
                 .hasMessageContaining("outside the artifact root");
     }
 
+    /** Each link looks inside on its own; together they lead out, and a file would follow. */
+    @Test
+    void refusesAChainOfLinksThatLeadsOut() throws IOException {
+        Path archive = tmp.resolve("chain.tar.gz");
+        try (OutputStream out = Files.newOutputStream(archive);
+                TarArchiveOutputStream tar =
+                        new TarArchiveOutputStream(new GzipCompressorOutputStream(out))) {
+            link(tar, "sub/x", "..");
+            link(tar, "d", "sub/x/..");
+            byte[] content = "kind: Evil".getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry file = new TarArchiveEntry("d/evil.yaml");
+            file.setSize(content.length);
+            tar.putArchiveEntry(file);
+            tar.write(content);
+            tar.closeArchiveEntry();
+        }
+        Files.createDirectories(tmp.resolve("jail"));
+        assertThatThrownBy(() -> ArtifactFetcher.unpack(archive, tmp.resolve("jail/out")))
+                .hasMessageContaining("outside the artifact root");
+        assertThat(tmp.resolve("jail/evil.yaml")).doesNotExist();
+    }
+
+    @Test
+    void dropsALinkToNothing() throws IOException {
+        Path archive =
+                tar(
+                        tmp.resolve("dangling.tar.gz"),
+                        "app/cm.yaml",
+                        "app/kustomization.yaml",
+                        "gone.yaml");
+        ArtifactFetcher.unpack(archive, tmp.resolve("out4"));
+        assertThat(tmp.resolve("out4/app/cm.yaml")).exists();
+        assertThat(
+                        Files.exists(
+                                tmp.resolve("out4/app/kustomization.yaml"),
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .isFalse();
+    }
+
+    private static void link(TarArchiveOutputStream tar, String name, String target)
+            throws IOException {
+        TarArchiveEntry symlink = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+        symlink.setLinkName(target);
+        tar.putArchiveEntry(symlink);
+        tar.closeArchiveEntry();
+    }
+
     private static Path tar(Path archive, String file, String link, String target)
             throws IOException {
         try (OutputStream out = Files.newOutputStream(archive);
