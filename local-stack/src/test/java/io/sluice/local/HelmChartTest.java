@@ -99,7 +99,8 @@ class HelmChartTest {
         assertThat(find(objects, ClusterRole.class, "health-service").getRules())
                 .filteredOn(r -> r.getResources().contains("*"))
                 .singleElement()
-                .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get"));
+                // reads only: its waits watch what they wait on
+                .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
     }
 
     private static boolean writesEverything(ClusterRole role) {
