@@ -47,10 +47,11 @@ public final class ArtifactTrees {
         try (var dirs = Files.newDirectoryStream(tmp, "render-trees-*")) {
             for (Path dir : dirs) {
                 String pid = dir.getFileName().toString().substring("render-trees-".length());
+                // a name this class did not make is left alone
                 boolean gone =
-                        !pid.matches("[0-9]+")
-                                || Long.parseLong(pid) == self
-                                || ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+                        pid.matches("[0-9]+")
+                                && (Long.parseLong(pid) == self
+                                        || ProcessHandle.of(Long.parseLong(pid)).isEmpty());
                 if (gone) {
                     WorkDirs.delete(dir);
                 }
