@@ -32,6 +32,7 @@ import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.meta.ServedKinds;
 import io.sluice.contracts.meta.StatusPatches;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,7 @@ public class HelmReleaseReconciler {
     private final ReleaseTester tester;
     private final OwnerLanes lanes;
     private final BundleSeal seal;
+    private final ServedKinds kinds;
 
     /**
      * Each release's last render: what a retry after a failed health check applies again (a new
@@ -91,8 +93,10 @@ public class HelmReleaseReconciler {
             OwnerApply ownerApply,
             ApplyConfig config,
             OwnerLanes lanes,
-            BundleSeal seal) {
+            BundleSeal seal,
+            ServedKinds kinds) {
         this.client = client;
+        this.kinds = kinds;
         this.seal = seal;
         this.lanes = lanes;
         this.ownerApply = ownerApply;
@@ -316,17 +320,30 @@ public class HelmReleaseReconciler {
     }
 
     /**
-     * What makes two renders the same release for helm-controller: the chart revision and the
-     * values.
+     * What makes two renders the same release for helm-controller: the chart revision, the values,
+     * and the post-renderers and common metadata (helm-controller upgrades when their digests
+     * change).
      */
     static String renderDigest(String revision, ChartRelease target) {
-        return renderDigest(target.chartName(), revision, target.configDigest());
+        return renderDigest(
+                target.chartName(), revision, target.configDigest(), target.postRenderDigest());
     }
 
     static String renderDigest(String chartName, String revision, String configDigest) {
+        return renderDigest(chartName, revision, configDigest, null);
+    }
+
+    private static String renderDigest(
+            String chartName, String revision, String configDigest, String postRenderDigest) {
         try {
+            // without post-renderers, the digest every earlier revision of Sluice's was stored with
             byte[] text =
-                    (chartName + "|" + revision + "|" + configDigest)
+                    (chartName
+                                    + "|"
+                                    + revision
+                                    + "|"
+                                    + configDigest
+                                    + (postRenderDigest == null ? "" : "|" + postRenderDigest))
                             .getBytes(StandardCharsets.UTF_8);
             return "sha256:"
                     + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
@@ -730,10 +747,10 @@ public class HelmReleaseReconciler {
                     .filter(s -> s.record().version() < failed.version())
                     .forEach(
                             s ->
-                                    Manifest.objects(s.record().manifest())
+                                    objectsOf(s.record())
                                             .forEach(o -> before.add(ObjectId.of(o).id())));
             List<ObjectId> added =
-                    Manifest.objects(failed.manifest()).stream()
+                    objectsOf(failed).stream()
                             .map(ObjectId::of)
                             .filter(id -> stored.created().contains(id.id()))
                             .filter(id -> !before.contains(id.id()))
@@ -848,7 +865,7 @@ public class HelmReleaseReconciler {
                             List.of());
             storage.write(storageNamespace, stored);
             stored = stored.asApplied(List.of());
-            List<GenericKubernetesResource> objects = Manifest.objects(from.manifest());
+            List<GenericKubernetesResource> objects = objectsOf(from);
             List<Hook> targetHooks = from.hooks();
             try {
                 releaseObjects(objects)
@@ -919,7 +936,7 @@ public class HelmReleaseReconciler {
                     .forEach(candidates::add);
             latest.ifPresent(
                     s ->
-                            Manifest.objects(s.record().manifest()).stream()
+                            objectsOf(s.record()).stream()
                                     .map(ObjectId::of)
                                     .filter(id -> seen.add(id.id()))
                                     .forEach(candidates::add));
@@ -1272,22 +1289,29 @@ public class HelmReleaseReconciler {
             return updated;
         }
 
+        /**
+         * A stored revision's objects, those without a namespace in the release's when their kind
+         * is namespaced, as Helm applies them (Helm's own manifests leave it out where the chart
+         * does).
+         */
+        private List<GenericKubernetesResource> objectsOf(ReleaseRecord record) {
+            return Manifest.objects(record.manifest(), record.namespace(), reconciler.kinds);
+        }
+
         /** The action last attempted, whose remediation settings govern; install before any. */
         private String lastAction() {
             return counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
         }
 
         /**
-         * The deployed (or awaited) revision of this render: its objects applied again, no hooks,
-         * no new revision.
+         * The deployed (or awaited) revision of this render: its stored objects applied again, no
+         * hooks, no new revision.
          */
         private Optional<ApplyResult> reapply(ReleaseStorage.Stored latest) throws ApplyException {
-            List<GenericKubernetesResource> objects =
-                    StagedApplier.resources(Manifests.decode(render.manifests(), reconciler.seal))
-                            .stream()
-                            .filter(o -> !Hook.isHook(o))
-                            .toList();
             ReleaseRecord record = latest.record();
+            // the revision as stored, not this render: a render is made for the next upgrade
+            // (.Release.Revision one higher, a chart's random values drawn again)
+            List<GenericKubernetesResource> objects = objectsOf(record);
             releaseObjects(objects)
                     .forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
             List<AppliedObject> changes =
@@ -1321,8 +1345,7 @@ public class HelmReleaseReconciler {
                 String status = stored.record().status();
                 if (ReleaseRecord.DEPLOYED.equals(status)
                         || ReleaseRecord.SUPERSEDED.equals(status)) {
-                    Manifest.objects(stored.record().manifest())
-                            .forEach(o -> ids.add(ObjectId.of(o).id()));
+                    objectsOf(stored.record()).forEach(o -> ids.add(ObjectId.of(o).id()));
                 }
             }
             return ids;

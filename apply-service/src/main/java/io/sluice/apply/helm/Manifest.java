@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.sluice.contracts.meta.ServedKinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -35,6 +36,22 @@ final class Manifest {
             }
         }
         return manifest.toString();
+    }
+
+    /**
+     * As below, with {@code namespace} given to each object of a namespaced kind that names none.
+     */
+    static List<GenericKubernetesResource> objects(
+            String manifest, String namespace, ServedKinds kinds) {
+        List<GenericKubernetesResource> objects = objects(manifest);
+        for (GenericKubernetesResource object : objects) {
+            String own = object.getMetadata().getNamespace();
+            if ((own == null || own.isEmpty())
+                    && kinds.namespaced(object.getApiVersion(), object.getKind()).orElse(false)) {
+                object.getMetadata().setNamespace(namespace);
+            }
+        }
+        return objects;
     }
 
     /**

@@ -15,7 +15,7 @@ class ReleaseHistoryTest {
             new ReleaseTests(
                     true, false, java.time.Duration.ofMinutes(5), List.of(), List.of(), null, null);
     private static final ChartRelease RELEASE =
-            new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:aa");
+            new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:aa", null);
 
     @Test
     void newestFirstDownToThePreviousDeployedRevision() {
@@ -31,7 +31,7 @@ class ReleaseHistoryTest {
         assertThat(latest.chartName).isEqualTo("podinfo");
         assertThat(latest.chartVersion).isEqualTo("6.9.4");
         assertThat(latest.appVersion).isEqualTo("6.9.4");
-        assertThat(latest.configDigest).isEqualTo("sha256:aa");
+        assertThat(latest.configDigest).isEqualTo("sha256:aa", null);
         assertThat(latest.digest).matches("sha256:[0-9a-f]{64}");
         assertThat(latest.firstDeployed).isEqualTo("2026-11-28T10:00:00Z");
         assertThat(latest.deleted).isNull();

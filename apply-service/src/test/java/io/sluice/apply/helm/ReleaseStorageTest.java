@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ReleaseStorageTest {
     private static final ChartRelease RELEASE =
-            new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:00");
+            new ChartRelease("podinfo", "apps", "podinfo", "6.9.4", "6.9.4", "sha256:00", null);
 
     @Test
     void aRecordIsStoredAsHelmStoresItGzippedJsonInBase64() throws Exception {

@@ -95,7 +95,7 @@ class ReleaseTestsTest {
 
     private static ReleaseRecord record() {
         return ReleaseRecord.create(
-                new ChartRelease("r", "apps", "c", "1.0.0", "", "sha256:0"),
+                new ChartRelease("r", "apps", "c", "1.0.0", "", "sha256:0", null),
                 1,
                 ReleaseRecord.DEPLOYED,
                 "Install complete",

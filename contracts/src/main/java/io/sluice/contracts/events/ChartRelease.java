@@ -6,6 +6,9 @@ package io.sluice.contracts.events;
  * merged values (the values themselves stay in the cluster: they may come from Secrets).
  *
  * @param configDigest {@code sha256:<hex>} of the merged values as canonical JSON
+ * @param postRenderDigest {@code sha256:<hex>} of the HelmRelease's {@code postRenderers} and
+ *     {@code commonMetadata} as canonical JSON, or null when it has neither: a change of either
+ *     makes an upgrade, as helm-controller compares its observed digests of them
  */
 public record ChartRelease(
         String name,
@@ -13,4 +16,5 @@ public record ChartRelease(
         String chartName,
         String chartVersion,
         String appVersion,
-        String configDigest) {}
+        String configDigest,
+        String postRenderDigest) {}

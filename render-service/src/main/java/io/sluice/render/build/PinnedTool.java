@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,10 +23,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PinnedTool {
     private final List<String> command;
+    private final Map<String, String> added;
 
     /** {@code command}: the words that start it, e.g. {@code kustomize build}. */
     public PinnedTool(List<String> command) {
+        this(command, Map.of());
+    }
+
+    private PinnedTool(List<String> command, Map<String, String> added) {
         this.command = List.copyOf(command);
+        this.added = Map.copyOf(added);
+    }
+
+    /** The same tool, run with {@code name=value} added to its environment. */
+    public PinnedTool withVariable(String name, String value) {
+        Map<String, String> variables = new HashMap<>(added);
+        variables.put(name, value);
+        return new PinnedTool(command, variables);
     }
 
     /** {@code $variable} if set, else {@code binary} from the PATH. */
@@ -64,6 +78,7 @@ public final class PinnedTool {
                 }
                 builder.environment().putAll(environment);
             }
+            builder.environment().putAll(added);
             process = builder.start();
             Process started = process;
             CompletableFuture<String> out =

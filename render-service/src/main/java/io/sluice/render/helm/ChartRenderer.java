@@ -22,7 +22,8 @@ import java.util.Map;
  * deploy/local/helm/build} named by {@code $SLUICE_HELM}, else {@code helm} on the PATH), as
  * helm-controller's install or upgrade renders it: the release name and namespace Flux computes,
  * the merged values, the target cluster's Kubernetes version and API versions ({@link
- * HelmCapabilities}), {@code .Release.IsUpgrade} once the release is installed, {@code lookup}
+ * HelmCapabilities}), {@code .Release.IsUpgrade} once the release is installed and {@code
+ * .Release.Revision} as the action stores it (the pinned build's one patch), {@code lookup}
  * answered by the live cluster as the release's service account (when rendering for one), hooks
  * included (test hooks only when the release runs tests), and the chart's {@code crds/} directory
  * included or not, and marked, according to the release's {@link CrdPolicy}.
@@ -44,6 +45,7 @@ public final class ChartRenderer {
      *
      * @param upgrade the release is installed: {@code .Release.IsUpgrade} instead of {@code
      *     IsInstall}
+     * @param revision {@code .Release.Revision}
      * @param lookup Helm's {@code lookup} reads the live cluster (else it finds nothing, as in
      *     {@code helm template})
      * @param serviceAccount {@code namespace:name} that {@code lookup} reads as, or null for the
@@ -55,6 +57,7 @@ public final class ChartRenderer {
     public record Target(
             HelmCapabilities capabilities,
             boolean upgrade,
+            int revision,
             boolean lookup,
             String serviceAccount,
             boolean tests) {}
@@ -116,7 +119,10 @@ public final class ChartRenderer {
                     new ArrayList<>(crds.includes() ? crds.mark(ChartCrds.read(chart)) : List.of());
             List<Map<String, Object>> rendered =
                     YamlDocuments.objectsAsKubernetesReadsThem(
-                            helm.run("helm template of " + chart.getFileName(), args, TIMEOUT),
+                            helm.withVariable(
+                                            "HELM_TEMPLATE_REVISION",
+                                            String.valueOf(target.revision()))
+                                    .run("helm template of " + chart.getFileName(), args, TIMEOUT),
                             "helm template of " + chart.getFileName());
             List<Map<String, Object>> release =
                     this.postRenderers.apply(

@@ -1,5 +1,7 @@
 package io.sluice.render.helm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.admin.ObjectStates;
 import io.sluice.contracts.cluster.TargetClusters;
@@ -25,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +41,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class HelmReleaseRenderer {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final BundleSeal seal;
@@ -138,14 +142,15 @@ public class HelmReleaseRenderer {
             String releaseName =
                     ReleaseNaming.releaseName(
                             name, release.getSpec().targetNamespace, release.getSpec().releaseName);
-            boolean installed = HelmStorage.installed(client, release, releaseName);
+            Optional<HelmStorage.Latest> latest = HelmStorage.latest(client, release, releaseName);
+            boolean installed = HelmStorage.installed(latest);
             List<Map<String, Object>> objects =
                     renderer.render(
                             archive,
                             releaseName,
                             namespace,
                             values,
-                            target(release, installed),
+                            target(release, installed, HelmStorage.templateRevision(latest)),
                             CrdPolicy.of(release, installed),
                             release.getSpec().postRenderers,
                             release.getSpec().commonMetadata);
@@ -158,7 +163,8 @@ public class HelmReleaseRenderer {
                             chartMetadata.name(),
                             chartMetadata.version(),
                             chartMetadata.appVersion(),
-                            HelmValues.digest(values));
+                            HelmValues.digest(values),
+                            postRenderDigest(release));
             return RenderResult.renderedRelease(
                     attempt, Manifests.encode(objects, seal), objects.size(), target);
         } finally {
@@ -166,11 +172,27 @@ public class HelmReleaseRenderer {
         }
     }
 
+    /** What of the spec changes the render after Helm: its post-renderers and common metadata. */
+    static String postRenderDigest(HelmRelease release) {
+        JsonNode postRenderers = release.getSpec().postRenderers;
+        JsonNode commonMetadata = release.getSpec().commonMetadata;
+        boolean none =
+                (postRenderers == null || postRenderers.isNull())
+                        && (commonMetadata == null || commonMetadata.isNull());
+        if (none) {
+            return null;
+        }
+        Map<String, Object> spec = new HashMap<>();
+        spec.put("postRenderers", JSON.convertValue(postRenderers, Object.class));
+        spec.put("commonMetadata", JSON.convertValue(commonMetadata, Object.class));
+        return HelmValues.digest(spec);
+    }
+
     /**
      * As helm-controller renders: the live cluster's capabilities, and {@code lookup} as the
      * release's service account.
      */
-    private ChartRenderer.Target target(HelmRelease release, boolean installed) {
+    private ChartRenderer.Target target(HelmRelease release, boolean installed, int revision) {
         String account = release.getSpec().serviceAccountName;
         if (account == null || account.isBlank()) {
             account = defaultServiceAccount; // Flux's --default-service-account
@@ -178,6 +200,7 @@ public class HelmReleaseRenderer {
         return new ChartRenderer.Target(
                 capabilities.current(),
                 installed,
+                revision,
                 true,
                 account.isBlank() ? null : release.getMetadata().getNamespace() + ":" + account,
                 release.getSpec().test != null

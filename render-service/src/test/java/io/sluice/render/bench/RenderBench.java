@@ -61,7 +61,7 @@ public final class RenderBench {
                         new KustomizeRunner(List.of(kustomize, "build")));
         ChartRenderer.Target target =
                 new ChartRenderer.Target(
-                        new HelmCapabilities("v1.37.2", List.of()), false, false, null, false);
+                        new HelmCapabilities("v1.37.2", List.of()), false, 1, false, null, false);
         report(
                 "traefik chart, Sluice (helm template, crds/)",
                 time(

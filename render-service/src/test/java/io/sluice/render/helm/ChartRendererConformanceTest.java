@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,6 +103,7 @@ class ChartRendererConformanceTest {
                                 new ChartRenderer.Target(
                                         new HelmCapabilities(KUBE_VERSION, API_VERSIONS),
                                         false,
+                                        1,
                                         false,
                                         null,
                                         false),
@@ -135,6 +138,54 @@ class ChartRendererConformanceTest {
                                             o -> "CustomResourceDefinition".equals(o.get("kind"))))
                     .isEqualTo(includeCrds);
         }
+    }
+
+    /**
+     * {@code helm template} always renders revision 1; Helm's upgrade action renders the revision
+     * it stores (the pinned build's patch).
+     */
+    @Test
+    void rendersTheReleaseRevisionAndActionItIsGiven(@TempDir Path chart) throws Exception {
+        Files.writeString(
+                chart.resolve("Chart.yaml"), "apiVersion: v2\nname: revision\nversion: 1.0.0\n");
+        Files.createDirectories(chart.resolve("templates"));
+        Files.writeString(
+                chart.resolve("templates/release.yaml"),
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: release
+                data:
+                  revision: "{{ .Release.Revision }}"
+                  install: "{{ .Release.IsInstall }}"
+                  upgrade: "{{ .Release.IsUpgrade }}"
+                """);
+        assertThat(releaseData(chart, false, 1))
+                .isEqualTo(Map.of("revision", "1", "install", "true", "upgrade", "false"));
+        assertThat(releaseData(chart, true, 4))
+                .isEqualTo(Map.of("revision", "4", "install", "false", "upgrade", "true"));
+    }
+
+    private static Object releaseData(Path chart, boolean upgrade, int revision) throws Exception {
+        return new ChartRenderer(new PinnedTool(List.of(helm)), PinnedKustomize.runner())
+                .render(
+                        chart,
+                        "my-release",
+                        "apps",
+                        Map.of(),
+                        new ChartRenderer.Target(
+                                new HelmCapabilities(KUBE_VERSION, API_VERSIONS),
+                                upgrade,
+                                revision,
+                                false,
+                                null,
+                                false),
+                        CrdPolicy.SKIP,
+                        null,
+                        null)
+                .get(0)
+                .get("data");
     }
 
     @SuppressWarnings("unchecked")

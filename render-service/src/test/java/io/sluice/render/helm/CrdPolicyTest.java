@@ -8,7 +8,6 @@ import io.sluice.contracts.helm.HelmReleaseSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CrdPolicyTest {
@@ -57,18 +56,6 @@ class CrdPolicyTest {
                 .doesNotContain("ssa=")
                 .contains("kustomize.toolkit.fluxcd.io/prune=disabled");
         assertThat(CrdPolicy.SKIP.includes()).isFalse();
-    }
-
-    @Test
-    void aReleaseIsInstalledOnceStoredUnlessUninstalledOrItsInstallStillUnderway() {
-        assertThat(HelmStorage.installed(Optional.empty())).isFalse();
-        assertThat(HelmStorage.installed(Optional.of("uninstalled"))).isFalse();
-        assertThat(HelmStorage.installed(Optional.of("pending-install"))).isFalse();
-        assertThat(HelmStorage.installed(Optional.of("deployed"))).isTrue();
-        assertThat(HelmStorage.installed(Optional.of("failed")))
-                .as("a failed install left in place is upgraded next")
-                .isTrue();
-        assertThat(HelmStorage.installed(Optional.of("pending-upgrade"))).isTrue();
     }
 
     private static HelmRelease release(String install, String upgrade) {
