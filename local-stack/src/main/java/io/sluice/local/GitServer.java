@@ -79,7 +79,10 @@ public final class GitServer implements AutoCloseable {
         return ssh.knownHosts();
     }
 
-    /** The URL of a repository that asks for a login: {@link #BASIC} or {@link #BEARER_TOKEN}. */
+    /**
+     * The URL of a repository that asks for a login: {@link #BASIC}, {@link #BEARER_TOKEN} or
+     * {@link #APP_INSTALLATION_TOKEN}.
+     */
     public String privateUrl(String name) {
         return "http://127.0.0.1:" + server.getURI().getPort() + "/private/" + name;
     }
@@ -90,23 +93,32 @@ public final class GitServer implements AutoCloseable {
     /** The bearer token {@link #privateUrl} accepts. */
     public static final String BEARER_TOKEN = "glpat-token-6d02b";
 
-    /** Lets through only the login above; else 401 with a Basic challenge, as Git hosts answer. */
+    /**
+     * A GitHub App installation token {@link #privateUrl} accepts as GitHub does: the basic-auth
+     * password of {@code x-access-token}.
+     */
+    public static final String APP_INSTALLATION_TOKEN = "ghs_installation-token-8c3d";
+
+    /** Lets through only the logins above; else 401 with a Basic challenge, as Git hosts answer. */
     private static final class LoginFilter implements Filter {
         @Override
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
             String header = ((HttpServletRequest) request).getHeader("Authorization");
-            String basic =
-                    "Basic "
-                            + Base64.getEncoder()
-                                    .encodeToString(BASIC.getBytes(StandardCharsets.UTF_8));
-            if (basic.equals(header) || ("Bearer " + BEARER_TOKEN).equals(header)) {
+            if (basic(BASIC).equals(header)
+                    || basic("x-access-token:" + APP_INSTALLATION_TOKEN).equals(header)
+                    || ("Bearer " + BEARER_TOKEN).equals(header)) {
                 chain.doFilter(request, response);
                 return;
             }
             HttpServletResponse http = (HttpServletResponse) response;
             http.setHeader("WWW-Authenticate", "Basic realm=\"git\"");
             http.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+        }
+
+        private static String basic(String login) {
+            return "Basic "
+                    + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
         }
     }
 

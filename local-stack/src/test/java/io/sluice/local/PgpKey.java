@@ -12,13 +12,16 @@ import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.BCPGOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
+import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
@@ -33,15 +36,18 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 /**
  * An OpenPGP key, made with BouncyCastle as gpg makes one, that signs Git commits and tags for JGit
  * (as {@code git commit -S} signs them), and its armored public key (what a Flux user puts in the
- * verify Secret as {@code *.asc}).
+ * verify Secret as {@code *.asc}); it may also encrypt (sops' {@code --pgp}), and its armored
+ * secret key is what a sops decryption Secret holds as {@code *.asc}.
  */
 final class PgpKey implements Signer {
     private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
     private final PGPKeyPair pair;
+    private final PGPSecretKey secret;
     private final String armoredPublicKey;
 
-    private PgpKey(PGPKeyPair pair, String armoredPublicKey) {
+    private PgpKey(PGPKeyPair pair, PGPSecretKey secret, String armoredPublicKey) {
         this.pair = pair;
+        this.secret = secret;
         this.armoredPublicKey = armoredPublicKey;
     }
 
@@ -52,6 +58,13 @@ final class PgpKey implements Signer {
         PGPKeyPair pair =
                 new JcaPGPKeyPair(
                         PublicKeyAlgorithmTags.RSA_GENERAL, rsa.generateKeyPair(), new Date());
+        PGPSignatureSubpacketGenerator usage = new PGPSignatureSubpacketGenerator();
+        usage.setKeyFlags(
+                false,
+                KeyFlags.CERTIFY_OTHER
+                        | KeyFlags.SIGN_DATA
+                        | KeyFlags.ENCRYPT_COMMS
+                        | KeyFlags.ENCRYPT_STORAGE);
         PGPSecretKey secret =
                 new PGPSecretKey(
                         PGPSignature.POSITIVE_CERTIFICATION,
@@ -60,7 +73,7 @@ final class PgpKey implements Signer {
                         new JcaPGPDigestCalculatorProviderBuilder()
                                 .build()
                                 .get(HashAlgorithmTags.SHA1),
-                        null,
+                        usage.generate(),
                         null,
                         new JcaPGPContentSignerBuilder(
                                 pair.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256),
@@ -71,11 +84,32 @@ final class PgpKey implements Signer {
         try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
             new PGPPublicKeyRing(java.util.List.of(secret.getPublicKey())).encode(armored);
         }
-        return new PgpKey(pair, out.toString(java.nio.charset.StandardCharsets.US_ASCII));
+        return new PgpKey(pair, secret, out.toString(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     String armoredPublicKey() {
         return armoredPublicKey;
+    }
+
+    /** As {@code gpg --export-secret-keys --armor} writes it. */
+    String armoredSecretKey() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
+            new PGPSecretKeyRing(java.util.List.of(secret)).encode(armored);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** The public key ring, binary: a {@code pubring.gpg} that sops encrypts with. */
+    byte[] publicKeyRing() throws IOException {
+        return new PGPPublicKeyRing(java.util.List.of(secret.getPublicKey())).getEncoded();
+    }
+
+    /** The fingerprint as sops' {@code --pgp} takes it: 40 upper-case hex digits. */
+    String fingerprint() {
+        return java.util.HexFormat.of()
+                .withUpperCase()
+                .formatHex(secret.getPublicKey().getFingerprint());
     }
 
     /** The key ID as Flux prints it: 16 upper-case hex digits. */

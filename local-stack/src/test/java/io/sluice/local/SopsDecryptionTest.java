@@ -32,10 +32,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SopsDecryptionTest {
     private static final String PASSWORD = "sops-password-3e9f";
     private static final String TOKEN = "sops-token-77ad";
+    private static final String PGP_PASSWORD = "sops-pgp-password-51c0";
     private static KubernetesClient client;
     private static String url;
     private static SopsTool sops;
     private static String identity;
+    private static PgpKey pgp;
 
     @BeforeAll
     static void encryptedRepository() throws Exception {
@@ -54,6 +56,11 @@ class SopsDecryptionTest {
                   password: %s
                 """
                         .formatted(PASSWORD);
+        pgp = PgpKey.generate("Sops Test <sops@example.com>");
+        String pgpDb = db.replace(PASSWORD, PGP_PASSWORD);
+        String pgpEncrypted =
+                sops.encryptForPgp(pgp.fingerprint(), pgp.publicKeyRing(), pgpDb, "yaml");
+        assertThat(pgpEncrypted).doesNotContain(PGP_PASSWORD).contains(pgp.fingerprint());
         url = stack.git().create("sops");
         try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("sops"), url)) {
             repo.write(
@@ -73,6 +80,8 @@ class SopsDecryptionTest {
                             "app/settings.yaml",
                             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
                                     + "data: {a: b}\n")
+                    .write("pgp/kustomization.yaml", "resources: [db.yaml]\n")
+                    .write("pgp/db.yaml", pgpEncrypted)
                     .write(".sops.yaml", "creation_rules: [{age: " + key.recipient() + "}]\n")
                     .commitAndPush("encrypted with sops and age");
         }
@@ -80,7 +89,7 @@ class SopsDecryptionTest {
 
     @Test
     void theRightKeyAppliesTheDecryptedValuesAndNoTopicHoldsThem() throws Exception {
-        String ns = kustomization("sops-right", identity);
+        String ns = kustomization("sops-right", Map.of("age.agekey", identity), "./app");
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () -> {
@@ -113,7 +122,7 @@ class SopsDecryptionTest {
     @Test
     void aWrongKeyFailsTheKustomizationAndAppliesNothingOfIt() throws Exception {
         String otherIdentity = sops.newAgeKey().identity();
-        String ns = kustomization("sops-wrong", otherIdentity);
+        String ns = kustomization("sops-wrong", Map.of("age.agekey", otherIdentity), "./app");
         await().atMost(Duration.ofSeconds(90))
                 .untilAsserted(
                         () ->
@@ -133,14 +142,52 @@ class SopsDecryptionTest {
         assertThat(client.secrets().inNamespace(ns).withName("db").get()).isNull();
     }
 
-    /** A namespace with the repository, a decryption Secret holding {@code key}, and the app. */
-    private static String kustomization(String ns, String key) {
+    @Test
+    void anOpenPgpKeyDecryptsAsKustomizeControllerImportsIt() throws Exception {
+        String ns = kustomization("sops-pgp", Map.of("pgp.asc", pgp.armoredSecretKey()), "./pgp");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () -> assertThat(value(ns, "db", "password")).isEqualTo(PGP_PASSWORD));
+    }
+
+    @Test
+    void aDecryptionKeyThatIsNoOpenPgpKeyFailsNamingItsEntry() throws Exception {
+        String ns =
+                kustomization(
+                        "sops-pgp-broken",
+                        Map.of("broken.asc", "not-a-valid-armored-key"),
+                        "./pgp");
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(ns))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("BuildFailed");
+                                                    assertThat(c.getMessage())
+                                                            .startsWith(
+                                                                    "failed to import 'broken.asc'"
+                                                                            + " data from sops"
+                                                                            + " decryption Secret '"
+                                                                            + ns
+                                                                            + "/sops-age'");
+                                                }));
+        assertThat(client.secrets().inNamespace(ns).withName("db").get()).isNull();
+    }
+
+    /**
+     * A namespace with the repository, a decryption Secret holding {@code keys}, and a
+     * Kustomization of {@code path}.
+     */
+    private static String kustomization(String ns, Map<String, String> keys, String path) {
         Manifests.apply(client, Manifests.namespace(ns));
-        Manifests.createSecret(client, ns, "sops-age", Map.of("age.agekey", key));
+        Manifests.createSecret(client, ns, "sops-age", keys);
         Manifests.apply(client, Manifests.gitRepository(ns, "repo", url, "1h"));
         Manifests.apply(
                 client,
-                Manifests.kustomization(ns, "app", "repo", "./app").replace("  wait: true\n", "")
+                Manifests.kustomization(ns, "app", "repo", path).replace("  wait: true\n", "")
                         + """
                           targetNamespace: %s
                           decryption:

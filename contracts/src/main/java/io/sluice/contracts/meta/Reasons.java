@@ -9,6 +9,8 @@ public final class Reasons {
     public static final String RECONCILIATION_SUCCEEDED = "ReconciliationSucceeded";
     public static final String PROGRESSING = "Progressing";
     public static final String GIT_OPERATION_FAILED = "GitOperationFailed";
+    public static final String AUTHENTICATION_FAILED = "AuthenticationFailed";
+    public static final String INVALID_PROVIDER_CONFIGURATION = "InvalidProviderConfiguration";
     public static final String ARTIFACT_FAILED = "ArtifactFailed";
     public static final String BUILD_FAILED = "BuildFailed";
     public static final String RECONCILIATION_FAILED = "ReconciliationFailed";

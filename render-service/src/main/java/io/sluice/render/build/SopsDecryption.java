@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,11 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * the build, the files its kustomizations' secretGenerators and patches read, in place; after it,
  * each object that carries {@code sops} metadata, and each Secret data value that is a sops
  * document. The pinned {@code sops} does the decrypting (the real code, not a port), given only the
- * age identities of the decryption Secret ({@code *.agekey}) in its environment; plaintext never
- * leaves this process but to the build directory, which is deleted after the render. An object
- * annotated {@code kustomize.toolkit.fluxcd.io/decrypt: disabled} is left as it is.
+ * age identities of the decryption Secret ({@code *.agekey}) in its environment and its OpenPGP
+ * keys ({@code *.asc}) as the keyring of a GnuPG home of its own, which lives as long as the one
+ * sops run (kustomize-controller imports them into a temporary GnuPG home the same way); plaintext
+ * never leaves this process but to the build directory, which is deleted after the render. An
+ * object annotated {@code kustomize.toolkit.fluxcd.io/decrypt: disabled} is left as it is.
  */
 public final class SopsDecryption {
     static final String DISABLE = "kustomize.toolkit.fluxcd.io/decrypt";
@@ -41,10 +44,15 @@ public final class SopsDecryption {
                     "ini", "[sops]");
 
     private final String ageIdentities;
+    private final byte[] pgpKeyring;
 
-    /** {@code ageIdentities}: the age secret keys, one per line, as sops reads SOPS_AGE_KEY. */
-    public SopsDecryption(String ageIdentities) {
+    /**
+     * {@code ageIdentities}: the age secret keys, one per line, as sops reads SOPS_AGE_KEY; {@code
+     * pgpKeyring}: OpenPGP key rings, binary ({@link PgpKeyring}), or none.
+     */
+    public SopsDecryption(String ageIdentities, byte[] pgpKeyring) {
         this.ageIdentities = ageIdentities;
+        this.pgpKeyring = pgpKeyring.clone();
     }
 
     /**
@@ -213,6 +221,17 @@ public final class SopsDecryption {
                                     PosixFilePermissions.fromString("rwx------")));
             Path input = dir.resolve("encrypted");
             Files.write(input, encrypted);
+            Map<String, String> environment =
+                    new HashMap<>(Map.of("SOPS_AGE_KEY", ageIdentities, "HOME", dir.toString()));
+            if (pgpKeyring.length > 0) {
+                Path gnupg =
+                        Files.createDirectory(
+                                dir.resolve("gnupg"),
+                                PosixFilePermissions.asFileAttribute(
+                                        PosixFilePermissions.fromString("rwx------")));
+                Files.write(gnupg.resolve("secring.gpg"), pgpKeyring);
+                environment.put("GNUPGHOME", gnupg.toString());
+            }
             return SOPS.run(
                     "decryption of " + what,
                     List.of(
@@ -225,7 +244,7 @@ public final class SopsDecryption {
                             "--output-type",
                             outputFormat,
                             input.toString()),
-                    Map.of("SOPS_AGE_KEY", ageIdentities, "HOME", dir.toString()),
+                    environment,
                     TIMEOUT);
         } catch (BuildException e) {
             throw new BuildException(redacted(e.getMessage()));
@@ -237,7 +256,7 @@ public final class SopsDecryption {
                     files.sorted(java.util.Comparator.reverseOrder())
                             .forEach(p -> p.toFile().delete());
                 } catch (IOException e) {
-                    // a temp directory of ciphertext only
+                    // a temp directory of ciphertext and a copy of the Secret's keys, 0700
                 }
             }
         }

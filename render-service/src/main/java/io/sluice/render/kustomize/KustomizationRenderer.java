@@ -29,6 +29,7 @@ import io.sluice.render.build.CommonMetadata;
 import io.sluice.render.build.FluxOverlay;
 import io.sluice.render.build.KustomizeRunner;
 import io.sluice.render.build.ManifestBuilder;
+import io.sluice.render.build.PgpKeyring;
 import io.sluice.render.build.SopsDecryption;
 import io.sluice.render.publish.RenderPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -161,8 +163,8 @@ public class KustomizationRenderer {
     }
 
     /**
-     * {@code spec.decryption} with provider sops: the age identities ({@code *.agekey} entries) of
-     * its Secret, as kustomize-controller imports them.
+     * {@code spec.decryption} with provider sops: the age identities ({@code *.agekey} entries) and
+     * OpenPGP keys ({@code *.asc}) of its Secret, as kustomize-controller imports them.
      */
     private Optional<SopsDecryption> decryption(Kustomization ks) throws BuildException {
         JsonNode decryption = ks.getSpec().decryption;
@@ -171,29 +173,34 @@ public class KustomizationRenderer {
         }
         String name = decryption.path("secretRef").path("name").asText("");
         if (name.isEmpty()) {
-            return Optional.of(new SopsDecryption(""));
+            return Optional.of(new SopsDecryption("", new byte[0]));
         }
-        Secret secret =
-                client.secrets().inNamespace(ks.getMetadata().getNamespace()).withName(name).get();
+        String namespace = ks.getMetadata().getNamespace();
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         if (secret == null) {
             throw new BuildException("secrets \"" + name + "\" not found");
         }
         StringBuilder identities = new StringBuilder();
-        if (secret.getData() != null) {
-            secret.getData().entrySet().stream()
-                    .filter(e -> e.getKey().endsWith(".agekey"))
-                    .sorted(Map.Entry.comparingByKey())
-                    .forEach(
-                            e ->
-                                    identities
-                                            .append(
-                                                    new String(
-                                                            Base64.getDecoder()
-                                                                    .decode(e.getValue()),
-                                                            StandardCharsets.UTF_8))
-                                            .append('\n'));
+        PgpKeyring keyring = new PgpKeyring();
+        Map<String, String> data =
+                new TreeMap<>(secret.getData() == null ? Map.of() : secret.getData());
+        for (Map.Entry<String, String> entry : data.entrySet()) {
+            byte[] value = Base64.getDecoder().decode(entry.getValue());
+            if (entry.getKey().endsWith(".agekey")) {
+                identities.append(new String(value, StandardCharsets.UTF_8)).append('\n');
+            } else if (entry.getKey().endsWith(".asc")) {
+                keyring.add(
+                        value,
+                        "'"
+                                + entry.getKey()
+                                + "' data from sops decryption Secret '"
+                                + namespace
+                                + "/"
+                                + name
+                                + "'");
+            }
         }
-        return Optional.of(new SopsDecryption(identities.toString()));
+        return Optional.of(new SopsDecryption(identities.toString(), keyring.bytes()));
     }
 
     private static FluxOverlay overlay(Kustomization ks, Path artifact) {

@@ -72,6 +72,11 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
         return new GitAuth(null, null, null);
     }
 
+    /** Basic auth over HTTP(S) with {@code username} and {@code password}. */
+    static GitAuth basic(String username, String password) {
+        return new GitAuth(new UsernamePasswordCredentialsProvider(username, password), null, null);
+    }
+
     /**
      * The auth {@code secret} gives for {@code url}; errors use source-controller's words and name
      * the Secret, never its values.
@@ -228,7 +233,9 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
 
     private static Path emptyDirectory() {
         try {
-            return Files.createTempDirectory("sluice-no-ssh-home");
+            Path home = Files.createTempDirectory("sluice-no-ssh-home");
+            home.toFile().deleteOnExit(); // empty: one per process start otherwise
+            return home;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

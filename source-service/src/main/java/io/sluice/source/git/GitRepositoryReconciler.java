@@ -41,6 +41,8 @@ import org.jboss.logging.MDC;
  */
 @ApplicationScoped
 public class GitRepositoryReconciler {
+    private static final String GITHUB_APP_DATA_REQUIRED =
+            "secretRef with github app data must be specified when provider is set to github";
     private static final Logger LOG = Logger.getLogger(GitRepositoryReconciler.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     private static final String INCLUDE_UNAVAILABLE = "IncludeUnavailable";
@@ -212,7 +214,9 @@ public class GitRepositoryReconciler {
                     repo,
                     conditions(repo),
                     repo.getStatus() == null ? null : repo.getStatus().artifact,
-                    Reasons.GIT_OPERATION_FAILED,
+                    e instanceof GitFetchException fetch
+                            ? fetch.reason()
+                            : Reasons.GIT_OPERATION_FAILED,
                     e.getMessage());
         } finally {
             timer.stop(
@@ -279,20 +283,41 @@ public class GitRepositoryReconciler {
         return repo.getStatus() == null ? null : repo.getStatus().conditions;
     }
 
-    /** The auth of the GitRepository's secretRef (none without one), as Flux reads the Secret. */
+    /**
+     * The auth of the GitRepository's secretRef (none without one), as Flux reads the Secret: with
+     * {@code provider: github}, a GitHub App's installation token.
+     */
     private GitAuth auth(GitRepository repo) throws GitFetchException {
+        boolean github = "github".equals(repo.getSpec().provider);
         if (repo.getSpec().secretRef == null) {
+            if (github) {
+                throw GitFetchException.withReason(
+                        Reasons.INVALID_PROVIDER_CONFIGURATION, GITHUB_APP_DATA_REQUIRED);
+            }
             return GitAuth.none();
         }
         String name = repo.getSpec().secretRef.getName();
-        Secret secret =
-                client.secrets()
-                        .inNamespace(repo.getMetadata().getNamespace())
-                        .withName(name)
-                        .get();
+        String namespace = repo.getMetadata().getNamespace();
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         if (secret == null) {
-            throw new GitFetchException(
-                    "secret '" + repo.getMetadata().getNamespace() + "/" + name + "' not found");
+            throw new GitFetchException("secret '" + namespace + "/" + name + "' not found");
+        }
+        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+        if (github) {
+            if (!GitHubApp.hasAppData(data)) {
+                throw GitFetchException.withReason(
+                        Reasons.INVALID_PROVIDER_CONFIGURATION, GITHUB_APP_DATA_REQUIRED);
+            }
+            return GitAuth.basic(GitHubApp.USERNAME, GitHubApp.token(data));
+        }
+        if (GitHubApp.hasAppData(data)) {
+            throw GitFetchException.withReason(
+                    Reasons.INVALID_PROVIDER_CONFIGURATION,
+                    "secretRef '"
+                            + namespace
+                            + "/"
+                            + name
+                            + "' has github app data but provider is not set to github");
         }
         return GitAuth.of(secret, repo.getSpec().url);
     }
