@@ -64,6 +64,7 @@ public class HelmChartReconciler {
     private final MeterRegistry metrics;
     private final SourceConfig config;
     private final HelmChartObjects helmCharts;
+    private final ChartPuller puller;
 
     /**
      * What was last announced per release (the generation, requestedAt, revision and digest it was
@@ -85,6 +86,7 @@ public class HelmChartReconciler {
         this.metrics = metrics;
         this.config = config;
         this.helmCharts = new HelmChartObjects(client);
+        this.puller = new ChartPuller(client, store);
     }
 
     /** Reconciles once; returns when the chart is due to be checked again. */
@@ -124,48 +126,20 @@ public class HelmChartReconciler {
                     return interval;
                 }
                 helmChart = helmChartOf(release, chart);
-                HelmRepository repository = repository(release, chart);
-                if ("oci".equals(repository.getSpec().type)) {
-                    OciChartPuller.Pulled pulled =
-                            OciChartPuller.pull(
-                                    repository.getSpec().url,
-                                    chart.chart,
-                                    chart.version,
-                                    HelmRepositoryLogin.of(client, repository)
-                                            .map(l -> l.user() + ":" + l.password()),
-                                    Boolean.TRUE.equals(repository.getSpec().insecure),
-                                    GoDuration.parse(
-                                            repository.getSpec().timeout, Duration.ofSeconds(60)),
-                                    store);
-                    announceChart(ref, trigger, chart.chart, pulled.version(), pulled.stored());
-                    helmChart.ifPresent(
-                            c ->
-                                    helmCharts.pulled(
-                                            c,
-                                            chart.chart,
-                                            pulled.version(),
-                                            pulled.stored(),
-                                            config.artifactBaseUrl()));
-                    return interval;
-                }
-                ChartRepositoryClient repositoryClient =
-                        HelmRepositoryLogin.client(HelmRepositoryLogin.of(client, repository));
-                String url = repository.getSpec().url;
-                ChartVersion version =
-                        resolve(
-                                repositoryClient,
-                                repository,
-                                chart,
-                                repositoryName(release, chart));
-                StoredArtifact stored = repositoryClient.download(url, version, store);
-                announceChart(ref, trigger, version.name(), version.version(), stored);
+                ChartPuller.Pulled pulled =
+                        puller.pull(
+                                repository(release, chart),
+                                repositoryName(release, chart),
+                                chart.chart,
+                                chart.version);
+                announceChart(ref, trigger, pulled.name(), pulled.version(), pulled.stored());
                 helmChart.ifPresent(
                         c ->
                                 helmCharts.pulled(
                                         c,
-                                        version.name(),
-                                        version.version(),
-                                        stored,
+                                        pulled.name(),
+                                        pulled.version(),
+                                        pulled.stored(),
                                         config.artifactBaseUrl()));
             } catch (ChartNotFoundException | OciChartPuller.PullFailed | IOException e) {
                 fail(ref, trigger, e.getMessage());
@@ -237,8 +211,8 @@ public class HelmChartReconciler {
     }
 
     /**
-     * The artifact of the OCIRepository that {@code spec.chartRef} names (the chart's archive, as
-     * helm-controller loads it); helm-controller's words when it cannot be had.
+     * The artifact of the OCIRepository or HelmChart that {@code spec.chartRef} names (the chart's
+     * archive, as helm-controller loads it); helm-controller's words when it cannot be had.
      */
     private Artifact chartRefArtifact(HelmRelease release) throws ChartNotFoundException {
         JsonNode chartRef = release.getSpec().chartRef;
@@ -246,21 +220,40 @@ public class HelmChartReconciler {
         String ns = chartRef.path("namespace").asText("");
         String namespace = ns.isEmpty() ? release.getMetadata().getNamespace() : ns;
         String name = chartRef.path("name").asText();
-        if (!OCIRepository.KIND.equals(kind)) {
+        Object source;
+        Artifact artifact;
+        if (OCIRepository.KIND.equals(kind)) {
+            OCIRepository repository =
+                    client.resources(OCIRepository.class)
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
+            source = repository;
+            artifact =
+                    repository == null || repository.getStatus() == null
+                            ? null
+                            : repository.getStatus().artifact;
+        } else if (HelmChart.KIND.equals(kind)) {
+            HelmChart chart =
+                    client.resources(HelmChart.class).inNamespace(namespace).withName(name).get();
+            source = chart;
+            artifact =
+                    chart == null || chart.getStatus() == null ? null : chart.getStatus().artifact;
+        } else {
             throw new ChartNotFoundException(
-                    "chartRef kind '" + kind + "' is not supported yet (OCIRepository only)");
+                    "chartRef kind '"
+                            + kind
+                            + "' is not supported yet (OCIRepository and HelmChart only)");
         }
-        OCIRepository source =
-                client.resources(OCIRepository.class).inNamespace(namespace).withName(name).get();
         String named = kind + " '" + namespace + "/" + name + "'";
         if (source == null) {
             throw new ChartNotFoundException(
                     "could not get Source object: " + named + " not found");
         }
-        if (source.getStatus() == null || source.getStatus().artifact == null) {
+        if (artifact == null) {
             throw new ChartNotFoundException(named + " is not ready: does not have an artifact");
         }
-        return source.getStatus().artifact;
+        return artifact;
     }
 
     private Artifact gitArtifact(HelmRelease release, HelmChartTemplateSpec chart)
@@ -331,27 +324,6 @@ public class HelmChartReconciler {
                             ArtifactEvent.failed(
                                     ref, new Failure(Reasons.ARTIFACT_FAILED, message))));
             announced.put(ref, key);
-        }
-    }
-
-    private ChartVersion resolve(
-            ChartRepositoryClient repositoryClient,
-            HelmRepository repository,
-            HelmChartTemplateSpec chart,
-            String repositoryName)
-            throws ChartNotFoundException, IOException, InterruptedException {
-        String url = repository.getSpec().url;
-        ChartIndex index = repositoryClient.index(url);
-        try {
-            return index.resolve(chart.chart, chart.version);
-        } catch (ChartNotFoundException e) {
-            throw new ChartNotFoundException(
-                    e.getMessage()
-                            + " in HelmRepository "
-                            + repositoryName
-                            + " ("
-                            + ChartRepositoryClient.redacted(url)
-                            + ")");
         }
     }
 

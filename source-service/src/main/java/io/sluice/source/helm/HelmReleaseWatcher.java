@@ -28,13 +28,16 @@ import java.util.function.Function;
  * Watches HelmReleases and decides when each one's chart is checked: on creation, a spec change,
  * requestedAt, when its HelmRepository appears, changes or stores a new index, when its
  * GitRepository (for a chart kept in Git) has a new artifact, when its HelmChart object is asked to
- * reconcile ({@code flux reconcile source chart}, {@code flux reconcile hr --with-source}), and
- * every interval (sooner after a failure).
+ * reconcile ({@code flux reconcile source chart}, {@code flux reconcile hr --with-source}), when
+ * the OCIRepository or HelmChart its {@code chartRef} names has a new artifact, and every interval
+ * (sooner after a failure). A HelmRepository that changes is also rechecked by the HelmCharts users
+ * wrote for it.
  */
 @ApplicationScoped
 public class HelmReleaseWatcher {
     private final KubernetesClient client;
     private final HelmChartReconciler reconciler;
+    private final HelmChartSourceReconciler charts;
     private final SourceConfig config;
     private SourceWatcher<HelmRelease> releases;
     private SharedIndexInformer<HelmRepository> repositories;
@@ -46,9 +49,11 @@ public class HelmReleaseWatcher {
     public HelmReleaseWatcher(
             KubernetesClient client,
             HelmChartReconciler reconciler,
+            HelmChartSourceReconciler charts,
             SourceConfig config,
             Tracer tracer) {
         this.client = client;
+        this.charts = charts;
         this.tracer = tracer;
         this.reconciler = reconciler;
         this.config = config;
@@ -133,7 +138,10 @@ public class HelmReleaseWatcher {
                                 });
     }
 
-    /** A HelmChart asked to reconcile has its release's chart checked at once. */
+    /**
+     * A HelmChart asked to reconcile has its release's chart checked at once; one with a new
+     * artifact, the releases whose {@code chartRef} names it.
+     */
     private void watchHelmCharts() {
         helmCharts =
                 client.resources(HelmChart.class)
@@ -141,10 +149,17 @@ public class HelmReleaseWatcher {
                         .inform(
                                 new ResourceEventHandler<>() {
                                     @Override
-                                    public void onAdd(HelmChart chart) {}
+                                    public void onAdd(HelmChart chart) {
+                                        recheckReleasesOf(HelmChart.KIND, chart.getMetadata());
+                                    }
 
                                     @Override
                                     public void onUpdate(HelmChart before, HelmChart after) {
+                                        if (!Objects.equals(
+                                                artifactRevision(before),
+                                                artifactRevision(after))) {
+                                            recheckReleasesOf(HelmChart.KIND, after.getMetadata());
+                                        }
                                         if (!Objects.equals(
                                                 requestedAt(before), requestedAt(after))) {
                                             Map<String, String> labels =
@@ -171,8 +186,16 @@ public class HelmReleaseWatcher {
                                     }
 
                                     @Override
-                                    public void onDelete(HelmChart chart, boolean unknown) {}
+                                    public void onDelete(HelmChart chart, boolean unknown) {
+                                        recheckReleasesOf(HelmChart.KIND, chart.getMetadata());
+                                    }
                                 });
+    }
+
+    private static String artifactRevision(HelmChart chart) {
+        return chart.getStatus() == null || chart.getStatus().artifact == null
+                ? null
+                : chart.getStatus().artifact.revision;
     }
 
     private static String indexRevision(HelmRepository repository) {
@@ -220,6 +243,7 @@ public class HelmReleaseWatcher {
 
     private void recheckReleasesOf(HelmRepository repository) {
         recheckReleasesOf(HelmRepository.KIND, repository.getMetadata());
+        charts.recheckChartsOf(repository);
     }
 
     private void recheckReleasesOf(String kind, ObjectMeta source) {
