@@ -320,30 +320,18 @@ public class HelmReleaseReconciler {
     }
 
     /**
-     * What makes two renders the same release for helm-controller: the chart revision, the values,
-     * and the post-renderers and common metadata (helm-controller upgrades when their digests
-     * change).
+     * What makes two renders the same release for helm-controller: the chart revision and the
+     * values (the post-renderers and common metadata are compared on their own: {@link
+     * ReleaseStorage#POST_RENDER_DIGEST}).
      */
     static String renderDigest(String revision, ChartRelease target) {
-        return renderDigest(
-                target.chartName(), revision, target.configDigest(), target.postRenderDigest());
+        return renderDigest(target.chartName(), revision, target.configDigest());
     }
 
     static String renderDigest(String chartName, String revision, String configDigest) {
-        return renderDigest(chartName, revision, configDigest, null);
-    }
-
-    private static String renderDigest(
-            String chartName, String revision, String configDigest, String postRenderDigest) {
         try {
-            // without post-renderers, the digest every earlier revision of Sluice's was stored with
             byte[] text =
-                    (chartName
-                                    + "|"
-                                    + revision
-                                    + "|"
-                                    + configDigest
-                                    + (postRenderDigest == null ? "" : "|" + postRenderDigest))
+                    (chartName + "|" + revision + "|" + configDigest)
                             .getBytes(StandardCharsets.UTF_8);
             return "sha256:"
                     + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
@@ -509,7 +497,8 @@ public class HelmReleaseReconciler {
                             && render.release() != null
                             && latest.get()
                                     .renderDigest()
-                                    .equals(renderDigest(attempt.revision(), render.release()))) {
+                                    .equals(renderDigest(attempt.revision(), render.release()))
+                            && postRendersAsDeployed(latest.get())) {
                         if (tests.enabled()) {
                             ReleaseStorage.Stored deployed = withRenderedTests(latest.get());
                             if (!testedThisRun
@@ -622,6 +611,7 @@ public class HelmReleaseReconciler {
                             attemptKey(attempt),
                             digest,
                             target.configDigest(),
+                            target.postRenderDigest() == null ? "" : target.postRenderDigest(),
                             false,
                             now,
                             List.of());
@@ -860,6 +850,7 @@ public class HelmReleaseReconciler {
                             target.attempt(),
                             target.renderDigest(),
                             target.configDigest(),
+                            target.postRenderDigest(),
                             false,
                             Instant.now(),
                             List.of());
@@ -1298,6 +1289,24 @@ public class HelmReleaseReconciler {
             return Manifest.objects(record.manifest(), record.namespace(), reconciler.kinds);
         }
 
+        /**
+         * The post-renderers and common metadata are those the deployed revision was made with (a
+         * change of either upgrades, as in helm-controller). A revision that does not record them
+         * (Helm's, helm-controller's, an older Sluice's) adopts the current ones, as
+         * helm-controller adopts its observed digests, rather than being upgraded for nothing.
+         */
+        private boolean postRendersAsDeployed(ReleaseStorage.Stored deployed) {
+            String wanted =
+                    render.release().postRenderDigest() == null
+                            ? ""
+                            : render.release().postRenderDigest();
+            if (deployed.postRenderDigest() == null) {
+                storage.write(storageNamespace, deployed.withPostRenderDigest(wanted));
+                return true;
+            }
+            return deployed.postRenderDigest().equals(wanted);
+        }
+
         /** The action last attempted, whose remediation settings govern; install before any. */
         private String lastAction() {
             return counts.action() == null ? ReleasePolicy.INSTALL : counts.action();
@@ -1311,7 +1320,8 @@ public class HelmReleaseReconciler {
             ReleaseRecord record = latest.record();
             // the revision as stored, not this render: a render is made for the next upgrade
             // (.Release.Revision one higher, a chart's random values drawn again)
-            List<GenericKubernetesResource> objects = objectsOf(record);
+            // crds/ CRDs only at install or upgrade, as Helm
+            List<GenericKubernetesResource> objects = releaseObjects(objectsOf(record));
             releaseObjects(objects)
                     .forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
             List<AppliedObject> changes =

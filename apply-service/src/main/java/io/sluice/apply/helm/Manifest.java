@@ -10,6 +10,7 @@ import io.sluice.contracts.meta.ServedKinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,15 +40,38 @@ final class Manifest {
     }
 
     /**
-     * As below, with {@code namespace} given to each object of a namespaced kind that names none.
+     * As below, with {@code namespace} given to each object that names none and whose kind is
+     * namespaced, as Helm applies them: the scope a CustomResourceDefinition of the same manifest
+     * gives, else the cluster's, else namespaced (a kind not served, as the render side judges it).
      */
     static List<GenericKubernetesResource> objects(
             String manifest, String namespace, ServedKinds kinds) {
         List<GenericKubernetesResource> objects = objects(manifest);
+        Map<String, Boolean> defined = new HashMap<>();
+        for (GenericKubernetesResource object : objects) {
+            if ("CustomResourceDefinition".equals(object.getKind())
+                    && object.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+                    && spec.get("names") instanceof Map<?, ?> names) {
+                defined.put(
+                        spec.get("group") + "/" + names.get("kind"),
+                        "Namespaced".equals(spec.get("scope")));
+            }
+        }
         for (GenericKubernetesResource object : objects) {
             String own = object.getMetadata().getNamespace();
-            if ((own == null || own.isEmpty())
-                    && kinds.namespaced(object.getApiVersion(), object.getKind()).orElse(false)) {
+            if (own != null && !own.isEmpty()) {
+                continue;
+            }
+            String apiVersion = object.getApiVersion();
+            String group =
+                    apiVersion.contains("/")
+                            ? apiVersion.substring(0, apiVersion.indexOf('/'))
+                            : "";
+            Boolean namespaced = defined.get(group + "/" + object.getKind());
+            if (namespaced == null) {
+                namespaced = kinds.namespaced(apiVersion, object.getKind()).orElse(true);
+            }
+            if (namespaced) {
                 object.getMetadata().setNamespace(namespace);
             }
         }

@@ -37,6 +37,14 @@ public final class ReleaseStorage {
     static final String APPLIED = "sluice.io/applied";
     static final String CONFIG_DIGEST = "sluice.io/config-digest";
     static final String CREATED = "sluice.io/created";
+
+    /**
+     * The post-renderers and common metadata the revision was made with ({@code none} without);
+     * absent on a revision Helm, helm-controller or an older Sluice wrote.
+     */
+    static final String POST_RENDER_DIGEST = "sluice.io/post-render-digest";
+
+    private static final String NO_POST_RENDER = "none";
     private static final String TYPE = "helm.sh/release.v1";
     private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
 
@@ -45,17 +53,43 @@ public final class ReleaseStorage {
      * {@code created}, the inventory ids of the objects its apply created (not those it found and
      * updated), which are all that upgrade.cleanupOnFail may delete.
      */
+    /**
+     * @param postRenderDigest the {@link io.sluice.contracts.events.ChartRelease#postRenderDigest}
+     *     the revision was made with, {@code ""} for none, null when not recorded (a revision Helm,
+     *     helm-controller or an older Sluice wrote)
+     */
     public record Stored(
             ReleaseRecord record,
             String attempt,
             String renderDigest,
             String configDigest,
+            String postRenderDigest,
             boolean applied,
             Instant modified,
             List<String> created) {
         Stored with(ReleaseRecord changed) {
             return new Stored(
-                    changed, attempt, renderDigest, configDigest, applied, modified, created);
+                    changed,
+                    attempt,
+                    renderDigest,
+                    configDigest,
+                    postRenderDigest,
+                    applied,
+                    modified,
+                    created);
+        }
+
+        /** The same, its post-render digest recorded as {@code digest} (null: none). */
+        Stored withPostRenderDigest(String digest) {
+            return new Stored(
+                    record,
+                    attempt,
+                    renderDigest,
+                    configDigest,
+                    digest == null ? "" : digest,
+                    applied,
+                    modified,
+                    created);
         }
 
         /** Not fully applied, having created {@code createdIds} before it stopped. */
@@ -65,6 +99,7 @@ public final class ReleaseStorage {
                     attempt,
                     renderDigest,
                     configDigest,
+                    postRenderDigest,
                     applied,
                     modified,
                     List.copyOf(createdIds));
@@ -76,6 +111,7 @@ public final class ReleaseStorage {
                     attempt,
                     renderDigest,
                     configDigest,
+                    postRenderDigest,
                     true,
                     modified,
                     List.copyOf(createdIds));
@@ -135,18 +171,7 @@ public final class ReleaseStorage {
                         .withName(name)
                         .withNamespace(namespace)
                         .withLabels(labels)
-                        .withAnnotations(
-                                Map.of(
-                                        ATTEMPT,
-                                        stored.attempt(),
-                                        RENDER_DIGEST,
-                                        stored.renderDigest(),
-                                        CONFIG_DIGEST,
-                                        stored.configDigest(),
-                                        APPLIED,
-                                        Boolean.toString(stored.applied()),
-                                        CREATED,
-                                        String.join(",", stored.created())))
+                        .withAnnotations(annotations(stored))
                         .endMetadata()
                         .withType(TYPE)
                         .addToData(
@@ -187,9 +212,27 @@ public final class ReleaseStorage {
                 attempt,
                 stored.renderDigest(),
                 stored.configDigest(),
+                stored.postRenderDigest(),
                 stored.applied(),
                 stored.modified(),
                 stored.created());
+    }
+
+    private static Map<String, String> annotations(Stored stored) {
+        Map<String, String> annotations = new HashMap<>();
+        annotations.put(ATTEMPT, stored.attempt());
+        annotations.put(RENDER_DIGEST, stored.renderDigest());
+        annotations.put(CONFIG_DIGEST, stored.configDigest());
+        annotations.put(APPLIED, Boolean.toString(stored.applied()));
+        annotations.put(CREATED, String.join(",", stored.created()));
+        if (stored.postRenderDigest() != null) {
+            annotations.put(
+                    POST_RENDER_DIGEST,
+                    stored.postRenderDigest().isEmpty()
+                            ? NO_POST_RENDER
+                            : stored.postRenderDigest());
+        }
+        return annotations;
     }
 
     public void delete(String namespace, ReleaseRecord record) {
@@ -272,11 +315,13 @@ public final class ReleaseStorage {
                         ? annotations.get(RENDER_DIGEST)
                         : HelmReleaseReconciler.renderDigest(
                                 record.chartName(), record.chartVersion(), configDigest);
+        String postRenderDigest = annotations.get(POST_RENDER_DIGEST);
         return new Stored(
                 record,
                 annotations.getOrDefault(ATTEMPT, ""),
                 renderDigest,
                 configDigest,
+                NO_POST_RENDER.equals(postRenderDigest) ? "" : postRenderDigest,
                 Boolean.parseBoolean(annotations.get(APPLIED)),
                 modified,
                 annotations.getOrDefault(CREATED, "").isEmpty()

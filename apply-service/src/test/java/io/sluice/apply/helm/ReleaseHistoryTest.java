@@ -31,7 +31,7 @@ class ReleaseHistoryTest {
         assertThat(latest.chartName).isEqualTo("podinfo");
         assertThat(latest.chartVersion).isEqualTo("6.9.4");
         assertThat(latest.appVersion).isEqualTo("6.9.4");
-        assertThat(latest.configDigest).isEqualTo("sha256:aa", null);
+        assertThat(latest.configDigest).isEqualTo("sha256:aa");
         assertThat(latest.digest).matches("sha256:[0-9a-f]{64}");
         assertThat(latest.firstDeployed).isEqualTo("2026-11-28T10:00:00Z");
         assertThat(latest.deleted).isNull();
@@ -74,6 +74,7 @@ class ReleaseHistoryTest {
                             "attempt",
                             "render",
                             "sha256:aa",
+                            "",
                             true,
                             Instant.now(),
                             List.of()));

@@ -11,6 +11,7 @@ public class GitRepositorySpec {
     public String interval;
     public String timeout;
     public LocalObjectReference secretRef;
+    public LocalObjectReference proxySecretRef;
     public String provider;
     public String ignore;
     public List<GitRepositoryInclude> include;

@@ -36,6 +36,23 @@ class PgpKeyringTest {
     }
 
     @Test
+    void everyArmoredBlockOfAnEntryIsRead() throws Exception {
+        PGPSecretKeyRing first = secretKeyRing();
+        PGPSecretKeyRing second = secretKeyRing();
+        byte[] both =
+                (new String(armored(first), StandardCharsets.US_ASCII)
+                                + "\n"
+                                + new String(armored(second), StandardCharsets.US_ASCII))
+                        .getBytes(StandardCharsets.US_ASCII);
+        PgpKeyring keyring = new PgpKeyring();
+        keyring.add(both, WHAT);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(first.getEncoded());
+        expected.write(second.getEncoded());
+        assertThat(keyring.bytes()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
     void anEntryWithNoKeyIsRefusedNamingIt() {
         assertThatThrownBy(
                         () ->

@@ -1,6 +1,7 @@
 package io.sluice.source.git;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.sluice.contracts.meta.Reasons;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -46,6 +47,7 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
     private final CredentialsProvider basic;
     private final String bearerToken;
     private final SshdSessionFactory ssh;
+    private GitProxy proxy;
 
     /** Why the server's host key was refused, in Flux's words, once it was. */
     private volatile String hostKeyRefusal;
@@ -70,6 +72,12 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
 
     static GitAuth none() {
         return new GitAuth(null, null, null);
+    }
+
+    /** HTTP(S) fetches through {@code proxy}, when there is one. */
+    GitAuth through(java.util.Optional<GitProxy> proxy) {
+        this.proxy = proxy.orElse(null);
+        return this;
     }
 
     /** Basic auth over HTTP(S) with {@code username} and {@code password}. */
@@ -114,7 +122,8 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
         String knownHosts = text(data.get("known_hosts"));
         for (String required : new String[] {"identity", "known_hosts"}) {
             if (data.get(required) == null) {
-                throw new GitFetchException(
+                throw GitFetchException.withReason(
+                        Reasons.AUTHENTICATION_FAILED,
                         "failed to configure authentication options: invalid 'ssh' auth option: '"
                                 + required
                                 + "' is required");
@@ -154,6 +163,9 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
         if (transport instanceof TransportHttp http && bearerToken != null) {
             http.setAdditionalHeaders(Map.of("Authorization", "Bearer " + bearerToken));
         }
+        if (transport instanceof TransportHttp http && proxy != null) {
+            http.setHttpConnectionFactory(proxy.connections());
+        }
         if (basic != null) {
             transport.setCredentialsProvider(basic);
         }
@@ -180,20 +192,23 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
                 loaded.forEach(keys::add);
             }
             if (keys.isEmpty()) {
-                throw new GitFetchException(
+                throw GitFetchException.withReason(
+                        Reasons.AUTHENTICATION_FAILED,
                         "failed to parse the private key in '" + name + "' secret: no key found");
             }
             return keys;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             if (password == null && encrypted(identity, e)) {
-                throw new GitFetchException(
+                throw GitFetchException.withReason(
+                        Reasons.AUTHENTICATION_FAILED,
                         "SSH identity key is encrypted but no 'password' field was provided in"
                                 + " the secret '"
                                 + name
                                 + "'");
             }
             // the exception's type only: a parser's message might quote the key's bytes
-            throw new GitFetchException(
+            throw GitFetchException.withReason(
+                    Reasons.AUTHENTICATION_FAILED,
                     "unable to construct auth method with options: the private key in secret '"
                             + name
                             + "' could not be read ("
@@ -216,11 +231,13 @@ final class GitAuth implements TransportConfigCallback, AutoCloseable {
             List<KnownHostEntry> entries =
                     KnownHostEntry.readKnownHostEntries(new StringReader(text), true);
             if (entries == null || entries.isEmpty()) {
-                throw new GitFetchException("no known hosts in '" + name + "' secret");
+                throw GitFetchException.withReason(
+                        Reasons.AUTHENTICATION_FAILED, "no known hosts in '" + name + "' secret");
             }
             return entries;
         } catch (IOException | RuntimeException e) {
-            throw new GitFetchException(
+            throw GitFetchException.withReason(
+                    Reasons.AUTHENTICATION_FAILED,
                     "failed to parse known_hosts in '" + name + "' secret: " + e.getMessage());
         }
     }

@@ -57,7 +57,7 @@ final class GitHubApp {
 
     /** Whether a Secret's data names a GitHub App (source-controller looks at its App ID). */
     static boolean hasAppData(Map<String, String> data) {
-        return data.containsKey(APP_ID);
+        return !text(data, APP_ID).isEmpty();
     }
 
     /** The installation token for the App of {@code data} (a Secret's base64 data). */
@@ -94,8 +94,15 @@ final class GitHubApp {
             long installation =
                     installationId != 0 ? installationId : installation(api, owner, jwt);
             Token token = installationToken(api, installation, jwt);
+            TOKENS.values().removeIf(t -> !Instant.now().isBefore(t.renewAt()));
             TOKENS.put(key, token);
             return token.value();
+        } catch (IllegalArgumentException e) {
+            // an API URL or owner that makes no URL
+            throw GitFetchException.withReason(
+                    Reasons.AUTHENTICATION_FAILED,
+                    "failed to configure authentication options: invalid API URL: "
+                            + e.getMessage());
         } catch (Refused e) {
             throw GitFetchException.withReason(
                     Reasons.AUTHENTICATION_FAILED,

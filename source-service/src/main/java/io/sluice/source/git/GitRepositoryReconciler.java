@@ -288,6 +288,10 @@ public class GitRepositoryReconciler {
      * {@code provider: github}, a GitHub App's installation token.
      */
     private GitAuth auth(GitRepository repo) throws GitFetchException {
+        return credentials(repo).through(GitProxy.of(client, repo));
+    }
+
+    private GitAuth credentials(GitRepository repo) throws GitFetchException {
         boolean github = "github".equals(repo.getSpec().provider);
         if (repo.getSpec().secretRef == null) {
             if (github) {
@@ -300,7 +304,15 @@ public class GitRepositoryReconciler {
         String namespace = repo.getMetadata().getNamespace();
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         if (secret == null) {
-            throw new GitFetchException("secret '" + namespace + "/" + name + "' not found");
+            throw GitFetchException.withReason(
+                    Reasons.AUTHENTICATION_FAILED,
+                    "failed to get secret '"
+                            + namespace
+                            + "/"
+                            + name
+                            + "': secrets \""
+                            + name
+                            + "\" not found");
         }
         Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
         if (github) {
