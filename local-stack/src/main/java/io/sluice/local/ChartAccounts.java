@@ -32,7 +32,9 @@ final class ChartAccounts {
     static Map<String, Path> install(
             Path repoRoot, KubernetesClient admin, Path adminKubeconfig, String namespace, Path dir)
             throws IOException, InterruptedException {
-        for (HasMetadata object : SluiceChart.render(repoRoot, admin, namespace, Map.of())) {
+        // only the RBAC objects are taken: Kafka's address is the chart's one required value
+        Map<String, String> values = Map.of("kafka.bootstrapServers", "kafka:9092");
+        for (HasMetadata object : SluiceChart.render(repoRoot, admin, namespace, values)) {
             if (RBAC_KINDS.contains(object.getKind())) {
                 // as Helm marks what it installs, so a later helm install of the chart adopts them
                 Map<String, String> labels = new LinkedHashMap<>();

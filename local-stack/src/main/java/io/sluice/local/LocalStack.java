@@ -258,13 +258,8 @@ public final class LocalStack implements AutoCloseable {
             node = LocalNode.start(repoRoot, runDir.resolve("node"), kubeconfig(), client, images);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (String name : SERVICES) {
-            values.put(name + ".app.envs.KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            values.put(name + ".app.envs.QUARKUS_OTEL_SDK_DISABLED", "false");
-            values.put(
-                    name + ".app.envs.QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-                    jaeger.otlpEndpoint());
-        }
+        values.put("kafka.bootstrapServers", kafka.bootstrapServers());
+        values.put("otel.endpoint", jaeger.otlpEndpoint());
         values.put("source-service.app.envs.SLUICE_ADMIN_TOKEN", adminToken);
         values.put("source-service.app.envs.SLUICE_ARTIFACT_BASE_URL", "http://127.0.0.1:8081");
         released = true;

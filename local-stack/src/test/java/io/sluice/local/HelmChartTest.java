@@ -2,7 +2,9 @@ package io.sluice.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class HelmChartTest {
     private static final String NS = "sluice-chart";
+    private static final String KAFKA = "kafka.bootstrapServers=kafka:9092";
 
     @Test
     void theChartLintsRendersAndEveryObjectPassesAServerSideDryRun() throws Exception {
@@ -34,11 +37,21 @@ class HelmChartTest {
         String chart = Launcher.output(repo.resolve("deploy/helm/assemble"));
         String helm = Launcher.output(repo.resolve("deploy/local/helm/build"));
 
-        Run lint = run(helm, "lint", "--strict", chart);
+        Run lint = run(helm, "lint", "--strict", chart, "--set", KAFKA);
         assertThat(lint.code).as(lint.out).isZero();
         assertThat(lint.out).contains("0 chart(s) failed");
 
-        Run template = run(helm, "template", "sluice", chart, "--namespace", NS, "--include-crds");
+        Run template =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--namespace",
+                        NS,
+                        "--include-crds",
+                        "--set",
+                        KAFKA);
         assertThat(template.code).as(template.out).isZero();
         List<HasMetadata> objects =
                 client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
@@ -53,6 +66,26 @@ class HelmChartTest {
                         "Service")
                 .filteredOn("Deployment"::equals)
                 .hasSize(4);
+        assertThat(find(objects, ConfigMap.class, "sluice-settings").getData())
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                .containsEntry("QUARKUS_OTEL_SDK_DISABLED", "true");
+        assertThat(objects)
+                .filteredOn(o -> o instanceof Deployment)
+                .allSatisfy(
+                        d ->
+                                assertThat(
+                                                ((Deployment) d)
+                                                        .getSpec()
+                                                        .getTemplate()
+                                                        .getSpec()
+                                                        .getContainers()
+                                                        .get(0)
+                                                        .getEnvFrom())
+                                        .as(d.getMetadata().getName() + " reads the settings")
+                                        .anySatisfy(
+                                                e ->
+                                                        assertThat(e.getConfigMapRef().getName())
+                                                                .isEqualTo("sluice-settings")));
 
         Manifests.apply(client, Manifests.namespace(NS));
         List<String> refused = new ArrayList<>();
@@ -101,6 +134,49 @@ class HelmChartTest {
                 .singleElement()
                 // reads only: its waits watch what they wait on
                 .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
+    }
+
+    @Test
+    void valuesThatCannotWorkAreRefusedAtInstallNamingTheValue() throws Exception {
+        Path repo = LocalStackExtension.stack().repoRoot();
+        String chart = Launcher.output(repo.resolve("deploy/helm/assemble"));
+        String helm = Launcher.output(repo.resolve("deploy/local/helm/build"));
+
+        Run noKafka = run(helm, "template", "sluice", chart);
+        assertThat(noKafka.code).isNotZero();
+        assertThat(noKafka.out).contains("/kafka/bootstrapServers");
+
+        Run notAUrl =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--set",
+                        KAFKA,
+                        "--set",
+                        "otel.endpoint=jaeger");
+        assertThat(notAUrl.code).isNotZero();
+        assertThat(notAUrl.out).contains("/otel/endpoint");
+
+        Run traced =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--set",
+                        KAFKA,
+                        "--set",
+                        "otel.endpoint=http://jaeger-collector:4317",
+                        "--set",
+                        "serviceMonitor.enabled=true");
+        assertThat(traced.code).as(traced.out).isZero();
+        assertThat(traced.out)
+                .contains(
+                        "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: \"http://jaeger-collector:4317\"")
+                .contains("QUARKUS_OTEL_SDK_DISABLED: \"false\"");
+        assertThat(traced.out.split("kind: ServiceMonitor", -1)).hasSize(5);
     }
 
     private static boolean writesEverything(ClusterRole role) {
