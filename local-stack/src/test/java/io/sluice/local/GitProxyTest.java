@@ -154,11 +154,43 @@ class GitProxyTest {
                                                 }));
     }
 
+    @Test
+    void aProxyLoginForAnHttpsRepositoryIsRefusedNotSentThroughTheTunnel() {
+        String[] login = LOGIN.split(":", 2);
+        apply(
+                "https-login",
+                "https://127.0.0.1:1/never-fetched",
+                Map.of("address", address, "username", login[0], "password", login[1]));
+        await().atMost(DEADLINE)
+                .untilAsserted(
+                        () ->
+                                assertThat(ready(repository("https-login")))
+                                        .hasValueSatisfying(
+                                                c -> {
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("AuthenticationFailed");
+                                                    assertThat(c.getMessage())
+                                                            .isEqualTo(
+                                                                    "failed to configure proxy"
+                                                                            + " options: secret '"
+                                                                            + NS
+                                                                            + "/https-login-proxy':"
+                                                                            + " a proxy login for an"
+                                                                            + " https:// repository"
+                                                                            + " is not supported"
+                                                                            + " yet");
+                                                }));
+    }
+
     private static void apply(String name, Map<String, String> proxyData) {
+        apply(name, url, proxyData);
+    }
+
+    private static void apply(String name, String repositoryUrl, Map<String, String> proxyData) {
         Manifests.createSecret(client, NS, name + "-proxy", proxyData);
         Manifests.apply(
                 client,
-                Manifests.gitRepository(NS, name, url, "1h")
+                Manifests.gitRepository(NS, name, repositoryUrl, "1h")
                         + "  proxySecretRef: {name: "
                         + name
                         + "-proxy}\n");

@@ -66,6 +66,23 @@ class HelmChartTest {
                         "Service")
                 .filteredOn("Deployment"::equals)
                 .hasSize(4);
+        for (String service : List.of("render-service", "apply-service")) {
+            // the namespace the pod runs in, not one fixed when the chart was made
+            assertThat(
+                            find(objects, Deployment.class, service)
+                                    .getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getContainers()
+                                    .get(0)
+                                    .getEnv())
+                    .filteredOn(e -> e.getName().equals("KUBERNETES_NAMESPACE"))
+                    .singleElement()
+                    .satisfies(
+                            e ->
+                                    assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                                            .isEqualTo("metadata.namespace"));
+        }
         assertThat(find(objects, ConfigMap.class, "sluice-settings").getData())
                 .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                 .containsEntry("QUARKUS_OTEL_SDK_DISABLED", "true");

@@ -1322,8 +1322,7 @@ public class HelmReleaseReconciler {
             // (.Release.Revision one higher, a chart's random values drawn again)
             // crds/ CRDs only at install or upgrade, as Helm
             List<GenericKubernetesResource> objects = releaseObjects(objectsOf(record));
-            releaseObjects(objects)
-                    .forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
+            objects.forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
             List<AppliedObject> changes =
                     reconciler.ownerApply.apply(
                             attempt.object(),

@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -15,8 +17,9 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * A service is ready only with every permission its chart grants it ({@link GrantedPermissions}):
  * one a cluster's RBAC leaves out makes {@code /q/health/ready} DOWN, naming the verb and resource
- * ("missing": "create helmcharts.source.toolkit.fluxcd.io"). Checked again at most every 15 s; an
- * API server that does not answer is not a missing permission (reported, readiness kept).
+ * ("missing": "create helmcharts.source.toolkit.fluxcd.io"). Checked again in the background when
+ * the last check is over 15 s old; an API server that does not answer is not a missing permission
+ * (reported, readiness kept).
  */
 @Readiness
 @ApplicationScoped
@@ -26,8 +29,9 @@ public class PermissionsCheck implements HealthCheck {
     private final KubernetesClient client;
     private final String service;
     private final String namespace;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     private HealthCheckResponse last;
-    private Instant checked = Instant.MIN;
+    private volatile Instant checked = Instant.MIN;
 
     public PermissionsCheck(
             KubernetesClient client,
@@ -39,18 +43,40 @@ public class PermissionsCheck implements HealthCheck {
         this.namespace = namespace;
     }
 
+    /**
+     * The last result; once there is one, a stale one is refreshed in the background, so a slow API
+     * server never holds up the probe.
+     */
     @Override
-    public synchronized HealthCheckResponse call() {
-        Instant now = Instant.now();
-        if (last != null && now.isBefore(checked.plus(RECHECK))) {
-            return last;
+    public HealthCheckResponse call() {
+        HealthCheckResponse current;
+        synchronized (this) {
+            current = last;
         }
+        if (current == null) {
+            return refresh();
+        }
+        if (Instant.now().isAfter(checked.plus(RECHECK)) && refreshing.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            refresh();
+                        } finally {
+                            refreshing.set(false);
+                        }
+                    });
+        }
+        return current;
+    }
+
+    private HealthCheckResponse refresh() {
         var response = HealthCheckResponse.named("permissions");
+        HealthCheckResponse result;
         try {
             List<GrantedPermissions.Permission> missing =
                     GrantedPermissions.missing(
                             client, GrantedPermissions.declared(service), namespace);
-            last =
+            result =
                     missing.isEmpty()
                             ? response.up().build()
                             : response.down()
@@ -61,9 +87,12 @@ public class PermissionsCheck implements HealthCheck {
                                                     .collect(Collectors.joining(", ")))
                                     .build();
         } catch (KubernetesClientException e) {
-            last = response.up().withData("unchecked", String.valueOf(e.getMessage())).build();
+            result = response.up().withData("unchecked", String.valueOf(e.getMessage())).build();
         }
-        checked = now;
-        return last;
+        synchronized (this) {
+            last = result;
+            checked = Instant.now();
+        }
+        return result;
     }
 }

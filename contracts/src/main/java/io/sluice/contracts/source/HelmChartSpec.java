@@ -17,6 +17,7 @@ public class HelmChartSpec {
     public List<String> valuesFiles;
     public Boolean ignoreMissingValuesFiles;
     public JsonNode verify;
+    public Boolean suspend;
 
     /** The chart's source, in the HelmChart's own namespace. */
     @JsonIgnoreProperties(ignoreUnknown = true)

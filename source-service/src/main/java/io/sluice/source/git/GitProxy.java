@@ -55,7 +55,12 @@ record GitProxy(Proxy proxy, String authorization) {
         try {
             uri = URI.create(address);
         } catch (IllegalArgumentException e) {
-            throw refused("secret '" + name + "': failed to parse proxy address '" + address + "'");
+            throw refused(
+                    "secret '"
+                            + name
+                            + "': failed to parse proxy address '"
+                            + address.replaceAll("//[^/@]*@", "//")
+                            + "'");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         if (!FLUX_SCHEMES.contains(scheme)) {
@@ -79,6 +84,15 @@ record GitProxy(Proxy proxy, String authorization) {
         Proxy proxy = new Proxy(Proxy.Type.HTTP, new InetSocketAddress(uri.getHost(), port));
         String authorization = null;
         if (data.containsKey("username")) {
+            if (repository.getSpec().url != null && repository.getSpec().url.startsWith("https:")) {
+                // the JDK sends the tunnel's CONNECT without it (and the header would then go to
+                // the Git host inside the tunnel)
+                throw refused(
+                        "secret '"
+                                + name
+                                + "': a proxy login for an https:// repository is not supported"
+                                + " yet");
+            }
             String login = text(data.get("username")) + ":" + text(data.get("password"));
             authorization =
                     "Basic "
@@ -100,7 +114,7 @@ record GitProxy(Proxy proxy, String authorization) {
             @Override
             public HttpConnection create(URL url, Proxy ignored) throws IOException {
                 HttpConnection connection = direct.create(url, proxy);
-                if (authorization != null) {
+                if (authorization != null && "http".equals(url.getProtocol())) {
                     connection.setRequestProperty("Proxy-Authorization", authorization);
                 }
                 return connection;

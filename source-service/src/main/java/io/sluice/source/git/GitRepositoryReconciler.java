@@ -288,7 +288,9 @@ public class GitRepositoryReconciler {
      * {@code provider: github}, a GitHub App's installation token.
      */
     private GitAuth auth(GitRepository repo) throws GitFetchException {
-        return credentials(repo).through(GitProxy.of(client, repo));
+        // the proxy first, as source-controller reads them
+        var proxy = GitProxy.of(client, repo);
+        return credentials(repo).through(proxy);
     }
 
     private GitAuth credentials(GitRepository repo) throws GitFetchException {

@@ -26,8 +26,9 @@ import org.jboss.logging.MDC;
  * source-controller reconciles them: the chart pulled from the HelmRepository of {@code sourceRef}
  * (HTTP or OCI, in the chart's namespace) and stored, its archive the HelmChart's {@code
  * status.artifact}; on creation, a spec change, {@code requestedAt}, a new index of the repository,
- * and every interval (20 s after a failure). The HelmCharts Sluice writes for a HelmRelease's
- * {@code spec.chart} (labelled as the release's) are the release's to pull, not this one's.
+ * and every interval (20 s after a failure), unless suspended. The HelmCharts Sluice writes for a
+ * HelmRelease's {@code spec.chart} (labelled as the release's) are the release's to pull, not this
+ * one's.
  */
 @ApplicationScoped
 public class HelmChartSourceReconciler {
@@ -91,7 +92,7 @@ public class HelmChartSourceReconciler {
     /** Reconciles once; returns when the chart is due to be checked again. */
     Duration reconcile(HelmChart chart) {
         Duration interval = GoDuration.parse(chart.getSpec().interval, Duration.ofMinutes(10));
-        if (ownedByRelease(chart)) {
+        if (ownedByRelease(chart) || Boolean.TRUE.equals(chart.getSpec().suspend)) {
             return interval;
         }
         String namespace = chart.getMetadata().getNamespace();
