@@ -122,8 +122,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void installCrds() throws IOException, InterruptedException {
-        // Flux's own CRDs, unchanged (deploy/crds/fetch takes them from the controllers' Go
-        // modules)
+        // Flux's own CRDs, labelled as `flux install` labels them (deploy/crds/fetch takes them
+        // from the controllers' Go modules)
         try (Stream<Path> files =
                 Files.list(Path.of(Launcher.output(repoRoot.resolve("deploy/crds/fetch"))))) {
             for (Path crd :
@@ -297,7 +297,7 @@ public final class LocalStack implements AutoCloseable {
             // helm waits for the Deployments, not their pods, which would share the Kafka groups
             client.pods()
                     .inNamespace(SLUICE_NAMESPACE)
-                    .withLabel("app.kubernetes.io/part-of", "sluice")
+                    .withLabel("app.kubernetes.io/part-of", "flux")
                     .informOnCondition(List::isEmpty)
                     .get(2, java.util.concurrent.TimeUnit.MINUTES);
         }

@@ -107,6 +107,80 @@ class ChartOnNodeTest {
         assertThat(logs).doesNotContainIgnoringCase("forbidden");
     }
 
+    /**
+     * The flux CLI reads the services' pods as it reads Flux's controllers: {@code flux logs} finds
+     * them by their part-of label and prints their records about an object, filtered by kind, name,
+     * namespace and level; {@code flux check} finds the Deployments Available and the CRDs labelled
+     * as Flux's install labels them.
+     */
+    @Test
+    void theFluxCliReadsTheServicesLogsAndChecksTheInstall() throws Exception {
+        String ns = "chart-on-node-flux-cli";
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory(ns), url)
+                        .write(
+                                "app/settings.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                                        + "data: {greeting: logged}\n")) {
+            repo.commitAndPush("an app");
+            Manifests.apply(client, Manifests.namespace(ns));
+            Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+            Manifests.apply(
+                    client,
+                    Manifests.kustomization(ns, "app", ns, "./app")
+                            .replace("  prune: true", "  prune: true\n  targetNamespace: " + ns));
+            Manifests.apply(client, Manifests.kustomization(ns, "lost", ns, "./missing"));
+            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, ns, "app"));
+
+            String fluxNamespace = "--flux-namespace=" + LocalStack.SLUICE_NAMESPACE;
+            String rendered = "info Kustomization/app." + ns + " - rendered 1 objects";
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    FluxCli.run(
+                                                    "logs",
+                                                    fluxNamespace,
+                                                    "-n",
+                                                    ns,
+                                                    "--kind=Kustomization",
+                                                    "--name=app")
+                                            .output(),
+                            out -> out.contains(rendered));
+            FluxCli.Result app =
+                    FluxCli.run(
+                            "logs", fluxNamespace, "-n", ns, "--kind=Kustomization", "--name=app");
+            assertThat(app.exitCode()).isZero();
+            assertThat(app.output().lines())
+                    .isNotEmpty()
+                    .allMatch(line -> line.contains(" Kustomization/app." + ns + " - "));
+
+            String lost = "error Kustomization/lost." + ns + " - ";
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    FluxCli.run("logs", fluxNamespace, "-A", "--level=error")
+                                            .output(),
+                            out -> out.contains(lost));
+            FluxCli.Result errors = FluxCli.run("logs", fluxNamespace, "-n", ns, "--level=error");
+            assertThat(errors.output())
+                    .contains(lost + "BuildFailed: path './missing' not found")
+                    .doesNotContain(rendered);
+        }
+
+        FluxCli.Result check = FluxCli.run("check", "--namespace=" + LocalStack.SLUICE_NAMESPACE);
+        assertThat(check.output())
+                .as("flux check")
+                .contains("distribution: flux-v2.9.5")
+                .contains("✔ source-service: deployment ready")
+                .contains("✔ health-service: deployment ready")
+                .contains("► ghcr.io/sluice/apply-service:")
+                .contains("gitrepositories.source.toolkit.fluxcd.io/v1")
+                .contains("helmreleases.helm.toolkit.fluxcd.io/v2")
+                .contains("all checks passed");
+        assertThat(check.exitCode()).as(check.output()).isZero();
+    }
+
     @Test
     void eachContainerRunsAsTheChartSaysWithItsHeapFromItsMemoryLimit() throws Exception {
         for (String service : LocalStack.SERVICES) {

@@ -18,6 +18,7 @@ import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.DriftCorrected;
 import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.ServedKinds;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -31,7 +32,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * Puts one drifted object back: when Git's version, applied as a dry run, differs from the live
@@ -93,9 +93,7 @@ public class DriftCorrector {
             return;
         }
         DriftPolicy policy = owner.get().drift();
-        MDC.put("object", d.owner().key());
-        MDC.put("revision", d.revision());
-        try {
+        try (ObjectLogContext logged = ObjectLogContext.of(d.owner(), d.revision())) {
             // as the identity that applied it: drift correction never does what the owner's service
             // account may not
             KubernetesClient client =
@@ -146,9 +144,6 @@ public class DriftCorrector {
             LOG.warnf(
                     "could not correct drift of %s: %s",
                     ObjectId.of(d.object()).display(), e.getMessage());
-        } finally {
-            MDC.remove("object");
-            MDC.remove("revision");
         }
     }
 

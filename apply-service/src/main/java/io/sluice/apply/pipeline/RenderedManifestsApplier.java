@@ -30,6 +30,7 @@ import io.sluice.contracts.events.TextRecords;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
+import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
@@ -54,7 +55,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * The intake of rendered attempts: skip a redelivery; run each owner's work in its own lane (many
@@ -341,9 +341,7 @@ public class RenderedManifestsApplier {
      * reported like a failure.
      */
     private void guarded(Attempt attempt, Runnable step) {
-        MDC.put("object", attempt.object().key());
-        MDC.put("revision", attempt.revision());
-        try {
+        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
             step.run();
         } catch (RuntimeException e) {
             if (lanes.stopping()) {
@@ -358,9 +356,6 @@ public class RenderedManifestsApplier {
                                     Reasons.RECONCILIATION_FAILED,
                                     "apply-service failed unexpectedly: " + e));
             publish(failed);
-        } finally {
-            MDC.remove("object");
-            MDC.remove("revision");
         }
     }
 

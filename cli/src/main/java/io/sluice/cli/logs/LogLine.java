@@ -11,8 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One line of a service's JSON log, with the object it is about: the {@code object} its MDC
- * carries, else the first {@code Kind/namespace/name} its message names.
+ * One line of a service's JSON log, in the shape Flux's controllers write (contracts'
+ * FluxLogFormatter: {@code ts}, {@code level}, {@code msg}, the object as {@code controllerKind},
+ * {@code namespace}, {@code name}), with the object it is about: the one the record names, else the
+ * first {@code Kind/namespace/name} its message names.
  */
 record LogLine(
         Instant timestamp,
@@ -34,15 +36,27 @@ record LogLine(
         }
         try {
             JsonNode record = JSON.readTree(text);
-            Instant timestamp = Instant.parse(record.path("timestamp").asText());
-            String message = record.path("message").asText();
-            String object = record.path("mdc").path("object").asText("");
-            Matcher named = OBJECT.matcher(object.isEmpty() ? message : object);
+            Instant timestamp = Instant.parse(record.path("ts").asText());
+            String message = record.path("msg").asText();
+            String level = level(record.path("level").asText());
+            String kind = record.path("controllerKind").asText("");
+            if (!kind.isEmpty()) {
+                return Optional.of(
+                        new LogLine(
+                                timestamp,
+                                level,
+                                service,
+                                kind,
+                                record.path("namespace").asText(),
+                                record.path("name").asText(),
+                                message));
+            }
+            Matcher named = OBJECT.matcher(message);
             boolean found = named.find();
             return Optional.of(
                     new LogLine(
                             timestamp,
-                            level(record.path("level").asText()),
+                            level,
                             service,
                             found ? named.group(1) : null,
                             found ? named.group(2) : null,
@@ -53,11 +67,14 @@ record LogLine(
         }
     }
 
-    /** The flux CLI's words: {@code debug}, {@code info}, {@code warn}, {@code error}. */
-    private static String level(String quarkus) {
-        return switch (quarkus.toUpperCase(Locale.ROOT)) {
-            case "SEVERE", "ERROR", "FATAL" -> "error";
-            case "WARNING", "WARN" -> "warn";
+    /**
+     * Flux's words, {@code debug}, {@code info}, {@code error}, for a record's level: already one
+     * of them, or Quarkus's (a line logged before startup), where a warning is an error as the
+     * formatter has it.
+     */
+    private static String level(String written) {
+        return switch (written.toUpperCase(Locale.ROOT)) {
+            case "SEVERE", "ERROR", "FATAL", "WARNING", "WARN" -> "error";
             case "FINE", "FINER", "FINEST", "DEBUG", "TRACE", "CONFIG" -> "debug";
             default -> "info";
         };

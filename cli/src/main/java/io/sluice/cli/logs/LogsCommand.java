@@ -40,7 +40,7 @@ public final class LogsCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "KIND/NAME", description = "only this object's lines")
     String object;
 
-    @Option(names = "--level", description = "only lines of this level: debug, info, warn, error")
+    @Option(names = "--level", description = "only lines of this level: debug, info, error")
     String level;
 
     @Option(names = "--kind", description = "only lines about objects of this kind")

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LogFileTest {
     private static String record(String message) {
-        return "{\"timestamp\":\"2026-11-29T08:00:00Z\",\"level\":\"INFO\",\"message\":\""
+        return "{\"level\":\"info\",\"ts\":\"2026-11-29T08:00:00.000Z\",\"msg\":\""
                 + message
-                + "\",\"mdc\":{}}";
+                + "\"}";
     }
 
     @Test

@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 
 class LogLineTest {
     @Test
-    void theObjectComesFromTheMdcAndTheLineIsPrintedAsFluxLogsDoes() {
+    void theObjectComesFromTheRecordAndTheLineIsPrintedAsFluxLogsDoes() {
         LogLine line =
                 LogLine.parse(
                                 "render-service",
-                                "{\"timestamp\":\"2026-11-29T08:43:56.559Z\",\"level\":\"INFO\",\"message\":\"rendered 7 objects\",\"mdc\":{\"object\":\"Kustomization/flux-system/apps\",\"revision\":\"main@sha1:3ffe\"}}")
+                                "{\"level\":\"info\",\"ts\":\"2026-11-29T08:43:56.559Z\",\"logger\":\"io.sluice.render.publish.RenderPublisher\",\"msg\":\"rendered 7 objects\",\"controllerKind\":\"Kustomization\",\"namespace\":\"flux-system\",\"name\":\"apps\",\"revision\":\"main@sha1:3ffe\"}")
                         .orElseThrow();
         assertThat(line.render())
                 .isEqualTo(
@@ -18,16 +18,27 @@ class LogLineTest {
     }
 
     @Test
-    void withoutAnMdcObjectTheMessageNamesIt() {
+    void withoutAnObjectInTheRecordTheMessageNamesIt() {
         LogLine line =
                 LogLine.parse(
                                 "health-service",
-                                "{\"timestamp\":\"2026-11-29T08:43:58Z\",\"level\":\"WARN\",\"message\":\"Alert on-call: Kustomization/web/app failed\",\"mdc\":{}}")
+                                "{\"level\":\"error\",\"ts\":\"2026-11-29T08:43:58.000Z\",\"msg\":\"Alert on-call: Kustomization/web/app failed\"}")
                         .orElseThrow();
         assertThat(line.kind()).isEqualTo("Kustomization");
         assertThat(line.namespace()).isEqualTo("web");
         assertThat(line.name()).isEqualTo("app");
-        assertThat(line.level()).isEqualTo("warn");
+        assertThat(line.level()).isEqualTo("error");
+    }
+
+    @Test
+    void aLineWrittenBeforeStartupInQuarkussJsonIsRead() {
+        LogLine line =
+                LogLine.parse(
+                                "source-service",
+                                "{\"ts\":\"2026-11-29T08:43:50.1Z\",\"sequence\":3,\"logger\":\"io.quarkus\",\"level\":\"WARN\",\"msg\":\"starting\"}")
+                        .orElseThrow();
+        assertThat(line.level()).isEqualTo("error");
+        assertThat(line.kind()).isNull();
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
@@ -398,7 +399,7 @@ public class VerdictPublisher {
      * it moot: an API server or broker hiccup delays a verdict, it never changes it.
      */
     private void persistently(Attempt attempt, Runnable step) {
-        try {
+        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
             step.run();
         } catch (RuntimeException e) {
             if (superseded(attempt)) {
@@ -423,7 +424,7 @@ public class VerdictPublisher {
         if (superseded(attempt)) {
             return;
         }
-        try {
+        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
             writeStatus(
                     subject,
                     attempt,

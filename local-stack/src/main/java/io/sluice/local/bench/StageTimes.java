@@ -34,8 +34,8 @@ final class StageTimes {
                     continue;
                 }
                 JsonNode entry = JSON.readTree(line);
-                Instant at = Instant.parse(entry.path("timestamp").asText());
-                if (entry.path("message").asText().startsWith(prefix) && at.isAfter(start)) {
+                Instant at = Instant.parse(entry.path("ts").asText());
+                if (entry.path("msg").asText().startsWith(prefix) && at.isAfter(start)) {
                     count++;
                     last = at.isAfter(last) ? at : last;
                 }

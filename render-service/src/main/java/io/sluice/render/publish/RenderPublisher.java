@@ -8,6 +8,7 @@ import io.sluice.contracts.events.Envelopes;
 import io.sluice.contracts.events.Failure;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.trace.Stages;
@@ -17,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
  * What every render ends with, whatever it rendered: the result sent to apply-service, the admin
@@ -53,11 +53,9 @@ public class RenderPublisher {
      * attempt}; returns it.
      */
     public RenderResult publish(Attempt attempt, Render render) {
-        MDC.put("object", attempt.object().key());
-        MDC.put("revision", attempt.revision());
         Stages.revision(attempt.revision());
         Timer.Sample timer = Timer.start(metrics);
-        try {
+        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
             RenderResult result = outcome(attempt, render);
             try {
                 rendered.sendMessageAndAwait(
@@ -107,8 +105,6 @@ public class RenderPublisher {
                             attempt.object().kind(),
                             "stage",
                             "render"));
-            MDC.remove("object");
-            MDC.remove("revision");
         }
     }
 
