@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.apply.ApplyConfig;
+import io.sluice.apply.drift.DriftPolicy;
+import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Owner;
 import io.sluice.apply.owner.Owners;
@@ -1323,6 +1325,10 @@ public class HelmReleaseReconciler {
             // crds/ CRDs only at install or upgrade, as Helm
             List<GenericKubernetesResource> objects = releaseObjects(objectsOf(record));
             objects.forEach(o -> ReleaseOwnership.stamp(o, record.name(), record.namespace()));
+            // not an upgrade, which would set them: the fields driftDetection.ignore names keep
+            // whatever they were changed to, as helm-controller's drift correction leaves them
+            // (which reads the rules only with drift detection on)
+            DriftPolicy drift = DriftPolicy.of(release.getSpec().driftDetection);
             List<AppliedObject> changes =
                     reconciler.ownerApply.apply(
                             attempt.object(),
@@ -1330,7 +1336,10 @@ public class HelmReleaseReconciler {
                             owner,
                             objects,
                             OwnerApply.Step.NONE,
-                            OwnerApply.Step.NONE);
+                            OwnerApply.Step.NONE,
+                            drift.mode() == DriftPolicy.Mode.DISABLED
+                                    ? IgnoreRules.NONE
+                                    : drift.ignore());
             if (pending(record)) {
                 return Optional.of(
                         ApplyResult.pendingRelease(

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.drift.DesiredState;
+import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.apply.owner.Impersonation;
 import io.sluice.apply.owner.Owner;
@@ -74,6 +75,19 @@ public class OwnerApply {
             Step before,
             Step after)
             throws ApplyException {
+        return apply(ref, revision, owner, objects, before, after, owner.ignoreRules());
+    }
+
+    /** As above, with {@code ignore} rules other than the owner's apply rules. */
+    public List<AppliedObject> apply(
+            ObjectRef ref,
+            String revision,
+            Owner owner,
+            List<GenericKubernetesResource> objects,
+            Step before,
+            Step after,
+            IgnoreRules ignore)
+            throws ApplyException {
         objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
         KubernetesClient as = clientFor(ref, owner);
         boolean remote = TargetClusters.remote(owner.kubeConfig());
@@ -88,11 +102,7 @@ public class OwnerApply {
             before.run(as);
             List<AppliedObject> changes =
                     new ArrayList<>(
-                            applier.apply(
-                                    withoutRetries(as),
-                                    objects,
-                                    owner.force(),
-                                    owner.ignoreRules()));
+                            applier.apply(withoutRetries(as), objects, owner.force(), ignore));
             after.run(as);
             Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
             objects.stream()

@@ -16,6 +16,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.kustomize.KustomizationSpec;
+import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Reasons;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * The story of rendering one Kustomization: find its source's artifact, download and verify it,
@@ -52,6 +54,7 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class KustomizationRenderer {
+    private static final Logger LOG = Logger.getLogger(KustomizationRenderer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS =
@@ -63,6 +66,7 @@ public class KustomizationRenderer {
     private final ObjectStates states;
     private final ArtifactTrees trees = ArtifactTrees.inTemporaryDirectory(new ArtifactFetcher());
     private final ManifestBuilder builder = new ManifestBuilder(KustomizeRunner.locate());
+    private final RenderedAttempts renderedAttempts = new RenderedAttempts();
 
     public KustomizationRenderer(
             KubernetesClient client,
@@ -100,6 +104,7 @@ public class KustomizationRenderer {
                         ks.getMetadata().getNamespace(),
                         ks.getMetadata().getName());
         if (ks.getMetadata().getDeletionTimestamp() != null) {
+            renderedAttempts.forget(ref);
             return Optional.empty(); // being deleted (which bumps its generation): apply-service's
             // finalizer prunes or orphans it
         }
@@ -112,6 +117,19 @@ public class KustomizationRenderer {
         Attempt attempt =
                 new Attempt(
                         ref, ks.getMetadata().getGeneration(), revision, requestedAt(ks), resyncAt);
+        RenderedAttempts.Inputs inputs =
+                new RenderedAttempts.Inputs(
+                        ks.getMetadata().getUid(),
+                        ks.getMetadata().getGeneration(),
+                        requestedAt(ks),
+                        revision,
+                        artifact == null ? null : artifact.digest);
+        if (resyncAt == null && renderedAttempts.renderedAlready(ref, inputs)) {
+            try (ObjectLogContext logged = ObjectLogContext.of(ref, revision)) {
+                LOG.debugf("rendered already from %s", revision);
+            }
+            return Optional.of(interval);
+        }
         RenderResult result =
                 publisher.publish(
                         attempt,
@@ -124,10 +142,17 @@ public class KustomizationRenderer {
                                                         "Source artifact not found: "
                                                                 + sourceName(ks)))
                                         : build(attempt, artifact, ks));
-        return Optional.of(
-                result.failure() == null
-                        ? interval
-                        : duration(ks.getSpec().retryInterval, interval));
+        if (result.failure() != null) {
+            renderedAttempts.forget(ref);
+            return Optional.of(duration(ks.getSpec().retryInterval, interval));
+        }
+        renderedAttempts.rendered(ref, inputs);
+        return Optional.of(interval);
+    }
+
+    /** A deleted Kustomization is forgotten. */
+    void forget(ObjectRef ref) {
+        renderedAttempts.forget(ref);
     }
 
     /**

@@ -103,6 +103,7 @@ public class RenderTriggers {
                                     @Override
                                     public void onDelete(
                                             Kustomization ks, boolean finalStateUnknown) {
+                                        renderer.forget(ref(ks));
                                         resync.cancel(ref(ks)); // apply-service owns deletion
                                         // (finalizer and prune); nothing to
                                         // render
