@@ -1,6 +1,7 @@
 package io.sluice.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** One real Apache Kafka broker in KRaft mode, from {@code deploy/local/kafka/start}. */
@@ -27,6 +28,25 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The broker's SASL_SSL listener (TLS, SCRAM-SHA-512 logins). */
+    public String saslSslBootstrapServers() throws IOException {
+        String prefix = "KAFKA_SASL_SSL_BOOTSTRAP_SERVERS=";
+        return Files.readAllLines(runDir.resolve("env")).stream()
+                .filter(line -> line.startsWith(prefix))
+                .reduce((first, last) -> last)
+                .orElseThrow(() -> new IOException("no SASL_SSL listener in " + runDir))
+                .substring(prefix.length());
+    }
+
+    /**
+     * A client's TLS trust and SCRAM login for that listener: a directory for {@code
+     * SLUICE_KAFKA_DIR}, whose {@code kafka/} holds them as the chart mounts its Secret
+     * sluice-kafka ({@code ca.crt}, {@code username}, {@code password}).
+     */
+    public Path clientCredentials() {
+        return runDir.resolve("kafka/client");
     }
 
     /** Stops the broker: an outage. {@link #restart()} ends it. */

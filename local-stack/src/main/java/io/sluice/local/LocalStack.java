@@ -176,6 +176,8 @@ public final class LocalStack implements AutoCloseable {
     /** What {@link #runServicesAsProcesses(Map)} adds to the services' environment. */
     private Map<String, String> serviceSettings = Map.of();
 
+    private Map<String, Map<String, String>> ownSettings = Map.of();
+
     private void startServices() throws Exception {
         createProcesses();
         watchServices();
@@ -218,6 +220,7 @@ public final class LocalStack implements AutoCloseable {
             serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
             serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
             serviceEnv.putAll(serviceSettings);
+            serviceEnv.putAll(ownSettings.getOrDefault(name, Map.of()));
             services.put(
                     name,
                     new ServiceProcess(
@@ -289,7 +292,17 @@ public final class LocalStack implements AutoCloseable {
      * environment (until the next restart), as a chart's {@code app.envs} values would add them.
      */
     public void runServicesAsProcesses(Map<String, String> settings) throws Exception {
+        runServicesAsProcesses(settings, Map.of());
+    }
+
+    /**
+     * As {@link #runServicesAsProcesses(Map)}, each service also with its own settings ({@code
+     * own}, by service name), as a chart's per-service values would add them.
+     */
+    public void runServicesAsProcesses(
+            Map<String, String> settings, Map<String, Map<String, String>> own) throws Exception {
         serviceSettings = Map.copyOf(settings);
+        ownSettings = Map.copyOf(own);
         stopServices();
         if (released) {
             SluiceRelease.uninstall(repoRoot, kubeconfig(), SLUICE_NAMESPACE);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.Topics;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -194,6 +195,209 @@ class HelmChartTest {
                         "QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: \"http://jaeger-collector:4317\"")
                 .contains("QUARKUS_OTEL_SDK_DISABLED: \"false\"");
         assertThat(traced.out.split("kind: ServiceMonitor", -1)).hasSize(5);
+    }
+
+    @Test
+    void kafkasSecurityProtocolAndMechanismAreSettingsAndItsSecretIsMountedWhenItExists()
+            throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        Path repo = stack.repoRoot();
+        String chart = Launcher.output(repo.resolve("deploy/helm/assemble"));
+        String helm = Launcher.output(repo.resolve("deploy/local/helm/build"));
+
+        Run secured =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--set",
+                        KAFKA,
+                        "--set",
+                        "kafka.securityProtocol=SASL_SSL",
+                        "--set",
+                        "kafka.sasl.mechanism=SCRAM-SHA-512");
+        assertThat(secured.code).as(secured.out).isZero();
+        List<HasMetadata> objects =
+                stack.client()
+                        .load(
+                                new ByteArrayInputStream(
+                                        secured.out.getBytes(StandardCharsets.UTF_8)))
+                        .items();
+        assertThat(find(objects, ConfigMap.class, "sluice-settings").getData())
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+        for (String service : LocalStack.SERVICES) {
+            var pod = find(objects, Deployment.class, service).getSpec().getTemplate().getSpec();
+            // optional: a cluster whose Kafka needs no CA or login has none of these Secrets
+            assertThat(pod.getVolumes())
+                    .filteredOn(v -> v.getSecret() != null)
+                    .allSatisfy(v -> assertThat(v.getSecret().getOptional()).isTrue())
+                    .extracting(v -> v.getSecret().getSecretName())
+                    .containsExactlyInAnyOrder(
+                            "sluice-kafka", "sluice-cluster-ca-cert", service + "-kafka");
+            assertThat(pod.getContainers().get(0).getVolumeMounts())
+                    .filteredOn(m -> m.getMountPath().startsWith("/etc/sluice/"))
+                    .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue())
+                    .extracting(m -> m.getMountPath())
+                    .containsExactlyInAnyOrder(
+                            "/etc/sluice/kafka", "/etc/sluice/kafka-ca", "/etc/sluice/kafka-user");
+        }
+
+        Run plain = run(helm, "template", "sluice", chart, "--set", KAFKA);
+        assertThat(plain.out)
+                .contains("KAFKA_SECURITY_PROTOCOL: \"PLAINTEXT\"")
+                .doesNotContain("KAFKA_SASL_MECHANISM");
+
+        Run noMechanism =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--set",
+                        KAFKA,
+                        "--set",
+                        "kafka.securityProtocol=SASL_SSL");
+        assertThat(noMechanism.code).isNotZero();
+        assertThat(noMechanism.out).contains("/kafka/sasl/mechanism");
+
+        Run unknown =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--set",
+                        KAFKA,
+                        "--set",
+                        "kafka.securityProtocol=TLS");
+        assertThat(unknown.code).isNotZero();
+        assertThat(unknown.out).contains("/kafka/securityProtocol");
+    }
+
+    /**
+     * With {@code kafka.strimzi.enabled} and {@code createCluster}, the chart's Kafka,
+     * KafkaNodePool, KafkaTopics and KafkaUsers pass a server-side dry-run against Strimzi's own
+     * CRDs (generated as Strimzi's build generates them, deploy/crds/strimzi/fetch), the topics are
+     * those the services declare, with their retention, and the services are set to reach the
+     * cluster's TLS listener with SCRAM logins.
+     */
+    @Test
+    void strimziResourcesPassADryRunAgainstStrimzisCrdsAndAreTheTopicsTheServicesDeclare()
+            throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        Path repo = stack.repoRoot();
+        String crds = Launcher.output(repo.resolve("deploy/crds/strimzi/fetch"));
+        List<HasMetadata> strimziCrds = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(Path.of(crds))) {
+            for (Path crd : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                strimziCrds.addAll(client.load(java.nio.file.Files.newInputStream(crd)).items());
+            }
+        }
+        try {
+            for (HasMetadata crd : strimziCrds) {
+                client.resource(crd).fieldManager("strimzi").forceConflicts().serverSideApply();
+                LocalStack.awaitEstablished(client, crd.getMetadata().getName());
+            }
+            strimziResourcesAreAccepted(client, repo);
+        } finally {
+            // the other tests' Helm capabilities list the cluster's CRDs
+            strimziCrds.forEach(crd -> client.resource(crd).delete());
+        }
+    }
+
+    private static void strimziResourcesAreAccepted(KubernetesClient client, Path repo)
+            throws Exception {
+        String chart = Launcher.output(repo.resolve("deploy/helm/assemble"));
+        String helm = Launcher.output(repo.resolve("deploy/local/helm/build"));
+        Run template =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--namespace",
+                        NS,
+                        "--set",
+                        "kafka.strimzi.enabled=true",
+                        "--set",
+                        "kafka.strimzi.createCluster=true");
+        assertThat(template.code).as(template.out).isZero();
+        List<HasMetadata> objects =
+                client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
+                        .items();
+        List<HasMetadata> strimzi =
+                objects.stream()
+                        .filter(o -> o.getApiVersion().startsWith("kafka.strimzi.io/"))
+                        .toList();
+        assertThat(strimzi)
+                .extracting(HasMetadata::getKind)
+                .containsOnly("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser")
+                .hasSize(2 + Topics.RETENTION.size() + LocalStack.SERVICES.size());
+
+        Manifests.apply(client, Manifests.namespace(NS));
+        List<String> refused = new ArrayList<>();
+        for (HasMetadata object : strimzi) {
+            try {
+                client.resource(object)
+                        .inNamespace(NS)
+                        .dryRun()
+                        .fieldManager("helm")
+                        .forceConflicts()
+                        .serverSideApply();
+            } catch (RuntimeException e) {
+                refused.add(
+                        object.getKind()
+                                + "/"
+                                + object.getMetadata().getName()
+                                + ": "
+                                + e.getMessage());
+            }
+        }
+        assertThat(refused).as("objects the API server refuses").isEmpty();
+
+        java.util.Map<String, Long> retention = new java.util.HashMap<>();
+        for (HasMetadata object : strimzi) {
+            if (object.getKind().equals("KafkaTopic")) {
+                var spec =
+                        (java.util.Map<?, ?>)
+                                ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) object)
+                                        .getAdditionalProperties()
+                                        .get("spec");
+                assertThat(spec.get("partitions")).isEqualTo(6);
+                var config = (java.util.Map<?, ?>) spec.get("config");
+                assertThat(config.get("max.message.bytes")).isEqualTo(16777216);
+                retention.put(
+                        (String) spec.get("topicName"),
+                        ((Number) config.get("retention.ms")).longValue());
+            }
+        }
+        java.util.Map<String, Long> declared = new java.util.HashMap<>();
+        Topics.RETENTION.forEach((topic, kept) -> declared.put(topic, kept.toMillis()));
+        assertThat(retention).isEqualTo(declared);
+
+        assertThat(find(objects, ConfigMap.class, "sluice-settings").getData())
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "sluice-kafka-bootstrap:9093")
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                .containsEntry("SLUICE_TOPICS_DECLARE", "false");
+
+        Run otherName =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--set",
+                        "kafka.strimzi.enabled=true",
+                        "--set",
+                        "kafka.strimzi.createCluster=true",
+                        "--set",
+                        "kafka.strimzi.cluster=events");
+        assertThat(otherName.code).isNotZero();
+        assertThat(otherName.out).contains("the cluster must be named sluice");
     }
 
     private static boolean writesEverything(ClusterRole role) {

@@ -93,7 +93,8 @@ public class DriftCorrector {
             return;
         }
         DriftPolicy policy = owner.get().drift();
-        try (ObjectLogContext logged = ObjectLogContext.of(d.owner(), d.revision())) {
+        ObjectLogContext logged = ObjectLogContext.of(d.owner(), d.revision());
+        try {
             // as the identity that applied it: drift correction never does what the owner's service
             // account may not
             KubernetesClient client =
@@ -144,6 +145,8 @@ public class DriftCorrector {
             LOG.warnf(
                     "could not correct drift of %s: %s",
                     ObjectId.of(d.object()).display(), e.getMessage());
+        } finally {
+            logged.close(); // after the catch: its warning is about the owner too
         }
     }
 

@@ -341,7 +341,8 @@ public class RenderedManifestsApplier {
      * reported like a failure.
      */
     private void guarded(Attempt attempt, Runnable step) {
-        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
+        ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision());
+        try {
             step.run();
         } catch (RuntimeException e) {
             if (lanes.stopping()) {
@@ -356,6 +357,8 @@ public class RenderedManifestsApplier {
                                     Reasons.RECONCILIATION_FAILED,
                                     "apply-service failed unexpectedly: " + e));
             publish(failed);
+        } finally {
+            logged.close(); // after the catch: its error is the owner's
         }
     }
 

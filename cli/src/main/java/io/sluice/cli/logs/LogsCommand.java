@@ -40,8 +40,17 @@ public final class LogsCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "KIND/NAME", description = "only this object's lines")
     String object;
 
-    @Option(names = "--level", description = "only lines of this level: debug, info, error")
-    String level;
+    /**
+     * Flux's levels: a warning is logged as an error, as Flux's controllers log a retried failure.
+     */
+    enum Level {
+        debug,
+        info,
+        error
+    }
+
+    @Option(names = "--level", description = "only lines of this level: ${COMPLETION-CANDIDATES}")
+    Level level;
 
     @Option(names = "--kind", description = "only lines about objects of this kind")
     String kind;
@@ -128,7 +137,7 @@ public final class LogsCommand implements Callable<Integer> {
     }
 
     private boolean wanted(LogLine line, ObjectRef only) {
-        if (level != null && !level.equalsIgnoreCase(line.level())) {
+        if (level != null && !level.name().equals(line.level())) {
             return false;
         }
         if (kind != null && !kind.equalsIgnoreCase(line.kind())) {

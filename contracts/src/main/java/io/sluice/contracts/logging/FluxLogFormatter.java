@@ -61,6 +61,12 @@ public final class FluxLogFormatter extends ExtFormatter {
         return out.append('\n').toString();
     }
 
+    /** No caller class or line is written: an async handler need not walk each record's stack. */
+    @Override
+    public boolean isCallerCalculationRequired() {
+        return false;
+    }
+
     /**
      * Flux's three levels, the only ones {@code flux logs --level} accepts: a warning here is a
      * failure that is retried, which Flux's controllers log as an error.

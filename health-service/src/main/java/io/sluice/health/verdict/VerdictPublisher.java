@@ -399,7 +399,8 @@ public class VerdictPublisher {
      * it moot: an API server or broker hiccup delays a verdict, it never changes it.
      */
     private void persistently(Attempt attempt, Runnable step) {
-        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
+        ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision());
+        try {
             step.run();
         } catch (RuntimeException e) {
             if (superseded(attempt)) {
@@ -410,6 +411,8 @@ public class VerdictPublisher {
                     attempt.object(), RETRY.toSeconds(), e.getMessage());
             retries.schedule(
                     () -> persistently(attempt, step), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            logged.close(); // after the catch: its warning is the object's
         }
     }
 
@@ -424,7 +427,8 @@ public class VerdictPublisher {
         if (superseded(attempt)) {
             return;
         }
-        try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
+        ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision());
+        try {
             writeStatus(
                     subject,
                     attempt,
@@ -442,6 +446,8 @@ public class VerdictPublisher {
                                     attempt.generation()));
         } catch (RuntimeException e) {
             LOG.warnf("%s: Ready not marked progressing: %s", attempt.object(), e.getMessage());
+        } finally {
+            logged.close();
         }
     }
 
