@@ -82,6 +82,15 @@ public final class Manifests {
                 .formatted(name, namespace, path, source);
     }
 
+    /**
+     * As {@link #kustomization}, its objects put in its own namespace ({@code targetNamespace}).
+     */
+    public static String kustomizationInto(
+            String namespace, String name, String source, String path) {
+        return kustomization(namespace, name, source, path)
+                .replace("  prune: true", "  prune: true\n  targetNamespace: " + namespace);
+    }
+
     /** Creates a Secret of {@code stringData}, as {@code kubectl create secret generic} does. */
     public static void createSecret(
             KubernetesClient client,

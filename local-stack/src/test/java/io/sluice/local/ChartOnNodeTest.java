@@ -78,10 +78,7 @@ class ChartOnNodeTest {
             repo.commitAndPush("an app");
             Manifests.apply(client, Manifests.namespace(NS));
             Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
-            Manifests.apply(
-                    client,
-                    Manifests.kustomization(NS, "app", NS, "./app")
-                            .replace("  prune: true", "  prune: true\n  targetNamespace: " + NS));
+            Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
 
             await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
             assertThat(greeting()).isEqualTo("from-git");
@@ -116,57 +113,43 @@ class ChartOnNodeTest {
     @Test
     void theFluxCliReadsTheServicesLogsAndChecksTheInstall() throws Exception {
         String ns = "chart-on-node-flux-cli";
-        String url = stack.git().create(ns);
-        try (GitWorkspace repo =
-                GitWorkspace.init(Files.createTempDirectory(ns), url)
-                        .write(
-                                "app/settings.yaml",
-                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
-                                        + "data: {greeting: logged}\n")) {
-            repo.commitAndPush("an app");
-            Manifests.apply(client, Manifests.namespace(ns));
-            Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
-            Manifests.apply(
-                    client,
-                    Manifests.kustomization(ns, "app", ns, "./app")
-                            .replace("  prune: true", "  prune: true\n  targetNamespace: " + ns));
-            Manifests.apply(client, Manifests.kustomization(ns, "lost", ns, "./missing"));
-            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, ns, "app"));
+        String url = OneConfigMapRepository.push(stack, ns, "logged");
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+        Manifests.apply(client, Manifests.kustomizationInto(ns, "app", ns, "./app"));
+        Manifests.apply(client, Manifests.kustomization(ns, "lost", ns, "./missing"));
+        await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, ns, "app"));
 
-            String fluxNamespace = "--flux-namespace=" + LocalStack.SLUICE_NAMESPACE;
-            String rendered = "info Kustomization/app." + ns + " - rendered 1 objects";
-            await().atMost(DEADLINE)
-                    .until(
-                            () ->
-                                    FluxCli.run(
-                                                    "logs",
-                                                    fluxNamespace,
-                                                    "-n",
-                                                    ns,
-                                                    "--kind=Kustomization",
-                                                    "--name=app")
-                                            .output(),
-                            out -> out.contains(rendered));
-            FluxCli.Result app =
-                    FluxCli.run(
-                            "logs", fluxNamespace, "-n", ns, "--kind=Kustomization", "--name=app");
-            assertThat(app.exitCode()).isZero();
-            assertThat(app.output().lines())
-                    .isNotEmpty()
-                    .allMatch(line -> line.contains(" Kustomization/app." + ns + " - "));
+        String fluxNamespace = "--flux-namespace=" + LocalStack.SLUICE_NAMESPACE;
+        String rendered = "info Kustomization/app." + ns + " - rendered 1 objects";
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                FluxCli.run(
+                                                "logs",
+                                                fluxNamespace,
+                                                "-n",
+                                                ns,
+                                                "--kind=Kustomization",
+                                                "--name=app")
+                                        .output(),
+                        out -> out.contains(rendered));
+        FluxCli.Result app =
+                FluxCli.run("logs", fluxNamespace, "-n", ns, "--kind=Kustomization", "--name=app");
+        assertThat(app.exitCode()).isZero();
+        assertThat(app.output().lines())
+                .isNotEmpty()
+                .allMatch(line -> line.contains(" Kustomization/app." + ns + " - "));
 
-            String lost = "error Kustomization/lost." + ns + " - ";
-            await().atMost(DEADLINE)
-                    .until(
-                            () ->
-                                    FluxCli.run("logs", fluxNamespace, "-A", "--level=error")
-                                            .output(),
-                            out -> out.contains(lost));
-            FluxCli.Result errors = FluxCli.run("logs", fluxNamespace, "-n", ns, "--level=error");
-            assertThat(errors.output())
-                    .contains(lost + "BuildFailed: path './missing' not found")
-                    .doesNotContain(rendered);
-        }
+        String lost = "error Kustomization/lost." + ns + " - ";
+        await().atMost(DEADLINE)
+                .until(
+                        () -> FluxCli.run("logs", fluxNamespace, "-A", "--level=error").output(),
+                        out -> out.contains(lost));
+        FluxCli.Result errors = FluxCli.run("logs", fluxNamespace, "-n", ns, "--level=error");
+        assertThat(errors.output())
+                .contains(lost + "BuildFailed: path './missing' not found")
+                .doesNotContain(rendered);
 
         FluxCli.Result check = FluxCli.run("check", "--namespace=" + LocalStack.SLUICE_NAMESPACE);
         assertThat(check.output())

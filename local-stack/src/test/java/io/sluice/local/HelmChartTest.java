@@ -164,30 +164,16 @@ class HelmChartTest {
         assertThat(noKafka.code).isNotZero();
         assertThat(noKafka.out).contains("/kafka/bootstrapServers");
 
-        Run notAUrl =
-                run(
-                        helm,
-                        "template",
-                        "sluice",
-                        chart,
-                        "--set",
-                        KAFKA,
-                        "--set",
-                        "otel.endpoint=jaeger");
+        Run notAUrl = template(helm, chart, KAFKA, "otel.endpoint=jaeger");
         assertThat(notAUrl.code).isNotZero();
         assertThat(notAUrl.out).contains("/otel/endpoint");
 
         Run traced =
-                run(
+                template(
                         helm,
-                        "template",
-                        "sluice",
                         chart,
-                        "--set",
                         KAFKA,
-                        "--set",
                         "otel.endpoint=http://jaeger-collector:4317",
-                        "--set",
                         "serviceMonitor.enabled=true");
         assertThat(traced.code).as(traced.out).isZero();
         assertThat(traced.out)
@@ -206,16 +192,11 @@ class HelmChartTest {
         String helm = Launcher.output(repo.resolve("deploy/local/helm/build"));
 
         Run secured =
-                run(
+                template(
                         helm,
-                        "template",
-                        "sluice",
                         chart,
-                        "--set",
                         KAFKA,
-                        "--set",
                         "kafka.securityProtocol=SASL_SSL",
-                        "--set",
                         "kafka.sasl.mechanism=SCRAM-SHA-512");
         assertThat(secured.code).as(secured.out).isZero();
         List<HasMetadata> objects =
@@ -244,34 +225,16 @@ class HelmChartTest {
                             "/etc/sluice/kafka", "/etc/sluice/kafka-ca", "/etc/sluice/kafka-user");
         }
 
-        Run plain = run(helm, "template", "sluice", chart, "--set", KAFKA);
+        Run plain = template(helm, chart, KAFKA);
         assertThat(plain.out)
                 .contains("KAFKA_SECURITY_PROTOCOL: \"PLAINTEXT\"")
                 .doesNotContain("KAFKA_SASL_MECHANISM");
 
-        Run noMechanism =
-                run(
-                        helm,
-                        "template",
-                        "sluice",
-                        chart,
-                        "--set",
-                        KAFKA,
-                        "--set",
-                        "kafka.securityProtocol=SASL_SSL");
+        Run noMechanism = template(helm, chart, KAFKA, "kafka.securityProtocol=SASL_SSL");
         assertThat(noMechanism.code).isNotZero();
         assertThat(noMechanism.out).contains("/kafka/sasl/mechanism");
 
-        Run unknown =
-                run(
-                        helm,
-                        "template",
-                        "sluice",
-                        chart,
-                        "--set",
-                        KAFKA,
-                        "--set",
-                        "kafka.securityProtocol=TLS");
+        Run unknown = template(helm, chart, KAFKA, "kafka.securityProtocol=TLS");
         assertThat(unknown.code).isNotZero();
         assertThat(unknown.out).contains("/kafka/securityProtocol");
     }
@@ -385,16 +348,11 @@ class HelmChartTest {
                 .containsEntry("SLUICE_TOPICS_DECLARE", "false");
 
         Run otherName =
-                run(
+                template(
                         helm,
-                        "template",
-                        "sluice",
                         chart,
-                        "--set",
                         "kafka.strimzi.enabled=true",
-                        "--set",
                         "kafka.strimzi.createCluster=true",
-                        "--set",
                         "kafka.strimzi.cluster=events");
         assertThat(otherName.code).isNotZero();
         assertThat(otherName.out).contains("the cluster must be named sluice");
@@ -424,6 +382,16 @@ class HelmChartTest {
                         () ->
                                 new AssertionError(
                                         type.getSimpleName() + " " + name + " not rendered"));
+    }
+
+    /** {@code helm template sluice <chart>} with each of {@code values} set. */
+    private static Run template(String helm, String chart, String... values) throws Exception {
+        List<String> command = new ArrayList<>(List.of(helm, "template", "sluice", chart));
+        for (String value : values) {
+            command.add("--set");
+            command.add(value);
+        }
+        return run(command.toArray(String[]::new));
     }
 
     private record Run(int code, String out) {}

@@ -149,11 +149,7 @@ class HelmDriftDetectionTest {
         await().atMost(DEADLINE)
                 .until(
                         () -> {
-                            HelmRelease r =
-                                    client.resources(HelmRelease.class)
-                                            .inNamespace(ns)
-                                            .withName("settings")
-                                            .get();
+                            HelmRelease r = helmRelease(ns);
                             return r.getStatus() != null
                                     && requested.equals(r.getStatus().lastHandledReconcileAt);
                         });
@@ -183,11 +179,7 @@ class HelmDriftDetectionTest {
         await().atMost(DEADLINE)
                 .until(
                         () -> {
-                            HelmRelease r =
-                                    client.resources(HelmRelease.class)
-                                            .inNamespace(ns)
-                                            .withName("settings")
-                                            .get();
+                            HelmRelease r = helmRelease(ns);
                             return r != null
                                     && r.getStatus() != null
                                     && Conditions.find(r.getStatus().conditions, Conditions.READY)
@@ -205,6 +197,10 @@ class HelmDriftDetectionTest {
                             c.getData().putAll(data);
                             return c;
                         });
+    }
+
+    private static HelmRelease helmRelease(String ns) {
+        return client.resources(HelmRelease.class).inNamespace(ns).withName("settings").get();
     }
 
     private static ConfigMap settings(String ns) {

@@ -121,37 +121,24 @@ class KafkaAclsTest {
         KubernetesClient client = stack.client();
         KafkaBroker kafka = stack.kafka();
 
-        String url = stack.git().create(NS);
-        try (GitWorkspace repo =
-                GitWorkspace.init(Files.createTempDirectory(NS), url)
-                        .write(
-                                "app/settings.yaml",
-                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
-                                        + "data: {greeting: by-acl}\n")) {
-            repo.commitAndPush("an app");
-            stack.runServicesAsProcesses(
-                    Map.of(
-                            "KAFKA_BOOTSTRAP_SERVERS", kafka.saslSslBootstrapServers(),
-                            "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-                            "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-                            // as the chart sets it with Strimzi: topics are the Topic Operator's
-                            "SLUICE_TOPICS_DECLARE", "false"),
-                    own);
-            try {
-                Manifests.apply(client, Manifests.namespace(NS));
-                Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
-                Manifests.apply(
-                        client,
-                        Manifests.kustomization(NS, "app", NS, "./app")
-                                .replace(
-                                        "  prune: true",
-                                        "  prune: true\n  targetNamespace: " + NS));
-                await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
-                assertThat(client.configMaps().inNamespace(NS).withName("settings").get().getData())
-                        .containsEntry("greeting", "by-acl");
-            } finally {
-                stack.runServicesAsProcesses();
-            }
+        String url = OneConfigMapRepository.push(stack, NS, "by-acl");
+        stack.runServicesAsProcesses(
+                Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", kafka.saslSslBootstrapServers(),
+                        "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                        // as the chart sets it with Strimzi: topics are the Topic Operator's
+                        "SLUICE_TOPICS_DECLARE", "false"),
+                own);
+        try {
+            Manifests.apply(client, Manifests.namespace(NS));
+            Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
+            Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
+            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
+            assertThat(client.configMaps().inNamespace(NS).withName("settings").get().getData())
+                    .containsEntry("greeting", "by-acl");
+        } finally {
+            stack.runServicesAsProcesses();
         }
     }
 

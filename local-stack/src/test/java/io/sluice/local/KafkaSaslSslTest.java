@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,40 +27,27 @@ class KafkaSaslSslTest {
         LocalStack stack = LocalStackExtension.stack();
         KubernetesClient client = stack.client();
         KafkaBroker kafka = stack.kafka();
-        String url = stack.git().create(NS);
-        try (GitWorkspace repo =
-                GitWorkspace.init(Files.createTempDirectory(NS), url)
-                        .write(
-                                "app/settings.yaml",
-                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
-                                        + "data: {greeting: over-tls}\n")) {
-            repo.commitAndPush("an app");
-            stack.runServicesAsProcesses(
-                    Map.of(
-                            "KAFKA_BOOTSTRAP_SERVERS",
-                            kafka.saslSslBootstrapServers(),
-                            "KAFKA_SECURITY_PROTOCOL",
-                            "SASL_SSL",
-                            "KAFKA_SASL_MECHANISM",
-                            "SCRAM-SHA-512",
-                            "SLUICE_KAFKA_DIR",
-                            kafka.clientCredentials().toString()));
-            try {
-                Manifests.apply(client, Manifests.namespace(NS));
-                Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
-                Manifests.apply(
-                        client,
-                        Manifests.kustomization(NS, "app", NS, "./app")
-                                .replace(
-                                        "  prune: true",
-                                        "  prune: true\n  targetNamespace: " + NS));
+        String url = OneConfigMapRepository.push(stack, NS, "over-tls");
+        stack.runServicesAsProcesses(
+                Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        kafka.saslSslBootstrapServers(),
+                        "KAFKA_SECURITY_PROTOCOL",
+                        "SASL_SSL",
+                        "KAFKA_SASL_MECHANISM",
+                        "SCRAM-SHA-512",
+                        "SLUICE_KAFKA_DIR",
+                        kafka.clientCredentials().toString()));
+        try {
+            Manifests.apply(client, Manifests.namespace(NS));
+            Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
+            Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
 
-                await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
-                ConfigMap settings = client.configMaps().inNamespace(NS).withName("settings").get();
-                assertThat(settings.getData()).containsEntry("greeting", "over-tls");
-            } finally {
-                stack.runServicesAsProcesses();
-            }
+            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
+            ConfigMap settings = client.configMaps().inNamespace(NS).withName("settings").get();
+            assertThat(settings.getData()).containsEntry("greeting", "over-tls");
+        } finally {
+            stack.runServicesAsProcesses();
         }
     }
 }

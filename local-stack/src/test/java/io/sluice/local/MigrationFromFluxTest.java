@@ -70,12 +70,7 @@ class MigrationFromFluxTest {
                             "kustomize-controller")) {
                 Manifests.apply(client, Manifests.namespace(NS));
                 Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "1m"));
-                Manifests.apply(
-                        client,
-                        Manifests.kustomization(NS, "app", NS, "./app")
-                                .replace(
-                                        "  prune: true",
-                                        "  prune: true\n  targetNamespace: " + NS));
+                Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
                 await().atMost(DEADLINE).until(() -> readyAt(client, fluxRevision));
                 uids =
                         Map.of(

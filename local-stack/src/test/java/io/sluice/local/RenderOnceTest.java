@@ -39,53 +39,40 @@ class RenderOnceTest {
         ServiceProcess render = stack.service("render-service");
         try {
             restart(render, DEBUG, "DEBUG"); // to see the repeat dropped
-            String url = stack.git().create(NS);
-            try (GitWorkspace repo =
-                    GitWorkspace.init(Files.createTempDirectory(NS), url)
-                            .write(
-                                    "app/settings.yaml",
-                                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
-                                            + "data: {greeting: once}\n")) {
-                repo.commitAndPush("an app");
-                Manifests.apply(client, Manifests.namespace(NS));
-                Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
-                await().atMost(DEADLINE).until(() -> artifactStored(client));
-                Manifests.apply(
-                        client,
-                        Manifests.kustomization(NS, "app", NS, "./app")
-                                .replace(
-                                        "  prune: true",
-                                        "  prune: true\n  targetNamespace: " + NS));
-                await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
-                int renders = lines(stack, "rendered 1 objects").size();
-                assertThat(renders).as("renders at the creation").isPositive();
+            String url = OneConfigMapRepository.push(stack, NS, "once");
+            Manifests.apply(client, Manifests.namespace(NS));
+            Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
+            await().atMost(DEADLINE).until(() -> artifactStored(client));
+            Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
+            await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
+            int renders = lines(stack, "rendered 1 objects").size();
+            assertThat(renders).as("renders at the creation").isPositive();
 
-                // the announcement of the artifact the creation rendered from may have come
-                // after the render already (and been dropped): counted from here
-                int dropped = lines(stack, "rendered already from ").size();
-                ServiceProcess source = stack.service("source-service");
-                source.stop();
-                source.start();
-                source.awaitReady(DEADLINE);
-                await().atMost(DEADLINE)
-                        .until(() -> lines(stack, "rendered already from ").size() > dropped);
-                assertThat(lines(stack, "rendered 1 objects")).as("renders").hasSize(renders);
+            // the announcement of the artifact the creation rendered from may have come
+            // after the render already (and been dropped): counted from here
+            int dropped = lines(stack, "rendered already from ").size();
+            ServiceProcess source = stack.service("source-service");
+            source.stop();
+            source.start();
+            source.awaitReady(DEADLINE);
+            await().atMost(DEADLINE)
+                    .until(() -> lines(stack, "rendered already from ").size() > dropped);
+            assertThat(lines(stack, "rendered 1 objects")).as("renders").hasSize(renders);
 
-                client.resources(Kustomization.class)
-                        .inNamespace(NS)
-                        .withName("app")
-                        .edit(
-                                ks -> {
-                                    ks.getMetadata()
-                                            .setAnnotations(
-                                                    Map.of(
-                                                            "reconcile.fluxcd.io/requestedAt",
-                                                            Instant.now().toString()));
-                                    return ks;
-                                });
-                await().atMost(DEADLINE)
-                        .until(() -> lines(stack, "rendered 1 objects").size() == renders + 1);
-            }
+            client.resources(Kustomization.class)
+                    .inNamespace(NS)
+                    .withName("app")
+                    .edit(
+                            ks -> {
+                                ks.getMetadata()
+                                        .setAnnotations(
+                                                Map.of(
+                                                        "reconcile.fluxcd.io/requestedAt",
+                                                        Instant.now().toString()));
+                                return ks;
+                            });
+            await().atMost(DEADLINE)
+                    .until(() -> lines(stack, "rendered 1 objects").size() == renders + 1);
         } finally {
             restart(render, DEBUG, "INFO");
         }

@@ -1,0 +1,24 @@
+package io.sluice.local;
+
+import java.nio.file.Files;
+
+/** A Git repository holding one ConfigMap, {@code settings} with {@code data.greeting}, in app/. */
+final class OneConfigMapRepository {
+    private OneConfigMapRepository() {}
+
+    /** Creates it on the stack's Git server as {@code name}, pushed; returns its URL. */
+    static String push(LocalStack stack, String name, String greeting) throws Exception {
+        String url = stack.git().create(name);
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory(name), url)
+                        .write(
+                                "app/settings.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                                        + "data: {greeting: "
+                                        + greeting
+                                        + "}\n")) {
+            repo.commitAndPush("an app");
+        }
+        return url;
+    }
+}
