@@ -106,24 +106,7 @@ class HelmChartTest {
                                                                 .isEqualTo("sluice-settings")));
 
         Manifests.apply(client, Manifests.namespace(NS));
-        List<String> refused = new ArrayList<>();
-        for (HasMetadata object : objects) {
-            try {
-                var resource =
-                        object.getMetadata().getNamespace() == null && namespaced(client, object)
-                                ? client.resource(object).inNamespace(NS)
-                                : client.resource(object);
-                resource.dryRun().fieldManager("helm").forceConflicts().serverSideApply();
-            } catch (RuntimeException e) {
-                refused.add(
-                        object.getKind()
-                                + "/"
-                                + object.getMetadata().getName()
-                                + ": "
-                                + e.getMessage());
-            }
-        }
-        assertThat(refused).as("objects the API server refuses").isEmpty();
+        assertThat(refusedByDryRun(client, objects)).as("objects the API server refuses").isEmpty();
 
         for (String service : LocalStack.SERVICES) {
             ClusterRoleBinding binding = find(objects, ClusterRoleBinding.class, service);
@@ -301,25 +284,7 @@ class HelmChartTest {
                 .hasSize(2 + Topics.RETENTION.size() + LocalStack.SERVICES.size());
 
         Manifests.apply(client, Manifests.namespace(NS));
-        List<String> refused = new ArrayList<>();
-        for (HasMetadata object : strimzi) {
-            try {
-                client.resource(object)
-                        .inNamespace(NS)
-                        .dryRun()
-                        .fieldManager("helm")
-                        .forceConflicts()
-                        .serverSideApply();
-            } catch (RuntimeException e) {
-                refused.add(
-                        object.getKind()
-                                + "/"
-                                + object.getMetadata().getName()
-                                + ": "
-                                + e.getMessage());
-            }
-        }
-        assertThat(refused).as("objects the API server refuses").isEmpty();
+        assertThat(refusedByDryRun(client, strimzi)).as("objects the API server refuses").isEmpty();
 
         java.util.Map<String, Long> retention = new java.util.HashMap<>();
         for (HasMetadata object : strimzi) {
@@ -382,6 +347,32 @@ class HelmChartTest {
                         () ->
                                 new AssertionError(
                                         type.getSimpleName() + " " + name + " not rendered"));
+    }
+
+    /**
+     * Each object the API server refuses in a server-side dry-run (in the test's namespace when it
+     * is namespaced and names none), with why.
+     */
+    private static List<String> refusedByDryRun(
+            KubernetesClient client, List<HasMetadata> objects) {
+        List<String> refused = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            try {
+                var resource =
+                        object.getMetadata().getNamespace() == null && namespaced(client, object)
+                                ? client.resource(object).inNamespace(NS)
+                                : client.resource(object);
+                resource.dryRun().fieldManager("helm").forceConflicts().serverSideApply();
+            } catch (RuntimeException e) {
+                refused.add(
+                        object.getKind()
+                                + "/"
+                                + object.getMetadata().getName()
+                                + ": "
+                                + e.getMessage());
+            }
+        }
+        return refused;
     }
 
     /** {@code helm template sluice <chart>} with each of {@code values} set. */
