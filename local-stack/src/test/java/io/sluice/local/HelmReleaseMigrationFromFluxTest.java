@@ -65,11 +65,11 @@ class HelmReleaseMigrationFromFluxTest {
                 await().atMost(DEADLINE)
                         .until(
                                 () ->
-                                        ready(client)
+                                        ready(client, NS)
                                                 .map(Condition::getStatus)
                                                 .orElse("")
                                                 .equals("True"));
-                assertThat(revisions(client)).containsExactly(Map.entry(1, "deployed"));
+                assertThat(revisions(client, NS)).containsExactly(Map.entry(1, "deployed"));
                 Deployment made = deployment(client);
                 uid = made.getMetadata().getUid();
                 assertThat(managers(made)).contains("helm-controller");
@@ -83,12 +83,12 @@ class HelmReleaseMigrationFromFluxTest {
                     .until(
                             () ->
                                     requestedAt.equals(
-                                            helmRelease(client)
+                                            helmRelease(client, NS)
                                                     .getStatus()
                                                     .lastHandledReconcileAt));
-            assertThat(ready(client))
+            assertThat(ready(client, NS))
                     .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
-            assertThat(revisions(client))
+            assertThat(revisions(client, NS))
                     .as("nothing installed or upgraded again")
                     .containsExactly(Map.entry(1, "deployed"));
 
@@ -96,7 +96,7 @@ class HelmReleaseMigrationFromFluxTest {
             await().atMost(DEADLINE)
                     .until(
                             () ->
-                                    revisions(client)
+                                    revisions(client, NS)
                                             .equals(
                                                     List.of(
                                                             Map.entry(1, "superseded"),
@@ -104,7 +104,7 @@ class HelmReleaseMigrationFromFluxTest {
             await().atMost(DEADLINE)
                     .untilAsserted(
                             () ->
-                                    assertThat(ready(client))
+                                    assertThat(ready(client, NS))
                                             .hasValueSatisfying(
                                                     c -> {
                                                         assertThat(c.getStatus()).isEqualTo("True");
@@ -118,6 +118,101 @@ class HelmReleaseMigrationFromFluxTest {
             assertThat(upgraded.getMetadata().getUid()).as("not recreated").isEqualTo(uid);
             assertThat(upgraded.getSpec().getReplicas()).isEqualTo(2);
             assertThat(managers(upgraded)).contains("sluice").doesNotContain("helm-controller");
+        } finally {
+            if (!stack.service("apply-service").isRunning()) {
+                stack.runServicesAsProcesses();
+            }
+        }
+    }
+
+    /**
+     * helm-controller versions a chart from an OCIRepository with the artifact's digest ({@code
+     * 6.9.4+<12 hex>}); Sluice versions it the same way, so the release is in sync at the take-over
+     * and gets no new revision.
+     */
+    @Test
+    void aReleaseHelmControllerInstalledFromAnOciRepositoryIsInSyncUnderSluice() throws Exception {
+        String ns = "helm-migration-oci";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        String digest =
+                stack.registry()
+                        .pushChart(
+                                ns + "/charts",
+                                "podinfo",
+                                "6.9.4",
+                                stack.repoRoot()
+                                        .resolve("../shared/fixtures/charts/podinfo-6.9.4.tgz")
+                                        .normalize());
+        String version =
+                "6.9.4+" + digest.substring(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+        stack.stopServices();
+        try {
+            try (FluxControllers flux =
+                    FluxControllers.start(
+                            stack.repoRoot(),
+                            stack.runDir().resolve("flux-oci-helm-controllers"),
+                            stack.kubeconfig(),
+                            client,
+                            ns,
+                            "source-controller",
+                            "helm-controller")) {
+                Manifests.apply(client, Manifests.namespace(ns));
+                Manifests.apply(
+                        client,
+                        """
+                        apiVersion: source.toolkit.fluxcd.io/v1
+                        kind: OCIRepository
+                        metadata: {name: podinfo, namespace: %s}
+                        spec:
+                          interval: 1h
+                          insecure: true
+                          url: oci://%s/%s/charts/podinfo
+                          ref: {tag: "6.9.4"}
+                          layerSelector:
+                            mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
+                            operation: copy
+                        ---
+                        apiVersion: helm.toolkit.fluxcd.io/v2
+                        kind: HelmRelease
+                        metadata: {name: podinfo, namespace: %s}
+                        spec:
+                          interval: 1h
+                          timeout: 1m
+                          chartRef: {kind: OCIRepository, name: podinfo}
+                          values: {replicaCount: 2}
+                        """
+                                .formatted(ns, stack.registry().host(), ns, ns));
+                await().atMost(DEADLINE)
+                        .until(
+                                () ->
+                                        ready(client, ns)
+                                                .map(Condition::getStatus)
+                                                .orElse("")
+                                                .equals("True"));
+                assertThat(helmRelease(client, ns).getStatus().history)
+                        .extracting(h -> h.chartVersion)
+                        .containsExactly(version);
+            }
+
+            stack.runServicesAsProcesses();
+            String requestedAt =
+                    Manifests.requestReconcile(client, HelmRelease.class, ns, "podinfo");
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    requestedAt.equals(
+                                            helmRelease(client, ns)
+                                                    .getStatus()
+                                                    .lastHandledReconcileAt));
+            assertThat(ready(client, ns))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(revisions(client, ns))
+                    .as("helm-controller's revision is in sync: nothing upgraded")
+                    .containsExactly(Map.entry(1, "deployed"));
+            assertThat(helmRelease(client, ns).getStatus().history)
+                    .extracting(h -> h.chartVersion)
+                    .containsExactly(version);
         } finally {
             if (!stack.service("apply-service").isRunning()) {
                 stack.runServicesAsProcesses();
@@ -144,22 +239,22 @@ class HelmReleaseMigrationFromFluxTest {
                 .formatted(NS, replicas);
     }
 
-    private static HelmRelease helmRelease(KubernetesClient client) {
-        return client.resources(HelmRelease.class).inNamespace(NS).withName("podinfo").get();
+    private static HelmRelease helmRelease(KubernetesClient client, String ns) {
+        return client.resources(HelmRelease.class).inNamespace(ns).withName("podinfo").get();
     }
 
-    private static Optional<Condition> ready(KubernetesClient client) {
-        HelmRelease release = helmRelease(client);
+    private static Optional<Condition> ready(KubernetesClient client, String ns) {
+        HelmRelease release = helmRelease(client, ns);
         return release == null || release.getStatus() == null
                 ? Optional.empty()
                 : Conditions.find(release.getStatus().conditions, Conditions.READY);
     }
 
     /** Helm's stored revisions of the release, oldest first: version and status. */
-    private static List<Map.Entry<Integer, String>> revisions(KubernetesClient client) {
+    private static List<Map.Entry<Integer, String>> revisions(KubernetesClient client, String ns) {
         return client
                 .secrets()
-                .inNamespace(NS)
+                .inNamespace(ns)
                 .withLabel("owner", "helm")
                 .withLabel("name", "podinfo")
                 .list()

@@ -196,6 +196,27 @@ class OciRepositoryTest {
                                 .artifact
                                 .revision)
                 .isEqualTo("6.9.4@" + digest);
+        // as helm-controller versions a chart from an OCIRepository: the digest's first 12 hex
+        // digits as build metadata, in Helm's storage and in the templates' .Chart.Version
+        String hex = digest.substring(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+        assertThat(
+                        client.resources(HelmRelease.class)
+                                .inNamespace(ns)
+                                .withName("podinfo")
+                                .get()
+                                .getStatus()
+                                .history)
+                .extracting(s -> s.chartVersion)
+                .containsExactly("6.9.4+" + hex);
+        assertThat(
+                        client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("podinfo")
+                                .get()
+                                .getMetadata()
+                                .getLabels())
+                .containsEntry("helm.sh/chart", "podinfo-6.9.4_" + hex);
     }
 
     @Test

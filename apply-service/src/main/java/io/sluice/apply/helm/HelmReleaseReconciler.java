@@ -330,6 +330,23 @@ public class HelmReleaseReconciler {
         return renderDigest(target.chartName(), revision, target.configDigest());
     }
 
+    /**
+     * Whether {@code latest} released {@code target}: Sluice's own revision by the digest of the
+     * chart revision it rendered; a revision helm-controller (or Helm) wrote by chart name, version
+     * and values, as helm-controller compares them (their chart version is not the artifact's
+     * revision for a chart from a GitRepository or an OCIRepository).
+     */
+    static boolean released(ReleaseStorage.Stored latest, Attempt attempt, ChartRelease target) {
+        return latest.renderDigest().equals(renderDigest(attempt.revision(), target))
+                || (latest.attempt().isEmpty()
+                        && latest.renderDigest()
+                                .equals(
+                                        renderDigest(
+                                                target.chartName(),
+                                                target.chartVersion(),
+                                                target.configDigest())));
+    }
+
     static String renderDigest(String chartName, String revision, String configDigest) {
         try {
             byte[] text =
@@ -497,9 +514,7 @@ public class HelmReleaseReconciler {
                         }
                     } else if (render != null
                             && render.release() != null
-                            && latest.get()
-                                    .renderDigest()
-                                    .equals(renderDigest(attempt.revision(), render.release()))
+                            && released(latest.get(), attempt, render.release())
                             && postRendersAsDeployed(latest.get())) {
                         if (tests.enabled()) {
                             ReleaseStorage.Stored deployed = withRenderedTests(latest.get());

@@ -17,6 +17,7 @@ import io.sluice.contracts.helm.HelmValues;
 import io.sluice.contracts.helm.ReleaseNaming;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.source.OCIRepository;
 import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.artifact.WorkDirs;
 import io.sluice.render.build.BuildException;
@@ -138,6 +139,9 @@ public class HelmReleaseRenderer {
             } else {
                 archive = workDir.resolve("chart.tgz");
                 fetcher.download(chart.url(), chart.digest(), archive);
+                if (fromOciRepository(release)) {
+                    archive = OciChart.versioned(helm, archive, attempt.revision(), workDir);
+                }
             }
             String releaseName =
                     ReleaseNaming.releaseName(
@@ -170,6 +174,11 @@ public class HelmReleaseRenderer {
         } finally {
             WorkDirs.delete(workDir);
         }
+    }
+
+    private static boolean fromOciRepository(HelmRelease release) {
+        JsonNode chartRef = release.getSpec().chartRef;
+        return chartRef != null && OCIRepository.KIND.equals(chartRef.path("kind").asText());
     }
 
     /** What of the spec changes the render after Helm: its post-renderers and common metadata. */

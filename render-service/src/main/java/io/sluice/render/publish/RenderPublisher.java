@@ -121,7 +121,7 @@ public class RenderPublisher {
         try {
             return render.run();
         } catch (BuildException e) {
-            return RenderResult.failed(attempt, new Failure(Reasons.BUILD_FAILED, e.getMessage()));
+            return RenderResult.failed(attempt, new Failure(e.reason(), e.getMessage()));
         } catch (IOException e) {
             // a refused connection has no message of its own: name the failure instead of printing
             // "null"

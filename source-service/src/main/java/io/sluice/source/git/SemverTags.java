@@ -1,6 +1,6 @@
 package io.sluice.source.git;
 
-import io.sluice.source.version.Version;
+import io.sluice.contracts.version.Version;
 import io.sluice.source.version.VersionConstraint;
 import java.time.Instant;
 import java.util.Comparator;

@@ -1,9 +1,9 @@
 package io.sluice.source.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.contracts.version.Version;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.StoredArtifact;
-import io.sluice.source.version.Version;
 import io.sluice.source.version.VersionConstraint;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.sluice.source.version;
 
+import io.sluice.contracts.version.Version;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package io.sluice.source.version;
+package io.sluice.contracts.version;
 
 import java.math.BigInteger;
 import java.util.Optional;
@@ -90,7 +90,7 @@ public record Version(
         return comparePreRelease(preRelease, other.preRelease);
     }
 
-    static int comparePreRelease(String a, String b) {
+    public static int comparePreRelease(String a, String b) {
         String[] as = a.split("\\.", -1);
         String[] bs = b.split("\\.", -1);
         for (int i = 0; i < Math.max(as.length, bs.length); i++) {
