@@ -16,4 +16,11 @@ public interface ApplyConfig {
      * {@code --override-manager} (say, a tool that edits objects Git owns).
      */
     Optional<List<String>> overrideManagers();
+
+    /**
+     * Owners applied at once, as kustomize-controller's and helm-controller's {@code --concurrent}
+     * (4 in their binaries): each has a few object requests in flight.
+     */
+    @WithDefault("10")
+    int concurrent();
 }

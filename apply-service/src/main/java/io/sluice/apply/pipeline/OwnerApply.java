@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Applies an owner's objects: labels them as its own, applies them in stages as its service account
@@ -47,6 +49,9 @@ public class OwnerApply {
     private final StagedApplier stagedApplier;
     private final MetadataCleanup cleanup;
 
+    /** Every applier's object requests: {@link StagedApplier#CONCURRENCY} for each owner lane. */
+    private final ExecutorService objectRequests;
+
     /** Remote clusters' kinds are discovered on them: one applier per remote client. */
     private final Map<KubernetesClient, StagedApplier> remoteAppliers = new ConcurrentHashMap<>();
 
@@ -62,7 +67,15 @@ public class OwnerApply {
             DesiredState desired,
             ServedKinds kinds) {
         this.cleanup = MetadataCleanup.of(config);
-        this.stagedApplier = new StagedApplier(cleanup, kinds);
+        this.objectRequests =
+                Executors.newFixedThreadPool(
+                        config.concurrent() * StagedApplier.CONCURRENCY,
+                        r -> {
+                            Thread t = new Thread(r, "apply-stage");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        this.stagedApplier = new StagedApplier(cleanup, kinds, objectRequests);
         this.impersonation = impersonation;
         this.desired = desired;
     }
@@ -94,7 +107,8 @@ public class OwnerApply {
         StagedApplier applier =
                 remote
                         ? remoteAppliers.computeIfAbsent(
-                                as, c -> new StagedApplier(cleanup, new ServedKinds(c)))
+                                as,
+                                c -> new StagedApplier(cleanup, new ServedKinds(c), objectRequests))
                         : stagedApplier;
         desired.beginApply(ref);
         boolean applied = false;

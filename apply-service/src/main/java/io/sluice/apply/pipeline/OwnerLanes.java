@@ -1,6 +1,7 @@
 package io.sluice.apply.pipeline;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.sluice.apply.ApplyConfig;
 import io.sluice.contracts.events.ObjectRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,18 +19,20 @@ import java.util.concurrent.Executors;
  */
 @ApplicationScoped
 public class OwnerLanes {
-    private static final int THREADS = 8;
-
-    private final ExecutorService workers =
-            Executors.newFixedThreadPool(
-                    THREADS,
-                    r -> {
-                        Thread t = new Thread(r, "owner-lane");
-                        t.setDaemon(true);
-                        return t;
-                    });
+    private final ExecutorService workers;
     private final Map<ObjectRef, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+
+    public OwnerLanes(ApplyConfig config) {
+        workers =
+                Executors.newFixedThreadPool(
+                        config.concurrent(),
+                        r -> {
+                            Thread t = new Thread(r, "owner-lane");
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
 
     public CompletableFuture<Void> submit(ObjectRef owner, Runnable work) {
         CompletableFuture<Void> next =

@@ -74,13 +74,8 @@ public final class ObjectApplier {
                 return new Plan(object, Action.UNCHANGED, false);
             }
             requireNamespace(object, id);
-            GenericKubernetesResource live = client.resource(object).get();
-            if (live != null
-                    && (leftAlone(live)
-                            || Annotations.SSA_IF_NOT_PRESENT.equals(
-                                    annotation(object, Annotations.SSA)))) {
-                return new Plan(object, Action.UNCHANGED, false);
-            }
+            // the dry run first: for an object that does not exist yet (no resourceVersion in the
+            // answer) that is all there is to know, and no read is spent on it
             GenericKubernetesResource dryRun;
             try {
                 dryRun =
@@ -90,13 +85,25 @@ public final class ObjectApplier {
                                 .forceConflicts()
                                 .serverSideApply();
             } catch (KubernetesClientException e) {
+                GenericKubernetesResource live = readOrThrow(object, e);
+                if (live != null && leftAsItIs(object, live)) {
+                    return new Plan(object, Action.UNCHANGED, false);
+                }
                 if (live != null && force && immutable(e)) {
                     return new Plan(object, Action.CONFIGURED, true);
                 }
                 throw e;
             }
-            if (live == null) {
+            String version = dryRun.getMetadata().getResourceVersion();
+            if (version == null || version.isEmpty()) {
                 return new Plan(object, Action.CREATED, false);
+            }
+            GenericKubernetesResource live = client.resource(object).get();
+            if (live == null) {
+                return new Plan(object, Action.CREATED, false); // deleted since the dry run
+            }
+            if (leftAsItIs(object, live)) {
+                return new Plan(object, Action.UNCHANGED, false);
             }
             List<Map<String, Object>> cleaning = cleaning(object, live);
             // as fluxcd/pkg/ssa: the rules select by the dry run (the object as it would be)
@@ -119,6 +126,24 @@ public final class ObjectApplier {
         } catch (KubernetesClientException e) {
             throw failed(id, e);
         }
+    }
+
+    /** The live object, after {@code refused} (which is thrown when it cannot be read either). */
+    private GenericKubernetesResource readOrThrow(
+            GenericKubernetesResource object, KubernetesClientException refused) {
+        try {
+            return client.resource(object).get();
+        } catch (KubernetesClientException unreadable) {
+            refused.addSuppressed(unreadable);
+            throw refused;
+        }
+    }
+
+    /** Marked to be left alone, or to be applied only when it does not exist. */
+    private static boolean leftAsItIs(
+            GenericKubernetesResource object, GenericKubernetesResource live) {
+        return leftAlone(live)
+                || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(object, Annotations.SSA));
     }
 
     public Action execute(Plan plan) throws ApplyException {

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -34,23 +33,25 @@ public final class StagedApplier {
     private static final Set<String> WEBHOOKS =
             Set.of("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
     private static final Duration CRD_ESTABLISH_TIMEOUT = Duration.ofSeconds(30);
-    private static final int CONCURRENCY = 4;
+
+    /** Object requests in flight per apply. */
+    public static final int CONCURRENCY = 4;
+
     static final String FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force";
 
     private final MetadataCleanup cleanup;
     private final ServedKinds kinds;
-    private final ExecutorService workers =
-            Executors.newFixedThreadPool(
-                    CONCURRENCY,
-                    r -> {
-                        Thread t = new Thread(r, "apply-stage");
-                        t.setDaemon(true);
-                        return t;
-                    });
+    private final ExecutorService workers;
 
-    public StagedApplier(MetadataCleanup cleanup, ServedKinds kinds) {
+    /**
+     * {@code workers} run the object requests; shared by every apply in flight, so they are {@link
+     * #CONCURRENCY} per owner applied at once (a pool per applier held every owner to four requests
+     * between them).
+     */
+    public StagedApplier(MetadataCleanup cleanup, ServedKinds kinds, ExecutorService workers) {
         this.cleanup = cleanup;
         this.kinds = kinds;
+        this.workers = workers;
     }
 
     /** Applies as {@code client}'s identity (Sluice's own, or an impersonated service account). */

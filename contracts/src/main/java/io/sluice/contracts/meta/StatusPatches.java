@@ -2,6 +2,7 @@ package io.sluice.contracts.meta;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -28,13 +29,26 @@ public final class StatusPatches {
             String namespace,
             String name,
             Map<String, Object> fields) {
-        client.resources(type)
-                .inNamespace(namespace)
-                .withName(name)
+        client.resource(named(type, namespace, name))
                 .subresource("status")
                 .patch(
                         PatchContext.of(PatchType.JSON_MERGE),
                         Serialization.asJson(Map.of("status", fields)));
+    }
+
+    /**
+     * An empty object of {@code type} with only its name: the client patches through it without
+     * reading the object first (through {@code withName} it reads the whole object to patch it).
+     */
+    private static <T extends HasMetadata> T named(Class<T> type, String namespace, String name) {
+        try {
+            T object = type.getDeclaredConstructor().newInstance();
+            object.setMetadata(
+                    new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+            return object;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException(type + " cannot be made empty", e);
+        }
     }
 
     /**
@@ -51,8 +65,24 @@ public final class StatusPatches {
             Function<T, List<Condition>> current,
             UnaryOperator<List<Condition>> change,
             Map<String, Object> fields) {
+        mergeConditions(client, type, namespace, name, null, current, change, fields);
+    }
+
+    /** As above, starting from {@code read}, the object as the caller just read it, if not null. */
+    public static <T extends HasMetadata> void mergeConditions(
+            KubernetesClient client,
+            Class<T> type,
+            String namespace,
+            String name,
+            T read,
+            Function<T, List<Condition>> current,
+            UnaryOperator<List<Condition>> change,
+            Map<String, Object> fields) {
         for (int attempt = 1; ; attempt++) {
-            T live = client.resources(type).inNamespace(namespace).withName(name).get();
+            T live =
+                    attempt == 1 && read != null
+                            ? read
+                            : client.resources(type).inNamespace(namespace).withName(name).get();
             if (live == null) {
                 return;
             }
@@ -65,9 +95,7 @@ public final class StatusPatches {
                             "status",
                             status);
             try {
-                client.resources(type)
-                        .inNamespace(namespace)
-                        .withName(name)
+                client.resource(live)
                         .subresource("status")
                         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
                 return;

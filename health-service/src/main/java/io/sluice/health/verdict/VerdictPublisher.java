@@ -2,6 +2,7 @@ package io.sluice.health.verdict;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -88,18 +89,29 @@ public class VerdictPublisher {
     /** The attempt each object's readiness wait is for, while it runs. */
     private final Map<ObjectRef, Attempt> waiting = new ConcurrentHashMap<>();
 
+    /**
+     * Per object, the lock its verdicts are written under: one object's in order, different
+     * objects' side by side (one lock for all held every verdict behind the one being written).
+     */
+    private final Map<ObjectRef, Object> verdictLocks = new ConcurrentHashMap<>();
+
     /** Per object, the judgement last started (see {@link #inTurn}). */
     private final Map<ObjectRef, CompletableFuture<CompletionStage<Void>>> turns =
             new ConcurrentHashMap<>();
 
+    /**
+     * Readiness polls and the verdicts' writes (blocking calls to the API server and Kafka): enough
+     * threads that verdicts of many objects are written side by side.
+     */
     private final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(
-                    2,
+                    8,
                     r -> {
                         Thread t = new Thread(r, "readiness");
                         t.setDaemon(true);
                         return t;
                     });
+
     private final ReadinessWaiter waiter;
     private final ImpersonatedClients impersonation;
     private final Tracer tracer;
@@ -422,32 +434,33 @@ public class VerdictPublisher {
      * (written after that) does not stand while the release runs. Once only, not retried: it must
      * never land after this attempt's own verdict.
      */
-    private synchronized void progressing(
-            Attempt attempt, Subject subject, PendingRelease pending) {
-        if (superseded(attempt)) {
-            return;
-        }
-        ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision());
-        try {
-            writeStatus(
-                    subject,
-                    attempt,
-                    Map.of(),
-                    conditions ->
-                            Conditions.set(
-                                    conditions,
-                                    Conditions.READY,
-                                    Conditions.UNKNOWN,
-                                    Reasons.PROGRESSING,
-                                    "Running '"
-                                            + pending.action()
-                                            + "' action with timeout of "
-                                            + GoDuration.format(subject.timeout()),
-                                    attempt.generation()));
-        } catch (RuntimeException e) {
-            LOG.warnf("%s: Ready not marked progressing: %s", attempt.object(), e.getMessage());
-        } finally {
-            logged.close();
+    private void progressing(Attempt attempt, Subject subject, PendingRelease pending) {
+        synchronized (lockOf(attempt.object())) {
+            if (superseded(attempt)) {
+                return;
+            }
+            ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision());
+            try {
+                writeStatus(
+                        subject,
+                        attempt,
+                        Map.of(),
+                        conditions ->
+                                Conditions.set(
+                                        conditions,
+                                        Conditions.READY,
+                                        Conditions.UNKNOWN,
+                                        Reasons.PROGRESSING,
+                                        "Running '"
+                                                + pending.action()
+                                                + "' action with timeout of "
+                                                + GoDuration.format(subject.timeout()),
+                                        attempt.generation()));
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: Ready not marked progressing: %s", attempt.object(), e.getMessage());
+            } finally {
+                logged.close();
+            }
         }
     }
 
@@ -471,56 +484,61 @@ public class VerdictPublisher {
     }
 
     /**
-     * Verdicts are written one at a time, so a superseded one can never land after the one that
-     * supersedes it.
+     * An object's verdicts are written one at a time (under {@link #lockOf}), so a superseded one
+     * can never land after the one that supersedes it.
      */
-    private synchronized void succeed(Attempt attempt, boolean news) {
-        if (superseded(attempt)) {
-            return;
+    private void succeed(Attempt attempt, boolean news) {
+        synchronized (lockOf(attempt.object())) {
+            if (superseded(attempt)) {
+                return;
+            }
+            Subject subject = Subject.load(client, attempt.object()).orElse(null);
+            if (subject == null) {
+                return;
+            }
+            // a HelmRelease's Ready says what its Released condition says (its TestSuccess, when
+            // its
+            // tests count), as helm-controller's summary
+            Condition released =
+                    Conditions.find(subject.conditions(), subject.releaseSummary())
+                            .filter(c -> "True".equals(c.getStatus()))
+                            .orElse(null);
+            String reason =
+                    released == null ? Reasons.RECONCILIATION_SUCCEEDED : released.getReason();
+            String message =
+                    released == null
+                            ? "Applied revision: " + attempt.revision()
+                            : released.getMessage();
+            Map<String, Object> status = status(attempt);
+            if (Kustomization.KIND.equals(attempt.object().kind())) {
+                status.put(
+                        "lastAppliedRevision",
+                        attempt.revision()); // a HelmRelease has none: apply-service keeps its
+                // history
+            }
+            writeStatus(
+                    subject,
+                    attempt,
+                    status,
+                    conditions ->
+                            Conditions.set(
+                                    Conditions.remove(conditions, Conditions.STALLED),
+                                    Conditions.READY,
+                                    true,
+                                    reason,
+                                    message,
+                                    attempt.generation()));
+            states.succeeded(attempt.object(), attempt.revision(), reason, message);
+            if (news) {
+                publish(Alert.Severity.info, reason, message, attempt, subject);
+            }
+            verdicts.sendMessageAndAwait(
+                    Envelopes.of(
+                            attempt.object(),
+                            Verdict.TYPE,
+                            "health-service",
+                            new Verdict(attempt, null)));
         }
-        Subject subject = Subject.load(client, attempt.object()).orElse(null);
-        if (subject == null) {
-            return;
-        }
-        // a HelmRelease's Ready says what its Released condition says (its TestSuccess, when its
-        // tests count), as helm-controller's summary
-        Condition released =
-                Conditions.find(subject.conditions(), subject.releaseSummary())
-                        .filter(c -> "True".equals(c.getStatus()))
-                        .orElse(null);
-        String reason = released == null ? Reasons.RECONCILIATION_SUCCEEDED : released.getReason();
-        String message =
-                released == null
-                        ? "Applied revision: " + attempt.revision()
-                        : released.getMessage();
-        Map<String, Object> status = status(attempt);
-        if (Kustomization.KIND.equals(attempt.object().kind())) {
-            status.put(
-                    "lastAppliedRevision",
-                    attempt.revision()); // a HelmRelease has none: apply-service keeps its history
-        }
-        writeStatus(
-                subject,
-                attempt,
-                status,
-                conditions ->
-                        Conditions.set(
-                                Conditions.remove(conditions, Conditions.STALLED),
-                                Conditions.READY,
-                                true,
-                                reason,
-                                message,
-                                attempt.generation()));
-        states.succeeded(attempt.object(), attempt.revision(), reason, message);
-        if (news) {
-            publish(Alert.Severity.info, reason, message, attempt, subject);
-        }
-        verdicts.sendMessageAndAwait(
-                Envelopes.of(
-                        attempt.object(),
-                        Verdict.TYPE,
-                        "health-service",
-                        new Verdict(attempt, null)));
     }
 
     private void fail(Attempt attempt, Failure failure) {
@@ -528,53 +546,60 @@ public class VerdictPublisher {
     }
 
     /** {@code release}: the pending Helm revision the failure is of, if any. */
-    private synchronized void fail(Attempt attempt, Failure failure, String release) {
-        if (release == null) {
-            // judged again when the same attempt is retried; a failed Helm revision is never
-            // judged again (apply-service may publish it once more before it hears the verdict)
-            ledger.forget(attempt.object());
-        }
-        Span span = healthSpans.get(attempt);
-        if (span != null && !Reasons.DEPENDENCY_NOT_READY.equals(failure.reason())) {
-            span.setStatus(StatusCode.ERROR, failure.reason() + ": " + failure.message());
-        }
-        if (superseded(attempt)) {
-            return;
-        }
-        if (Reasons.SUSPENDED.equals(failure.reason())) {
-            states.succeeded(
+    private void fail(Attempt attempt, Failure failure, String release) {
+        synchronized (lockOf(attempt.object())) {
+            if (release == null) {
+                // judged again when the same attempt is retried; a failed Helm revision is never
+                // judged again (apply-service may publish it once more before it hears the verdict)
+                ledger.forget(attempt.object());
+            }
+            Span span = healthSpans.get(attempt);
+            if (span != null && !Reasons.DEPENDENCY_NOT_READY.equals(failure.reason())) {
+                span.setStatus(StatusCode.ERROR, failure.reason() + ": " + failure.message());
+            }
+            if (superseded(attempt)) {
+                return;
+            }
+            if (Reasons.SUSPENDED.equals(failure.reason())) {
+                states.succeeded(
+                        attempt.object(), attempt.revision(), failure.reason(), failure.message());
+                return;
+            }
+            Subject subject = Subject.load(client, attempt.object()).orElse(null);
+            if (subject == null) {
+                return;
+            }
+            writeStatus(
+                    subject,
+                    attempt,
+                    status(attempt),
+                    conditions ->
+                            Conditions.set(
+                                    conditions,
+                                    Conditions.READY,
+                                    false,
+                                    failure.reason(),
+                                    failure.message(),
+                                    attempt.generation()));
+            states.failed(
                     attempt.object(), attempt.revision(), failure.reason(), failure.message());
-            return;
+            // waiting on a dependency is news, not an error (Flux reports it as an info event)
+            Alert.Severity severity =
+                    Reasons.DEPENDENCY_NOT_READY.equals(failure.reason())
+                            ? Alert.Severity.info
+                            : Alert.Severity.error;
+            publish(severity, failure.reason(), failure.message(), attempt, subject);
+            verdicts.sendMessageAndAwait(
+                    Envelopes.of(
+                            attempt.object(),
+                            Verdict.TYPE,
+                            "health-service",
+                            new Verdict(attempt, failure, release)));
         }
-        Subject subject = Subject.load(client, attempt.object()).orElse(null);
-        if (subject == null) {
-            return;
-        }
-        writeStatus(
-                subject,
-                attempt,
-                status(attempt),
-                conditions ->
-                        Conditions.set(
-                                conditions,
-                                Conditions.READY,
-                                false,
-                                failure.reason(),
-                                failure.message(),
-                                attempt.generation()));
-        states.failed(attempt.object(), attempt.revision(), failure.reason(), failure.message());
-        // waiting on a dependency is news, not an error (Flux reports it as an info event)
-        Alert.Severity severity =
-                Reasons.DEPENDENCY_NOT_READY.equals(failure.reason())
-                        ? Alert.Severity.info
-                        : Alert.Severity.error;
-        publish(severity, failure.reason(), failure.message(), attempt, subject);
-        verdicts.sendMessageAndAwait(
-                Envelopes.of(
-                        attempt.object(),
-                        Verdict.TYPE,
-                        "health-service",
-                        new Verdict(attempt, failure, release)));
+    }
+
+    private Object lockOf(ObjectRef object) {
+        return verdictLocks.computeIfAbsent(object, key -> new Object());
     }
 
     private static Map<String, Object> status(Attempt attempt) {
@@ -586,16 +611,27 @@ public class VerdictPublisher {
         return status;
     }
 
+    /** From the object as {@code subject} read it (read again only if it changed since). */
     private void writeStatus(
             Subject subject,
             Attempt attempt,
             Map<String, Object> fields,
             UnaryOperator<List<Condition>> conditions) {
+        writeStatus(subject.type(), subject.live(), attempt, fields, conditions);
+    }
+
+    private <T extends HasMetadata> void writeStatus(
+            Class<T> type,
+            HasMetadata read,
+            Attempt attempt,
+            Map<String, Object> fields,
+            UnaryOperator<List<Condition>> conditions) {
         StatusPatches.mergeConditions(
                 client,
-                subject.type(),
+                type,
                 attempt.object().namespace(),
                 attempt.object().name(),
+                type.cast(read),
                 Subject::conditionsOf,
                 conditions,
                 fields);
