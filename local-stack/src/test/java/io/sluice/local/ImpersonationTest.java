@@ -159,10 +159,11 @@ class ImpersonationTest {
                                                     assertThat(c.getStatus()).isEqualTo("False");
                                                     assertThat(c.getReason())
                                                             .isEqualTo("ReconciliationFailed");
+                                                    // the dry run's refusal, as Flux reports it
                                                     assertThat(c.getMessage())
                                                             .contains("ConfigMap/tenant-b/intruder")
                                                             .contains(
-                                                                    "User \"system:serviceaccount:tenant-a:tenant\" cannot get resource \"configmaps\"")
+                                                                    "User \"system:serviceaccount:tenant-a:tenant\" cannot patch resource \"configmaps\"")
                                                             .contains("tenant-b");
                                                 }));
         assertThat(client.configMaps().inNamespace("tenant-b").withName("intruder").get()).isNull();

@@ -30,6 +30,7 @@ import io.sluice.contracts.events.Verdict;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.helm.HelmValues;
 import io.sluice.contracts.helm.ReleaseNaming;
+import io.sluice.contracts.helm.Snapshot;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.GoDuration;
@@ -43,6 +44,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -332,19 +334,41 @@ public class HelmReleaseReconciler {
 
     /**
      * Whether {@code latest} released {@code target}: Sluice's own revision by the digest of the
-     * chart revision it rendered; a revision helm-controller (or Helm) wrote by chart name, version
-     * and values, as helm-controller compares them (their chart version is not the artifact's
-     * revision for a chart from a GitRepository or an OCIRepository).
+     * chart revision it rendered; a revision helm-controller wrote by chart name, version and
+     * values, as helm-controller compares them (their chart version is not the artifact's revision
+     * for a chart from a GitRepository or an OCIRepository), and only if it is the newest in the
+     * HelmRelease's history: one the history has not seen (a {@code helm upgrade} by hand) is
+     * upgraded, as helm-controller upgrades a release it does not know.
      */
-    static boolean released(ReleaseStorage.Stored latest, Attempt attempt, ChartRelease target) {
-        return latest.renderDigest().equals(renderDigest(attempt.revision(), target))
-                || (latest.attempt().isEmpty()
-                        && latest.renderDigest()
-                                .equals(
-                                        renderDigest(
-                                                target.chartName(),
-                                                target.chartVersion(),
-                                                target.configDigest())));
+    static boolean released(
+            ReleaseStorage.Stored latest,
+            Attempt attempt,
+            ChartRelease target,
+            HelmRelease release) {
+        if (latest.renderDigest().equals(renderDigest(attempt.revision(), target))) {
+            return true;
+        }
+        return latest.attempt().isEmpty()
+                && newestInHistory(latest.record(), release)
+                && latest.renderDigest()
+                        .equals(
+                                renderDigest(
+                                        target.chartName(),
+                                        target.chartVersion(),
+                                        target.configDigest()));
+    }
+
+    private static boolean newestInHistory(ReleaseRecord record, HelmRelease release) {
+        List<Snapshot> history = release.getStatus() == null ? null : release.getStatus().history;
+        return history != null
+                && history.stream()
+                        .filter(s -> s.version != null)
+                        .max(Comparator.comparing(s -> s.version))
+                        .filter(
+                                s ->
+                                        s.version == record.version()
+                                                && record.chartVersion().equals(s.chartVersion))
+                        .isPresent();
     }
 
     static String renderDigest(String chartName, String revision, String configDigest) {
@@ -514,7 +538,7 @@ public class HelmReleaseReconciler {
                         }
                     } else if (render != null
                             && render.release() != null
-                            && released(latest.get(), attempt, render.release())
+                            && released(latest.get(), attempt, render.release(), release)
                             && postRendersAsDeployed(latest.get())) {
                         if (tests.enabled()) {
                             ReleaseStorage.Stored deployed = withRenderedTests(latest.get());

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.quarkus.runtime.ShutdownEvent;
 import io.sluice.apply.ApplyConfig;
 import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.ignore.IgnoreRules;
@@ -21,6 +22,7 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.kustomize.InventoryEntry;
 import io.sluice.contracts.meta.ServedKinds;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -69,7 +71,7 @@ public class OwnerApply {
         this.cleanup = MetadataCleanup.of(config);
         this.objectRequests =
                 Executors.newFixedThreadPool(
-                        config.concurrent() * StagedApplier.CONCURRENCY,
+                        OwnerLanes.lanes(config) * StagedApplier.CONCURRENCY,
                         r -> {
                             Thread t = new Thread(r, "apply-stage");
                             t.setDaemon(true);
@@ -78,6 +80,10 @@ public class OwnerApply {
         this.stagedApplier = new StagedApplier(cleanup, kinds, objectRequests);
         this.impersonation = impersonation;
         this.desired = desired;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        objectRequests.shutdownNow();
     }
 
     public List<AppliedObject> apply(

@@ -26,12 +26,22 @@ public class OwnerLanes {
     public OwnerLanes(ApplyConfig config) {
         workers =
                 Executors.newFixedThreadPool(
-                        config.concurrent(),
+                        lanes(config),
                         r -> {
                             Thread t = new Thread(r, "owner-lane");
                             t.setDaemon(true);
                             return t;
                         });
+    }
+
+    /** {@code sluice.apply.concurrent}, refused unless it is at least 1. */
+    static int lanes(ApplyConfig config) {
+        if (config.concurrent() < 1) {
+            throw new IllegalArgumentException(
+                    "sluice.apply.concurrent (SLUICE_APPLY_CONCURRENT) must be at least 1, not "
+                            + config.concurrent());
+        }
+        return config.concurrent();
     }
 
     public CompletableFuture<Void> submit(ObjectRef owner, Runnable work) {

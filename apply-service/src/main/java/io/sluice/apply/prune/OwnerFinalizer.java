@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.helm.HelmReleaseReconciler;
@@ -18,18 +21,20 @@ import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.GoDuration;
+import io.sluice.contracts.meta.Stubs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -200,42 +205,67 @@ public class OwnerFinalizer {
         }
     }
 
+    /**
+     * Adds or removes Sluice's finalizer with one merge patch of the whole list, made from the
+     * object as the informer last saw it and on condition that it is still that version; read again
+     * and tried once more if it changed since.
+     */
     private void setFinalizer(OwnerView view, boolean present) {
         try {
-            edit(
-                    resource(view),
-                    object -> {
-                        List<String> finalizers =
-                                new ArrayList<>(
-                                        object.getMetadata().getFinalizers() == null
-                                                ? List.of()
-                                                : object.getMetadata().getFinalizers());
-                        finalizers.remove(OwnerCache.FINALIZER);
-                        if (present) {
-                            finalizers.add(OwnerCache.FINALIZER);
-                        }
-                        object.getMetadata().setFinalizers(finalizers);
-                        return object;
-                    });
+            if (!patchFinalizers(view, view.object().get(), present)) {
+                HasMetadata live = resource(view).get();
+                if (live != null
+                        && !patchFinalizers(
+                                view,
+                                client.getKubernetesSerialization().convertValue(live, Map.class),
+                                present)) {
+                    LOG.warnf("%s: finalizers not updated: the object keeps changing", view.ref());
+                }
+            }
         } catch (KubernetesClientException e) {
             LOG.warnf("%s: could not update finalizers: %s", view.ref(), e.getMessage());
         }
     }
 
-    private static <T extends HasMetadata> void edit(
-            Resource<T> resource, UnaryOperator<T> change) {
-        if (resource.get() != null) {
-            resource.edit(change);
+    /** False when {@code object} is no longer the current version (a conflict). */
+    private boolean patchFinalizers(OwnerView view, Map<?, ?> object, boolean present) {
+        Map<?, ?> metadata = object.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
+        List<Object> finalizers =
+                new ArrayList<>(metadata.get("finalizers") instanceof List<?> l ? l : List.of());
+        finalizers.remove(OwnerCache.FINALIZER);
+        if (present) {
+            finalizers.add(OwnerCache.FINALIZER);
+        }
+        Map<String, Object> patch =
+                Map.of(
+                        "metadata",
+                        Map.of(
+                                "resourceVersion",
+                                String.valueOf(metadata.get("resourceVersion")),
+                                "finalizers",
+                                finalizers));
+        try {
+            client.resource(Stubs.named(type(view), view.ref().namespace(), view.ref().name()))
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return false;
+            }
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return true; // gone: nothing to hold
+            }
+            throw e;
         }
     }
 
     private Resource<? extends HasMetadata> resource(OwnerView view) {
-        Class<? extends HasMetadata> type =
-                HelmRelease.KIND.equals(view.ref().kind())
-                        ? HelmRelease.class
-                        : Kustomization.class;
-        return client.resources(type)
+        return client.resources(type(view))
                 .inNamespace(view.ref().namespace())
                 .withName(view.ref().name());
+    }
+
+    private static Class<? extends HasMetadata> type(OwnerView view) {
+        return HelmRelease.KIND.equals(view.ref().kind()) ? HelmRelease.class : Kustomization.class;
     }
 }

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,8 +135,26 @@ public final class StagedApplier {
     private <T, R> void together(List<T> inputs, Step<T, R> step, List<R> results)
             throws ApplyException {
         List<Future<R>> pending = new ArrayList<>();
+        // at most CONCURRENCY of this apply's requests at once: an owner of many objects takes
+        // no more of the shared workers than any other
+        Semaphore inFlight = new Semaphore(CONCURRENCY);
         for (T input : inputs) {
-            pending.add(workers.submit(() -> step.run(input)));
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pending.forEach(f -> f.cancel(true));
+                throw new ApplyException("interrupted while applying", e);
+            }
+            pending.add(
+                    workers.submit(
+                            () -> {
+                                try {
+                                    return step.run(input);
+                                } finally {
+                                    inFlight.release();
+                                }
+                            }));
         }
         ApplyException first = null;
         for (Future<R> future : pending) {

@@ -2,7 +2,6 @@ package io.sluice.contracts.meta;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -29,26 +28,11 @@ public final class StatusPatches {
             String namespace,
             String name,
             Map<String, Object> fields) {
-        client.resource(named(type, namespace, name))
+        client.resource(Stubs.named(type, namespace, name))
                 .subresource("status")
                 .patch(
                         PatchContext.of(PatchType.JSON_MERGE),
                         Serialization.asJson(Map.of("status", fields)));
-    }
-
-    /**
-     * An empty object of {@code type} with only its name: the client patches through it without
-     * reading the object first (through {@code withName} it reads the whole object to patch it).
-     */
-    private static <T extends HasMetadata> T named(Class<T> type, String namespace, String name) {
-        try {
-            T object = type.getDeclaredConstructor().newInstance();
-            object.setMetadata(
-                    new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-            return object;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(type + " cannot be made empty", e);
-        }
     }
 
     /**

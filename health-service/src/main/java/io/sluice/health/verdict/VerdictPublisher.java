@@ -90,10 +90,12 @@ public class VerdictPublisher {
     private final Map<ObjectRef, Attempt> waiting = new ConcurrentHashMap<>();
 
     /**
-     * Per object, the lock its verdicts are written under: one object's in order, different
-     * objects' side by side (one lock for all held every verdict behind the one being written).
+     * The locks verdicts are written under, an object's always the same one: one object's in order,
+     * most others' side by side (one lock for all held every verdict behind the one being written).
+     * A fixed set, so nothing grows with the objects seen.
      */
-    private final Map<ObjectRef, Object> verdictLocks = new ConcurrentHashMap<>();
+    private final Object[] verdictLocks =
+            java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     /** Per object, the judgement last started (see {@link #inTurn}). */
     private final Map<ObjectRef, CompletableFuture<CompletionStage<Void>>> turns =
@@ -496,9 +498,8 @@ public class VerdictPublisher {
             if (subject == null) {
                 return;
             }
-            // a HelmRelease's Ready says what its Released condition says (its TestSuccess, when
-            // its
-            // tests count), as helm-controller's summary
+            // a HelmRelease's Ready says what its Released condition says (its TestSuccess,
+            // when its tests count), as helm-controller's summary
             Condition released =
                     Conditions.find(subject.conditions(), subject.releaseSummary())
                             .filter(c -> "True".equals(c.getStatus()))
@@ -511,10 +512,8 @@ public class VerdictPublisher {
                             : released.getMessage();
             Map<String, Object> status = status(attempt);
             if (Kustomization.KIND.equals(attempt.object().kind())) {
-                status.put(
-                        "lastAppliedRevision",
-                        attempt.revision()); // a HelmRelease has none: apply-service keeps its
-                // history
+                // a HelmRelease has none: apply-service keeps its history
+                status.put("lastAppliedRevision", attempt.revision());
             }
             writeStatus(
                     subject,
@@ -599,7 +598,7 @@ public class VerdictPublisher {
     }
 
     private Object lockOf(ObjectRef object) {
-        return verdictLocks.computeIfAbsent(object, key -> new Object());
+        return verdictLocks[Math.floorMod(object.hashCode(), verdictLocks.length)];
     }
 
     private static Map<String, Object> status(Attempt attempt) {

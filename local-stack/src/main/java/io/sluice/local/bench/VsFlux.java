@@ -93,9 +93,15 @@ public final class VsFlux {
         summarize(results, apps);
     }
 
-    /** Flux's settings to compare: FLUX_SETTINGS, ';'-separated, or --concurrent 20 and 50. */
+    /**
+     * Flux's settings to compare: FLUX_SETTINGS, ';'-separated, or --concurrent 20 and 50; {@code
+     * none} runs Sluice and the floor only.
+     */
     private static List<String> fluxSettings() {
         String settings = System.getenv("FLUX_SETTINGS");
+        if ("none".equals(settings)) {
+            return List.of();
+        }
         return List.of(
                 (settings == null || settings.isBlank()
                                 ? "--concurrent=20;--concurrent=50 --kube-api-qps=500 --kube-api-burst=1000"
@@ -405,15 +411,16 @@ public final class VsFlux {
                         .findFirst()
                         .orElseThrow()
                         .getValue();
-        double bestFlux =
-                times.entrySet().stream()
-                        .filter(e -> e.getKey().flux())
-                        .mapToDouble(Map.Entry::getValue)
-                        .min()
-                        .orElse(Double.NaN);
-        System.out.printf(
-                "Flux's best median over Sluice's: %.2fx (%.1f s / %.1f s)%n",
-                bestFlux / sluice, bestFlux, sluice);
+        times.entrySet().stream()
+                .filter(e -> e.getKey().flux())
+                .mapToDouble(Map.Entry::getValue)
+                .min()
+                .ifPresent(
+                        bestFlux ->
+                                System.out.printf(
+                                        "Flux's best median over Sluice's: %.2fx (%.1f s / %.1f"
+                                                + " s)%n",
+                                        bestFlux / sluice, bestFlux, sluice));
     }
 
     private static double median(List<Double> values) {

@@ -9,18 +9,21 @@ public class BuildException extends Exception {
     private final String reason;
 
     public BuildException(String message) {
-        this(Reasons.BUILD_FAILED, message);
+        this(message, (Throwable) null);
     }
 
     public BuildException(String message, Throwable cause) {
+        this(Reasons.BUILD_FAILED, message, cause);
+    }
+
+    private BuildException(String reason, String message, Throwable cause) {
         super(message, cause);
-        this.reason = Reasons.BUILD_FAILED;
+        this.reason = reason;
     }
 
     /** With the Ready condition's reason Flux gives this failure, when it is not BuildFailed. */
-    public BuildException(String reason, String message) {
-        super(message);
-        this.reason = reason;
+    public static BuildException withReason(String reason, String message) {
+        return new BuildException(reason, message, null);
     }
 
     public String reason() {

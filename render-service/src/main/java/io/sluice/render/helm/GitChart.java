@@ -10,6 +10,9 @@ import io.sluice.render.build.PinnedTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A chart kept in a GitRepository ({@code chart.spec.chart} is its path in the repository):
@@ -50,6 +53,18 @@ final class GitChart {
                             + artifact.revision()
                             + " (no Chart.yaml)");
         }
-        return ChartPackage.of(helm, chart, null, "chart '" + path + "'", workDir);
+        Path destination = Files.createDirectories(workDir.resolve("packaged"));
+        helm.run(
+                "packaging chart '" + path + "'",
+                List.of("package", chart.toString(), "--destination", destination.toString()),
+                Duration.ofMinutes(1));
+        try (Stream<Path> files = Files.list(destination)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tgz"))
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new BuildException(
+                                            "packaging chart '" + path + "' produced no archive"));
+        }
     }
 }

@@ -140,7 +140,7 @@ public class HelmReleaseRenderer {
                 archive = workDir.resolve("chart.tgz");
                 fetcher.download(chart.url(), chart.digest(), archive);
                 if (fromOciRepository(release)) {
-                    archive = OciChart.versioned(helm, archive, attempt.revision(), workDir);
+                    archive = OciChart.versioned(archive, attempt.revision(), workDir);
                 }
             }
             String releaseName =

@@ -1,14 +1,19 @@
 package io.sluice.render.helm;
 
 import io.sluice.contracts.version.Version;
-import io.sluice.render.artifact.ArtifactFetcher;
 import io.sluice.render.build.BuildException;
-import io.sluice.render.build.PinnedTool;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * A chart from an OCIRepository, versioned as helm-controller versions it: its own version with the
@@ -21,28 +26,62 @@ final class OciChart {
     /** helm-controller's reason for a chart whose version does not fit the artifact. */
     static final String CHART_MUTATE_ERROR = "ChartMutateError";
 
+    private static final Pattern VERSION_LINE = Pattern.compile("(?m)^version:.*$");
+
     private OciChart() {}
 
-    /** {@code archive} packaged again with {@link #version}. */
-    static Path versioned(PinnedTool helm, Path archive, String revision, Path workDir)
+    /**
+     * {@code archive} with {@link #version} in its {@code Chart.yaml}, everything else as it was:
+     * helm-controller changes only the loaded chart's version (packaging it again with Helm would
+     * also drop what its {@code .helmignore} names).
+     */
+    static Path versioned(Path archive, String revision, Path workDir)
             throws BuildException, IOException {
         ChartMetadata metadata = ChartMetadata.read(archive);
         String version = version(metadata.version(), revision);
-        Path unpacked = workDir.resolve("oci-chart");
-        ArtifactFetcher.unpack(archive, unpacked);
-        Path chart;
-        try (Stream<Path> top = Files.list(unpacked)) {
-            chart =
-                    top.filter(p -> Files.isRegularFile(p.resolve("Chart.yaml")))
-                            .findFirst()
-                            .orElseThrow(
-                                    () ->
-                                            new BuildException(
-                                                    "chart "
-                                                            + metadata.name()
-                                                            + " has no Chart.yaml"));
+        Path versioned = workDir.resolve("chart-" + version + ".tgz");
+        boolean rewritten = false;
+        try (TarArchiveInputStream in =
+                        new TarArchiveInputStream(
+                                new GZIPInputStream(Files.newInputStream(archive)), true);
+                TarArchiveOutputStream out =
+                        new TarArchiveOutputStream(
+                                new GZIPOutputStream(Files.newOutputStream(versioned)))) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            TarArchiveEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                byte[] content = in.readAllBytes();
+                String[] parts = entry.getName().split("/");
+                TarArchiveEntry written = entry;
+                if (entry.isFile() && parts.length == 2 && parts[1].equals("Chart.yaml")) {
+                    content = withVersion(content, version);
+                    // a new header: the input stream finds the next entry by this one's size
+                    written = new TarArchiveEntry(entry.getName());
+                    written.setMode(entry.getMode());
+                    written.setModTime(entry.getLastModifiedTime());
+                    written.setSize(content.length);
+                    rewritten = true;
+                }
+                out.putArchiveEntry(written);
+                out.write(content);
+                out.closeArchiveEntry();
+            }
         }
-        return ChartPackage.of(helm, chart, version, "chart '" + metadata.name() + "'", workDir);
+        if (!rewritten) {
+            throw new BuildException("chart " + metadata.name() + " has no Chart.yaml");
+        }
+        return versioned;
+    }
+
+    private static byte[] withVersion(byte[] chartYaml, String version) throws BuildException {
+        String text = new String(chartYaml, StandardCharsets.UTF_8);
+        Matcher line = VERSION_LINE.matcher(text);
+        if (!line.find()) {
+            throw new BuildException("Chart.yaml has no top-level version");
+        }
+        return line.replaceFirst("version: " + Matcher.quoteReplacement(version))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -55,7 +94,7 @@ final class OciChart {
                 Version.parse(chartVersion)
                         .orElseThrow(
                                 () ->
-                                        new BuildException(
+                                        BuildException.withReason(
                                                 CHART_MUTATE_ERROR,
                                                 "invalid chart version " + chartVersion));
         String digest = revision;
@@ -64,7 +103,7 @@ final class OciChart {
                 Version.parse(at < 0 ? revision : revision.substring(0, at).replace('_', '+'));
         if (tag.isPresent()) {
             if (at < 0 || revision.indexOf('@', at + 1) >= 0 || tag.get().compareTo(version) != 0) {
-                throw new BuildException(
+                throw BuildException.withReason(
                         CHART_MUTATE_ERROR,
                         "artifact revision "
                                 + (at < 0 ? revision : revision.substring(0, at))
@@ -75,7 +114,8 @@ final class OciChart {
         }
         String[] pair = digest.split(":", -1);
         if (pair.length != 2 || pair[1].length() < 12) {
-            throw new BuildException(CHART_MUTATE_ERROR, "invalid artifact revision " + digest);
+            throw BuildException.withReason(
+                    CHART_MUTATE_ERROR, "invalid artifact revision " + digest);
         }
         return version.major()
                 + "."
