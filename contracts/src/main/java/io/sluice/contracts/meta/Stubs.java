@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 public final class Stubs {
     private Stubs() {}
 
+    /**
+     * {@code type} needs a constructor without arguments that sets its apiVersion and kind, as
+     * every fabric8 model class and custom resource class has.
+     */
     public static <T extends HasMetadata> T named(Class<T> type, String namespace, String name) {
         try {
             T object = type.getDeclaredConstructor().newInstance();

@@ -56,6 +56,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -94,8 +95,7 @@ public class VerdictPublisher {
      * most others' side by side (one lock for all held every verdict behind the one being written).
      * A fixed set, so nothing grows with the objects seen.
      */
-    private final Object[] verdictLocks =
-            java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    private final Object[] verdictLocks = Stream.generate(Object::new).limit(64).toArray();
 
     /** Per object, the judgement last started (see {@link #inTurn}). */
     private final Map<ObjectRef, CompletableFuture<CompletionStage<Void>>> turns =
