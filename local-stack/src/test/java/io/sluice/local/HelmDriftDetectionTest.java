@@ -186,6 +186,16 @@ class HelmDriftDetectionTest {
                                             .map(c -> "True".equals(c.getStatus()))
                                             .orElse(false);
                         });
+        // and every reconcile its creation set off is done: the chart is announced again when the
+        // GitRepository's artifact lands, a resync that applies the deployed revision again (CI at
+        // 0641a46 had it land after the change, undoing it); a requested reconcile comes after it
+        // in the release's order, so once it is handled nothing older is left
+        String requestedAt = Manifests.requestReconcile(client, HelmRelease.class, ns, "settings");
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                requestedAt.equals(
+                                        helmRelease(ns).getStatus().lastHandledReconcileAt));
     }
 
     private static void change(String ns, Map<String, String> data) {
