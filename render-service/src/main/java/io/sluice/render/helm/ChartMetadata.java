@@ -22,8 +22,7 @@ record ChartMetadata(String name, String version, String appVersion) {
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                String[] parts = entry.getName().split("/");
-                if (entry.isFile() && parts.length == 2 && parts[1].equals("Chart.yaml")) {
+                if (isChartYaml(entry)) {
                     Object loaded =
                             new Load(LoadSettings.builder().build())
                                     .loadFromString(
@@ -40,6 +39,12 @@ record ChartMetadata(String name, String version, String appVersion) {
                     "cannot read chart " + chartArchive.getFileName() + ": " + e.getMessage(), e);
         }
         throw new BuildException("chart " + chartArchive.getFileName() + " has no Chart.yaml");
+    }
+
+    /** The chart's own {@code Chart.yaml}: {@code <chart>/Chart.yaml}, not a subchart's. */
+    static boolean isChartYaml(TarArchiveEntry entry) {
+        String[] parts = entry.getName().split("/");
+        return entry.isFile() && parts.length == 2 && parts[1].equals("Chart.yaml");
     }
 
     private static String text(Object value) {

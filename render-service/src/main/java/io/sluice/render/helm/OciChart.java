@@ -20,7 +20,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * first 12 hex digits of the artifact's digest as build metadata ({@code 6.9.4+0123456789ab}), so
  * that a tag pushed again with other content is another version, and a release helm-controller made
  * from the same artifact is the same release. Helm renders it with that version ({@code
- * .Chart.Version}), as under helm-controller.
+ * .Chart.Version}), as under helm-controller. (helm-controller's DisableChartDigestTracking feature
+ * gate, which keeps the chart's own version, is not honoured.)
  */
 final class OciChart {
     /** helm-controller's reason for a chart whose version does not fit the artifact. */
@@ -40,7 +41,6 @@ final class OciChart {
         ChartMetadata metadata = ChartMetadata.read(archive);
         String version = version(metadata.version(), revision);
         Path versioned = workDir.resolve("chart-" + version + ".tgz");
-        boolean rewritten = false;
         try (TarArchiveInputStream in =
                         new TarArchiveInputStream(
                                 new GZIPInputStream(Files.newInputStream(archive)), true);
@@ -52,26 +52,21 @@ final class OciChart {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 byte[] content = in.readAllBytes();
-                String[] parts = entry.getName().split("/");
                 TarArchiveEntry written = entry;
-                if (entry.isFile() && parts.length == 2 && parts[1].equals("Chart.yaml")) {
+                if (ChartMetadata.isChartYaml(entry)) {
                     content = withVersion(content, version);
                     // a new header: the input stream finds the next entry by this one's size
                     written = new TarArchiveEntry(entry.getName());
                     written.setMode(entry.getMode());
                     written.setModTime(entry.getLastModifiedTime());
                     written.setSize(content.length);
-                    rewritten = true;
                 }
                 out.putArchiveEntry(written);
                 out.write(content);
                 out.closeArchiveEntry();
             }
         }
-        if (!rewritten) {
-            throw new BuildException("chart " + metadata.name() + " has no Chart.yaml");
-        }
-        return versioned;
+        return versioned; // ChartMetadata.read found its Chart.yaml
     }
 
     private static byte[] withVersion(byte[] chartYaml, String version) throws BuildException {
