@@ -5,18 +5,42 @@ package io.sluice.contracts.events;
  * is emitted only when the revision or digest changes; for a HelmRelease (whose chart
  * source-service fetches) also when the release's spec changes, so values changes are rendered.
  * {@code failure} is set, and the rest empty, when the artifact could not be had (a chart or
- * version the repository does not have, an unreachable repository).
+ * version the repository does not have, an unreachable repository). {@code atInterval} is set when
+ * the announcement comes from the source's check at its interval (or retry interval), not from a
+ * change that set a check off: a HelmRelease's chart announced again then is the release's resync,
+ * as helm-controller reconciles at its interval; announced again because its source's artifact
+ * landed, it is not.
  */
 public record ArtifactEvent(
-        ObjectRef source, String revision, String digest, String url, long size, Failure failure) {
+        ObjectRef source,
+        String revision,
+        String digest,
+        String url,
+        long size,
+        Failure failure,
+        boolean atInterval) {
     public static final String TYPE = "io.sluice.artifact.v1";
 
     public static ArtifactEvent stored(
             ObjectRef source, String revision, String digest, String url, long size) {
-        return new ArtifactEvent(source, revision, digest, url, size, null);
+        return new ArtifactEvent(source, revision, digest, url, size, null, false);
     }
 
     public static ArtifactEvent failed(ObjectRef source, Failure failure) {
-        return new ArtifactEvent(source, null, null, null, 0, failure);
+        return new ArtifactEvent(source, null, null, null, 0, failure, false);
+    }
+
+    /** True when {@code other} announces the same artifact (or failure), however it was set off. */
+    public boolean sameArtifactAs(ArtifactEvent other) {
+        return other != null && withoutTrigger().equals(other.withoutTrigger());
+    }
+
+    private ArtifactEvent withoutTrigger() {
+        return new ArtifactEvent(source, revision, digest, url, size, failure, false);
+    }
+
+    /** The same announcement, made by the check at the source's interval. */
+    public ArtifactEvent checkedAtInterval() {
+        return new ArtifactEvent(source, revision, digest, url, size, failure, true);
     }
 }

@@ -135,10 +135,12 @@ public class RenderTriggers {
                     null); // unreadable (see application.properties): skipped
         }
         if (HelmRelease.KIND.equals(artifact.source().kind())) {
-            // source-service announces a release's chart at every check: the same chart again is
-            // the release's resync
-            boolean again = artifact.equals(charts.put(artifact.source(), artifact));
-            return renderHelmRelease(artifact.source(), again ? Instant.now().toString() : null);
+            // source-service announces a release's chart at every check: the same chart again at
+            // the release's interval is its resync; again because its source's artifact landed,
+            // it is not (that resync could re-apply the deployed revision over a change just made)
+            ArtifactEvent previous = charts.put(artifact.source(), artifact);
+            boolean resync = artifact.atInterval() && artifact.sameArtifactAs(previous);
+            return renderHelmRelease(artifact.source(), resync ? Instant.now().toString() : null);
         }
         return kustomizations.thenCompose(
                 informer ->

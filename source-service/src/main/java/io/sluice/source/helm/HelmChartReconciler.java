@@ -89,8 +89,11 @@ public class HelmChartReconciler {
         this.puller = new ChartPuller(client, store);
     }
 
-    /** Reconciles once; returns when the chart is due to be checked again. */
-    public Duration reconcile(HelmRelease release) {
+    /**
+     * Reconciles once; returns when the chart is due to be checked again. {@code atInterval}: this
+     * is the check at the release's interval, so the chart it announces is the release's resync.
+     */
+    public Duration reconcile(HelmRelease release, boolean atInterval) {
         ObjectRef ref =
                 new ObjectRef(
                         HelmRelease.KIND,
@@ -114,7 +117,8 @@ public class HelmChartReconciler {
             try {
                 if (release.getSpec().chartRef != null) {
                     deleteHelmChart(release);
-                    announceSourceArtifact(ref, trigger, chartRefArtifact(release), "chartRef");
+                    announceSourceArtifact(
+                            ref, trigger, atInterval, chartRefArtifact(release), "chartRef");
                     return interval;
                 }
                 if (chart != null
@@ -122,7 +126,11 @@ public class HelmChartReconciler {
                         && GitRepository.KIND.equals(chart.sourceRef.kind)) {
                     deleteHelmChart(release);
                     announceSourceArtifact(
-                            ref, trigger, gitArtifact(release, chart), "chart " + chart.chart);
+                            ref,
+                            trigger,
+                            atInterval,
+                            gitArtifact(release, chart),
+                            "chart " + chart.chart);
                     return interval;
                 }
                 helmChart = helmChartOf(release, chart);
@@ -132,7 +140,8 @@ public class HelmChartReconciler {
                                 repositoryName(release, chart),
                                 chart.chart,
                                 chart.version);
-                announceChart(ref, trigger, pulled.name(), pulled.version(), pulled.stored());
+                announceChart(
+                        ref, trigger, atInterval, pulled.name(), pulled.version(), pulled.stored());
                 helmChart.ifPresent(
                         c ->
                                 helmCharts.pulled(
@@ -168,21 +177,34 @@ public class HelmChartReconciler {
         return interval;
     }
 
-    private void announce(ObjectRef ref, String revision, String digest, String url, long size) {
+    private void announce(
+            ObjectRef ref,
+            boolean atInterval,
+            String revision,
+            String digest,
+            String url,
+            long size) {
+        ArtifactEvent event = ArtifactEvent.stored(ref, revision, digest, url, size);
         artifacts.sendMessageAndAwait(
                 Envelopes.of(
                         ref,
                         ArtifactEvent.TYPE,
                         "source-service",
-                        ArtifactEvent.stored(ref, revision, digest, url, size)));
+                        atInterval ? event.checkedAtInterval() : event));
     }
 
     /** A chart pulled from a Helm repository and stored: announced as the release's chart. */
     private void announceChart(
-            ObjectRef ref, String trigger, String name, String version, StoredArtifact stored) {
+            ObjectRef ref,
+            String trigger,
+            boolean atInterval,
+            String name,
+            String version,
+            StoredArtifact stored) {
         String key = trigger + "/" + version + "/" + stored.digest();
         announce(
                 ref,
+                atInterval,
                 version,
                 stored.digest(),
                 config.artifactBaseUrl() + "/artifacts/" + stored.fileName(),
@@ -195,10 +217,11 @@ public class HelmChartReconciler {
 
     /** A chart in another source's artifact: that artifact, announced as the release's chart. */
     private void announceSourceArtifact(
-            ObjectRef ref, String trigger, Artifact artifact, String what) {
+            ObjectRef ref, String trigger, boolean atInterval, Artifact artifact, String what) {
         String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
         announce(
                 ref,
+                atInterval,
                 artifact.revision,
                 artifact.digest,
                 artifact.url,

@@ -6,6 +6,7 @@ import io.opentelemetry.context.Context;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.trace.Stages;
 import java.time.Duration;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -17,7 +18,14 @@ public final class FetchSpans {
 
     public static <T extends HasMetadata> Function<T, Duration> traced(
             Tracer tracer, String kind, Function<T, Duration> reconcile) {
-        return source ->
+        BiFunction<T, Boolean, Duration> traced =
+                traced(tracer, kind, (source, atInterval) -> reconcile.apply(source));
+        return source -> traced.apply(source, false);
+    }
+
+    public static <T extends HasMetadata> BiFunction<T, Boolean, Duration> traced(
+            Tracer tracer, String kind, BiFunction<T, Boolean, Duration> reconcile) {
+        return (source, atInterval) ->
                 Stages.call(
                         tracer,
                         Stages.FETCH,
@@ -26,6 +34,6 @@ public final class FetchSpans {
                                 source.getMetadata().getNamespace(),
                                 source.getMetadata().getName()),
                         Context.root(),
-                        () -> reconcile.apply(source));
+                        () -> reconcile.apply(source, atInterval));
     }
 }

@@ -8,13 +8,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
  * Runs each object's reconcile now or after a delay, never two at once for the same object: a
  * request that comes while one runs is queued behind it, and a newer request replaces a pending
- * one. A reconcile that throws is scheduled again after {@link #AFTER_ERROR}.
+ * one. A reconcile that throws is scheduled again after {@link #AFTER_ERROR}. Each run is told
+ * whether it is the check at the object's interval (or after an error) rather than one asked for
+ * {@link #now}.
  */
 public final class ReconcileScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileScheduler.class);
@@ -22,15 +24,15 @@ public final class ReconcileScheduler implements AutoCloseable {
     private final Duration afterError;
 
     private final ScheduledExecutorService executor;
-    private final Consumer<ObjectRef> reconcile;
+    private final BiConsumer<ObjectRef, Boolean> reconcile;
     private final Map<ObjectRef, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Object> locks = new ConcurrentHashMap<>();
 
-    public ReconcileScheduler(int workers, Consumer<ObjectRef> reconcile) {
+    public ReconcileScheduler(int workers, BiConsumer<ObjectRef, Boolean> reconcile) {
         this(workers, reconcile, AFTER_ERROR);
     }
 
-    ReconcileScheduler(int workers, Consumer<ObjectRef> reconcile, Duration afterError) {
+    ReconcileScheduler(int workers, BiConsumer<ObjectRef, Boolean> reconcile, Duration afterError) {
         this.afterError = afterError;
         this.executor =
                 Executors.newScheduledThreadPool(
@@ -44,10 +46,15 @@ public final class ReconcileScheduler implements AutoCloseable {
     }
 
     public void now(ObjectRef object) {
-        after(object, Duration.ZERO);
+        schedule(object, Duration.ZERO, false);
     }
 
+    /** The object's next check at its interval, {@code delay} from now. */
     public void after(ObjectRef object, Duration delay) {
+        schedule(object, delay, true);
+    }
+
+    private void schedule(ObjectRef object, Duration delay, boolean atInterval) {
         // atomic per object: a task that starts (and reschedules itself) before this call returns
         // must not have its
         // next run cancelled by this call's own bookkeeping, or the object would never be polled
@@ -59,7 +66,7 @@ public final class ReconcileScheduler implements AutoCloseable {
                         previous.cancel(false);
                     }
                     return executor.schedule(
-                            () -> run(object), delay.toMillis(), TimeUnit.MILLISECONDS);
+                            () -> run(object, atInterval), delay.toMillis(), TimeUnit.MILLISECONDS);
                 });
     }
 
@@ -75,10 +82,10 @@ public final class ReconcileScheduler implements AutoCloseable {
      * A reconcile that throws is tried again later: one unexpected error never stops an object's
      * polling for good.
      */
-    private void run(ObjectRef object) {
+    private void run(ObjectRef object, boolean atInterval) {
         synchronized (locks.computeIfAbsent(object, o -> new Object())) {
             try {
-                reconcile.accept(object);
+                reconcile.accept(object, atInterval);
             } catch (RuntimeException e) {
                 LOG.errorf(
                         e,

@@ -9,6 +9,7 @@ import io.sluice.contracts.meta.Annotations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -17,7 +18,8 @@ import java.util.function.Predicate;
  * Watches one kind of source and decides when each is reconciled: on creation, on a spec change, on
  * {@code reconcile.fluxcd.io/requestedAt}, and every interval (what the reconcile returns). A
  * deleted source is forgotten ({@code forget}), so that one created again under its name is
- * announced again.
+ * announced again. A reconcile that takes two arguments is also told whether it is the check at the
+ * interval.
  */
 public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable {
     private final ReconcileScheduler scheduler;
@@ -31,17 +33,27 @@ public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable
             int workers,
             Function<T, Duration> reconcile,
             Consumer<ObjectRef> forget) {
+        this(client, type, kind, workers, (source, atInterval) -> reconcile.apply(source), forget);
+    }
+
+    public SourceWatcher(
+            KubernetesClient client,
+            Class<T> type,
+            String kind,
+            int workers,
+            BiFunction<T, Boolean, Duration> reconcile,
+            Consumer<ObjectRef> forget) {
         this.kind = kind;
         this.scheduler =
                 new ReconcileScheduler(
                         workers,
-                        ref -> {
+                        (ref, atInterval) -> {
                             T source =
                                     informer()
                                             .getIndexer()
                                             .getByKey(ref.namespace() + "/" + ref.name());
                             if (source != null) {
-                                scheduler().after(ref, reconcile.apply(source));
+                                scheduler().after(ref, reconcile.apply(source, atInterval));
                             }
                         });
         this.informer = client.resources(type).inAnyNamespace().runnableInformer(0);

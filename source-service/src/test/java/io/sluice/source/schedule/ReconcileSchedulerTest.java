@@ -1,12 +1,16 @@
 package io.sluice.source.schedule;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.contracts.events.ObjectRef;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ReconcileSchedulerTest {
@@ -22,7 +26,7 @@ class ReconcileSchedulerTest {
         try (ReconcileScheduler scheduler =
                 new ReconcileScheduler(
                         2,
-                        ref -> {
+                        (ref, atInterval) -> {
                             if (calls.computeIfAbsent(ref, r -> new AtomicInteger())
                                             .incrementAndGet()
                                     < 3) {
@@ -39,5 +43,30 @@ class ReconcileSchedulerTest {
                                     calls.size() == 200
                                             && calls.values().stream().allMatch(c -> c.get() == 3));
         }
+    }
+
+    /**
+     * A check asked for now is not the one at the interval; the next one, scheduled by the run
+     * itself, is (a HelmRelease's chart announced again then is its resync, and only then).
+     */
+    @Test
+    void aRunIsToldWhetherItIsTheCheckAtTheInterval() {
+        ObjectRef ref = new ObjectRef("HelmRelease", "ns", "release");
+        List<Boolean> runs = new CopyOnWriteArrayList<>();
+        AtomicReference<ReconcileScheduler> self = new AtomicReference<>();
+        try (ReconcileScheduler scheduler =
+                new ReconcileScheduler(
+                        1,
+                        (object, atInterval) -> {
+                            runs.add(atInterval);
+                            if (runs.size() < 3) {
+                                self.get().after(object, Duration.ofMillis(10));
+                            }
+                        })) {
+            self.set(scheduler);
+            scheduler.now(ref);
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.size() == 3);
+        }
+        assertEquals(List.of(false, true, true), runs);
     }
 }
