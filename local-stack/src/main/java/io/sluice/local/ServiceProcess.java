@@ -75,6 +75,10 @@ public final class ServiceProcess implements AutoCloseable {
                 new ProcessBuilder(
                                 List.of(
                                         "java",
+                                        // the heap grows as its live set needs (the default
+                                        // initial heap here, 1/64 of the machine's memory,
+                                        // would be all of -Xmx, filled before any full GC)
+                                        "-Xms16m",
                                         "-Xmx192m",
                                         "-XX:+UseSerialGC",
                                         "-XX:TieredStopAtLevel=1",

@@ -79,6 +79,26 @@ public class DesiredState {
         applying.remove(owner);
     }
 
+    /**
+     * True when {@code objects} are exactly the owner's desired objects (the same ids, each equal
+     * to what its last successful apply applied), and the owner is not being applied.
+     */
+    public boolean holds(ObjectRef owner, List<GenericKubernetesResource> objects) {
+        Set<String> ids = byOwner.get(owner);
+        if (ids == null || applying.contains(owner) || ids.size() != objects.size()) {
+            return false;
+        }
+        for (GenericKubernetesResource object : objects) {
+            Desired desired = byId.get(ObjectId.of(object).id());
+            if (desired == null
+                    || !desired.owner().equals(owner)
+                    || !desired.object().equals(object)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The desired object for an id, unless its owner is being applied right now. */
     public Optional<Desired> get(String id) {
         Desired desired = byId.get(id);

@@ -29,9 +29,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * Applies an owner's objects: labels them as its own, applies them in stages as its service account
@@ -124,11 +127,7 @@ public class OwnerApply {
                     new ArrayList<>(
                             applier.apply(withoutRetries(as), objects, owner.force(), ignore));
             after.run(as);
-            Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
-            objects.stream()
-                    .map(ObjectId::of)
-                    .sorted(Comparator.comparing(ObjectId::id))
-                    .forEach(id -> inventory.put(id.id(), id.entry()));
+            Map<String, InventoryEntry> inventory = inventoryOf(objects);
             if (owner.prune()) {
                 changes.addAll(
                         new InventoryPruner(as)
@@ -159,6 +158,44 @@ public class OwnerApply {
     }
 
     /**
+     * A new revision whose render is exactly what the owner's last apply applied, while drift
+     * correction keeps those objects as applied: the revision is recorded (status, the same
+     * inventory) and nothing is written to the objects, so a commit that changes one Kustomization
+     * of many is applied to that one only. Empty, and nothing recorded, when anything differs: the
+     * objects, the inventory (something to prune), or the cluster (another cluster's objects are
+     * not watched). Its caller decides which attempts may take this path.
+     */
+    public Optional<List<AppliedObject>> recordUnchanged(
+            ObjectRef ref, String revision, Owner owner, List<GenericKubernetesResource> objects) {
+        if (TargetClusters.remote(owner.kubeConfig())) {
+            return Optional.empty();
+        }
+        objects.forEach(o -> labelAsOwned(o, owner.ownershipLabels()));
+        Map<String, InventoryEntry> inventory = inventoryOf(objects);
+        Set<String> previous =
+                owner.previousInventory().stream().map(ObjectId::id).collect(Collectors.toSet());
+        if (!previous.equals(inventory.keySet()) || !desired.holds(ref, objects)) {
+            return Optional.empty();
+        }
+        owner.recordApplied(List.copyOf(inventory.values()), revision);
+        desired.applied(ref, revision, objects, owner.serviceAccountName());
+        return Optional.of(
+                objects.stream()
+                        .map(o -> StagedApplier.applied(o, AppliedObject.Action.UNCHANGED))
+                        .toList());
+    }
+
+    private static Map<String, InventoryEntry> inventoryOf(
+            List<GenericKubernetesResource> objects) {
+        Map<String, InventoryEntry> inventory = new LinkedHashMap<>();
+        objects.stream()
+                .map(ObjectId::of)
+                .sorted(Comparator.comparing(ObjectId::id))
+                .forEach(id -> inventory.put(id.id(), id.entry()));
+        return inventory;
+    }
+
+    /**
      * The dry runs and applies of an owner's objects are not retried inside the attempt: a write
      * the API server fails (fabric8 retried a 5xx or 429 ten times with backoff, about 20 s,
      * holding the owner's lane) fails the attempt with the server's message, tried again at
@@ -186,7 +223,7 @@ public class OwnerApply {
             throws ApplyException {
         desired.forget(ref);
         return new InventoryPruner(clientFor(ref, owner), propagation)
-                .prune(owner.ownershipLabels(), candidates, java.util.Set.of());
+                .prune(owner.ownershipLabels(), candidates, Set.of());
     }
 
     /** The owner's identity on this cluster (a HelmRelease's: it has no other yet). */

@@ -87,6 +87,7 @@ public class RenderedManifestsApplier {
     private final ObjectStates states;
     private final MeterRegistry metrics;
     private final AttemptLedger ledger = new AttemptLedger();
+    private final RevisionOnlyChanges revisionOnly = new RevisionOnlyChanges();
     private final OwnerApply ownerApply;
     private final HelmReleaseReconciler helmReleases;
     private final DependencyGate dependencies;
@@ -414,6 +415,7 @@ public class RenderedManifestsApplier {
                         result.failure().message()); // a wait is no failure
             }
             ledger.forget(attempt.object());
+            revisionOnly.forget(attempt.object());
             states.failed(
                     attempt.object(),
                     attempt.revision(),
@@ -477,6 +479,14 @@ public class RenderedManifestsApplier {
         try {
             List<GenericKubernetesResource> objects =
                     StagedApplier.resources(Manifests.decode(manifests, seal));
+            if (revisionOnly.revisionOnly(attempt)) {
+                Optional<List<AppliedObject>> unchanged =
+                        ownerApply.recordUnchanged(ref, attempt.revision(), owner, objects);
+                if (unchanged.isPresent()) {
+                    LOG.infof("unchanged: %d objects as applied, nothing written", objects.size());
+                    return ApplyResult.applied(attempt, unchanged.get());
+                }
+            }
             List<AppliedObject> changes =
                     ownerApply.apply(
                             ref,
@@ -485,6 +495,7 @@ public class RenderedManifestsApplier {
                             objects,
                             OwnerApply.Step.NONE,
                             OwnerApply.Step.NONE);
+            revisionOnly.fullyApplied(attempt);
             LOG.infof("applied: %s", summary(changes));
             return ApplyResult.applied(attempt, changes);
         } catch (ApplyException e) {

@@ -213,7 +213,8 @@ public final class StagedApplier {
         }
     }
 
-    private static AppliedObject applied(GenericKubernetesResource object, Action action) {
+    /** How an object and what applying it did are reported. */
+    public static AppliedObject applied(GenericKubernetesResource object, Action action) {
         ObjectId id = ObjectId.of(object);
         return new AppliedObject(id.apiVersion(), id.kind(), id.namespace(), id.name(), action);
     }

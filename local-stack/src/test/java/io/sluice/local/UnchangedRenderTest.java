@@ -1,0 +1,160 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.source.GitRepository;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A commit that changes one Kustomization's files out of two on the same repository dry-runs and
+ * applies that one's objects only: the other renders what it applied already and records the new
+ * revision without a request to its objects. A requested reconcile of it dry-runs them again. The
+ * dry runs are counted by the API server ({@code apiserver_request_total}, {@code dry_run="All"}),
+ * on a kind of this test's own so that no other test's reconciles are counted.
+ */
+@ExtendWith(LocalStackExtension.class)
+class UnchangedRenderTest {
+    private static final String NS = "unchanged-render-test";
+    private static final String GROUP = "unchanged.sluice.test";
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @Test
+    void aCommitThatChangesOneKustomizationWritesNothingForTheOther() throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        Manifests.apply(
+                client,
+                """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: markers.%1$s}
+                spec:
+                  group: %1$s
+                  scope: Namespaced
+                  names: {kind: Marker, plural: markers, singular: marker}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """
+                        .formatted(GROUP));
+        LocalStack.awaitEstablished(client, "markers." + GROUP);
+        String url = stack.git().create(NS);
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(NS), url)) {
+            repo.write("a/settings.yaml", settings("hello"))
+                    .write(
+                            "b/marker.yaml",
+                            "apiVersion: %s/v1\nkind: Marker\nmetadata: {name: marker}\nspec: {colour: blue}\n"
+                                    .formatted(GROUP))
+                    .commitAndPush("two apps");
+            Manifests.apply(client, Manifests.namespace(NS));
+            Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "10m"));
+            Manifests.apply(client, Manifests.kustomizationInto(NS, "a", NS, "./a"));
+            Manifests.apply(client, Manifests.kustomizationInto(NS, "b", NS, "./b"));
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    FluxReady.isReady(client, NS, "a")
+                                            && FluxReady.isReady(client, NS, "b"));
+            long dryRuns = markerDryRuns(client);
+            assertThat(dryRuns).as("the marker's dry runs at its first apply").isPositive();
+
+            String revision =
+                    "main@sha1:"
+                            + repo.write("a/settings.yaml", settings("bye")).commitAndPush("a");
+            requestReconcile(client, GitRepository.class, NS);
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    appliedAt(client, "a", revision)
+                                            && appliedAt(client, "b", revision));
+            assertThat(
+                            client.configMaps()
+                                    .inNamespace(NS)
+                                    .withName("settings")
+                                    .get()
+                                    .getData()
+                                    .get("greeting"))
+                    .isEqualTo("bye");
+            assertThat(markerDryRuns(client)).as("the marker's dry runs since").isEqualTo(dryRuns);
+
+            String requested = requestReconcile(client, Kustomization.class, "b");
+            await().atMost(DEADLINE)
+                    .until(
+                            () ->
+                                    requested.equals(
+                                            client.resources(Kustomization.class)
+                                                    .inNamespace(NS)
+                                                    .withName("b")
+                                                    .get()
+                                                    .getStatus()
+                                                    .lastHandledReconcileAt));
+            assertThat(markerDryRuns(client))
+                    .as("the marker's dry runs after a requested reconcile")
+                    .isGreaterThan(dryRuns);
+        }
+    }
+
+    private static String settings(String greeting) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {greeting: "
+                + greeting
+                + "}\n";
+    }
+
+    private static boolean appliedAt(KubernetesClient client, String name, String revision) {
+        Kustomization ks =
+                client.resources(Kustomization.class).inNamespace(NS).withName(name).get();
+        return ks.getStatus() != null
+                && revision.equals(ks.getStatus().lastAppliedRevision)
+                && FluxReady.of(client, NS, name)
+                        .map(
+                                ready ->
+                                        "True".equals(ready.getStatus())
+                                                && ready.getMessage().contains(revision))
+                        .orElse(false);
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> String requestReconcile(
+            KubernetesClient client, Class<T> type, String name) {
+        String at = Instant.now().toString();
+        client.resources(type)
+                .inNamespace(NS)
+                .withName(name)
+                .edit(
+                        object -> {
+                            var annotations =
+                                    object.getMetadata().getAnnotations() == null
+                                            ? new HashMap<String, String>()
+                                            : new HashMap<>(object.getMetadata().getAnnotations());
+                            annotations.put(Annotations.REQUESTED_AT, at);
+                            object.getMetadata().setAnnotations(annotations);
+                            return object;
+                        });
+        return at;
+    }
+
+    /** Dry-run requests the API server answered for this test's kind, as its metrics count them. */
+    private static long markerDryRuns(KubernetesClient client) {
+        return client.raw(client.getMasterUrl() + "metrics")
+                .lines()
+                .filter(line -> line.startsWith("apiserver_request_total{"))
+                .filter(line -> line.contains("dry_run=\"All\""))
+                .filter(line -> line.contains("group=\"" + GROUP + "\""))
+                .mapToLong(
+                        line ->
+                                (long)
+                                        Double.parseDouble(
+                                                line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
