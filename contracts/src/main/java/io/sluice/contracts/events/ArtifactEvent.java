@@ -1,5 +1,7 @@
 package io.sluice.contracts.events;
 
+import java.util.List;
+
 /**
  * source-service stored a new artifact for a source, or could not get one. For a GitRepository it
  * is emitted only when the revision or digest changes; for a HelmRelease (whose chart
@@ -9,7 +11,8 @@ package io.sluice.contracts.events;
  * the announcement comes from the source's check at its interval (or retry interval), not from a
  * change that set a check off: a HelmRelease's chart announced again then is the release's resync,
  * as helm-controller reconciles at its interval; announced again because its source's artifact
- * landed, it is not.
+ * landed, it is not. {@code changedPaths}, for a GitRepository's new commit, names the files it
+ * changed since the previous artifact, as a hint for the order of renders (null: not known).
  */
 public record ArtifactEvent(
         ObjectRef source,
@@ -18,16 +21,17 @@ public record ArtifactEvent(
         String url,
         long size,
         Failure failure,
-        boolean atInterval) {
+        boolean atInterval,
+        List<String> changedPaths) {
     public static final String TYPE = "io.sluice.artifact.v1";
 
     public static ArtifactEvent stored(
             ObjectRef source, String revision, String digest, String url, long size) {
-        return new ArtifactEvent(source, revision, digest, url, size, null, false);
+        return new ArtifactEvent(source, revision, digest, url, size, null, false, null);
     }
 
     public static ArtifactEvent failed(ObjectRef source, Failure failure) {
-        return new ArtifactEvent(source, null, null, null, 0, failure, false);
+        return new ArtifactEvent(source, null, null, null, 0, failure, false, null);
     }
 
     /** True when {@code other} announces the same artifact (or failure), however it was set off. */
@@ -36,11 +40,16 @@ public record ArtifactEvent(
     }
 
     private ArtifactEvent withoutTrigger() {
-        return new ArtifactEvent(source, revision, digest, url, size, failure, false);
+        return new ArtifactEvent(source, revision, digest, url, size, failure, false, null);
+    }
+
+    /** The same announcement, naming the files its commit changed. */
+    public ArtifactEvent withChangedPaths(List<String> paths) {
+        return new ArtifactEvent(source, revision, digest, url, size, failure, atInterval, paths);
     }
 
     /** The same announcement, made by the check at the source's interval. */
     public ArtifactEvent checkedAtInterval() {
-        return new ArtifactEvent(source, revision, digest, url, size, failure, true);
+        return new ArtifactEvent(source, revision, digest, url, size, failure, true, changedPaths);
     }
 }

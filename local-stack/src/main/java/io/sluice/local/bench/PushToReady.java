@@ -19,7 +19,8 @@ import java.util.List;
  * Measures the time from {@code git push} to the Kustomization being Ready at the pushed revision,
  * on the local stack, two ways: with {@code reconcile.fluxcd.io/requestedAt} set right after the
  * push (as a webhook or {@code flux reconcile source git} would), and with a 10 s source interval
- * and nothing else. Prints every sample and the median.
+ * and nothing else. Prints every sample and the median. With a third argument K, measures instead a
+ * commit that changes one app of K on one repository ({@link OneAmongMany}).
  */
 public final class PushToReady {
     private static final String NS = "flux-system";
@@ -27,6 +28,11 @@ public final class PushToReady {
     public static void main(String[] args) throws Exception {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int apps = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        if (apps > 0) {
+            OneAmongMany.measure(repoRoot, apps, samples);
+            return;
+        }
         try (LocalStack stack =
                 LocalStack.start(repoRoot, Files.createTempDirectory("sluice-bench-"))) {
             KubernetesClient client = stack.client();
@@ -95,7 +101,7 @@ public final class PushToReady {
                 "Kustomization " + name + " not Ready at " + revision + " within " + timeout);
     }
 
-    private static void report(String mode, List<Duration> samples) {
+    static void report(String mode, List<Duration> samples) {
         List<Long> millis = samples.stream().map(Duration::toMillis).sorted().toList();
         System.out.printf(
                 "push to Ready, %-24s median %5d ms   samples %s%n",

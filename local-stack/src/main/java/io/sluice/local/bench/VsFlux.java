@@ -3,12 +3,9 @@ package io.sluice.local.bench;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.meta.Conditions;
 import io.sluice.local.FluxControllers;
-import io.sluice.local.GitWorkspace;
 import io.sluice.local.LocalStack;
 import io.sluice.local.Manifests;
 import java.nio.file.Files;
@@ -19,11 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Predicate;
 
 /**
  * Sluice and Flux side by side on the same machine: K Kustomizations of 4 objects each
@@ -35,8 +27,8 @@ import java.util.function.Predicate;
  * client (the API server's audit log), and Flux's time over Sluice's.
  */
 public final class VsFlux {
-    private static final String NS = "flux-system";
-    private static final String TARGET = "bench";
+    private static final String NS = BenchApps.NS;
+    private static final String TARGET = BenchApps.TARGET;
     private static final Duration DEADLINE = Duration.ofMinutes(20);
     private static final int FLOOR_THREADS = 32;
 
@@ -161,16 +153,21 @@ public final class VsFlux {
             Instant start = Instant.now();
             if (engine.floor()) {
                 applyStraight(client, apps);
-                awaitAll(
+                BenchApps.awaitAll(
                         client.apps().deployments().inNamespace(TARGET).runnableInformer(0),
                         apps,
-                        VsFlux::available);
+                        VsFlux::available,
+                        DEADLINE);
             } else {
-                String sha = pushRepository(stack, apps);
+                String sha;
+                try (BenchApps.Pushed pushed = BenchApps.pushRepository(stack, apps)) {
+                    sha = pushed.sha();
+                }
                 SharedIndexInformer<Kustomization> informer =
                         client.resources(Kustomization.class).inNamespace(NS).runnableInformer(0);
-                createKustomizations(client, apps);
-                awaitAll(informer, apps, k -> readyAt(k, "main@sha1:" + sha));
+                BenchApps.createKustomizations(client, apps);
+                BenchApps.awaitAll(
+                        informer, apps, k -> BenchApps.readyAt(k, "main@sha1:" + sha), DEADLINE);
             }
             Duration ready = Duration.between(start, Instant.now());
             Map<String, Double> cpu = new LinkedHashMap<>();
@@ -219,53 +216,16 @@ public final class VsFlux {
         return LocalStack.SERVICES.contains(client);
     }
 
-    private static String pushRepository(LocalStack stack, int apps) throws Exception {
-        String url = stack.git().create(TARGET);
-        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory("vsflux"), url)) {
-            for (int i = 0; i < apps; i++) {
-                repo.write("apps/%s/objects.yaml".formatted(app(i)), objects("${app}"));
-            }
-            String sha = repo.commitAndPush(apps + " apps");
-            Manifests.apply(stack.client(), Manifests.gitRepository(NS, TARGET, url, "60m"));
-            return sha;
-        }
-    }
-
-    private static void createKustomizations(KubernetesClient client, int apps) throws Exception {
-        inParallel(
-                apps,
-                8,
-                i ->
-                        Manifests.apply(
-                                client,
-                                """
-                                apiVersion: kustomize.toolkit.fluxcd.io/v1
-                                kind: Kustomization
-                                metadata: {name: %1$s, namespace: %2$s}
-                                spec:
-                                  interval: 60m
-                                  path: ./apps/%1$s
-                                  prune: true
-                                  wait: true
-                                  timeout: 5m
-                                  targetNamespace: %3$s
-                                  sourceRef: {kind: GitRepository, name: %3$s}
-                                  postBuild:
-                                    substitute: {app: %1$s}
-                                """
-                                        .formatted(app(i), NS, TARGET)));
-    }
-
     /** The floor: every object server-side-applied by a tight concurrent client, no engine. */
     private static void applyStraight(KubernetesClient client, int apps) throws Exception {
-        inParallel(
+        BenchApps.inParallel(
                 apps,
                 FLOOR_THREADS,
                 i -> {
                     for (HasMetadata object :
                             client.load(
                                             new java.io.ByteArrayInputStream(
-                                                    objects(app(i))
+                                                    BenchApps.objects(BenchApps.app(i))
                                                             .getBytes(
                                                                     java.nio.charset
                                                                             .StandardCharsets
@@ -278,71 +238,6 @@ public final class VsFlux {
                                 .serverSideApply();
                     }
                 });
-    }
-
-    private interface Step {
-        void run(int i) throws Exception;
-    }
-
-    private static void inParallel(int count, int threads, Step step) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                done.add(
-                        pool.submit(
-                                () -> {
-                                    step.run(index);
-                                    return null;
-                                }));
-            }
-            for (Future<?> future : done) {
-                future.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Waits (to the deadline) until {@code count} objects the informer sees pass {@code test}. */
-    private static <T extends HasMetadata> void awaitAll(
-            SharedIndexInformer<T> informer, int count, Predicate<T> test)
-            throws InterruptedException {
-        Map<String, Boolean> passed = new ConcurrentHashMap<>();
-        informer.addEventHandler(
-                new ResourceEventHandler<T>() {
-                    @Override
-                    public void onAdd(T object) {
-                        passed.put(object.getMetadata().getName(), test.test(object));
-                    }
-
-                    @Override
-                    public void onUpdate(T old, T object) {
-                        onAdd(object);
-                    }
-
-                    @Override
-                    public void onDelete(T object, boolean unknown) {
-                        passed.remove(object.getMetadata().getName());
-                    }
-                });
-        informer.start();
-        try {
-            Instant deadline = Instant.now().plus(DEADLINE);
-            while (passed.values().stream().filter(p -> p).count() < count
-                    && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
-        } finally {
-            informer.close();
-        }
-    }
-
-    private static boolean readyAt(Kustomization k, String revision) {
-        return k.getStatus() != null
-                && revision.equals(k.getStatus().lastAppliedRevision)
-                && Conditions.isTrue(k.getStatus().conditions, Conditions.READY);
     }
 
     private static boolean available(Deployment d) {
@@ -433,71 +328,11 @@ public final class VsFlux {
         return d.toMillis() / 1000.0;
     }
 
-    private static String app(int i) {
-        return "app-%04d".formatted(i);
-    }
-
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception e) {
             System.err.println("could not delete " + dir + ": " + e);
         }
-    }
-
-    /** One app's objects, named {@code name} (a postBuild variable for the engines). */
-    private static String objects(String name) {
-        return """
-                apiVersion: v1
-                kind: ServiceAccount
-                metadata:
-                  name: %1$s
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: %1$s
-                spec:
-                  selector:
-                    app: %1$s
-                  ports: [{name: http, port: 80, targetPort: 9898}]
-                ---
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: %1$s
-                spec:
-                  replicas: 1
-                  selector:
-                    matchLabels:
-                      app: %1$s
-                  template:
-                    metadata:
-                      labels:
-                        app: %1$s
-                    spec:
-                      serviceAccountName: %1$s
-                      containers:
-                      - name: podinfo
-                        image: ghcr.io/stefanprodan/podinfo:6.9.4
-                        ports: [{containerPort: 9898}]
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %1$s
-                spec:
-                  rules:
-                  - host: %1$s.example.com
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %1$s
-                            port: {number: 80}
-                """
-                .formatted(name);
     }
 }

@@ -145,8 +145,12 @@ public class RenderTriggers {
         return kustomizations.thenCompose(
                 informer ->
                         CompletableFuture.allOf(
-                                informer.getStore().list().stream()
-                                        .filter(ks -> references(ks, artifact))
+                                ChangedFirst.order(
+                                                informer.getStore().list().stream()
+                                                        .filter(ks -> references(ks, artifact))
+                                                        .toList(),
+                                                artifact.changedPaths())
+                                        .stream()
                                         .map(
                                                 ks ->
                                                         lanes.submit(

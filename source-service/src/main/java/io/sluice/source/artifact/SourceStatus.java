@@ -59,6 +59,21 @@ public class SourceStatus {
             Artifact artifact,
             String message,
             Map<String, Object> extra) {
+        return stored(ref, source, conditions, artifact, message, extra, null);
+    }
+
+    /**
+     * As above, announcing the files changed since the previous artifact (null: not known), which
+     * render-service renders first.
+     */
+    public boolean stored(
+            ObjectRef ref,
+            HasMetadata source,
+            List<Condition> conditions,
+            Artifact artifact,
+            String message,
+            Map<String, Object> extra,
+            List<String> changedPaths) {
         write(source, conditions, artifact, true, "Succeeded", message, extra);
         Stages.revision(artifact.revision);
         boolean announce = !artifact.digest.equals(announced.get(ref));
@@ -69,11 +84,12 @@ public class SourceStatus {
                             ArtifactEvent.TYPE,
                             "source-service",
                             ArtifactEvent.stored(
-                                    ref,
-                                    artifact.revision,
-                                    artifact.digest,
-                                    artifact.url,
-                                    artifact.size == null ? 0 : artifact.size)));
+                                            ref,
+                                            artifact.revision,
+                                            artifact.digest,
+                                            artifact.url,
+                                            artifact.size == null ? 0 : artifact.size)
+                                    .withChangedPaths(changedPaths)));
             announced.put(ref, artifact.digest);
         }
         states.succeeded(ref, artifact.revision, "Succeeded", message);

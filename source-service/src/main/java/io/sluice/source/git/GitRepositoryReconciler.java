@@ -173,6 +173,7 @@ public class GitRepositoryReconciler {
             Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
             boolean recurse = Boolean.TRUE.equals(repo.getSpec().recurseSubmodules);
             Artifact artifact = current;
+            List<String> changedPaths = null;
             String observedIgnore =
                     repo.getStatus() == null ? null : repo.getStatus().observedIgnore;
             if (current == null
@@ -188,6 +189,11 @@ public class GitRepositoryReconciler {
                     || recurse != Boolean.TRUE.equals(repo.getStatus().observedRecurseSubmodules)) {
                 artifact =
                         artifact(ref, fetched.revision(), build(repo, mirror, fetched, includes));
+                changedPaths =
+                        ChangedPaths.between(
+                                mirror,
+                                current == null ? null : current.revision,
+                                fetched.commit());
             }
             // the ignore rules the artifact was built with (null removes the field)
             observed.put("observedIgnore", repo.getSpec().ignore);
@@ -202,7 +208,8 @@ public class GitRepositoryReconciler {
                     conditions,
                     artifact,
                     "stored artifact for revision '" + artifact.revision + "'",
-                    observed)) {
+                    observed,
+                    changedPaths)) {
                 LOG.infof(
                         "stored artifact for revision '%s' (%s)",
                         artifact.revision, artifact.digest);
