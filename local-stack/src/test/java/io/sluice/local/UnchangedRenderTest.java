@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,13 +63,13 @@ class UnchangedRenderTest {
                             () ->
                                     FluxReady.isReady(client, NS, "a")
                                             && FluxReady.isReady(client, NS, "b"));
-            long dryRuns = markerDryRuns(client);
+            long dryRuns = ApiServerMetrics.dryRuns(client, GROUP);
             assertThat(dryRuns).as("the marker's dry runs at its first apply").isPositive();
 
             String revision =
                     "main@sha1:"
                             + repo.write("a/settings.yaml", settings("bye")).commitAndPush("a");
-            requestReconcile(client, GitRepository.class, NS);
+            Manifests.requestReconcile(client, GitRepository.class, NS, NS);
             await().atMost(DEADLINE)
                     .until(
                             () ->
@@ -86,9 +83,11 @@ class UnchangedRenderTest {
                                     .getData()
                                     .get("greeting"))
                     .isEqualTo("bye");
-            assertThat(markerDryRuns(client)).as("the marker's dry runs since").isEqualTo(dryRuns);
+            assertThat(ApiServerMetrics.dryRuns(client, GROUP))
+                    .as("the marker's dry runs since")
+                    .isEqualTo(dryRuns);
 
-            String requested = requestReconcile(client, Kustomization.class, "b");
+            String requested = Manifests.requestReconcile(client, Kustomization.class, NS, "b");
             await().atMost(DEADLINE)
                     .until(
                             () ->
@@ -99,7 +98,7 @@ class UnchangedRenderTest {
                                                     .get()
                                                     .getStatus()
                                                     .lastHandledReconcileAt));
-            assertThat(markerDryRuns(client))
+            assertThat(ApiServerMetrics.dryRuns(client, GROUP))
                     .as("the marker's dry runs after a requested reconcile")
                     .isGreaterThan(dryRuns);
         }
@@ -122,39 +121,5 @@ class UnchangedRenderTest {
                                         "True".equals(ready.getStatus())
                                                 && ready.getMessage().contains(revision))
                         .orElse(false);
-    }
-
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> String requestReconcile(
-            KubernetesClient client, Class<T> type, String name) {
-        String at = Instant.now().toString();
-        client.resources(type)
-                .inNamespace(NS)
-                .withName(name)
-                .edit(
-                        object -> {
-                            var annotations =
-                                    object.getMetadata().getAnnotations() == null
-                                            ? new HashMap<String, String>()
-                                            : new HashMap<>(object.getMetadata().getAnnotations());
-                            annotations.put(Annotations.REQUESTED_AT, at);
-                            object.getMetadata().setAnnotations(annotations);
-                            return object;
-                        });
-        return at;
-    }
-
-    /** Dry-run requests the API server answered for this test's kind, as its metrics count them. */
-    private static long markerDryRuns(KubernetesClient client) {
-        return client.raw(client.getMasterUrl() + "metrics")
-                .lines()
-                .filter(line -> line.startsWith("apiserver_request_total{"))
-                .filter(line -> line.contains("dry_run=\"All\""))
-                .filter(line -> line.contains("group=\"" + GROUP + "\""))
-                .mapToLong(
-                        line ->
-                                (long)
-                                        Double.parseDouble(
-                                                line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
     }
 }

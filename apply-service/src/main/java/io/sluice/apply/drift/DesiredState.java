@@ -31,13 +31,27 @@ public class DesiredState {
     private final Map<String, Desired> byId = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Set<String>> byOwner = new ConcurrentHashMap<>();
     private final Set<ObjectRef> applying = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Owners whose objects drift correction may not have kept as applied since their last full
+     * apply: a correction failed, or a change came while they were being applied (not looked at).
+     */
+    private final Set<ObjectRef> unverified = ConcurrentHashMap.newKeySet();
+
+    /** Kinds whose watch could not be started: their drift is not seen. */
+    private final Set<String> unwatched = ConcurrentHashMap.newKeySet();
+
     private final Set<String> kinds = ConcurrentHashMap.newKeySet();
     private final List<Consumer<GenericKubernetesResource>> newKindListeners =
             new CopyOnWriteArrayList<>();
 
-    /** The owner is being applied: its objects are the apply's business until {@link #endApply}. */
+    /**
+     * The owner is being applied: its objects are the apply's business until {@link #endApply}, and
+     * the apply verifies every one of them.
+     */
     public void beginApply(ObjectRef owner) {
         applying.add(owner);
+        unverified.remove(owner);
     }
 
     /**
@@ -54,7 +68,7 @@ public class DesiredState {
             String id = ObjectId.of(object).id();
             ids.add(id);
             byId.put(id, new Desired(owner, revision, object, serviceAccountName));
-            if (kinds.add(object.getApiVersion() + "|" + object.getKind())) {
+            if (kinds.add(kind(object))) {
                 newKindListeners.forEach(l -> l.accept(object));
             }
         }
@@ -68,6 +82,7 @@ public class DesiredState {
 
     /** The owner is going away: none of its objects is to be put back any more. */
     public void forget(ObjectRef owner) {
+        unverified.remove(owner);
         Set<String> ids = byOwner.remove(owner);
         if (ids != null) {
             ids.forEach(
@@ -81,14 +96,22 @@ public class DesiredState {
 
     /**
      * True when {@code objects} are exactly the owner's desired objects (the same ids, each equal
-     * to what its last successful apply applied), and the owner is not being applied.
+     * to what its last successful apply applied) and drift correction has kept them so: the owner
+     * is not being applied, no correction of its objects failed and no change to them went
+     * unlooked-at since its last full apply, and every kind of them is watched.
      */
     public boolean holds(ObjectRef owner, List<GenericKubernetesResource> objects) {
         Set<String> ids = byOwner.get(owner);
-        if (ids == null || applying.contains(owner) || ids.size() != objects.size()) {
+        if (ids == null
+                || applying.contains(owner)
+                || unverified.contains(owner)
+                || ids.size() != objects.size()) {
             return false;
         }
         for (GenericKubernetesResource object : objects) {
+            if (unwatched.contains(kind(object))) {
+                return false;
+            }
             Desired desired = byId.get(ObjectId.of(object).id());
             if (desired == null
                     || !desired.owner().equals(owner)
@@ -99,12 +122,32 @@ public class DesiredState {
         return true;
     }
 
-    /** The desired object for an id, unless its owner is being applied right now. */
-    public Optional<Desired> get(String id) {
+    /**
+     * The desired object for an id, to be checked for drift; none while its owner is being applied,
+     * whose objects then count as unverified (a change made meanwhile is not looked at; nor are the
+     * apply's own writes, which costs the owner one more full apply).
+     */
+    public Optional<Desired> toCheck(String id) {
         Desired desired = byId.get(id);
-        return desired == null || applying.contains(desired.owner())
-                ? Optional.empty()
-                : Optional.of(desired);
+        if (desired != null && applying.contains(desired.owner())) {
+            unverified.add(desired.owner());
+            return Optional.empty();
+        }
+        return Optional.ofNullable(desired);
+    }
+
+    /** A drift correction of one of the owner's objects failed. */
+    public void correctionFailed(ObjectRef owner) {
+        unverified.add(owner);
+    }
+
+    /** The kind of {@code example} cannot be watched: its objects' drift is not seen. */
+    public void notWatched(GenericKubernetesResource example) {
+        unwatched.add(kind(example));
+    }
+
+    private static String kind(GenericKubernetesResource object) {
+        return object.getApiVersion() + "|" + object.getKind();
     }
 
     /**

@@ -77,7 +77,7 @@ public class DriftCorrector {
     }
 
     public void check(String id) {
-        Optional<DesiredState.Desired> wanted = desired.get(id);
+        Optional<DesiredState.Desired> wanted = desired.toCheck(id);
         if (wanted.isEmpty()) {
             return;
         }
@@ -142,6 +142,7 @@ public class DriftCorrector {
             applier.execute(applier.plan(d.object(), false, policy.ignore()));
             publish(correction);
         } catch (ApplyException | KubernetesClientException | IllegalArgumentException e) {
+            desired.correctionFailed(d.owner()); // its next apply is a full one
             LOG.warnf(
                     "could not correct drift of %s: %s",
                     ObjectId.of(d.object()).display(), e.getMessage());

@@ -62,6 +62,7 @@ public class DriftWatcher {
                                 .withLabel(label)
                                 .inform(handler()));
             } catch (RuntimeException e) {
+                desired.notWatched(example);
                 LOG.warnf(
                         "cannot watch %s %s for drift: %s",
                         example.getApiVersion(), example.getKind(), e.getMessage());

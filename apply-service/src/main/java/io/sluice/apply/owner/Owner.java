@@ -48,6 +48,9 @@ public interface Owner {
 
     List<ObjectId> previousInventory();
 
+    /** How often it is reconciled: {@code spec.interval}. */
+    java.time.Duration interval();
+
     /**
      * When a failed apply is tried again: {@code spec.retryInterval}, else {@code spec.interval}.
      */

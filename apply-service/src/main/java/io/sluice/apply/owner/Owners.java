@@ -55,6 +55,7 @@ public final class Owners {
                                                     Annotations.HELM_OWNER_NAMESPACE_LABEL,
                                                     ref.namespace()),
                                             r.getStatus() == null ? null : r.getStatus().inventory,
+                                            interval(null, r.getSpec().interval),
                                             retryInterval(r)));
         }
         Kustomization ks =
@@ -81,6 +82,7 @@ public final class Owners {
                                                 Annotations.OWNER_NAMESPACE_LABEL,
                                                 ref.namespace()),
                                         k.getStatus() == null ? null : k.getStatus().inventory,
+                                        interval(null, k.getSpec().interval),
                                         interval(k.getSpec().retryInterval, k.getSpec().interval)));
     }
 
@@ -116,6 +118,7 @@ public final class Owners {
             boolean prune,
             Map<String, String> ownershipLabels,
             Inventory inventory,
+            Duration interval,
             Duration retryInterval)
             implements Owner {
 

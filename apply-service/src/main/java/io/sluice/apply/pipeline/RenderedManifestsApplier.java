@@ -479,7 +479,7 @@ public class RenderedManifestsApplier {
         try {
             List<GenericKubernetesResource> objects =
                     StagedApplier.resources(Manifests.decode(manifests, seal));
-            if (revisionOnly.revisionOnly(attempt)) {
+            if (revisionOnly.revisionOnly(attempt, owner.interval())) {
                 Optional<List<AppliedObject>> unchanged =
                         ownerApply.recordUnchanged(ref, attempt.revision(), owner, objects);
                 if (unchanged.isPresent()) {

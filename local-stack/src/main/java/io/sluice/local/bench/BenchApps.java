@@ -135,8 +135,15 @@ final class BenchApps {
         informer.start();
         try {
             Instant deadline = Instant.now().plus(timeout);
-            while (passed.values().stream().filter(p -> p).count() < count
-                    && Instant.now().isBefore(deadline)) {
+            while (passed.values().stream().filter(p -> p).count() < count) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(
+                            passed.values().stream().filter(p -> p).count()
+                                    + " of "
+                                    + count
+                                    + " within "
+                                    + timeout);
+                }
                 Thread.sleep(100);
             }
         } finally {
@@ -208,5 +215,19 @@ final class BenchApps {
                             port: {number: 80}
                 """
                 .formatted(name);
+    }
+
+    /** The app a benchmark's sample {@code i} works on: spread over the K apps. */
+    static int sampled(int apps, int i) {
+        return (apps / 2 + i * 7919) % apps;
+    }
+
+    /** A benchmark's run directory, deleted when it ends. */
+    static void deleteQuietly(java.nio.file.Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 }

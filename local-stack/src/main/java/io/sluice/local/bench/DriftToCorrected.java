@@ -69,7 +69,7 @@ public final class DriftToCorrected {
                             Duration.ofMinutes(20));
                 }
                 System.out.printf("%d Kustomizations x 4 objects live%n", apps);
-                drifts = i -> appDrifts(client, BenchApps.app((apps / 2 + i * 7919) % apps));
+                drifts = i -> appDrifts(client, BenchApps.app(BenchApps.sampled(apps, i)));
             } else {
                 LocalStackMain.bootstrapSample(stack, repoRoot);
                 if (!LocalStackMain.awaitReady(client)) {

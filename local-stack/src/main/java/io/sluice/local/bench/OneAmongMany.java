@@ -3,15 +3,14 @@ package io.sluice.local.bench;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
+import io.sluice.local.ApiServerMetrics;
 import io.sluice.local.LocalStack;
 import io.sluice.local.Manifests;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -27,10 +26,11 @@ final class OneAmongMany {
     private OneAmongMany() {}
 
     static void measure(java.nio.file.Path repoRoot, int apps, int samples) throws Exception {
+        java.nio.file.Path dir = Files.createTempDirectory("sluice-bench-");
         try (LocalStack stack =
                 LocalStack.start(
                         repoRoot,
-                        Files.createTempDirectory("sluice-bench-"),
+                        dir,
                         "--nodes",
                         String.valueOf(apps / 100 + 2),
                         "--controller-qps",
@@ -49,22 +49,25 @@ final class OneAmongMany {
                 List<Duration> toAll = new ArrayList<>();
                 List<Long> dryRuns = new ArrayList<>();
                 for (int i = 1; i <= samples; i++) {
-                    int app = (apps / 2 + i * 7919) % apps;
+                    int app = BenchApps.sampled(apps, i);
                     pushed.repo().write(BenchApps.path(app), changed(i));
-                    long dryRunsBefore = dryRuns(client);
+                    long dryRunsBefore = ApiServerMetrics.dryRuns(client, null);
                     Instant pushedAt = Instant.now();
                     String revision = "main@sha1:" + pushed.repo().commitAndPush("sample " + i);
-                    requestReconcile(client);
+                    Manifests.requestReconcile(
+                            client, GitRepository.class, BenchApps.NS, BenchApps.TARGET);
                     awaitReady(client, BenchApps.app(app), revision);
                     toReady.add(Duration.between(pushedAt, Instant.now()));
                     awaitAllAt(client, apps, revision.substring("main@sha1:".length()));
                     toAll.add(Duration.between(pushedAt, Instant.now()));
-                    dryRuns.add(dryRuns(client) - dryRunsBefore);
+                    dryRuns.add(ApiServerMetrics.dryRuns(client, null) - dryRunsBefore);
                 }
-                PushToReady.report("1 app of " + apps + " changed:", toReady);
-                PushToReady.report("all " + apps + " at the commit:", toAll);
+                PushToReady.report("1 app of " + apps + " changed", toReady);
+                PushToReady.report("all " + apps + " at the commit", toAll);
                 System.out.printf("dry runs per commit: %s%n", dryRuns);
             }
+        } finally {
+            BenchApps.deleteQuietly(dir);
         }
     }
 
@@ -75,22 +78,6 @@ final class OneAmongMany {
                 + "data:\n  sample: \""
                 + sample
                 + "\"\n";
-    }
-
-    private static void requestReconcile(KubernetesClient client) {
-        client.resources(GitRepository.class)
-                .inNamespace(BenchApps.NS)
-                .withName(BenchApps.TARGET)
-                .edit(
-                        r -> {
-                            var annotations =
-                                    r.getMetadata().getAnnotations() == null
-                                            ? new HashMap<String, String>()
-                                            : new HashMap<>(r.getMetadata().getAnnotations());
-                            annotations.put(Annotations.REQUESTED_AT, Instant.now().toString());
-                            r.getMetadata().setAnnotations(annotations);
-                            return r;
-                        });
     }
 
     private static void awaitReady(KubernetesClient client, String name, String revision)
@@ -115,19 +102,5 @@ final class OneAmongMany {
         SharedIndexInformer<Kustomization> informer =
                 client.resources(Kustomization.class).inNamespace(BenchApps.NS).runnableInformer(0);
         BenchApps.awaitAll(informer, apps, k -> BenchApps.readyAt(k, "main@sha1:" + sha), DEADLINE);
-    }
-
-    /** Every dry-run request the API server has answered, as its metrics count them. */
-    private static long dryRuns(KubernetesClient client) {
-        return client.raw(client.getMasterUrl() + "metrics")
-                .lines()
-                .filter(line -> line.startsWith("apiserver_request_total{"))
-                .filter(line -> line.contains("dry_run=\"All\""))
-                .mapToLong(
-                        line ->
-                                (long)
-                                        Double.parseDouble(
-                                                line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
     }
 }

@@ -201,7 +201,7 @@ public final class VsFlux {
                             : StageTimes.of(dir.resolve("logs"), start);
             return new Run(ready, cpu, rss, requests, stages);
         } finally {
-            deleteQuietly(dir);
+            BenchApps.deleteQuietly(dir);
         }
     }
 
@@ -326,13 +326,5 @@ public final class VsFlux {
 
     private static double seconds(Duration d) {
         return d.toMillis() / 1000.0;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            System.err.println("could not delete " + dir + ": " + e);
-        }
     }
 }

@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
  * request that comes while one runs is queued behind it, and a newer request replaces a pending
  * one. A reconcile that throws is scheduled again after {@link #AFTER_ERROR}. Each run is told
  * whether it is the check at the object's interval (or after an error) rather than one asked for
- * {@link #now}.
+ * {@link #now}; a run asked for after the interval check fell due counts as that check, so requests
+ * that come more often than the interval (each one postpones the next timed run) never leave an
+ * object without one.
  */
 public final class ReconcileScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileScheduler.class);
@@ -27,6 +29,9 @@ public final class ReconcileScheduler implements AutoCloseable {
     private final BiConsumer<ObjectRef, Boolean> reconcile;
     private final Map<ObjectRef, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Object> locks = new ConcurrentHashMap<>();
+
+    /** When each object's interval check falls due (System.nanoTime), until a run counts as it. */
+    private final Map<ObjectRef, Long> intervalDue = new ConcurrentHashMap<>();
 
     public ReconcileScheduler(int workers, BiConsumer<ObjectRef, Boolean> reconcile) {
         this(workers, reconcile, AFTER_ERROR);
@@ -51,6 +56,7 @@ public final class ReconcileScheduler implements AutoCloseable {
 
     /** The object's next check at its interval, {@code delay} from now. */
     public void after(ObjectRef object, Duration delay) {
+        intervalDue.putIfAbsent(object, System.nanoTime() + delay.toNanos());
         schedule(object, delay, true);
     }
 
@@ -76,6 +82,7 @@ public final class ReconcileScheduler implements AutoCloseable {
             previous.cancel(false);
         }
         locks.remove(object);
+        intervalDue.remove(object);
     }
 
     /**
@@ -84,8 +91,13 @@ public final class ReconcileScheduler implements AutoCloseable {
      */
     private void run(ObjectRef object, boolean atInterval) {
         synchronized (locks.computeIfAbsent(object, o -> new Object())) {
+            Long due = intervalDue.get(object);
+            boolean interval = atInterval || (due != null && System.nanoTime() - due >= 0);
+            if (interval) {
+                intervalDue.remove(object); // the reconcile's next after() sets it again
+            }
             try {
-                reconcile.accept(object, atInterval);
+                reconcile.accept(object, interval);
             } catch (RuntimeException e) {
                 LOG.errorf(
                         e,

@@ -2,6 +2,7 @@ package io.sluice.source.schedule;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.contracts.events.ObjectRef;
 import java.time.Duration;
@@ -68,5 +69,42 @@ class ReconcileSchedulerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> runs.size() == 3);
         }
         assertEquals(List.of(false, true, true), runs);
+    }
+
+    /**
+     * Requests that come more often than the interval postpone the timed check each time: the first
+     * one after the check fell due counts as it.
+     */
+    @Test
+    void aRunAskedForOnceTheIntervalCheckFellDueCountsAsIt() {
+        ObjectRef ref = new ObjectRef("HelmRelease", "ns", "busy");
+        List<Boolean> runs = new CopyOnWriteArrayList<>();
+        List<Long> times = new CopyOnWriteArrayList<>();
+        AtomicReference<ReconcileScheduler> self = new AtomicReference<>();
+        Duration interval = Duration.ofMillis(300);
+        long start = System.nanoTime();
+        try (ReconcileScheduler scheduler =
+                new ReconcileScheduler(
+                        1,
+                        (object, atInterval) -> {
+                            times.add(System.nanoTime());
+                            runs.add(atInterval);
+                            self.get().after(object, interval);
+                        })) {
+            self.set(scheduler);
+            // a request every 100 ms: the timed run, 300 ms after the last run, never comes
+            while (!runs.contains(true) && System.nanoTime() - start < 3_000_000_000L) {
+                int before = runs.size();
+                long asked = System.nanoTime();
+                scheduler.now(ref);
+                await().atMost(Duration.ofSeconds(10)).until(() -> runs.size() > before);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> System.nanoTime() - asked > 100_000_000L);
+            }
+        }
+        assertTrue(runs.contains(true), "a run counted as the interval check: " + runs);
+        assertTrue(
+                times.get(runs.indexOf(true)) - times.get(0) >= interval.toNanos(),
+                "not before the interval: " + runs);
     }
 }
