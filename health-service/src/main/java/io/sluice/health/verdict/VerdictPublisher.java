@@ -355,7 +355,9 @@ public class VerdictPublisher {
         waiting.put(attempt.object(), attempt);
         return waiter.await(target, toCheck, timeout(subject, pending), expressions)
                 .whenComplete((done, error) -> waiting.remove(attempt.object(), attempt))
-                .handleAsync(
+                // written on the scheduler thread that ended the wait, not queued again behind
+                // every judgement that came since (a thousand of them after one commit)
+                .handle(
                         (notReady, error) -> {
                             // only the wait's own outcome is a health verdict; a failure to
                             // write or send it is retried, never reported as unhealthy
@@ -392,8 +394,7 @@ public class VerdictPublisher {
                                                                 : pending.revision()));
                             }
                             return null;
-                        },
-                        scheduler);
+                        });
     }
 
     /**
