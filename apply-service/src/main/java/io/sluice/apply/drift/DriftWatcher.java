@@ -8,6 +8,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.meta.StoreWithoutManagedFields;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
@@ -60,7 +61,10 @@ public class DriftWatcher {
                                         example.getApiVersion(), example.getKind())
                                 .inAnyNamespace()
                                 .withLabel(label)
-                                .inform(handler()));
+                                .runnableInformer(0)
+                                .itemStore(new StoreWithoutManagedFields<>())
+                                .addEventHandler(handler())
+                                .run());
             } catch (RuntimeException e) {
                 desired.notWatched(example);
                 LOG.warnf(

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.meta.StoreWithoutManagedFields;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -171,9 +172,10 @@ final class LiveObjects {
         try {
             var kind = scope.client().genericKubernetesResources(scope.apiVersion(), scope.kind());
             SharedIndexInformer<GenericKubernetesResource> informer =
-                    scope.namespace().isEmpty()
-                            ? kind.runnableInformer(0)
-                            : kind.inNamespace(scope.namespace()).runnableInformer(0);
+                    (scope.namespace().isEmpty()
+                                    ? kind.runnableInformer(0)
+                                    : kind.inNamespace(scope.namespace()).runnableInformer(0))
+                            .itemStore(new StoreWithoutManagedFields<>());
             // one that cannot list or watch stops, and its objects are read one by one
             informer.start()
                     .exceptionally(
