@@ -125,17 +125,16 @@ final class LiveObjects {
      * The object as its watch last saw it, once the watch has seen at least the version {@code
      * seen} holds for it; else as a GET reads it now (null when absent), which {@code seen} then
      * records. So a watch that lags behind an apply is never taken for the object's state: the
-     * first read of each object in a wait is a GET, unless the apply left the object unchanged
-     * (nothing was written that the watch could lag behind: a commit that changes one Kustomization
-     * of a thousand costs no GET for the others' objects). Resource versions are compared as
-     * numbers, as the API server's are (and as equal strings otherwise).
+     * first read of each object in a wait is a GET (even of one this apply left unchanged: an
+     * earlier apply's write may still be on its way to the watch). Resource versions are compared
+     * as numbers, as the API server's are (and as equal strings otherwise). Objects come without
+     * {@code metadata.managedFields}, however they were read, as the watches keep them.
      */
     GenericKubernetesResource read(
             KubernetesClient client, AppliedObject object, Map<AppliedObject, String> seen) {
         Watch watch = watches.get(Scope.of(client, object));
         String floor = seen.get(object);
-        boolean unwritten = object.action() == AppliedObject.Action.UNCHANGED;
-        if ((floor != null || unwritten) && watch != null && watch.serving()) {
+        if (floor != null && watch != null && watch.serving()) {
             GenericKubernetesResource cached =
                     watch.informer
                             .getStore()
@@ -143,9 +142,7 @@ final class LiveObjects {
                                     namespaced(object)
                                             ? object.namespace() + "/" + object.name()
                                             : object.name());
-            String version = cached == null ? null : cached.getMetadata().getResourceVersion();
-            if (version != null && (floor == null || atLeast(version, floor))) {
-                seen.putIfAbsent(object, version); // later reads never go back before it
+            if (cached != null && atLeast(cached.getMetadata().getResourceVersion(), floor)) {
                 return cached;
             }
         }
@@ -155,6 +152,7 @@ final class LiveObjects {
                         ? kind.inNamespace(object.namespace()).withName(object.name()).get()
                         : kind.withName(object.name()).get();
         if (live != null) {
+            live.getMetadata().setManagedFields(null);
             seen.put(object, live.getMetadata().getResourceVersion());
         }
         return live;
