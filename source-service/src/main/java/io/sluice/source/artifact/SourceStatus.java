@@ -50,21 +50,9 @@ public class SourceStatus {
 
     /**
      * The source holds {@code artifact}: status first (a renderer hearing of the artifact reads it
-     * there), then the announcement when this digest was not announced yet. True when announced.
-     */
-    public boolean stored(
-            ObjectRef ref,
-            HasMetadata source,
-            List<Condition> conditions,
-            Artifact artifact,
-            String message,
-            Map<String, Object> extra) {
-        return stored(ref, source, conditions, artifact, message, extra, null);
-    }
-
-    /**
-     * As above, announcing the files changed since the previous artifact (null: not known), which
-     * render-service renders first.
+     * there), then the announcement when this digest was not announced yet, naming the files
+     * changed since the previous artifact (null: not known), which render-service renders first.
+     * True when announced.
      */
     public boolean stored(
             ObjectRef ref,

@@ -92,7 +92,7 @@ public class OciRepositoryReconciler {
             observed.put("url", artifact.url);
             observed.put("observedIgnore", repo.getSpec().ignore);
             observed.put("observedLayerSelector", repo.getSpec().layerSelector);
-            if (status.stored(ref, repo, conditions, artifact, message, observed)) {
+            if (status.stored(ref, repo, conditions, artifact, message, observed, null)) {
                 LOG.infof("%s (%s)", message, artifact.digest);
             }
         } catch (OciException e) {
