@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A commit that changes one Kustomization's files out of two on the same repository dry-runs and
  * applies that one's objects only: the other renders what it applied already and records the new
- * revision without a request to its objects. A requested reconcile of it dry-runs them again. The
- * dry runs are counted by the API server ({@code apiserver_request_total}, {@code dry_run="All"}),
- * on a kind of this test's own so that no other test's reconciles are counted.
+ * revision without a request to its objects, and its wait reads them from health-service's watch
+ * (at the version its last apply left them at), not by GET. A requested reconcile of it dry-runs
+ * them again. Requests are counted by the API server ({@code apiserver_request_total}), on a kind
+ * of this test's own so that no other test's reconciles are counted.
  */
 @ExtendWith(LocalStackExtension.class)
 class UnchangedRenderTest {
@@ -65,6 +66,7 @@ class UnchangedRenderTest {
                                             && FluxReady.isReady(client, NS, "b"));
             long dryRuns = ApiServerMetrics.dryRuns(client, GROUP);
             assertThat(dryRuns).as("the marker's dry runs at its first apply").isPositive();
+            long reads = ApiServerMetrics.reads(client, GROUP);
 
             String revision =
                     "main@sha1:"
@@ -86,6 +88,9 @@ class UnchangedRenderTest {
             assertThat(ApiServerMetrics.dryRuns(client, GROUP))
                     .as("the marker's dry runs since")
                     .isEqualTo(dryRuns);
+            assertThat(ApiServerMetrics.reads(client, GROUP))
+                    .as("the marker's reads by GET since")
+                    .isEqualTo(reads);
 
             String requested = Manifests.requestReconcile(client, Kustomization.class, NS, "b");
             await().atMost(DEADLINE)

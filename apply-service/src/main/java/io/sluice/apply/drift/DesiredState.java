@@ -2,8 +2,11 @@ package io.sluice.apply.drift;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.sluice.apply.inventory.ObjectId;
+import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.meta.ResourceVersions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +25,16 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class DesiredState {
+    /**
+     * {@code resourceVersion}: the latest version Sluice wrote or read the object at since (and by)
+     * the owner's last full apply.
+     */
     public record Desired(
             ObjectRef owner,
             String revision,
             GenericKubernetesResource object,
-            String serviceAccountName) {}
+            String serviceAccountName,
+            String resourceVersion) {}
 
     private final Map<String, Desired> byId = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Set<String>> byOwner = new ConcurrentHashMap<>();
@@ -56,18 +64,24 @@ public class DesiredState {
 
     /**
      * What an apply actually applied, as the service account it applied as (null: the default
-     * account, or Sluice's own).
+     * account, or Sluice's own), and the versions it left the objects at ({@code results}).
      */
     public void applied(
             ObjectRef owner,
             String revision,
             List<GenericKubernetesResource> objects,
-            String serviceAccountName) {
+            String serviceAccountName,
+            List<AppliedObject> results) {
+        Map<String, String> versions = new HashMap<>();
+        results.stream()
+                .filter(r -> r.resourceVersion() != null)
+                .forEach(r -> versions.put(ObjectId.of(r).id(), r.resourceVersion()));
         Set<String> ids = ConcurrentHashMap.newKeySet();
         for (GenericKubernetesResource object : objects) {
             String id = ObjectId.of(object).id();
             ids.add(id);
-            byId.put(id, new Desired(owner, revision, object, serviceAccountName));
+            byId.put(
+                    id, new Desired(owner, revision, object, serviceAccountName, versions.get(id)));
             if (kinds.add(kind(object))) {
                 newKindListeners.forEach(l -> l.accept(object));
             }
@@ -120,6 +134,36 @@ public class DesiredState {
             }
         }
         return true;
+    }
+
+    /**
+     * Drift correction read or wrote the object at {@code version}: what the owner's next unchanged
+     * revision reports it at, if later than what its last full apply left it at.
+     */
+    public void seenAt(GenericKubernetesResource object, String version) {
+        // only into the record that holds this very object: a newer apply's record is its own
+        byId.computeIfPresent(
+                ObjectId.of(object).id(),
+                (id, d) ->
+                        d.object() == object
+                                ? new Desired(
+                                        d.owner(),
+                                        d.revision(),
+                                        d.object(),
+                                        d.serviceAccountName(),
+                                        ResourceVersions.later(d.resourceVersion(), version))
+                                : d);
+    }
+
+    /**
+     * The version the owner's last full apply left the object at (or drift correction read or wrote
+     * it at since), if known.
+     */
+    public Optional<String> appliedVersion(ObjectRef owner, GenericKubernetesResource object) {
+        Desired desired = byId.get(ObjectId.of(object).id());
+        return desired == null || !desired.owner().equals(owner)
+                ? Optional.empty()
+                : Optional.ofNullable(desired.resourceVersion());
     }
 
     /**

@@ -101,6 +101,9 @@ public class DriftCorrector {
                     impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
             ObjectApplier applier = new ObjectApplier(client, cleanup, kinds);
             GenericKubernetesResource live = client.resource(d.object()).get();
+            if (live != null) {
+                desired.seenAt(d.object(), live.getMetadata().getResourceVersion());
+            }
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
             DriftCorrected correction;
             if (live == null) {
@@ -139,7 +142,9 @@ public class DriftCorrector {
             }
             // planned as an apply is: ignored fields kept as the cleanup and their owners leave
             // them
-            applier.execute(applier.plan(d.object(), false, policy.ignore()));
+            AppliedObject written =
+                    applier.execute(applier.plan(d.object(), false, policy.ignore()));
+            desired.seenAt(d.object(), written.resourceVersion());
             publish(correction);
         } catch (ApplyException | KubernetesClientException | IllegalArgumentException e) {
             desired.correctionFailed(d.owner()); // its next apply is a full one
@@ -181,7 +186,8 @@ public class DriftCorrector {
                         id.kind(),
                         id.namespace(),
                         id.name(),
-                        AppliedObject.Action.CONFIGURED),
+                        AppliedObject.Action.CONFIGURED,
+                        null),
                 recreated,
                 fields,
                 changedBy,

@@ -1,6 +1,7 @@
 package io.sluice.apply.inventory;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.kustomize.InventoryEntry;
 
 /**
@@ -11,17 +12,22 @@ import io.sluice.contracts.kustomize.InventoryEntry;
 public record ObjectId(String namespace, String name, String group, String kind, String version) {
 
     public static ObjectId of(HasMetadata object) {
-        String apiVersion = object.getApiVersion();
+        return of(
+                object.getApiVersion(),
+                object.getKind(),
+                object.getMetadata().getNamespace(),
+                object.getMetadata().getName());
+    }
+
+    public static ObjectId of(AppliedObject object) {
+        return of(object.apiVersion(), object.kind(), object.namespace(), object.name());
+    }
+
+    private static ObjectId of(String apiVersion, String kind, String namespace, String name) {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
-        String namespace = object.getMetadata().getNamespace();
-        return new ObjectId(
-                namespace == null ? "" : namespace,
-                object.getMetadata().getName(),
-                group,
-                object.getKind(),
-                version);
+        return new ObjectId(namespace == null ? "" : namespace, name, group, kind, version);
     }
 
     public static ObjectId of(InventoryEntry entry) {

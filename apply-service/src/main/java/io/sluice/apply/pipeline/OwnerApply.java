@@ -142,7 +142,7 @@ public class OwnerApply {
                 // interval, not watched
                 desired.forget(ref);
             } else {
-                desired.applied(ref, revision, objects, owner.serviceAccountName());
+                desired.applied(ref, revision, objects, owner.serviceAccountName(), changes);
             }
             applied = true;
             return changes;
@@ -177,12 +177,20 @@ public class OwnerApply {
         if (!previous.equals(inventory.keySet()) || !desired.holds(ref, objects)) {
             return Optional.empty();
         }
-        owner.recordApplied(List.copyOf(inventory.values()), revision);
-        desired.applied(ref, revision, objects, owner.serviceAccountName());
-        return Optional.of(
+        // each at the latest version the last full apply or drift correction saw: health reads
+        // it from its watch once that has seen as much
+        List<AppliedObject> unchanged =
                 objects.stream()
-                        .map(o -> StagedApplier.applied(o, AppliedObject.Action.UNCHANGED))
-                        .toList());
+                        .map(
+                                o ->
+                                        StagedApplier.applied(
+                                                o,
+                                                AppliedObject.Action.UNCHANGED,
+                                                desired.appliedVersion(ref, o).orElse(null)))
+                        .toList();
+        owner.recordApplied(List.copyOf(inventory.values()), revision);
+        desired.applied(ref, revision, objects, owner.serviceAccountName(), unchanged);
+        return Optional.of(unchanged);
     }
 
     private static Map<String, InventoryEntry> inventoryOf(

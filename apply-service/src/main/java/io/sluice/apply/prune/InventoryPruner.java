@@ -71,7 +71,8 @@ public final class InventoryPruner {
                                 id.kind(),
                                 id.namespace(),
                                 id.name(),
-                                AppliedObject.Action.DELETED));
+                                AppliedObject.Action.DELETED,
+                                null));
             }
         }
         return deleted;

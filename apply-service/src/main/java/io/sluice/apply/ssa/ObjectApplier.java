@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.ignore.IgnoreRules;
 import io.sluice.apply.ignore.IgnoredFields;
 import io.sluice.apply.inventory.ObjectId;
+import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.AppliedObject.Action;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.ServedKinds;
@@ -50,15 +51,26 @@ public final class ObjectApplier {
 
     /**
      * What {@link #execute} will do with an object that passed its dry run: first the JSON patch
-     * {@code cleanup} of its metadata, if any.
+     * {@code cleanup} of its metadata, if any. {@code liveVersion}: the version read of an object
+     * left unchanged (null when it was not read).
      */
     public record Plan(
             GenericKubernetesResource object,
             Action action,
             boolean recreate,
-            List<Map<String, Object>> cleanup) {
+            List<Map<String, Object>> cleanup,
+            String liveVersion) {
         Plan(GenericKubernetesResource object, Action action, boolean recreate) {
-            this(object, action, recreate, List.of());
+            this(object, action, recreate, List.of(), null);
+        }
+
+        static Plan unchanged(GenericKubernetesResource object, GenericKubernetesResource live) {
+            return new Plan(
+                    object,
+                    Action.UNCHANGED,
+                    false,
+                    List.of(),
+                    live.getMetadata().getResourceVersion());
         }
     }
 
@@ -87,7 +99,7 @@ public final class ObjectApplier {
             } catch (KubernetesClientException e) {
                 GenericKubernetesResource live = readOrThrow(object, e);
                 if (live != null && leftAsItIs(object, live)) {
-                    return new Plan(object, Action.UNCHANGED, false);
+                    return Plan.unchanged(object, live);
                 }
                 if (live != null && force && immutable(e)) {
                     return new Plan(object, Action.CONFIGURED, true);
@@ -103,7 +115,7 @@ public final class ObjectApplier {
                 return new Plan(object, Action.CREATED, false); // deleted since the dry run
             }
             if (leftAsItIs(object, live)) {
-                return new Plan(object, Action.UNCHANGED, false);
+                return Plan.unchanged(object, live);
             }
             List<Map<String, Object>> cleaning = cleaning(object, live);
             // as fluxcd/pkg/ssa: the rules select by the dry run (the object as it would be)
@@ -112,7 +124,7 @@ public final class ObjectApplier {
                     IgnoredFields.without(comparable(dryRun), ignored)
                             .equals(IgnoredFields.without(comparable(live), ignored));
             if (cleaning.isEmpty() && same) {
-                return new Plan(object, Action.UNCHANGED, false);
+                return Plan.unchanged(object, live);
             }
             return new Plan(
                     // the whole live object is converted only when there are fields to keep
@@ -122,7 +134,8 @@ public final class ObjectApplier {
                                     object, cleaned(live, cleaning), dryRun, ignored, fieldManager),
                     Action.CONFIGURED,
                     false,
-                    cleaning);
+                    cleaning,
+                    null);
         } catch (KubernetesClientException e) {
             throw failed(id, e);
         }
@@ -146,20 +159,25 @@ public final class ObjectApplier {
                 || Annotations.SSA_IF_NOT_PRESENT.equals(annotation(object, Annotations.SSA));
     }
 
-    public Action execute(Plan plan) throws ApplyException {
+    /** Does what the plan says; what it did, with the version it left the object at. */
+    public AppliedObject execute(Plan plan) throws ApplyException {
         try {
+            String version = plan.liveVersion();
             if (plan.recreate()) {
-                recreate(plan.object());
+                version = recreate(plan.object());
             } else if (plan.action() != Action.UNCHANGED) {
                 if (!plan.cleanup().isEmpty()) {
                     clean(plan.object());
                 }
-                client.resource(plan.object())
-                        .fieldManager(fieldManager)
-                        .forceConflicts()
-                        .serverSideApply();
+                version =
+                        client.resource(plan.object())
+                                .fieldManager(fieldManager)
+                                .forceConflicts()
+                                .serverSideApply()
+                                .getMetadata()
+                                .getResourceVersion();
             }
-            return plan.action();
+            return StagedApplier.applied(plan.object(), plan.action(), version);
         } catch (KubernetesClientException e) {
             throw failed(ObjectId.of(plan.object()), e);
         }
@@ -200,10 +218,16 @@ public final class ObjectApplier {
                 || Annotations.SSA_IGNORE.equals(annotation(object, Annotations.SSA));
     }
 
-    private void recreate(GenericKubernetesResource object) {
+    /** The version of the object created again. */
+    private String recreate(GenericKubernetesResource object) {
         client.resource(object).withTimeout(60, TimeUnit.SECONDS).delete();
         client.resource(object).waitUntilCondition(o -> o == null, 60, TimeUnit.SECONDS);
-        client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+        return client.resource(object)
+                .fieldManager(fieldManager)
+                .forceConflicts()
+                .serverSideApply()
+                .getMetadata()
+                .getResourceVersion();
     }
 
     private static boolean immutable(KubernetesClientException e) {

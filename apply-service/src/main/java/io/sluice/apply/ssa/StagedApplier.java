@@ -121,7 +121,7 @@ public final class StagedApplier {
                                                                 object, FORCE_ANNOTATION)),
                                 ignore),
                 plans);
-        together(plans, plan -> applied(plan.object(), applier.execute(plan)), changes);
+        together(plans, applier::execute, changes);
     }
 
     private interface Step<T, R> {
@@ -213,10 +213,15 @@ public final class StagedApplier {
         }
     }
 
-    /** How an object and what applying it did are reported. */
-    public static AppliedObject applied(GenericKubernetesResource object, Action action) {
+    /**
+     * How an object, what applying it did and the version it left the object at (null: not known)
+     * are reported.
+     */
+    public static AppliedObject applied(
+            GenericKubernetesResource object, Action action, String resourceVersion) {
         ObjectId id = ObjectId.of(object);
-        return new AppliedObject(id.apiVersion(), id.kind(), id.namespace(), id.name(), action);
+        return new AppliedObject(
+                id.apiVersion(), id.kind(), id.namespace(), id.name(), action, resourceVersion);
     }
 
     /** The objects of a rendered bundle as the client's generic resources. */

@@ -1,14 +1,17 @@
 package io.sluice.apply.drift;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.sluice.apply.inventory.ObjectId;
+import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ObjectRef;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DesiredStateTest {
@@ -51,6 +54,65 @@ class DesiredStateTest {
         assertFalse(unwatched.holds(OWNER, List.of(configMap("a", "1"))), "its kind not watched");
     }
 
+    @Test
+    void theVersionTheLastFullApplyLeftAnObjectAtIsKeptForItsOwnerOnly() {
+        DesiredState state = new DesiredState();
+        state.applied(
+                OWNER,
+                "main@sha1:1",
+                List.of(configMap("a", "1"), configMap("b", "1")),
+                null,
+                List.of(
+                        new AppliedObject(
+                                "v1",
+                                "ConfigMap",
+                                "ns",
+                                "a",
+                                AppliedObject.Action.CONFIGURED,
+                                "42"),
+                        new AppliedObject(
+                                "v1",
+                                "ConfigMap",
+                                "ns",
+                                "b",
+                                AppliedObject.Action.UNCHANGED,
+                                null)));
+        assertEquals(Optional.of("42"), state.appliedVersion(OWNER, configMap("a", "1")));
+        assertEquals(
+                Optional.empty(), state.appliedVersion(OWNER, configMap("b", "1")), "not known");
+        assertEquals(
+                Optional.empty(),
+                state.appliedVersion(
+                        new ObjectRef("Kustomization", "ns", "other"), configMap("a", "1")),
+                "another owner's");
+    }
+
+    @Test
+    void whatDriftCorrectionSawLaterRaisesTheVersionUntilTheNextApply() {
+        GenericKubernetesResource a = configMap("a", "1");
+        DesiredState state = new DesiredState();
+        state.applied(
+                OWNER,
+                "main@sha1:1",
+                List.of(a),
+                null,
+                List.of(
+                        new AppliedObject(
+                                "v1", "ConfigMap", "ns", "a", AppliedObject.Action.CREATED, "42")));
+        state.seenAt(a, "50");
+        assertEquals(Optional.of("50"), state.appliedVersion(OWNER, a));
+        state.seenAt(a, "45");
+        assertEquals(Optional.of("50"), state.appliedVersion(OWNER, a), "never lowered");
+
+        GenericKubernetesResource reapplied = configMap("a", "1");
+        state.applied(OWNER, "main@sha1:2", List.of(reapplied), null, List.of());
+        state.seenAt(a, "60");
+        assertEquals(
+                Optional.empty(),
+                state.appliedVersion(OWNER, reapplied),
+                "a check of the object an older apply applied");
+    }
+
     private static DesiredState applied(GenericKubernetesResource... objects) {
         DesiredState state = new DesiredState();
         reapply(state, objects);
@@ -59,7 +121,7 @@ class DesiredStateTest {
 
     private static void reapply(DesiredState state, GenericKubernetesResource... objects) {
         state.beginApply(OWNER);
-        state.applied(OWNER, "main@sha1:1", List.of(objects), null);
+        state.applied(OWNER, "main@sha1:1", List.of(objects), null, List.of());
         state.endApply(OWNER);
     }
 

@@ -1,15 +1,13 @@
 package io.sluice.cli.alerts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sluice.cli.Endpoints;
 import io.sluice.cli.Table;
 import io.sluice.cli.Target;
+import io.sluice.cli.kafka.EventJson;
 import io.sluice.cli.kafka.TopicFeed;
 import io.sluice.contracts.events.Alert;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.GoDuration;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +27,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Show Sluice's alerts (the sluice.alerts.v1 topic), and follow them.")
 public final class AlertsCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().registerModule(new JavaTimeModule());
-
     @Mixin Target target;
     @Mixin Endpoints endpoints;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -77,7 +72,7 @@ public final class AlertsCommand implements Callable<Integer> {
     private void add(Table table, List<ConsumerRecord<String, String>> records) {
         List<Alert> alerts =
                 records.stream()
-                        .map(r -> read(r.value()))
+                        .map(r -> EventJson.read(r.value(), Alert.class))
                         .filter(a -> a != null && a.object() != null && a.severity() != null)
                         .filter(a -> target.covers(a.object().namespace()))
                         .filter(a -> level == null || level.equalsIgnoreCase(a.severity().name()))
@@ -93,14 +88,6 @@ public final class AlertsCommand implements Callable<Integer> {
                     alert.reason(),
                     alert.revision(),
                     alert.message());
-        }
-    }
-
-    private static Alert read(String value) {
-        try {
-            return value == null ? null : JSON.readValue(value, Alert.class);
-        } catch (IOException e) {
-            return null;
         }
     }
 }

@@ -1,17 +1,15 @@
 package io.sluice.cli.drift;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sluice.cli.Endpoints;
 import io.sluice.cli.ObjectArgument;
 import io.sluice.cli.Table;
 import io.sluice.cli.Target;
+import io.sluice.cli.kafka.EventJson;
 import io.sluice.cli.kafka.TopicFeed;
 import io.sluice.contracts.events.DriftCorrected;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.GoDuration;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +31,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Show the drift Sluice found and corrected on an object's children.")
 public final class DriftCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().registerModule(new JavaTimeModule());
-
     @Mixin Target target;
     @Mixin Endpoints endpoints;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -83,7 +78,7 @@ public final class DriftCommand implements Callable<Integer> {
     private static Table table(ObjectRef owner, List<ConsumerRecord<String, String>> records) {
         Table table = new Table("TIME", "OBJECT", "ACTION", "FIELDS", "CHANGED BY", "REVISION");
         for (ConsumerRecord<String, String> record : records) {
-            DriftCorrected drift = read(record.value());
+            DriftCorrected drift = EventJson.read(record.value(), DriftCorrected.class);
             if (drift == null || !owner.equals(drift.owner())) {
                 continue;
             }
@@ -103,13 +98,5 @@ public final class DriftCommand implements Callable<Integer> {
             return "left (warn)";
         }
         return drift.recreated() ? "recreated" : "corrected";
-    }
-
-    private static DriftCorrected read(String value) {
-        try {
-            return value == null ? null : JSON.readValue(value, DriftCorrected.class);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

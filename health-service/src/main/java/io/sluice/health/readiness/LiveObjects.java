@@ -2,8 +2,10 @@ package io.sluice.health.readiness;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.meta.ResourceVersions;
 import io.sluice.contracts.meta.StoreWithoutManagedFields;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,16 +21,23 @@ import org.jboss.logging.Logger;
 /**
  * The objects health checks read, from watches instead of a GET per object per poll: one informer
  * per cluster, identity, kind and namespace while a wait needs it, closed a minute after the last
- * wait on it ended. A thousand Kustomizations waiting on their Deployments in one namespace cost
- * one list and one watch, not thousands of GETs a second. Until an informer has listed, and for a
- * kind the identity may not list or watch (Flux's own wait lists, but a GET is all an object
- * needs), objects are read one by one. So are Secrets and ConfigMaps (a watch would hold every one
- * of the namespace in memory: Helm's release records, dashboards) and cluster-scoped kinds (a watch
- * would hold every CRD of the cluster): they have no status to wait for.
+ * wait on it ended; a wait hears of each change to its objects as the watch sees it. A thousand
+ * Kustomizations waiting on their Deployments in one namespace cost one list and one watch, not
+ * thousands of GETs a second. Until an informer has listed, and for a kind the identity may not
+ * list or watch (Flux's own wait lists, but a GET is all an object needs), objects are read one by
+ * one. So are Secrets and ConfigMaps (a watch would hold every one of the namespace in memory:
+ * Helm's release records, dashboards) and cluster-scoped kinds (a watch would hold every CRD of the
+ * cluster): they have no status to wait for.
  */
 final class LiveObjects {
     private static final Logger LOG = Logger.getLogger(LiveObjects.class);
     private static final Duration LINGER = Duration.ofMinutes(1);
+
+    /**
+     * How long after a watch started an object with a version to be read at waits for it to list,
+     * rather than being read by GET.
+     */
+    private static final Duration LIST_GRACE = Duration.ofSeconds(5);
 
     /** How long a watch that stopped (say, it may not list) is left before another is tried. */
     private static final Duration RESTART_AFTER = Duration.ofSeconds(30);
@@ -64,6 +73,14 @@ final class LiveObjects {
             return informer != null && informer.isRunning() && informer.hasSynced();
         }
 
+        /** Started a moment ago and still listing. */
+        boolean listing() {
+            return informer != null
+                    && informer.isRunning()
+                    && !informer.hasSynced()
+                    && started.isAfter(Instant.now().minus(LIST_GRACE));
+        }
+
         /** Stopped (or never made) long enough ago to try again. */
         boolean stale() {
             return (informer == null || !informer.isRunning())
@@ -77,18 +94,41 @@ final class LiveObjects {
         }
     }
 
+    /** One object: its name in a scope. */
+    private record Key(Scope scope, String name) {
+        static Key of(KubernetesClient client, AppliedObject object) {
+            return new Key(Scope.of(client, object), object.name());
+        }
+    }
+
     private final Map<Scope, Watch> watches = new ConcurrentHashMap<>();
+
+    /** Who to tell when a watch sees an object change: the waits that check it. */
+    private final Map<Key, Set<Runnable>> listeners = new ConcurrentHashMap<>();
 
     LiveObjects(ScheduledExecutorService scheduler) {
         scheduler.scheduleWithFixedDelay(this::closeIdle, 30, 30, TimeUnit.SECONDS);
     }
 
-    /** Watches what {@code objects} live in until the returned release runs. */
-    Runnable acquire(KubernetesClient client, List<AppliedObject> objects) {
+    /**
+     * Watches what {@code objects} live in until the returned release runs, and runs {@code
+     * changed} whenever a watch sees one of them change (or listed).
+     */
+    Runnable acquire(KubernetesClient client, List<AppliedObject> objects, Runnable changed) {
         Set<Scope> scopes = new LinkedHashSet<>();
+        Set<Key> keys = new LinkedHashSet<>();
         objects.stream()
                 .filter(LiveObjects::watched)
-                .forEach(object -> scopes.add(Scope.of(client, object)));
+                .forEach(
+                        object -> {
+                            scopes.add(Scope.of(client, object));
+                            keys.add(Key.of(client, object));
+                        });
+        keys.forEach(
+                key ->
+                        listeners
+                                .computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+                                .add(changed));
         for (Scope scope : scopes) {
             watches.compute(
                     scope,
@@ -105,7 +145,17 @@ final class LiveObjects {
                         return held;
                     });
         }
-        return () -> release(scopes);
+        return () -> {
+            keys.forEach(
+                    key ->
+                            listeners.computeIfPresent(
+                                    key,
+                                    (k, waits) -> {
+                                        waits.remove(changed);
+                                        return waits.isEmpty() ? null : waits;
+                                    }));
+            release(scopes);
+        };
     }
 
     private void release(Set<Scope> scopes) {
@@ -122,13 +172,24 @@ final class LiveObjects {
     }
 
     /**
+     * Whether the object has a version to be read at and its watch is still listing (for a few
+     * seconds after it started): it is read from the watch at a later check instead of by GET, so
+     * that a thousand waits that begin together on a cold watch cost one list, not a GET each.
+     */
+    boolean listing(
+            KubernetesClient client, AppliedObject object, Map<AppliedObject, String> seen) {
+        Watch watch = watches.get(Scope.of(client, object));
+        return seen.containsKey(object) && watch != null && watch.listing();
+    }
+
+    /**
      * The object as its watch last saw it, once the watch has seen at least the version {@code
-     * seen} holds for it; else as a GET reads it now (null when absent), which {@code seen} then
-     * records. So a watch that lags behind an apply is never taken for the object's state: the
-     * first read of each object in a wait is a GET (even of one this apply left unchanged: an
-     * earlier apply's write may still be on its way to the watch). Resource versions are compared
-     * as numbers, as the API server's are (and as equal strings otherwise). Objects come without
-     * {@code metadata.managedFields}, however they were read, as the watches keep them.
+     * seen} holds for it (the version the apply left it at, or the last GET's); else as a GET reads
+     * it now (null when absent), which {@code seen} then records. So a watch that lags behind an
+     * apply is never taken for the object's state: an object whose version the apply did not say (a
+     * health check the spec names; one Git marks to be left alone; from an older apply-service) is
+     * read by GET first. Objects come without {@code metadata.managedFields}, however they were
+     * read, as the watches keep them.
      */
     GenericKubernetesResource read(
             KubernetesClient client, AppliedObject object, Map<AppliedObject, String> seen) {
@@ -142,7 +203,8 @@ final class LiveObjects {
                                     namespaced(object)
                                             ? object.namespace() + "/" + object.name()
                                             : object.name());
-            if (cached != null && atLeast(cached.getMetadata().getResourceVersion(), floor)) {
+            if (cached != null
+                    && ResourceVersions.atLeast(cached.getMetadata().getResourceVersion(), floor)) {
                 return cached;
             }
         }
@@ -158,15 +220,7 @@ final class LiveObjects {
         return live;
     }
 
-    private static boolean atLeast(String version, String floor) {
-        try {
-            return Long.parseLong(version) >= Long.parseLong(floor);
-        } catch (NumberFormatException e) {
-            return version.equals(floor);
-        }
-    }
-
-    private static Watch start(Scope scope) {
+    private Watch start(Scope scope) {
         try {
             var kind = scope.client().genericKubernetesResources(scope.apiVersion(), scope.kind());
             SharedIndexInformer<GenericKubernetesResource> informer =
@@ -174,6 +228,7 @@ final class LiveObjects {
                                     ? kind.runnableInformer(0)
                                     : kind.inNamespace(scope.namespace()).runnableInformer(0))
                             .itemStore(new StoreWithoutManagedFields<>());
+            informer.addEventHandler(new Changes(scope));
             // one that cannot list or watch stops, and its objects are read one by one
             informer.start()
                     .exceptionally(
@@ -192,6 +247,37 @@ final class LiveObjects {
                     "cannot watch %s %s (%s): reading them one by one",
                     scope.apiVersion(), scope.kind(), e.getMessage());
             return new Watch(null);
+        }
+    }
+
+    /** Tells the waits on an object that its watch saw it change. */
+    private final class Changes implements ResourceEventHandler<GenericKubernetesResource> {
+        private final Scope scope;
+
+        Changes(Scope scope) {
+            this.scope = scope;
+        }
+
+        private void changed(GenericKubernetesResource object) {
+            Set<Runnable> waits = listeners.get(new Key(scope, object.getMetadata().getName()));
+            if (waits != null) {
+                waits.forEach(Runnable::run);
+            }
+        }
+
+        @Override
+        public void onAdd(GenericKubernetesResource object) {
+            changed(object);
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            changed(after);
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
+            changed(object);
         }
     }
 

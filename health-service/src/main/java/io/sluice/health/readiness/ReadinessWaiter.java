@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Checks a set of applied objects until all are ready or the deadline passes, without holding a
  * thread while waiting. Completes with the objects that are still not ready (empty when all are).
- * Objects are read from watches ({@link LiveObjects}), so a check every half second costs no API
- * call; an object is judged again only when it changed.
+ * Objects are read from watches ({@link LiveObjects}), so a check costs no API call; a change the
+ * watch sees to one of them starts the next check at once, and a check every half second covers
+ * what is read by GET. An object is judged again only when it changed.
  */
 public final class ReadinessWaiter {
     private static final Duration POLL = Duration.ofMillis(500);
@@ -31,17 +33,10 @@ public final class ReadinessWaiter {
         this.live = new LiveObjects(scheduler);
     }
 
-    /** One wait's reads: the version of each object last read by GET, and the last judgements. */
-    private record Reads(Map<AppliedObject, String> seen, Map<AppliedObject, Judged> judged) {
-        Reads() {
-            this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
-        }
-    }
-
     private record Judged(String resourceVersion, Readiness readiness) {}
 
     /**
-     * Polls until every object is ready, or every one is ready or failed (as Flux's wait ends: a
+     * Checks until every object is ready, or every one is ready or failed (as Flux's wait ends: a
      * failed one never becomes ready), or the timeout; the objects not ready then. {@code
      * expressions} judge the kinds they name. The objects are read through {@code client}, on the
      * cluster they were applied to.
@@ -51,69 +46,133 @@ public final class ReadinessWaiter {
             List<AppliedObject> objects,
             Duration timeout,
             HealthCheckExpressions expressions) {
-        CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
-        Runnable release = live.acquire(client, objects);
-        result.whenComplete((notReady, error) -> release.run());
-        check(client, objects, new Reads(), Instant.now().plus(timeout), expressions, result);
-        return result;
+        Wait wait = new Wait(client, objects, Instant.now().plus(timeout), expressions);
+        Runnable release = live.acquire(client, objects, wait::changed);
+        wait.result.whenComplete((notReady, error) -> release.run());
+        wait.check();
+        return wait.result;
     }
 
-    private void check(
-            KubernetesClient client,
-            List<AppliedObject> objects,
-            Reads reads,
-            Instant deadline,
-            HealthCheckExpressions expressions,
-            CompletableFuture<Map<AppliedObject, Readiness>> result) {
-        try {
+    /** One wait: its objects, what was read of them, and when it checks next. */
+    private final class Wait {
+        final CompletableFuture<Map<AppliedObject, Readiness>> result = new CompletableFuture<>();
+        private final KubernetesClient client;
+        private final List<AppliedObject> objects;
+        private final Instant deadline;
+        private final HealthCheckExpressions expressions;
+
+        /**
+         * The version each object must be read at least at: as the apply left it (an object the
+         * apply says that of is read from its watch once the watch has seen it), or as last read by
+         * GET.
+         */
+        private final Map<AppliedObject, String> seen = new ConcurrentHashMap<>();
+
+        private final Map<AppliedObject, Judged> judged = new ConcurrentHashMap<>();
+
+        // guarded by this: one check at a time, and one scheduled
+        private boolean checking;
+        private boolean changedMeanwhile;
+        private ScheduledFuture<?> next;
+
+        Wait(
+                KubernetesClient client,
+                List<AppliedObject> objects,
+                Instant deadline,
+                HealthCheckExpressions expressions) {
+            this.client = client;
+            this.objects = objects;
+            this.deadline = deadline;
+            this.expressions = expressions;
+            objects.stream()
+                    .filter(o -> o.resourceVersion() != null)
+                    .forEach(o -> seen.put(o, o.resourceVersion()));
+        }
+
+        /** A watch saw one of the objects change: check now, not at the next poll. */
+        synchronized void changed() {
+            if (result.isDone()) {
+                return;
+            }
+            if (checking) {
+                changedMeanwhile = true; // the check running may have read it before
+                return;
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+            next = scheduler.schedule(this::check, 0, TimeUnit.MILLISECONDS);
+        }
+
+        void check() {
+            synchronized (this) {
+                if (checking || result.isDone()) {
+                    changedMeanwhile = true;
+                    return;
+                }
+                checking = true;
+                changedMeanwhile = false;
+            }
+            boolean done = true;
+            try {
+                Map<AppliedObject, Readiness> notReady = notReady();
+                boolean terminal = notReady.values().stream().allMatch(Readiness::failed);
+                if (terminal || Instant.now().isAfter(deadline)) {
+                    result.complete(notReady);
+                } else {
+                    done = false;
+                }
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            } finally {
+                synchronized (this) {
+                    checking = false;
+                    if (!done) {
+                        next =
+                                scheduler.schedule(
+                                        this::check,
+                                        changedMeanwhile ? 0 : POLL.toMillis(),
+                                        TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+        }
+
+        private Map<AppliedObject, Readiness> notReady() {
             Map<AppliedObject, Readiness> notReady = new LinkedHashMap<>();
             for (AppliedObject object : objects) {
                 Readiness readiness;
                 try {
                     readiness =
-                            judge(
-                                    live.read(client, object, reads.seen()),
-                                    object,
-                                    reads,
-                                    expressions);
+                            live.listing(client, object, seen)
+                                    ? Readiness.notReady("waiting for its watch to list")
+                                    : judge(live.read(client, object, seen), object);
                 } catch (KubernetesClientException e) {
                     // as kstatus polling: an object that cannot be read now is not ready yet,
-                    // and is read again at the next poll
+                    // and is read again at the next check
                     readiness = Readiness.notReady("could not be read: " + e.getMessage());
                 }
                 if (!readiness.ready()) {
                     notReady.put(object, readiness);
                 }
             }
-            boolean terminal = notReady.values().stream().allMatch(Readiness::failed);
-            if (terminal || Instant.now().isAfter(deadline)) {
-                result.complete(notReady);
-            } else {
-                scheduler.schedule(
-                        () -> check(client, objects, reads, deadline, expressions, result),
-                        POLL.toMillis(),
-                        TimeUnit.MILLISECONDS);
-            }
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            return notReady;
         }
-    }
 
-    @SuppressWarnings("unchecked")
-    private static Readiness judge(
-            GenericKubernetesResource object,
-            AppliedObject applied,
-            Reads reads,
-            HealthCheckExpressions expressions) {
-        String version = object == null ? null : object.getMetadata().getResourceVersion();
-        Judged last = reads.judged().get(applied);
-        if (last != null && version != null && version.equals(last.resourceVersion())) {
-            return last.readiness();
+        @SuppressWarnings("unchecked")
+        private Readiness judge(GenericKubernetesResource object, AppliedObject applied) {
+            String version = object == null ? null : object.getMetadata().getResourceVersion();
+            Judged last = judged.get(applied);
+            if (last != null && version != null && version.equals(last.resourceVersion())) {
+                return last.readiness();
+            }
+            Map<String, Object> live =
+                    object == null
+                            ? null
+                            : Serialization.jsonMapper().convertValue(object, Map.class);
+            Readiness readiness = expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
+            judged.put(applied, new Judged(version, readiness));
+            return readiness;
         }
-        Map<String, Object> live =
-                object == null ? null : Serialization.jsonMapper().convertValue(object, Map.class);
-        Readiness readiness = expressions.judge(live).orElseGet(() -> ReadinessRules.of(live));
-        reads.judged().put(applied, new Judged(version, readiness));
-        return readiness;
     }
 }

@@ -131,7 +131,8 @@ record Subject(
                                                         ? ks.getMetadata().getNamespace()
                                                         : h.namespace,
                                                 h.name,
-                                                AppliedObject.Action.UNCHANGED))
+                                                AppliedObject.Action.UNCHANGED,
+                                                null))
                         .toList();
     }
 }

@@ -47,6 +47,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -330,8 +331,14 @@ public class VerdictPublisher {
         }
         List<AppliedObject> toCheck = new ArrayList<>(subject.healthChecks());
         if (subject.waits()) {
+            // an object the spec names is checked once, as named (read by GET first)
+            Set<String> named =
+                    subject.healthChecks().stream()
+                            .map(VerdictPublisher::identity)
+                            .collect(Collectors.toSet());
             result.changes().stream()
                     .filter(c -> c.action() != AppliedObject.Action.DELETED)
+                    .filter(c -> !named.contains(identity(c)))
                     .forEach(toCheck::add);
         }
         KubernetesClient target;
@@ -653,6 +660,10 @@ public class VerdictPublisher {
                         Instant.now()),
                 subject.live(),
                 subject.interval());
+    }
+
+    private static String identity(AppliedObject object) {
+        return object.apiVersion() + " " + object.display();
     }
 
     private static String describe(Map<AppliedObject, Readiness> notReady) {
