@@ -69,8 +69,8 @@ final class LiveObjects {
             this.informer = informer;
         }
 
-        boolean serving() {
-            return informer != null && informer.isRunning() && informer.hasSynced();
+        boolean running() {
+            return informer != null && informer.isRunning();
         }
 
         /** Started a moment ago and still listing. */
@@ -126,9 +126,14 @@ final class LiveObjects {
                         });
         keys.forEach(
                 key ->
-                        listeners
-                                .computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
-                                .add(changed));
+                        listeners.compute(
+                                key,
+                                (k, waits) -> {
+                                    Set<Runnable> held =
+                                            waits == null ? ConcurrentHashMap.newKeySet() : waits;
+                                    held.add(changed);
+                                    return held;
+                                }));
         for (Scope scope : scopes) {
             watches.compute(
                     scope,
@@ -179,34 +184,44 @@ final class LiveObjects {
     boolean listing(
             KubernetesClient client, AppliedObject object, Map<AppliedObject, String> seen) {
         Watch watch = watches.get(Scope.of(client, object));
-        return seen.containsKey(object) && watch != null && watch.listing();
+        return seen.containsKey(object)
+                && watch != null
+                && watch.listing()
+                && cached(watch, object, seen) == null;
+    }
+
+    /** The object as its watch holds it, if at least at the version {@code seen} holds for it. */
+    private static GenericKubernetesResource cached(
+            Watch watch, AppliedObject object, Map<AppliedObject, String> seen) {
+        String floor = seen.get(object);
+        if (floor == null || !watch.running()) {
+            return null;
+        }
+        // even before the watch has listed everything: what it holds at the floor is current
+        GenericKubernetesResource cached =
+                watch.informer.getStore().getByKey(object.namespace() + "/" + object.name());
+        return cached != null
+                        && ResourceVersions.atLeast(
+                                cached.getMetadata().getResourceVersion(), floor)
+                ? cached
+                : null;
     }
 
     /**
      * The object as its watch last saw it, once the watch has seen at least the version {@code
-     * seen} holds for it (the version the apply left it at, or the last GET's); else as a GET reads
-     * it now (null when absent), which {@code seen} then records. So a watch that lags behind an
-     * apply is never taken for the object's state: an object whose version the apply did not say (a
-     * health check the spec names; one Git marks to be left alone; from an older apply-service) is
-     * read by GET first. Objects come without {@code metadata.managedFields}, however they were
+     * seen} holds for it (the version the apply left it at, or the first GET's); else as a GET
+     * reads it now (null when absent), which {@code seen} then records. So a watch that lags behind
+     * an apply is never taken for the object's state: an object whose version the apply did not say
+     * (a health check the spec names; one Git marks to be left alone; from an older apply-service)
+     * is read by GET first. Objects come without {@code metadata.managedFields}, however they were
      * read, as the watches keep them.
      */
     GenericKubernetesResource read(
             KubernetesClient client, AppliedObject object, Map<AppliedObject, String> seen) {
         Watch watch = watches.get(Scope.of(client, object));
-        String floor = seen.get(object);
-        if (floor != null && watch != null && watch.serving()) {
-            GenericKubernetesResource cached =
-                    watch.informer
-                            .getStore()
-                            .getByKey(
-                                    namespaced(object)
-                                            ? object.namespace() + "/" + object.name()
-                                            : object.name());
-            if (cached != null
-                    && ResourceVersions.atLeast(cached.getMetadata().getResourceVersion(), floor)) {
-                return cached;
-            }
+        GenericKubernetesResource cached = watch == null ? null : cached(watch, object, seen);
+        if (cached != null) {
+            return cached;
         }
         var kind = client.genericKubernetesResources(object.apiVersion(), object.kind());
         GenericKubernetesResource live =
@@ -215,7 +230,9 @@ final class LiveObjects {
                         : kind.withName(object.name()).get();
         if (live != null) {
             live.getMetadata().setManagedFields(null);
-            seen.put(object, live.getMetadata().getResourceVersion());
+            // the first version known, not raised by later GETs: each watch event below a raised
+            // floor would cost another GET
+            seen.putIfAbsent(object, live.getMetadata().getResourceVersion());
         }
         return live;
     }

@@ -49,7 +49,7 @@ public final class ReadinessWaiter {
         Wait wait = new Wait(client, objects, Instant.now().plus(timeout), expressions);
         Runnable release = live.acquire(client, objects, wait::changed);
         wait.result.whenComplete((notReady, error) -> release.run());
-        wait.check();
+        wait.check(0);
         return wait.result;
     }
 
@@ -70,9 +70,10 @@ public final class ReadinessWaiter {
 
         private final Map<AppliedObject, Judged> judged = new ConcurrentHashMap<>();
 
-        // guarded by this: one check at a time, and one scheduled
+        // guarded by this: one check at a time, and only the latest one scheduled runs
         private boolean checking;
         private boolean changedMeanwhile;
+        private long turn;
         private ScheduledFuture<?> next;
 
         Wait(
@@ -98,16 +99,22 @@ public final class ReadinessWaiter {
                 changedMeanwhile = true; // the check running may have read it before
                 return;
             }
+            schedule(0);
+        }
+
+        /** Holding the lock: the next check, in place of any scheduled before. */
+        private void schedule(long delayMillis) {
             if (next != null) {
                 next.cancel(false);
             }
-            next = scheduler.schedule(this::check, 0, TimeUnit.MILLISECONDS);
+            long scheduled = ++turn;
+            next = scheduler.schedule(() -> check(scheduled), delayMillis, TimeUnit.MILLISECONDS);
         }
 
-        void check() {
+        /** Checks, unless a later check was scheduled since this one. */
+        void check(long scheduled) {
             synchronized (this) {
-                if (checking || result.isDone()) {
-                    changedMeanwhile = true;
+                if (scheduled != turn || checking || result.isDone()) {
                     return;
                 }
                 checking = true;
@@ -122,17 +129,13 @@ public final class ReadinessWaiter {
                 } else {
                     done = false;
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 result.completeExceptionally(e);
             } finally {
                 synchronized (this) {
                     checking = false;
                     if (!done) {
-                        next =
-                                scheduler.schedule(
-                                        this::check,
-                                        changedMeanwhile ? 0 : POLL.toMillis(),
-                                        TimeUnit.MILLISECONDS);
+                        schedule(changedMeanwhile ? 0 : POLL.toMillis());
                     }
                 }
             }
@@ -143,8 +146,10 @@ public final class ReadinessWaiter {
             for (AppliedObject object : objects) {
                 Readiness readiness;
                 try {
+                    // near the deadline an object is read however it can be
                     readiness =
                             live.listing(client, object, seen)
+                                            && Instant.now().plus(POLL).isBefore(deadline)
                                     ? Readiness.notReady("waiting for its watch to list")
                                     : judge(live.read(client, object, seen), object);
                 } catch (KubernetesClientException e) {

@@ -58,6 +58,13 @@ final class OneAmongMany {
                             client, GitRepository.class, BenchApps.NS, BenchApps.TARGET);
                     awaitReady(client, BenchApps.app(app), revision);
                     toReady.add(Duration.between(pushedAt, Instant.now()));
+                    System.out.printf(
+                            "sample %d, %s: %s, Ready seen +%d ms%n",
+                            i,
+                            BenchApps.app(app),
+                            StageTimes.ofOne(
+                                    dir.resolve("logs"), BenchApps.app(app), revision, pushedAt),
+                            toReady.get(toReady.size() - 1).toMillis());
                     awaitAllAt(client, apps, revision.substring("main@sha1:".length()));
                     toAll.add(Duration.between(pushedAt, Instant.now()));
                     dryRuns.add(ApiServerMetrics.dryRuns(client, null) - dryRunsBefore);
