@@ -43,6 +43,8 @@ public final class ServiceProcess implements AutoCloseable {
         this.env = new HashMap<>(env);
         this.env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         this.env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // as the images run: glibc's arena per thread would hold freed memory apart for each
+        this.env.putIfAbsent("MALLOC_ARENA_MAX", "2");
         this.log = log;
     }
 

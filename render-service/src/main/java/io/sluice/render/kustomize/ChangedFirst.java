@@ -2,25 +2,30 @@ package io.sluice.render.kustomize;
 
 import io.sluice.contracts.kustomize.Kustomization;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The order in which a new artifact's Kustomizations render: first those whose {@code spec.path}
- * holds a file the commit changed (source-service names them), then the rest, so a commit to one
- * app of many is rendered, applied and judged first instead of somewhere in a queue of a thousand
- * renders that change nothing. Every one of them renders either way: the order is all this decides.
+ * The order in which a new artifact's Kustomizations render: first, on their own, those whose
+ * {@code spec.path} holds a file the commit changed (source-service names them); then the rest. So
+ * a commit to one app of many is rendered, applied and judged first, with the machine to itself,
+ * instead of somewhere in a queue of a thousand renders that change nothing (and while every render
+ * lane unpacks the new artifact). Every one of them renders either way: the order is all this
+ * decides. When the changed files are not known, all render together.
  */
-final class ChangedFirst {
-    private ChangedFirst() {}
+record ChangedFirst(List<Kustomization> first, List<Kustomization> then) {
 
-    static List<Kustomization> order(List<Kustomization> readers, List<String> changedPaths) {
+    static ChangedFirst of(List<Kustomization> readers, List<String> changedPaths) {
         if (changedPaths == null) {
-            return readers;
+            return new ChangedFirst(readers, List.of());
         }
-        return readers.stream()
-                .sorted(Comparator.comparing(ks -> !holdsAny(ks.getSpec().path, changedPaths)))
-                .toList();
+        Map<Boolean, List<Kustomization>> changed =
+                readers.stream()
+                        .collect(
+                                Collectors.partitioningBy(
+                                        ks -> holdsAny(ks.getSpec().path, changedPaths)));
+        return new ChangedFirst(changed.get(true), changed.get(false));
     }
 
     /**

@@ -143,27 +143,34 @@ public class RenderTriggers {
             return renderHelmRelease(artifact.source(), resync ? Instant.now().toString() : null);
         }
         return kustomizations.thenCompose(
-                informer ->
-                        CompletableFuture.allOf(
-                                ChangedFirst.order(
-                                                informer.getStore().list().stream()
-                                                        .filter(ks -> references(ks, artifact))
-                                                        .toList(),
-                                                artifact.changedPaths())
-                                        .stream()
-                                        .map(
-                                                ks ->
-                                                        lanes.submit(
+                informer -> {
+                    ChangedFirst order =
+                            ChangedFirst.of(
+                                    informer.getStore().list().stream()
+                                            .filter(ks -> references(ks, artifact))
+                                            .toList(),
+                                    artifact.changedPaths());
+                    // the rest once the first have rendered, whether or not they could
+                    return render(order.first(), artifact)
+                            .handle((done, error) -> null)
+                            .thenCompose(done -> render(order.then(), artifact));
+                });
+    }
+
+    private CompletableFuture<Void> render(List<Kustomization> readers, ArtifactEvent artifact) {
+        return CompletableFuture.allOf(
+                readers.stream()
+                        .map(
+                                ks ->
+                                        lanes.submit(
+                                                ref(ks),
+                                                () ->
+                                                        renderThenReschedule(
                                                                 ref(ks),
                                                                 () ->
-                                                                        renderThenReschedule(
-                                                                                ref(ks),
-                                                                                () ->
-                                                                                        renderer
-                                                                                                .render(
-                                                                                                        ks,
-                                                                                                        artifact))))
-                                        .toArray(CompletableFuture[]::new)));
+                                                                        renderer.render(
+                                                                                ks, artifact))))
+                        .toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<Void> renderKustomization(Kustomization ks, String resyncAt) {

@@ -25,13 +25,15 @@ class ChangedFirstTest {
     }
 
     @Test
-    void theKustomizationsOfChangedDirectoriesComeFirstInTheirOrder() {
+    void theKustomizationsOfChangedDirectoriesRenderFirstThenTheRest() {
         List<Kustomization> readers =
                 List.of(ks("a", "./apps/a"), ks("b", "./apps/b"), ks("c", "./apps/c"));
-        assertEquals(
-                List.of("c", "a", "b"),
-                names(ChangedFirst.order(readers, List.of("apps/c/objects.yaml"))));
-        assertEquals(List.of("a", "b", "c"), names(ChangedFirst.order(readers, null)));
+        ChangedFirst order = ChangedFirst.of(readers, List.of("apps/c/objects.yaml"));
+        assertEquals(List.of("c"), names(order.first()));
+        assertEquals(List.of("a", "b"), names(order.then()));
+        ChangedFirst unknown = ChangedFirst.of(readers, null);
+        assertEquals(List.of("a", "b", "c"), names(unknown.first()), "all together");
+        assertEquals(List.of(), names(unknown.then()));
     }
 
     private static Kustomization ks(String name, String path) {
