@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Unpacked artifacts, the last few kept for the next renders on the same thread (a render lane is
@@ -23,6 +25,14 @@ public final class ArtifactTrees {
             List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
 
     private static final int KEPT_PER_THREAD = 4;
+
+    private static final Executor DELETIONS =
+            Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "render-tree-deletion");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     private final ArtifactFetcher fetcher;
 
@@ -143,7 +153,10 @@ public final class ArtifactTrees {
             if (trees.size() > KEPT_PER_THREAD) {
                 var eldest = trees.entrySet().iterator().next();
                 trees.remove(eldest.getKey());
-                WorkDirs.delete(eldest.getValue());
+                // no render reads it any more (a lane's trees are its own): deleting a thousand
+                // files is not the render's wait
+                Path evicted = eldest.getValue();
+                DELETIONS.execute(() -> WorkDirs.delete(evicted));
             }
         }
         return new Checkout(root, false, digest, path);
