@@ -34,7 +34,17 @@ public class DesiredState {
             String revision,
             GenericKubernetesResource object,
             String serviceAccountName,
-            String resourceVersion) {}
+            String resourceVersion) {
+        /** As it is, known at {@code version} if that is later. */
+        Desired seenAt(String version) {
+            return new Desired(
+                    owner,
+                    revision,
+                    object,
+                    serviceAccountName,
+                    ResourceVersions.later(resourceVersion, version));
+        }
+    }
 
     private final Map<String, Desired> byId = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Set<String>> byOwner = new ConcurrentHashMap<>();
@@ -80,8 +90,16 @@ public class DesiredState {
         for (GenericKubernetesResource object : objects) {
             String id = ObjectId.of(object).id();
             ids.add(id);
-            byId.put(
-                    id, new Desired(owner, revision, object, serviceAccountName, versions.get(id)));
+            Desired applied = new Desired(owner, revision, object, serviceAccountName, null);
+            // any version Sluice saw the object at is a floor for reading it: the later, the
+            // better (drift correction may have seen a later one than this apply reports)
+            byId.compute(
+                    id,
+                    (key, previous) ->
+                            (previous == null
+                                            ? applied
+                                            : applied.seenAt(previous.resourceVersion()))
+                                    .seenAt(versions.get(id)));
             if (kinds.add(kind(object))) {
                 newKindListeners.forEach(l -> l.accept(object));
             }
@@ -138,21 +156,10 @@ public class DesiredState {
 
     /**
      * Drift correction read or wrote the object at {@code version}: what the owner's next unchanged
-     * revision reports it at, if later than what its last full apply left it at.
+     * revision reports it at, if later than any version known of it.
      */
     public void seenAt(GenericKubernetesResource object, String version) {
-        // only into the record that holds this very object: a newer apply's record is its own
-        byId.computeIfPresent(
-                ObjectId.of(object).id(),
-                (id, d) ->
-                        d.object() == object
-                                ? new Desired(
-                                        d.owner(),
-                                        d.revision(),
-                                        d.object(),
-                                        d.serviceAccountName(),
-                                        ResourceVersions.later(d.resourceVersion(), version))
-                                : d);
+        byId.computeIfPresent(ObjectId.of(object).id(), (id, d) -> d.seenAt(version));
     }
 
     /**

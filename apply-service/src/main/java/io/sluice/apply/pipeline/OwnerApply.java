@@ -15,6 +15,7 @@ import io.sluice.apply.owner.Owner;
 import io.sluice.apply.prune.InventoryPruner;
 import io.sluice.apply.ssa.ApplyException;
 import io.sluice.apply.ssa.MetadataCleanup;
+import io.sluice.apply.ssa.ObjectApplier;
 import io.sluice.apply.ssa.StagedApplier;
 import io.sluice.contracts.cluster.TargetClusters;
 import io.sluice.contracts.events.AppliedObject;
@@ -183,7 +184,7 @@ public class OwnerApply {
                 objects.stream()
                         .map(
                                 o ->
-                                        StagedApplier.applied(
+                                        ObjectApplier.applied(
                                                 o,
                                                 AppliedObject.Action.UNCHANGED,
                                                 desired.appliedVersion(ref, o).orElse(null)))

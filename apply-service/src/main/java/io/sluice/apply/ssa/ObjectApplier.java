@@ -177,10 +177,21 @@ public final class ObjectApplier {
                                 .getMetadata()
                                 .getResourceVersion();
             }
-            return StagedApplier.applied(plan.object(), plan.action(), version);
+            return applied(plan.object(), plan.action(), version);
         } catch (KubernetesClientException e) {
             throw failed(ObjectId.of(plan.object()), e);
         }
+    }
+
+    /**
+     * How an object, what applying it did and the version it left the object at (null: not known)
+     * are reported.
+     */
+    public static AppliedObject applied(
+            GenericKubernetesResource object, Action action, String resourceVersion) {
+        ObjectId id = ObjectId.of(object);
+        return new AppliedObject(
+                id.apiVersion(), id.kind(), id.namespace(), id.name(), action, resourceVersion);
     }
 
     private void requireNamespace(GenericKubernetesResource object, ObjectId id)

@@ -5,9 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sluice.apply.ignore.IgnoreRules;
-import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
-import io.sluice.contracts.events.AppliedObject.Action;
 import io.sluice.contracts.meta.ServedKinds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,17 +209,6 @@ public final class StagedApplier {
                             + "s",
                     e);
         }
-    }
-
-    /**
-     * How an object, what applying it did and the version it left the object at (null: not known)
-     * are reported.
-     */
-    public static AppliedObject applied(
-            GenericKubernetesResource object, Action action, String resourceVersion) {
-        ObjectId id = ObjectId.of(object);
-        return new AppliedObject(
-                id.apiVersion(), id.kind(), id.namespace(), id.name(), action, resourceVersion);
     }
 
     /** The objects of a rendered bundle as the client's generic resources. */

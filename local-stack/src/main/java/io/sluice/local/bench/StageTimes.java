@@ -36,29 +36,23 @@ final class StageTimes {
                 .formatted(
                         first(
                                 logs.resolve("source-service.log"),
-                                e ->
-                                        e.path("msg")
-                                                .asText()
-                                                .startsWith(
-                                                        "stored artifact for revision '"
-                                                                + revision
-                                                                + "'"),
+                                "stored artifact for revision '" + revision + "'",
+                                e -> true,
                                 start),
                         first(
                                 logs.resolve("render-service.log"),
+                                "rendered ",
                                 e -> of(e, "rendered ", name, revision),
                                 start),
                         first(
                                 logs.resolve("apply-service.log"),
+                                "applied: ",
                                 e -> of(e, "applied: ", name, revision),
                                 start),
                         first(
                                 logs.resolve("health-service.log"),
-                                e ->
-                                        e.path("msg").asText().contains("/" + name + " ")
-                                                && e.path("msg")
-                                                        .asText()
-                                                        .contains("Applied revision: " + revision),
+                                "Applied revision: " + revision,
+                                e -> e.path("msg").asText().contains("/" + name + " "),
                                 start));
     }
 
@@ -68,12 +62,15 @@ final class StageTimes {
                 && revision.equals(entry.path("revision").asText());
     }
 
-    /** The first line after {@code start} that {@code matches}, as "+N ms" after it. */
-    private static String first(Path log, Predicate<JsonNode> matches, Instant start)
+    /**
+     * The first line after {@code start} that holds {@code text} and {@code matches}, as "+N ms"
+     * after it.
+     */
+    private static String first(Path log, String text, Predicate<JsonNode> matches, Instant start)
             throws IOException {
         try (BufferedReader lines = Files.newBufferedReader(log)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (!line.startsWith("{")) {
+                if (!line.startsWith("{") || !line.contains(text)) {
                     continue;
                 }
                 JsonNode entry = JSON.readTree(line);

@@ -26,14 +26,6 @@ public final class ArtifactTrees {
 
     private static final int KEPT_PER_THREAD = 4;
 
-    private static final Executor DELETIONS =
-            Executors.newSingleThreadExecutor(
-                    r -> {
-                        Thread t = new Thread(r, "render-tree-deletion");
-                        t.setDaemon(true);
-                        return t;
-                    });
-
     private final ArtifactFetcher fetcher;
 
     /** Per thread, digest → unpacked root, least recently used first. */
@@ -42,9 +34,13 @@ public final class ArtifactTrees {
 
     private final Path base;
 
-    ArtifactTrees(ArtifactFetcher fetcher, Path base) {
+    /** Where evicted trees are deleted: no render reads them any more. */
+    private final Executor deletions;
+
+    ArtifactTrees(ArtifactFetcher fetcher, Path base, Executor deletions) {
         this.fetcher = fetcher;
         this.base = base;
+        this.deletions = deletions;
     }
 
     /**
@@ -66,8 +62,18 @@ public final class ArtifactTrees {
                     WorkDirs.delete(dir);
                 }
             }
+            // deleting a thousand files is not the wait of the render that evicted them
+            Executor deletions =
+                    Executors.newSingleThreadExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "render-tree-deletion");
+                                t.setDaemon(true);
+                                return t;
+                            });
             return new ArtifactTrees(
-                    fetcher, Files.createDirectories(tmp.resolve("render-trees-" + self)));
+                    fetcher,
+                    Files.createDirectories(tmp.resolve("render-trees-" + self)),
+                    deletions);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -153,10 +159,8 @@ public final class ArtifactTrees {
             if (trees.size() > KEPT_PER_THREAD) {
                 var eldest = trees.entrySet().iterator().next();
                 trees.remove(eldest.getKey());
-                // no render reads it any more (a lane's trees are its own): deleting a thousand
-                // files is not the render's wait
-                Path evicted = eldest.getValue();
-                DELETIONS.execute(() -> WorkDirs.delete(evicted));
+                Path evicted = eldest.getValue(); // a lane's trees are its own
+                deletions.execute(() -> WorkDirs.delete(evicted));
             }
         }
         return new Checkout(root, false, digest, path);

@@ -1,6 +1,7 @@
 package io.sluice.render.artifact;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -17,8 +18,9 @@ public final class WorkDirs {
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // nothing to do: the OS cleans its temporary directory
+        } catch (IOException | UncheckedIOException e) {
+            // nothing to do (a file may also have gone meanwhile): the OS cleans its temporary
+            // directory
         }
     }
 }

@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The order in which a new artifact's Kustomizations render: first, on their own, those whose
- * {@code spec.path} holds a file the commit changed (source-service names them); then the rest. So
- * a commit to one app of many is rendered, applied and judged first, with the machine to itself,
- * instead of somewhere in a queue of a thousand renders that change nothing (and while every render
- * lane unpacks the new artifact). Every one of them renders either way: the order is all this
- * decides. When the changed files are not known, all render together.
+ * The order in which a new artifact's Kustomizations render: first, on their own (for a few seconds
+ * at most), those whose {@code spec.path} holds a file the commit changed (source-service names
+ * them); then the rest. So a commit to one app of many is rendered, applied and judged first, with
+ * the machine to itself, instead of somewhere in a queue of a thousand renders that change nothing
+ * (and while every render lane unpacks the new artifact). Every one of them renders either way: the
+ * order is all this decides. When the changed files are not known, all render together.
  */
 record ChangedFirst(List<Kustomization> first, List<Kustomization> then) {
 

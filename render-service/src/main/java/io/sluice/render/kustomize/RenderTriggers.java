@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.contracts.events.ArtifactEvent;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -46,6 +49,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class RenderTriggers {
     static final String WATCH_LABEL = "reconcile.fluxcd.io/watch";
     private static final Duration AFTER_ERROR = Duration.ofSeconds(30);
+
+    /** How long a commit's changed Kustomizations render before the rest start beside them. */
+    private static final Duration FIRST_ALONE_FOR = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private final KustomizationRenderer renderer;
@@ -142,6 +148,7 @@ public class RenderTriggers {
             boolean resync = artifact.atInterval() && artifact.sameArtifactAs(previous);
             return renderHelmRelease(artifact.source(), resync ? Instant.now().toString() : null);
         }
+        Context asking = Context.current();
         return kustomizations.thenCompose(
                 informer -> {
                     ChangedFirst order =
@@ -150,26 +157,51 @@ public class RenderTriggers {
                                             .filter(ks -> references(ks, artifact))
                                             .toList(),
                                     artifact.changedPaths());
-                    // the rest once the first have rendered, whether or not they could
-                    return render(order.first(), artifact)
-                            .handle((done, error) -> null)
-                            .thenCompose(done -> render(order.then(), artifact));
+                    CompletableFuture<Void> first =
+                            renderAnnounced(informer, order.first(), artifact);
+                    // the rest once those have rendered, whether or not they could, or after a
+                    // few seconds: a slow one holds up the others only that long
+                    return first.handle((done, error) -> null)
+                            .completeOnTimeout(
+                                    null, FIRST_ALONE_FOR.toMillis(), TimeUnit.MILLISECONDS)
+                            .thenCompose(
+                                    done -> {
+                                        try (Scope traced = asking.makeCurrent()) {
+                                            return renderAnnounced(
+                                                    informer, order.then(), artifact);
+                                        }
+                                    })
+                            .thenCompose(done -> first);
                 });
     }
 
-    private CompletableFuture<Void> render(List<Kustomization> readers, ArtifactEvent artifact) {
+    /**
+     * Renders each of {@code readers} from the announced artifact, as it is when its turn comes:
+     * its spec may have changed (and been rendered) since the artifact was announced, or it may be
+     * gone.
+     */
+    private CompletableFuture<Void> renderAnnounced(
+            SharedIndexInformer<Kustomization> informer,
+            List<Kustomization> readers,
+            ArtifactEvent artifact) {
         return CompletableFuture.allOf(
                 readers.stream()
                         .map(
                                 ks ->
                                         lanes.submit(
                                                 ref(ks),
-                                                () ->
+                                                () -> {
+                                                    Kustomization current =
+                                                            informer.getStore().get(ks);
+                                                    if (current != null
+                                                            && references(current, artifact)) {
                                                         renderThenReschedule(
-                                                                ref(ks),
+                                                                ref(current),
                                                                 () ->
                                                                         renderer.render(
-                                                                                ks, artifact))))
+                                                                                current, artifact));
+                                                    }
+                                                }))
                         .toArray(CompletableFuture[]::new));
     }
 

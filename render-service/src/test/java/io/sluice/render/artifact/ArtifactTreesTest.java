@@ -44,7 +44,7 @@ class ArtifactTreesTest {
                     exchange.close();
                 });
         server.start();
-        trees = new ArtifactTrees(new ArtifactFetcher(), tmp.resolve("trees"));
+        trees = new ArtifactTrees(new ArtifactFetcher(), tmp.resolve("trees"), Runnable::run);
     }
 
     @AfterEach
