@@ -63,8 +63,8 @@ public final class ReadinessWaiter {
 
         /**
          * The version each object must be read at least at: as the apply left it (an object the
-         * apply says that of is read from its watch once the watch has seen it), or as last read by
-         * GET.
+         * apply says that of is read from its watch once the watch has seen it), or as first read
+         * by GET.
          */
         private final Map<AppliedObject, String> seen = new ConcurrentHashMap<>();
 
