@@ -75,8 +75,7 @@ final class LiveObjects {
 
         /** Started a moment ago and still listing. */
         boolean listing() {
-            return informer != null
-                    && informer.isRunning()
+            return running()
                     && !informer.hasSynced()
                     && started.isAfter(Instant.now().minus(LIST_GRACE));
         }
