@@ -62,7 +62,7 @@ class ServiceImageTest {
                 .contains(
                         "SLUICE_KUSTOMIZE=/usr/local/bin/kustomize",
                         "MALLOC_ARENA_MAX=2",
-                        "JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=60");
+                        "JDK_JAVA_OPTIONS=" + ServiceImage.JAVA_OPTIONS + "\"");
         Map<String, Integer> modes = new HashMap<>();
         for (JsonNode layer : manifest.get("layers")) {
             modes.putAll(entries(blob(blobs, layer.get("digest").asText())));

@@ -82,6 +82,10 @@ public final class ServiceProcess implements AutoCloseable {
                                         // would be all of -Xmx, filled before any full GC)
                                         "-Xms16m",
                                         "-Xmx192m",
+                                        // as the images run (ServiceImage's JAVA_OPTIONS)
+                                        "-XX:MinHeapFreeRatio=10",
+                                        "-XX:MaxHeapFreeRatio=20",
+                                        "-Xmn24m",
                                         "-XX:+UseSerialGC",
                                         "-XX:TieredStopAtLevel=1",
                                         "-jar",

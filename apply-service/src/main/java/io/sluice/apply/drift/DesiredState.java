@@ -6,6 +6,7 @@ import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.ResourceVersions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +27,39 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class DesiredState {
     /**
-     * {@code resourceVersion}: the latest version Sluice wrote or read the object at since (and by)
-     * the owner's last full apply.
+     * {@code json}: the object in {@link CanonicalJson} (thousands are kept, and drift reads one
+     * only when it changed); {@code resourceVersion}: the latest version Sluice wrote or read the
+     * object at since (and by) the owner's last full apply.
      */
     public record Desired(
             ObjectRef owner,
             String revision,
-            GenericKubernetesResource object,
+            byte[] json,
             String serviceAccountName,
             String resourceVersion) {
+        Desired(
+                ObjectRef owner,
+                String revision,
+                GenericKubernetesResource object,
+                String serviceAccountName) {
+            this(owner, revision, CanonicalJson.bytes(object), serviceAccountName, null);
+        }
+
+        /** The object, read afresh from {@code json}: a copy the caller may change. */
+        public GenericKubernetesResource object() {
+            return CanonicalJson.object(json);
+        }
+
+        boolean is(GenericKubernetesResource object) {
+            return Arrays.equals(json, CanonicalJson.bytes(object));
+        }
+
         /** As it is, known at {@code version} if that is later. */
         Desired seenAt(String version) {
             return new Desired(
                     owner,
                     revision,
-                    object,
+                    json,
                     serviceAccountName,
                     ResourceVersions.later(resourceVersion, version));
         }
@@ -90,7 +109,7 @@ public class DesiredState {
         for (GenericKubernetesResource object : objects) {
             String id = ObjectId.of(object).id();
             ids.add(id);
-            Desired applied = new Desired(owner, revision, object, serviceAccountName, null);
+            Desired applied = new Desired(owner, revision, object, serviceAccountName);
             // any version Sluice saw the object at is a floor for reading it: the later, the
             // better (drift correction may have seen a later one than this apply reports)
             byId.compute(
@@ -145,9 +164,7 @@ public class DesiredState {
                 return false;
             }
             Desired desired = byId.get(ObjectId.of(object).id());
-            if (desired == null
-                    || !desired.owner().equals(owner)
-                    || !desired.object().equals(object)) {
+            if (desired == null || !desired.owner().equals(owner) || !desired.is(object)) {
                 return false;
             }
         }

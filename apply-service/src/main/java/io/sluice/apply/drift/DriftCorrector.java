@@ -82,14 +82,15 @@ public class DriftCorrector {
             return;
         }
         DesiredState.Desired d = wanted.get();
+        GenericKubernetesResource object = d.object();
         Optional<OwnerView> owner = owners.view(d.owner());
         // a chart's hooks are one-shot: their delete policies and TTLs remove them, which is not
         // drift
         if (owner.isEmpty()
                 || owner.get().suspended()
                 || owner.get().drift().mode() == DriftPolicy.Mode.DISABLED
-                || ObjectApplier.leftAlone(d.object())
-                || ObjectApplier.annotation(d.object(), Annotations.HELM_HOOK) != null) {
+                || ObjectApplier.leftAlone(object)
+                || ObjectApplier.annotation(object, Annotations.HELM_HOOK) != null) {
             return;
         }
         DriftPolicy policy = owner.get().drift();
@@ -100,9 +101,9 @@ public class DriftCorrector {
             KubernetesClient client =
                     impersonation.clientFor(d.owner().namespace(), d.serviceAccountName());
             ObjectApplier applier = new ObjectApplier(client, cleanup, kinds);
-            GenericKubernetesResource live = client.resource(d.object()).get();
+            GenericKubernetesResource live = client.resource(object).get();
             if (live != null) {
-                desired.seenAt(d.object(), live.getMetadata().getResourceVersion());
+                desired.seenAt(object, live.getMetadata().getResourceVersion());
             }
             boolean warnOnly = policy.mode() == DriftPolicy.Mode.WARN;
             DriftCorrected correction;
@@ -112,11 +113,11 @@ public class DriftCorrector {
                 if (live.getMetadata().getDeletionTimestamp() != null
                         || ObjectApplier.leftAlone(live)
                         || Annotations.SSA_IF_NOT_PRESENT.equals(
-                                ObjectApplier.annotation(d.object(), Annotations.SSA))) {
+                                ObjectApplier.annotation(object, Annotations.SSA))) {
                     return; // being deleted: its deletion event comes next, and decides
                 }
                 GenericKubernetesResource dryRun =
-                        client.resource(d.object())
+                        client.resource(object)
                                 .dryRun()
                                 .fieldManager(fieldManager)
                                 .forceConflicts()
@@ -142,15 +143,14 @@ public class DriftCorrector {
             }
             // planned as an apply is: ignored fields kept as the cleanup and their owners leave
             // them
-            AppliedObject written =
-                    applier.execute(applier.plan(d.object(), false, policy.ignore()));
-            desired.seenAt(d.object(), written.resourceVersion());
+            AppliedObject written = applier.execute(applier.plan(object, false, policy.ignore()));
+            desired.seenAt(object, written.resourceVersion());
             publish(correction);
         } catch (ApplyException | KubernetesClientException | IllegalArgumentException e) {
             desired.correctionFailed(d.owner()); // its next apply is a full one
             LOG.warnf(
                     "could not correct drift of %s: %s",
-                    ObjectId.of(d.object()).display(), e.getMessage());
+                    ObjectId.of(object).display(), e.getMessage());
         } finally {
             logged.close(); // after the catch: its warning is about the owner too
         }

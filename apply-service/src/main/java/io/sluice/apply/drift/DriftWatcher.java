@@ -8,13 +8,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.StoreWithoutManagedFields;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +51,7 @@ public class DriftWatcher {
     private void watch(GenericKubernetesResource example) {
         for (String label :
                 List.of(Annotations.OWNER_NAME_LABEL, Annotations.HELM_OWNER_NAME_LABEL)) {
+            DigestStore store = new DigestStore();
             try {
                 informers.add(
                         client.genericKubernetesResources(
@@ -62,8 +59,8 @@ public class DriftWatcher {
                                 .inAnyNamespace()
                                 .withLabel(label)
                                 .runnableInformer(0)
-                                .itemStore(new StoreWithoutManagedFields<>())
-                                .addEventHandler(handler())
+                                .itemStore(store)
+                                .addEventHandler(handler(store))
                                 .run());
             } catch (RuntimeException e) {
                 desired.notWatched(example);
@@ -75,7 +72,7 @@ public class DriftWatcher {
         LOG.infof("watching %s %s for drift", example.getApiVersion(), example.getKind());
     }
 
-    private ResourceEventHandler<GenericKubernetesResource> handler() {
+    private ResourceEventHandler<GenericKubernetesResource> handler(DigestStore store) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource object) {
@@ -85,7 +82,7 @@ public class DriftWatcher {
             @Override
             public void onUpdate(
                     GenericKubernetesResource before, GenericKubernetesResource after) {
-                if (!Objects.equals(withoutBookkeeping(before), withoutBookkeeping(after))) {
+                if (store.changed(before, after)) {
                     String id = ObjectId.of(after).id();
                     checks.execute(() -> corrector.check(id));
                 }
@@ -97,13 +94,5 @@ public class DriftWatcher {
                 checks.execute(() -> corrector.check(id));
             }
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> withoutBookkeeping(GenericKubernetesResource object) {
-        Map<String, Object> copy =
-                new HashMap<>(io.sluice.apply.ssa.ObjectApplier.comparable(object));
-        copy.remove("status");
-        return copy;
     }
 }

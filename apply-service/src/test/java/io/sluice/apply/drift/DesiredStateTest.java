@@ -33,6 +33,29 @@ class DesiredStateTest {
     }
 
     @Test
+    void anObjectIsTheSameWhateverTheOrderOfItsFieldsAndIsKeptAsAppliedThen() {
+        GenericKubernetesResource applied = configMap("a", "1");
+        applied.setAdditionalProperty("binaryData", Map.of("x", "eA=="));
+        DesiredState state = applied(applied);
+        applied.setAdditionalProperty("data", Map.of("value", "changed after the apply"));
+
+        GenericKubernetesResource reordered = configMap("a", "1");
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("binaryData", Map.of("x", "eA=="));
+        fields.putAll(reordered.getAdditionalProperties());
+        reordered.getAdditionalProperties().clear();
+        fields.forEach(reordered::setAdditionalProperty);
+        assertTrue(state.holds(OWNER, List.of(reordered)));
+        assertEquals(
+                Map.of("value", "1"),
+                state.toCheck(id(applied))
+                        .orElseThrow()
+                        .object()
+                        .getAdditionalProperties()
+                        .get("data"));
+    }
+
+    @Test
     void objectsDriftCorrectionMayNotHaveKeptAreNotHeldUntilTheNextFullApply() {
         DesiredState failed = applied(configMap("a", "1"));
         failed.correctionFailed(OWNER);

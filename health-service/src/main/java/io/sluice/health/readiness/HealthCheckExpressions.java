@@ -31,9 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * current} in that order, the first true one deciding; none true is in progress.
  */
 public final class HealthCheckExpressions {
-    private static final CelCompiler PARSER = compiler().build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
-    private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
     public static final HealthCheckExpressions NONE = new HealthCheckExpressions(Map.of());
 
     private final Map<String, Evaluator> byGroupKind;
@@ -96,33 +93,94 @@ public final class HealthCheckExpressions {
             if (!generationObserved(object)) {
                 return Readiness.notReady("generation not yet observed by its controller");
             }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> variables = (Map<String, Object>) CelValues.of(object);
             try {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> variables = (Map<String, Object>) CelValues.of(object);
-                if (inProgress != null && isTrue(inProgress, variables)) {
+                if (inProgress != null && Cel.isTrue(inProgress, variables)) {
                     return Readiness.notReady("in progress (healthCheckExprs inProgress)");
                 }
-                if (failed != null && isTrue(failed, variables)) {
+                if (failed != null && Cel.isTrue(failed, variables)) {
                     return Readiness.failed("failed (healthCheckExprs failed)");
                 }
-                if (isTrue(current, variables)) {
+                if (Cel.isTrue(current, variables)) {
                     return Readiness.current();
                 }
                 return Readiness.notReady("in progress (healthCheckExprs current is false)");
-            } catch (CelEvaluationException | CelValidationException e) {
+            } catch (Cel.NotEvaluated e) {
                 return Readiness.notReady(
                         "healthCheckExprs could not be evaluated: " + e.getMessage());
             }
         }
 
-        private static boolean isTrue(String expression, Map<String, Object> variables)
-                throws CelEvaluationException, CelValidationException {
-            return Boolean.TRUE.equals(program(expression, variables.keySet()).eval(variables));
+        private static boolean generationObserved(Map<String, Object> object) {
+            if (object.get("status") instanceof Map<?, ?> status
+                    && status.get("observedGeneration") instanceof Number observed
+                    && object.get("metadata") instanceof Map<?, ?> metadata
+                    && metadata.get("generation") instanceof Number generation) {
+                return observed.longValue() == generation.longValue();
+            }
+            return true;
+        }
+    }
+
+    private static String optional(String where, String name, String expression)
+            throws InvalidExpression {
+        return expression.isEmpty() ? null : parsed(where, name, expression);
+    }
+
+    /** The expression, once it is known to parse. */
+    private static String parsed(String where, String name, String expression)
+            throws InvalidExpression {
+        String error = Cel.parseError(expression);
+        if (error != null) {
+            throw new InvalidExpression(
+                    where
+                            + ": failed to parse the expression "
+                            + name
+                            + " '"
+                            + expression
+                            + "': "
+                            + error);
+        }
+        return expression;
+    }
+
+    private static String group(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    private static String groupKind(String group, String kind) {
+        return kind.isEmpty() ? group : kind + "." + group;
+    }
+
+    /**
+     * CEL itself, loaded only once some Kustomization has {@code healthCheckExprs}: its compiler
+     * and runtime are some 750 classes, in every health-service otherwise.
+     */
+    private static final class Cel {
+        private static final CelCompiler PARSER = compiler().build();
+        private static final CelRuntime RUNTIME =
+                CelRuntimeFactory.standardCelRuntimeBuilder().build();
+        private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
+
+        /** Why {@code expression} does not parse, or null when it does. */
+        static String parseError(String expression) {
+            CelValidationResult parsed = PARSER.parse(expression);
+            return parsed.hasError() ? parsed.getErrorString() : null;
+        }
+
+        static boolean isTrue(String expression, Map<String, Object> variables) {
+            try {
+                return Boolean.TRUE.equals(program(expression, variables.keySet()).eval(variables));
+            } catch (CelEvaluationException | CelValidationException e) {
+                throw new NotEvaluated(e.getMessage());
+            }
         }
 
         /**
-         * Compiled once per expression and set of top-level fields: objects are polled twice a
-         * second.
+         * Compiled once per expression and set of top-level fields: objects are judged again at
+         * each of their changes.
          */
         private static CelRuntime.Program program(String expression, Set<String> variables)
                 throws CelEvaluationException, CelValidationException {
@@ -138,55 +196,20 @@ public final class HealthCheckExpressions {
             return program;
         }
 
-        private static boolean generationObserved(Map<String, Object> object) {
-            if (object.get("status") instanceof Map<?, ?> status
-                    && status.get("observedGeneration") instanceof Number observed
-                    && object.get("metadata") instanceof Map<?, ?> metadata
-                    && metadata.get("generation") instanceof Number generation) {
-                return observed.longValue() == generation.longValue();
+        /**
+         * CEL as Flux's cel-go environment has it: the standard functions and macros (has, all,
+         * filter...).
+         */
+        private static CelCompilerBuilder compiler() {
+            return CelCompilerFactory.standardCelCompilerBuilder()
+                    .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        }
+
+        static final class NotEvaluated extends RuntimeException {
+            NotEvaluated(String message) {
+                super(message);
             }
-            return true;
         }
-    }
-
-    /**
-     * CEL as Flux's cel-go environment has it: the standard functions and macros (has, all,
-     * filter...).
-     */
-    private static CelCompilerBuilder compiler() {
-        return CelCompilerFactory.standardCelCompilerBuilder()
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
-    }
-
-    private static String optional(String where, String name, String expression)
-            throws InvalidExpression {
-        return expression.isEmpty() ? null : parsed(where, name, expression);
-    }
-
-    /** The expression, once it is known to parse. */
-    private static String parsed(String where, String name, String expression)
-            throws InvalidExpression {
-        CelValidationResult parsed = PARSER.parse(expression);
-        if (parsed.hasError()) {
-            throw new InvalidExpression(
-                    where
-                            + ": failed to parse the expression "
-                            + name
-                            + " '"
-                            + expression
-                            + "': "
-                            + parsed.getErrorString());
-        }
-        return expression;
-    }
-
-    private static String group(String apiVersion) {
-        int slash = apiVersion.indexOf('/');
-        return slash < 0 ? "" : apiVersion.substring(0, slash);
-    }
-
-    private static String groupKind(String group, String kind) {
-        return kind.isEmpty() ? group : kind + "." + group;
     }
 
     /** A {@code healthCheckExprs} entry Flux would refuse. */
