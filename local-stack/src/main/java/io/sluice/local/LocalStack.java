@@ -38,6 +38,9 @@ public final class LocalStack implements AutoCloseable {
     private final KubernetesClient client;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
+    /** Each process's {@code SLUICE_INSTANCE}, by its name. */
+    private final Map<String, String> instances = new LinkedHashMap<>();
+
     /**
      * Each process's port, kept when the services are restarted so the artifact URLs source-service
      * announced stay good.
@@ -178,6 +181,9 @@ public final class LocalStack implements AutoCloseable {
 
     private Map<String, Map<String, String>> ownSettings = Map.of();
 
+    /** Processes of each service. */
+    private int replicas = 1;
+
     private void startServices() throws Exception {
         createProcesses();
         watchServices();
@@ -209,38 +215,55 @@ public final class LocalStack implements AutoCloseable {
                         SLUICE_NAMESPACE,
                         runDir.resolve("accounts"));
         services.clear();
+        instances.clear();
         for (String name : SERVICES) {
             Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
                 throw new IOException(
                         jar + " is missing: build with ./mvnw -B package -DskipTests first");
             }
-            Map<String, String> serviceEnv = new LinkedHashMap<>(env);
-            // as the chart's ServiceAccount, with exactly the RBAC the chart grants
-            serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
-            serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(name).toString());
-            serviceEnv.putAll(serviceSettings);
-            serviceEnv.putAll(ownSettings.getOrDefault(name, Map.of()));
-            services.put(
-                    name,
-                    new ServiceProcess(
-                            name,
-                            jar,
-                            ports.computeIfAbsent(name, unused -> freePort()),
-                            serviceEnv,
-                            runDir.resolve("logs").resolve(name + ".log"),
-                            pids()));
+            for (int replica = 0; replica < replicas; replica++) {
+                String instance = instanceName(name, replica);
+                Map<String, String> serviceEnv = new LinkedHashMap<>(env);
+                // as the chart's ServiceAccount, with exactly the RBAC the chart grants
+                serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
+                serviceEnv.put(
+                        "SLUICE_DATA_DIR", runDir.resolve("data").resolve(instance).toString());
+                // its name in the consumer groups (static membership), as a StatefulSet pod's
+                instances.put(instance, name + "-" + replica);
+                serviceEnv.put("SLUICE_INSTANCE", instances.get(instance));
+                serviceEnv.putAll(serviceSettings);
+                serviceEnv.putAll(ownSettings.getOrDefault(name, Map.of()));
+                ServiceProcess process =
+                        new ServiceProcess(
+                                instance,
+                                jar,
+                                ports.computeIfAbsent(instance, unused -> freePort()),
+                                serviceEnv,
+                                runDir.resolve("logs").resolve(instance + ".log"),
+                                pids());
+                if (name.equals("render-service")) {
+                    process.environment(
+                            "SLUICE_KUSTOMIZE",
+                            Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
+                    process.environment(
+                            "SLUICE_HELM",
+                            Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
+                    process.environment(
+                            "SLUICE_SOPS",
+                            Launcher.output(repoRoot.resolve("deploy/local/sops/build")));
+                }
+                if (name.equals("source-service")) {
+                    process.environment("SLUICE_ARTIFACT_BASE_URL", process.url());
+                }
+                services.put(instance, process);
+            }
         }
-        ServiceProcess render = services.get("render-service");
-        render.environment(
-                "SLUICE_KUSTOMIZE",
-                Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
-        render.environment(
-                "SLUICE_HELM", Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
-        render.environment(
-                "SLUICE_SOPS", Launcher.output(repoRoot.resolve("deploy/local/sops/build")));
-        ServiceProcess source = services.get("source-service");
-        source.environment("SLUICE_ARTIFACT_BASE_URL", source.url());
+    }
+
+    /** The first replica is named as its service, the others {@code <service>-<n>}. */
+    private static String instanceName(String service, int replica) {
+        return replica == 0 ? service : service + "-" + replica;
     }
 
     /**
@@ -253,6 +276,7 @@ public final class LocalStack implements AutoCloseable {
     public void runServicesAsPods() throws Exception {
         stopServices();
         services.clear();
+        instances.clear();
         if (node == null) {
             List<Path> images = new ArrayList<>();
             for (String name : SERVICES) {
@@ -301,6 +325,21 @@ public final class LocalStack implements AutoCloseable {
      */
     public void runServicesAsProcesses(
             Map<String, String> settings, Map<String, Map<String, String>> own) throws Exception {
+        runServicesAsProcesses(settings, own, 1);
+    }
+
+    /**
+     * As {@link #runServicesAsProcesses(Map, Map)}, with {@code replicas} processes of each service
+     * (until the next restart), each its own instance in the consumer groups, with its own port and
+     * data directory: {@link #replicas(String)}.
+     */
+    public void runServicesAsProcesses(
+            Map<String, String> settings, Map<String, Map<String, String>> own, int replicas)
+            throws Exception {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be at least 1, not " + replicas);
+        }
+        this.replicas = replicas;
         serviceSettings = Map.copyOf(settings);
         ownSettings = Map.copyOf(own);
         stopServices();
@@ -332,6 +371,19 @@ public final class LocalStack implements AutoCloseable {
      * starts them.
      */
     public void stopServices() throws InterruptedException {
+        stopProcesses();
+        try {
+            StaticMembers.remove(kafka.bootstrapServers(), instances.values());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            System.err.println(
+                    "stopped services stay in their consumer groups until their sessions expire: "
+                            + e);
+        }
+    }
+
+    private void stopProcesses() throws InterruptedException {
         for (ServiceProcess service : services.values()) {
             service.stop();
         }
@@ -416,8 +468,18 @@ public final class LocalStack implements AutoCloseable {
         return java.util.Optional.ofNullable(charts);
     }
 
+    /** The service's first replica. */
     public ServiceProcess service(String name) {
         return services.get(name);
+    }
+
+    /** Every replica of the service, the first first. */
+    public List<ServiceProcess> replicas(String name) {
+        List<ServiceProcess> replicas = new ArrayList<>();
+        for (int replica = 0; services.containsKey(instanceName(name, replica)); replica++) {
+            replicas.add(services.get(instanceName(name, replica)));
+        }
+        return replicas;
     }
 
     /** The bearer token the services' admin writes require. */
@@ -459,7 +521,7 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         try {
-            stopServices();
+            stopProcesses();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,6 +23,13 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalStackMain {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
+    /** {@code --replicas N}: processes of each service; 1 unless given. */
+    static int replicas(String[] args) {
+        List<String> given = List.of(args);
+        int at = given.indexOf("--replicas");
+        return at >= 0 && at + 1 < given.size() ? Integer.parseInt(given.get(at + 1)) : 1;
+    }
+
     public static void main(String[] args) throws Exception {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         Path local = repoRoot.resolve(".local");
@@ -31,6 +39,8 @@ public final class LocalStackMain {
         LocalStack stack = LocalStack.start(repoRoot, runDir);
         if (List.of(args).contains("--pods")) {
             stack.runServicesAsPods();
+        } else if (replicas(args) > 1) {
+            stack.runServicesAsProcesses(Map.of(), Map.of(), replicas(args));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -1,0 +1,171 @@
+package io.sluice.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two replicas of every service ({@code deploy/local/up --replicas 2}): the replicas of apply- and
+ * health-service share the partitions of their ownership topic (each its own, together all), as
+ * static members of their consumer groups named by {@code SLUICE_INSTANCE}; one killed and started
+ * again within the session timeout gets its own partitions back without a rebalance (with a dynamic
+ * member, cooperative-sticky assignment alone gives it the same partitions, but through a rebalance
+ * once the dead member's session expired), and the other never takes them meanwhile. The session
+ * timeout is 30 s here, not 10, so that a restart on this loaded machine is surely within it.
+ */
+@ExtendWith(LocalStackExtension.class)
+class ReplicasTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final Map<String, String> OWNERSHIP_TOPICS =
+            Map.of("apply-service", "sluice.rendered.v1", "health-service", "sluice.applied.v1");
+
+    @BeforeAll
+    static void twoReplicasOfEachService() throws Exception {
+        LocalStackExtension.stack()
+                .runServicesAsProcesses(
+                        Map.of(),
+                        Map.of(
+                                "apply-service",
+                                Map.of(
+                                        "MP_MESSAGING_INCOMING__SLUICE_RENDERED_V1__SESSION_TIMEOUT_MS",
+                                        "30000"),
+                                "health-service",
+                                Map.of(
+                                        "MP_MESSAGING_INCOMING__SLUICE_APPLIED_V1__SESSION_TIMEOUT_MS",
+                                        "30000")),
+                        2);
+    }
+
+    @AfterAll
+    static void oneReplicaAgain() throws Exception {
+        LocalStackExtension.stack().runServicesAsProcesses();
+    }
+
+    @Test
+    void theReplicasOfAServiceShareItsPartitionsAsStaticMembers() throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        for (String service : OWNERSHIP_TOPICS.keySet()) {
+            assertThat(stack.replicas(service)).hasSize(2);
+            await().atMost(DEADLINE).untilAsserted(() -> assertShared(service));
+        }
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                stack.kafkaBootstrapServers()))) {
+            List<String> members =
+                    admin
+                            .describeConsumerGroups(List.of("apply-service"))
+                            .all()
+                            .get()
+                            .get("apply-service")
+                            .members()
+                            .stream()
+                            .map(MemberDescription::groupInstanceId)
+                            .map(id -> id.orElse("(dynamic)"))
+                            .toList();
+            assertThat(members)
+                    .containsExactlyInAnyOrder(
+                            "apply-service-0-sluice.rendered.v1",
+                            "apply-service-1-sluice.rendered.v1",
+                            "apply-service-0-sluice.verdicts.v1",
+                            "apply-service-1-sluice.verdicts.v1");
+        }
+    }
+
+    @Test
+    void aReplicaStartedAgainWithinTheSessionGetsItsOwnPartitionsBackAndNoOtherTakesThem()
+            throws Exception {
+        List<ServiceProcess> apply = LocalStackExtension.stack().replicas("apply-service");
+        await().atMost(DEADLINE).untilAsserted(() -> assertShared("apply-service"));
+        Set<Integer> survivors = owned(apply.get(0));
+        int rebalances = assignment(apply.get(0)).path("rebalances").asInt();
+        Set<Integer> its = owned(apply.get(1));
+
+        apply.get(1).kill();
+        apply.get(1).start();
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!owned(apply.get(1)).equals(its)) {
+            assertThat(owned(apply.get(0)))
+                    .as("the survivor's partitions while the other restarts")
+                    .isEqualTo(survivors);
+            assertThat(apply.get(1).isRunning()).as("apply-service-1 still running").isTrue();
+            assertThat(Instant.now()).as("its partitions back in time").isBefore(deadline);
+            Thread.sleep(200); // the next look
+        }
+        assertThat(assignment(apply.get(0)).path("rebalances").asInt())
+                .as("rebalances the survivor took part in: none, it came back as the same member")
+                .isEqualTo(rebalances);
+        assertThat(owned(apply.get(0))).isEqualTo(survivors);
+    }
+
+    /** Each replica owns some partitions, none twice, all of them together. */
+    private static void assertShared(String service) throws Exception {
+        Set<Integer> all = new HashSet<>();
+        int total = 0;
+        for (ServiceProcess replica : LocalStackExtension.stack().replicas(service)) {
+            JsonNode assignment = assignment(replica);
+            assertThat(assignment.path("topic").asText()).isEqualTo(OWNERSHIP_TOPICS.get(service));
+            Set<Integer> owned = owned(replica);
+            assertThat(owned).as(replica.name()).isNotEmpty();
+            total += owned.size();
+            all.addAll(owned);
+            assertThat(all).hasSize(total); // none owned twice
+            assertThat(assignment.path("partitions").asInt()).isGreaterThan(1);
+        }
+        int partitions =
+                assignment(LocalStackExtension.stack().service(service)).path("partitions").asInt();
+        assertThat(all)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, partitions).boxed().toList());
+    }
+
+    /** Empty while the replica does not answer (it is restarting). */
+    private static Set<Integer> owned(ServiceProcess replica) throws InterruptedException {
+        Set<Integer> owned = new TreeSet<>();
+        try {
+            assignment(replica).path("owned").forEach(p -> owned.add(p.asInt()));
+        } catch (IOException notAnswering) {
+            // restarting
+        }
+        return owned;
+    }
+
+    private static JsonNode assignment(ServiceProcess replica)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(replica.url() + "/admin/ownership"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(replica.name() + " answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+}
