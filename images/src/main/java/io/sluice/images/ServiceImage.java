@@ -38,11 +38,12 @@ public record ServiceImage(
      * command: the heap from the container's memory limit (60 %: the rest holds metaspace, threads,
      * Netty's buffers, and render-service's helm, kustomize and sops, which run in the same
      * cgroup), kept close to the live set (Serial GC keeps 40 % free by default, and a young
-     * generation sized from the limit; each MiB of live data then costs about 1.5 MiB resident), a
-     * stop on OutOfMemoryError so the kubelet restarts it, and no hsperfdata file.
+     * generation sized from the limit, here at most 24 MiB; each MiB of live data then costs about
+     * 1.5 MiB resident), a stop on OutOfMemoryError so the kubelet restarts it, and no hsperfdata
+     * file.
      */
     static final String JAVA_OPTIONS =
-            "-XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xmn24m"
+            "-XX:MaxRAMPercentage=60 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxNewSize=24m"
                     + " -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -XX:+UseSerialGC";
 
     public ServiceImage {

@@ -85,7 +85,7 @@ public final class ServiceProcess implements AutoCloseable {
                                         // as the images run (ServiceImage's JAVA_OPTIONS)
                                         "-XX:MinHeapFreeRatio=10",
                                         "-XX:MaxHeapFreeRatio=20",
-                                        "-Xmn24m",
+                                        "-XX:MaxNewSize=24m",
                                         "-XX:+UseSerialGC",
                                         "-XX:TieredStopAtLevel=1",
                                         "-jar",

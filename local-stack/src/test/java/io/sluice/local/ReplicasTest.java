@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * again within the session timeout gets its own partitions back without a rebalance (with a dynamic
  * member, cooperative-sticky assignment alone gives it the same partitions, but through a rebalance
  * once the dead member's session expired), and the other never takes them meanwhile. The session
- * timeout is 30 s here, not 10, so that a restart on this loaded machine is surely within it.
+ * timeout is 30 s here (on every channel of the groups: one member's expiry rebalances the whole
+ * group), not 10, so that a restart on this loaded machine is surely within it.
  */
 @ExtendWith(LocalStackExtension.class)
 class ReplicasTest {
@@ -52,17 +53,33 @@ class ReplicasTest {
                                 "apply-service",
                                 Map.of(
                                         "MP_MESSAGING_INCOMING__SLUICE_RENDERED_V1__SESSION_TIMEOUT_MS",
+                                        "30000",
+                                        "MP_MESSAGING_INCOMING__SLUICE_VERDICTS_V1__SESSION_TIMEOUT_MS",
                                         "30000"),
                                 "health-service",
                                 Map.of(
                                         "MP_MESSAGING_INCOMING__SLUICE_APPLIED_V1__SESSION_TIMEOUT_MS",
+                                        "30000",
+                                        "MP_MESSAGING_INCOMING__SLUICE_DRIFT_V1__SESSION_TIMEOUT_MS",
                                         "30000")),
                         2);
     }
 
+    /**
+     * Back to one replica, and the stopped second one is soon no member of any group (a static
+     * member never leaves on its own: its partitions would wait for its session to expire).
+     */
     @AfterAll
     static void oneReplicaAgain() throws Exception {
         LocalStackExtension.stack().runServicesAsProcesses();
+        // well before the 30 s sessions of the stopped members would have expired
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(staticMembers("apply-service"))
+                                        .containsExactlyInAnyOrder(
+                                                "apply-service-0-sluice.rendered.v1",
+                                                "apply-service-0-sluice.verdicts.v1"));
     }
 
     @Test
@@ -72,29 +89,12 @@ class ReplicasTest {
             assertThat(stack.replicas(service)).hasSize(2);
             await().atMost(DEADLINE).untilAsserted(() -> assertShared(service));
         }
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                stack.kafkaBootstrapServers()))) {
-            List<String> members =
-                    admin
-                            .describeConsumerGroups(List.of("apply-service"))
-                            .all()
-                            .get()
-                            .get("apply-service")
-                            .members()
-                            .stream()
-                            .map(MemberDescription::groupInstanceId)
-                            .map(id -> id.orElse("(dynamic)"))
-                            .toList();
-            assertThat(members)
-                    .containsExactlyInAnyOrder(
-                            "apply-service-0-sluice.rendered.v1",
-                            "apply-service-1-sluice.rendered.v1",
-                            "apply-service-0-sluice.verdicts.v1",
-                            "apply-service-1-sluice.verdicts.v1");
-        }
+        assertThat(staticMembers("apply-service"))
+                .containsExactlyInAnyOrder(
+                        "apply-service-0-sluice.rendered.v1",
+                        "apply-service-1-sluice.rendered.v1",
+                        "apply-service-0-sluice.verdicts.v1",
+                        "apply-service-1-sluice.verdicts.v1");
     }
 
     @Test
@@ -109,7 +109,7 @@ class ReplicasTest {
         apply.get(1).kill();
         apply.get(1).start();
         Instant deadline = Instant.now().plus(DEADLINE);
-        while (!owned(apply.get(1)).equals(its)) {
+        while (!ownedOnceAnswering(apply.get(1)).equals(its)) {
             assertThat(owned(apply.get(0)))
                     .as("the survivor's partitions while the other restarts")
                     .isEqualTo(survivors);
@@ -121,6 +121,26 @@ class ReplicasTest {
                 .as("rebalances the survivor took part in: none, it came back as the same member")
                 .isEqualTo(rebalances);
         assertThat(owned(apply.get(0))).isEqualTo(survivors);
+    }
+
+    /** The instance ids of the group's members, "(dynamic)" for one without. */
+    private static List<String> staticMembers(String group) throws Exception {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                LocalStackExtension.stack().kafkaBootstrapServers()))) {
+            return admin
+                    .describeConsumerGroups(List.of(group))
+                    .all()
+                    .get()
+                    .get(group)
+                    .members()
+                    .stream()
+                    .map(MemberDescription::groupInstanceId)
+                    .map(id -> id.orElse("(dynamic)"))
+                    .toList();
+        }
     }
 
     /** Each replica owns some partitions, none twice, all of them together. */
@@ -144,15 +164,21 @@ class ReplicasTest {
                         IntStream.range(0, partitions).boxed().toList());
     }
 
-    /** Empty while the replica does not answer (it is restarting). */
-    private static Set<Integer> owned(ServiceProcess replica) throws InterruptedException {
+    private static Set<Integer> owned(ServiceProcess replica)
+            throws IOException, InterruptedException {
         Set<Integer> owned = new TreeSet<>();
-        try {
-            assignment(replica).path("owned").forEach(p -> owned.add(p.asInt()));
-        } catch (IOException notAnswering) {
-            // restarting
-        }
+        assignment(replica).path("owned").forEach(p -> owned.add(p.asInt()));
         return owned;
+    }
+
+    /** Empty while the replica does not answer: it is restarting. */
+    private static Set<Integer> ownedOnceAnswering(ServiceProcess restarting)
+            throws InterruptedException {
+        try {
+            return owned(restarting);
+        } catch (IOException notAnswering) {
+            return Set.of();
+        }
     }
 
     private static JsonNode assignment(ServiceProcess replica)

@@ -5,6 +5,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,8 +21,9 @@ import org.jboss.logging.Logger;
  * consumer-rebalance-listener.name} is {@value #LISTENER}). Kafka's group protocol is the election:
  * with cooperative-sticky assignment a rebalance moves only the partitions that must move, and with
  * static membership ({@code group.instance.id}) a replica restarted within the session timeout gets
- * its own partitions back. Each topic has the same number of partitions, so an object's partition
- * is the same on every topic.
+ * its own partitions back. An object's partition is reckoned with the ownership topic's partition
+ * count; {@code TopicDeclarations} creates every topic with the same count ({@code
+ * sluice.topics.partitions}), so it is the object's partition on each of them.
  */
 @ApplicationScoped
 @Default // injected plainly by the services; the identifier is the Kafka connector's lookup
@@ -29,6 +31,7 @@ import org.jboss.logging.Logger;
 public class Ownership implements KafkaConsumerRebalanceListener {
     public static final String LISTENER = "sluice-ownership";
     private static final Logger LOG = Logger.getLogger(Ownership.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final AtomicInteger rebalances = new AtomicInteger();
@@ -43,11 +46,13 @@ public class Ownership implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
         rebalances.incrementAndGet();
+        if (!assigned.isEmpty()) {
+            // at each assignment, from the consumer's metadata (on its poll thread: bounded)
+            String assignedTopic = assigned.iterator().next().topic();
+            partitions = consumer.partitionsFor(assignedTopic, METADATA_TIMEOUT).size();
+        }
         for (TopicPartition partition : assigned) {
-            if (partitions == 0 || !partition.topic().equals(topic)) {
-                topic = partition.topic();
-                partitions = consumer.partitionsFor(topic).size();
-            }
+            topic = partition.topic();
             owned.add(partition.partition());
         }
         LOG.infof("owns partitions %s of %s's %d", new TreeSet<>(owned), topic, partitions);
