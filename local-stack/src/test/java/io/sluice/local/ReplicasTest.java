@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -108,15 +107,14 @@ class ReplicasTest {
 
         apply.get(1).kill();
         apply.get(1).start();
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!ownedOnceAnswering(apply.get(1)).equals(its)) {
-            assertThat(owned(apply.get(0)))
-                    .as("the survivor's partitions while the other restarts")
-                    .isEqualTo(survivors);
-            assertThat(apply.get(1).isRunning()).as("apply-service-1 still running").isTrue();
-            assertThat(Instant.now()).as("its partitions back in time").isBefore(deadline);
-            Thread.sleep(200); // the next look
-        }
+        // fails at the first look that finds the survivor's partitions changed or the other dead
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(200))
+                .failFast(
+                        "the survivor's partitions changed while the other restarted, or"
+                                + " apply-service-1 exited",
+                        () -> !owned(apply.get(0)).equals(survivors) || !apply.get(1).isRunning())
+                .until(() -> ownedOnceAnswering(apply.get(1)).equals(its));
         assertThat(assignment(apply.get(0)).path("rebalances").asInt())
                 .as("rebalances the survivor took part in: none, it came back as the same member")
                 .isEqualTo(rebalances);
