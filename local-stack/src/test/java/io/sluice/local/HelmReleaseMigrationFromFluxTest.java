@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
+import io.sluice.contracts.source.OCIRepository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,16 @@ class HelmReleaseMigrationFromFluxTest {
                                         .normalize());
         String version =
                 "6.9.4+" + digest.substring(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
+        // Sluice's store already holds the chart's bytes (another source of the same chart):
+        // the same digest as source-controller's artifact, which Sluice must not pass on as it is
+        String storedNs = ns + "-stored";
+        Manifests.apply(client, Manifests.namespace(storedNs));
+        Manifests.apply(client, ociRepository(storedNs, stack.registry().host(), ns));
+        String storedUrl =
+                await().atMost(DEADLINE)
+                        .until(
+                                () -> artifactUrl(client, storedNs),
+                                url -> url != null && !url.isEmpty());
         stack.stopServices();
         try {
             try (FluxControllers flux =
@@ -158,21 +169,10 @@ class HelmReleaseMigrationFromFluxTest {
                             "source-controller",
                             "helm-controller")) {
                 Manifests.apply(client, Manifests.namespace(ns));
+                Manifests.apply(client, ociRepository(ns, stack.registry().host(), ns));
                 Manifests.apply(
                         client,
                         """
-                        apiVersion: source.toolkit.fluxcd.io/v1
-                        kind: OCIRepository
-                        metadata: {name: podinfo, namespace: %s}
-                        spec:
-                          interval: 1h
-                          insecure: true
-                          url: oci://%s/%s/charts/podinfo
-                          ref: {tag: "6.9.4"}
-                          layerSelector:
-                            mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
-                            operation: copy
-                        ---
                         apiVersion: helm.toolkit.fluxcd.io/v2
                         kind: HelmRelease
                         metadata: {name: podinfo, namespace: %s}
@@ -182,7 +182,7 @@ class HelmReleaseMigrationFromFluxTest {
                           chartRef: {kind: OCIRepository, name: podinfo}
                           values: {replicaCount: 2}
                         """
-                                .formatted(ns, stack.registry().host(), ns, ns));
+                                .formatted(ns));
                 await().atMost(DEADLINE)
                         .until(
                                 () ->
@@ -193,6 +193,9 @@ class HelmReleaseMigrationFromFluxTest {
                 assertThat(helmRelease(client, ns).getStatus().history)
                         .extracting(h -> h.chartVersion)
                         .containsExactly(version);
+                assertThat(artifactUrl(client, ns))
+                        .as("source-controller's artifact, the same bytes Sluice stored")
+                        .isNotEqualTo(storedUrl);
             }
 
             stack.runServicesAsProcesses();
@@ -213,6 +216,9 @@ class HelmReleaseMigrationFromFluxTest {
             assertThat(helmRelease(client, ns).getStatus().history)
                     .extracting(h -> h.chartVersion)
                     .containsExactly(version);
+            assertThat(artifactUrl(client, ns))
+                    .as("the kept artifact is served by Sluice")
+                    .isEqualTo(storedUrl);
         } finally {
             if (!stack.service("apply-service").isRunning()) {
                 stack.runServicesAsProcesses();
@@ -237,6 +243,31 @@ class HelmReleaseMigrationFromFluxTest {
                     replicaCount: %d
                 """
                 .formatted(NS, replicas);
+    }
+
+    private static String ociRepository(String ns, String registry, String repository) {
+        return """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: OCIRepository
+                metadata: {name: podinfo, namespace: %s}
+                spec:
+                  interval: 1h
+                  insecure: true
+                  url: oci://%s/%s/charts/podinfo
+                  ref: {tag: "6.9.4"}
+                  layerSelector:
+                    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
+                    operation: copy
+                """
+                .formatted(ns, registry, repository);
+    }
+
+    private static String artifactUrl(KubernetesClient client, String ns) {
+        OCIRepository repo =
+                client.resources(OCIRepository.class).inNamespace(ns).withName("podinfo").get();
+        return repo == null || repo.getStatus() == null || repo.getStatus().artifact == null
+                ? null
+                : repo.getStatus().artifact.url;
     }
 
     private static HelmRelease helmRelease(KubernetesClient client, String ns) {

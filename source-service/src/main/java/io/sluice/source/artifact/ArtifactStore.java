@@ -1,5 +1,6 @@
 package io.sluice.source.artifact;
 
+import io.sluice.contracts.source.Artifact;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -52,6 +53,27 @@ public final class ArtifactStore {
         return digest != null
                 && digest.startsWith("sha256:")
                 && Files.isRegularFile(root.resolve(digest.substring("sha256:".length()) + SUFFIX));
+    }
+
+    /**
+     * Keeps {@code artifact} when this store holds its file, pointing its url here: an artifact
+     * recorded by another store (source-controller's, before a migration) may have the same
+     * content, and so the same digest, while its url names a server that is gone.
+     *
+     * @return false when the file is not here, and the artifact must be built again
+     */
+    public boolean adopt(Artifact artifact, String artifactBaseUrl) {
+        if (artifact == null || !has(artifact.digest)) {
+            return false;
+        }
+        artifact.url =
+                urlOf(artifact.digest.substring("sha256:".length()) + SUFFIX, artifactBaseUrl);
+        return true;
+    }
+
+    /** Where render-service fetches the file {@code fileName} of this store. */
+    public static String urlOf(String fileName, String artifactBaseUrl) {
+        return artifactBaseUrl + "/artifacts/" + fileName;
     }
 
     /** The file for a name as served over HTTP; only names the store itself made resolve. */

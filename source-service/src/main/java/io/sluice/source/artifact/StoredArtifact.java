@@ -18,7 +18,7 @@ public record StoredArtifact(String digest, String fileName, long size) {
         artifact.digest = digest;
         artifact.size = size;
         artifact.path = path;
-        artifact.url = artifactBaseUrl + "/artifacts/" + fileName;
+        artifact.url = ArtifactStore.urlOf(fileName, artifactBaseUrl);
         artifact.lastUpdateTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         return artifact;
     }

@@ -178,7 +178,7 @@ public class GitRepositoryReconciler {
                     repo.getStatus() == null ? null : repo.getStatus().observedIgnore;
             if (current == null
                     || !fetched.revision().equals(current.revision)
-                    || !store.has(current.digest)
+                    || !store.adopt(current, config.artifactBaseUrl())
                     || !java.util.Objects.equals(repo.getSpec().ignore, observedIgnore)
                     || includes.differFrom(repo.getStatus().includedArtifacts)
                     || !Serialization.jsonMapper()

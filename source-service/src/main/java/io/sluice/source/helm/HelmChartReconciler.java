@@ -57,6 +57,13 @@ public class HelmChartReconciler {
      */
     private static final Duration RETRY = Duration.ofSeconds(20);
 
+    /**
+     * How soon a release whose source's artifact is not yet in this source-service's store is
+     * looked at again: after a migration from Flux (or a move of the store) the status still names
+     * the old store until the source's own reconcile, due at once, stores it here.
+     */
+    private static final Duration NOT_STORED_HERE_YET = Duration.ofSeconds(2);
+
     private final KubernetesClient client;
     private final MutinyEmitter<ArtifactEvent> artifacts;
     private final ObjectStates states;
@@ -117,20 +124,23 @@ public class HelmChartReconciler {
             try {
                 if (release.getSpec().chartRef != null) {
                     deleteHelmChart(release);
-                    announceSourceArtifact(
-                            ref, trigger, atInterval, chartRefArtifact(release), "chartRef");
+                    Artifact artifact = chartRefArtifact(release);
+                    if (!storedHere(artifact)) {
+                        return NOT_STORED_HERE_YET;
+                    }
+                    announceSourceArtifact(ref, trigger, atInterval, artifact, "chartRef");
                     return interval;
                 }
                 if (chart != null
                         && chart.sourceRef != null
                         && GitRepository.KIND.equals(chart.sourceRef.kind)) {
                     deleteHelmChart(release);
+                    Artifact artifact = gitArtifact(release, chart);
+                    if (!storedHere(artifact)) {
+                        return NOT_STORED_HERE_YET;
+                    }
                     announceSourceArtifact(
-                            ref,
-                            trigger,
-                            atInterval,
-                            gitArtifact(release, chart),
-                            "chart " + chart.chart);
+                            ref, trigger, atInterval, artifact, "chart " + chart.chart);
                     return interval;
                 }
                 helmChart = helmChartOf(release, chart);
@@ -207,12 +217,27 @@ public class HelmChartReconciler {
                 atInterval,
                 version,
                 stored.digest(),
-                config.artifactBaseUrl() + "/artifacts/" + stored.fileName(),
+                ArtifactStore.urlOf(stored.fileName(), config.artifactBaseUrl()),
                 stored.size());
         if (!key.equals(announced.put(ref, key))) {
             LOG.infof("stored chart %s@%s (%s)", name, version, stored.digest());
         }
         states.succeeded(ref, version, Reasons.SUCCEEDED, "stored chart " + name + "@" + version);
+    }
+
+    /**
+     * True when {@code artifact} is served by this source-service: one that another store serves
+     * (source-controller's, before Sluice reconciled the source) may be gone, and render-service
+     * would fail to fetch it.
+     */
+    private boolean storedHere(Artifact artifact) {
+        boolean here =
+                artifact.url != null && artifact.url.startsWith(config.artifactBaseUrl() + "/");
+        if (!here) {
+            LOG.debugf(
+                    "waiting for the source's artifact to be stored here, not at %s", artifact.url);
+        }
+        return here;
     }
 
     /** A chart in another source's artifact: that artifact, announced as the release's chart. */

@@ -165,7 +165,9 @@ public class HelmRepositoryReconciler {
             }
             String revision = "sha256:" + Sha256.hex(index);
             Artifact artifact =
-                    kept != null && revision.equals(kept.revision) && store.has(kept.digest)
+                    kept != null
+                                    && revision.equals(kept.revision)
+                                    && store.adopt(kept, config.artifactBaseUrl())
                             ? kept
                             : store.store(out -> out.write(index))
                                     .asArtifact(

@@ -138,9 +138,9 @@ public class OciRepositoryReconciler {
         Artifact current = repo.getStatus() == null ? null : repo.getStatus().artifact;
         if (current != null
                 && revision.equals(current.revision)
-                && store.has(current.digest)
                 && Objects.equals(spec.ignore, repo.getStatus().observedIgnore)
-                && sameSelector(spec.layerSelector, repo.getStatus().observedLayerSelector)) {
+                && sameSelector(spec.layerSelector, repo.getStatus().observedLayerSelector)
+                && store.adopt(current, config.artifactBaseUrl())) {
             return current;
         }
         Path layer = Files.createTempFile("oci-layer-", ".blob");
