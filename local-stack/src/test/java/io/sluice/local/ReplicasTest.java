@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.ownership.Partitioning;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,9 +81,7 @@ class ReplicasTest {
                 .untilAsserted(
                         () ->
                                 assertThat(staticMembers("apply-service"))
-                                        .containsExactlyInAnyOrder(
-                                                "apply-service-0-sluice.rendered.v1",
-                                                "apply-service-0-sluice.verdicts.v1"));
+                                        .containsExactly("apply-service-0-sluice.rendered.v1"));
     }
 
     @Test
@@ -90,10 +93,89 @@ class ReplicasTest {
         }
         assertThat(staticMembers("apply-service"))
                 .containsExactlyInAnyOrder(
-                        "apply-service-0-sluice.rendered.v1",
-                        "apply-service-1-sluice.rendered.v1",
-                        "apply-service-0-sluice.verdicts.v1",
-                        "apply-service-1-sluice.verdicts.v1");
+                        "apply-service-0-sluice.rendered.v1", "apply-service-1-sluice.rendered.v1");
+        assertThat(staticMembers("apply-service-verdicts-apply-service-1"))
+                .as("verdicts: each replica reads them all, in a group of its own")
+                .containsExactly("apply-service-1-sluice.verdicts.v1");
+    }
+
+    /**
+     * Drift on a Kustomization's object is put back once, by the replica that owns the
+     * Kustomization; when that replica dies (and stays dead past its session), the other one gets
+     * its partition and puts back drift on the same objects at once, from the owner's last render
+     * read again from the topic, not at the next render ten minutes on.
+     */
+    @Test
+    void driftIsCorrectedOnceByTheOwnerAndAtOnceByTheReplicaThatTakesItsPartition()
+            throws Exception {
+        String ns = "replicas-drift";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        List<ServiceProcess> apply = stack.replicas("apply-service");
+        await().atMost(DEADLINE).untilAsserted(() -> assertShared("apply-service"));
+        String url = OneConfigMapRepository.push(stack, ns, "from-git");
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+        Manifests.apply(client, Manifests.kustomizationInto(ns, "app", ns, "./app"));
+        await().atMost(DEADLINE).until(() -> "from-git".equals(greeting(client, ns)));
+        String owner = new ObjectRef("Kustomization", ns, "app").key();
+        int partition =
+                Partitioning.partitionFor(
+                        owner, assignment(apply.get(0)).path("partitions").asInt());
+        ServiceProcess owning = ownerOf(apply, partition);
+        ServiceProcess other = apply.get(apply.indexOf(owning) == 0 ? 1 : 0);
+
+        try (TopicReader drift = new TopicReader(stack.kafkaBootstrapServers(), Topics.DRIFT)) {
+            // two edits, each put back: one correction each (the second is the barrier for
+            // a late one of the first), not one per replica
+            for (String edit : List.of("edited", "edited-again")) {
+                setGreeting(client, ns, edit);
+                await().atMost(DEADLINE).until(() -> "from-git".equals(greeting(client, ns)));
+            }
+            await().atMost(DEADLINE).until(() -> corrections(drift, owner) >= 2);
+            assertThat(corrections(drift, owner)).isEqualTo(2);
+        }
+
+        owning.kill();
+        try {
+            await().atMost(DEADLINE).until(() -> ownedOnceAnswering(other).contains(partition));
+            setGreeting(client, ns, "edited-while-its-owner-is-dead");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "from-git".equals(greeting(client, ns)));
+        } finally {
+            owning.start();
+            owning.awaitReady(DEADLINE);
+        }
+    }
+
+    private static ServiceProcess ownerOf(List<ServiceProcess> replicas, int partition)
+            throws Exception {
+        for (ServiceProcess replica : replicas) {
+            if (owned(replica).contains(partition)) {
+                return replica;
+            }
+        }
+        throw new AssertionError("no replica owns partition " + partition);
+    }
+
+    private static String greeting(KubernetesClient client, String ns) {
+        ConfigMap settings = client.configMaps().inNamespace(ns).withName("settings").get();
+        return settings == null ? null : settings.getData().get("greeting");
+    }
+
+    private static void setGreeting(KubernetesClient client, String ns, String greeting) {
+        client.configMaps()
+                .inNamespace(ns)
+                .withName("settings")
+                .edit(
+                        cm -> {
+                            cm.getData().put("greeting", greeting);
+                            return cm;
+                        });
+    }
+
+    private static long corrections(TopicReader drift, String owner) {
+        return drift.poll().stream().filter(record -> owner.equals(record.key())).count();
     }
 
     @Test
@@ -169,7 +251,7 @@ class ReplicasTest {
         return owned;
     }
 
-    /** Empty while the replica does not answer: it is restarting. */
+    /** Empty while the replica does not answer: it is restarting, or dead. */
     private static Set<Integer> ownedOnceAnswering(ServiceProcess restarting)
             throws InterruptedException {
         try {

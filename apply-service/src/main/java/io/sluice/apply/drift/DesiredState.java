@@ -141,6 +141,11 @@ public class DesiredState {
         }
     }
 
+    /** The owners whose objects are kept as applied here. */
+    public Set<ObjectRef> owners() {
+        return Set.copyOf(byOwner.keySet());
+    }
+
     public void endApply(ObjectRef owner) {
         applying.remove(owner);
     }

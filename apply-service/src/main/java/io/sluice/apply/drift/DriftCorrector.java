@@ -21,6 +21,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.ServedKinds;
+import io.sluice.contracts.ownership.Ownership;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -54,6 +55,7 @@ public class DriftCorrector {
     private final MutinyEmitter<DriftCorrected> drift;
     private final MeterRegistry metrics;
     private final ServedKinds kinds;
+    private final Ownership ownership;
 
     /** What was last reported for each object in warn mode. */
     private final Map<String, String> warned = new ConcurrentHashMap<>();
@@ -65,8 +67,10 @@ public class DriftCorrector {
             ApplyConfig config,
             @Channel(Topics.DRIFT) MutinyEmitter<DriftCorrected> drift,
             MeterRegistry metrics,
-            ServedKinds kinds) {
+            ServedKinds kinds,
+            Ownership ownership) {
         this.kinds = kinds;
+        this.ownership = ownership;
         this.impersonation = impersonation;
         this.desired = desired;
         this.owners = owners;
@@ -87,6 +91,7 @@ public class DriftCorrector {
         // a chart's hooks are one-shot: their delete policies and TTLs remove them, which is not
         // drift
         if (owner.isEmpty()
+                || !ownership.owns(d.owner()) // another replica's: it corrects the drift
                 || owner.get().suspended()
                 || owner.get().drift().mode() == DriftPolicy.Mode.DISABLED
                 || ObjectApplier.leftAlone(object)

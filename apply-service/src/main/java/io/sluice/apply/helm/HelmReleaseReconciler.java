@@ -305,6 +305,16 @@ public class HelmReleaseReconciler {
         return true;
     }
 
+    /** The release is another replica's now: its last render is that one's to keep. */
+    public void forget(ObjectRef ref) {
+        renders.remove(ref);
+    }
+
+    /** The releases this replica keeps a render of. */
+    public Set<ObjectRef> known() {
+        return Set.copyOf(renders.keySet());
+    }
+
     /** helm-controller's message for a release made: Released's, and so Ready's. */
     static String succeeded(String action, ReleaseRecord record) {
         return "Helm "

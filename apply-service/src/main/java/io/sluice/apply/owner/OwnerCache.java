@@ -17,10 +17,12 @@ import io.sluice.contracts.kustomize.SourceReference;
 import io.sluice.contracts.meta.Conditions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -39,6 +41,8 @@ public class OwnerCache {
     private SharedIndexInformer<Kustomization> kustomizations;
     private SharedIndexInformer<HelmRelease> releases;
 
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+
     public OwnerCache(KubernetesClient client) {
         this.client = client;
     }
@@ -52,6 +56,12 @@ public class OwnerCache {
                 client.resources(HelmRelease.class)
                         .inAnyNamespace()
                         .inform(handler(OwnerCache::view));
+        started.complete(null);
+    }
+
+    /** Completes once both informers have listed what there is: {@link #all} is whole from then. */
+    public CompletableFuture<Void> started() {
+        return started;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -79,6 +89,18 @@ public class OwnerCache {
                 ? Optional.empty()
                 : Optional.ofNullable(kustomizations.getIndexer().getByKey(key))
                         .map(OwnerCache::view);
+    }
+
+    /** Every Kustomization and HelmRelease in the cache. */
+    public List<OwnerView> all() {
+        List<OwnerView> all = new ArrayList<>();
+        if (kustomizations != null) {
+            kustomizations.getStore().list().forEach(ks -> all.add(view(ks)));
+        }
+        if (releases != null) {
+            releases.getStore().list().forEach(release -> all.add(view(release)));
+        }
+        return all;
     }
 
     private <T extends HasMetadata> ResourceEventHandler<T> handler(

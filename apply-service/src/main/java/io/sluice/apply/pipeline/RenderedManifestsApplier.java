@@ -34,12 +34,14 @@ import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.AttemptLedger;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.trace.Stages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +96,7 @@ public class RenderedManifestsApplier {
     private final OwnerCache owners;
     private final OwnerLanes lanes;
     private final ObjectMapper json;
+    private final Ownership ownership;
 
     /**
      * Rendered attempts held back by a dependency, and the reason last reported for each (reported
@@ -127,8 +130,10 @@ public class RenderedManifestsApplier {
             OwnerLanes lanes,
             ObjectMapper json,
             BundleSeal seal,
-            Tracer tracer) {
+            Tracer tracer,
+            Ownership ownership) {
         this.tracer = tracer;
+        this.ownership = ownership;
         this.lanes = lanes;
         this.seal = seal;
         this.json = json;
@@ -162,21 +167,62 @@ public class RenderedManifestsApplier {
         latest.put(attempt.object(), attempt);
         // acknowledged only when done: a record whose work was cut short by a shutdown is delivered
         // again after it
-        Context trace = Stages.of(message);
-        lanes.submit(
-                        attempt.object(),
-                        () ->
-                                Stages.run(
-                                        tracer,
-                                        Stages.APPLY,
-                                        attempt.object(),
-                                        trace,
-                                        () -> {
-                                            Stages.revision(attempt.revision());
-                                            handle(rendered);
-                                        }))
+        submit(rendered, Stages.of(message))
                 .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * An owner's last render from before this replica took its partition (read again from the
+     * topic, see {@link RenderedTail}): applied like a delivered one, so that its objects are known
+     * and kept as applied at once, unless a live record for the owner came first.
+     */
+    public void replay(RenderResult rendered) {
+        Attempt attempt = rendered.attempt();
+        if (!ownership.owns(attempt.object())
+                || latest.containsKey(attempt.object())
+                || !ledger.firstDelivery(attempt)
+                || latest.putIfAbsent(attempt.object(), attempt) != null) {
+            return;
+        }
+        LOG.infof(
+                "%s: its last render, at %s, applied again as its new owner",
+                attempt.object(), attempt.revision());
+        submit(rendered, Context.root());
+    }
+
+    /** What this replica knows of an owner it no longer owns is dropped: another one has it now. */
+    public void forget(ObjectRef ref) {
+        latest.remove(ref);
+        waiting.remove(ref);
+        waitingReason.remove(ref);
+        heldTraces.remove(ref);
+        ledger.forget(ref);
+        revisionOnly.forget(ref);
+        states.forget(ref);
+    }
+
+    /** The owners this replica holds something about. */
+    public Set<ObjectRef> known() {
+        Set<ObjectRef> known = new HashSet<>(latest.keySet());
+        known.addAll(waiting.keySet());
+        return known;
+    }
+
+    private CompletableFuture<Void> submit(RenderResult rendered, Context trace) {
+        Attempt attempt = rendered.attempt();
+        return lanes.submit(
+                attempt.object(),
+                () ->
+                        Stages.run(
+                                tracer,
+                                Stages.APPLY,
+                                attempt.object(),
+                                trace,
+                                () -> {
+                                    Stages.revision(attempt.revision());
+                                    handle(rendered);
+                                }));
     }
 
     /**
@@ -185,36 +231,41 @@ public class RenderedManifestsApplier {
      */
     @Incoming(Topics.VERDICTS)
     public CompletionStage<Void> onVerdict(Message<Verdict> message) {
+        // until the replica's first assignment it owns nothing, though the verdict may be its own
+        return ownership.firstAssignment().thenCompose(assigned -> actOn(message));
+    }
+
+    private CompletionStage<Void> actOn(Message<Verdict> message) {
         Verdict verdict = message.getPayload();
         if (verdict == null || verdict.attempt() == null || verdict.attempt().object() == null) {
             LOG.errorf("an unreadable record on %s was skipped", Topics.VERDICTS);
             return message.ack();
         }
         ObjectRef ref = verdict.attempt().object();
-        if (!HelmRelease.KIND.equals(ref.kind())) {
+        // every replica reads every verdict (see application.properties); the owner's acts on it
+        if (!HelmRelease.KIND.equals(ref.kind()) || !ownership.owns(ref)) {
             return message.ack();
         }
-        lanes.submit(
-                        ref,
-                        () ->
-                                guarded(
-                                        verdict.attempt(),
-                                        () ->
-                                                helmReleases
-                                                        .onVerdict(verdict)
-                                                        .ifPresent(
-                                                                result -> {
-                                                                    publish(result);
-                                                                    helmReleases
-                                                                            .lastRender(ref)
-                                                                            .ifPresent(
-                                                                                    rendered ->
-                                                                                            followUp(
-                                                                                                    rendered,
-                                                                                                    result));
-                                                                })))
+        lanes.submit(ref, () -> guarded(verdict.attempt(), () -> decide(verdict)))
                 .whenComplete((done, error) -> acknowledge(message, error));
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** A release's verdict, in its lane: acted on unless the release moved on meanwhile. */
+    private void decide(Verdict verdict) {
+        ObjectRef ref = verdict.attempt().object();
+        if (!ownership.owns(ref)) {
+            return;
+        }
+        helmReleases
+                .onVerdict(verdict)
+                .ifPresent(
+                        result -> {
+                            publish(result);
+                            helmReleases
+                                    .lastRender(ref)
+                                    .ifPresent(rendered -> followUp(rendered, result));
+                        });
     }
 
     private void acknowledge(Message<?> message, Throwable error) {
@@ -298,6 +349,11 @@ public class RenderedManifestsApplier {
 
     private void handle(RenderResult rendered) {
         Attempt attempt = rendered.attempt();
+        if (!ownership.owns(attempt.object())) {
+            // its partition moved on while it waited: the new owner reads it again
+            LOG.debugf("%s: no longer this replica's, not applied", attempt.object());
+            return;
+        }
         Timer.Sample timer = Timer.start(metrics);
         try {
             guarded(

@@ -22,6 +22,7 @@ import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Stubs;
+import io.sluice.contracts.ownership.Ownership;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.HttpURLConnection;
@@ -54,6 +55,7 @@ public class OwnerFinalizer {
     private final Impersonation impersonation;
     private final HelmReleaseReconciler helmReleases;
     private final OwnerLanes lanes;
+    private final Ownership ownership;
     private final ScheduledExecutorService retries =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -68,8 +70,10 @@ public class OwnerFinalizer {
             DesiredState desired,
             Impersonation impersonation,
             HelmReleaseReconciler helmReleases,
-            OwnerLanes lanes) {
+            OwnerLanes lanes,
+            Ownership ownership) {
         this.client = client;
+        this.ownership = ownership;
         this.lanes = lanes;
         this.helmReleases = helmReleases;
         this.owners = owners;
@@ -78,18 +82,29 @@ public class OwnerFinalizer {
     }
 
     void start(@Observes StartupEvent event) {
-        owners.onChange(
-                view -> {
-                    // in the owner's lane: never beside its own apply or remediation
-                    if (view.deleting() && view.finalized()) {
-                        lanes.submit(view.ref(), () -> finalize(view));
-                    } else if (!view.deleting() && !view.finalized()) {
-                        lanes.submit(view.ref(), () -> setFinalizer(view, true));
-                    }
-                });
+        owners.onChange(this::look);
+    }
+
+    /**
+     * Puts the finalizer on an owner without it, or finalizes a deleted one; only on the replica
+     * that owns it (the one that gets its partition looks at it again then).
+     */
+    public void look(OwnerView view) {
+        if (!ownership.owns(view.ref())) {
+            return;
+        }
+        // in the owner's lane: never beside its own apply or remediation
+        if (view.deleting() && view.finalized()) {
+            lanes.submit(view.ref(), () -> finalize(view));
+        } else if (!view.deleting() && !view.finalized()) {
+            lanes.submit(view.ref(), () -> setFinalizer(view, true));
+        }
     }
 
     private void finalize(OwnerView view) {
+        if (!ownership.owns(view.ref())) {
+            return; // a retry on a replica that no longer owns it: the owner finalizes it
+        }
         desired.forget(view.ref());
         Owner owner = Owners.load(client, view.ref()).orElse(null);
         Optional<String> missing =

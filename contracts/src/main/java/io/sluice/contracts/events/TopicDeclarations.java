@@ -143,7 +143,7 @@ public class TopicDeclarations {
      * The {@code kafka.*} settings the services' Kafka clients use, without the prefix, whether
      * given as properties or as environment variables ({@code KAFKA_SECURITY_PROTOCOL}).
      */
-    static Properties kafkaClientProperties(Config config) {
+    public static Properties kafkaClientProperties(Config config) {
         Map<String, String> settings = new HashMap<>();
         for (String name : config.getPropertyNames()) {
             String key = null;

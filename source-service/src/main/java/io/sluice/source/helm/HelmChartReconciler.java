@@ -30,6 +30,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,8 @@ public class HelmChartReconciler {
      */
     private static final Duration NOT_STORED_HERE_YET = Duration.ofSeconds(2);
 
+    private static final Duration PATIENCE = Duration.ofMinutes(1);
+
     private final KubernetesClient client;
     private final MutinyEmitter<ArtifactEvent> artifacts;
     private final ObjectStates states;
@@ -78,6 +81,11 @@ public class HelmChartReconciler {
      * for, or the failure): a failure is announced once, a change logged once.
      */
     private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
+
+    /** Releases waiting for their source's artifact to be stored here: which, and since when. */
+    private final Map<ObjectRef, String> waitingFor = new ConcurrentHashMap<>();
+
+    private final Map<ObjectRef, Instant> waitingSince = new ConcurrentHashMap<>();
 
     public HelmChartReconciler(
             KubernetesClient client,
@@ -125,8 +133,8 @@ public class HelmChartReconciler {
                 if (release.getSpec().chartRef != null) {
                     deleteHelmChart(release);
                     Artifact artifact = chartRefArtifact(release);
-                    if (!storedHere(artifact)) {
-                        return NOT_STORED_HERE_YET;
+                    if (!store.adopt(artifact, config.artifactBaseUrl())) {
+                        return notStoredYet(ref, artifact);
                     }
                     announceSourceArtifact(ref, trigger, atInterval, artifact, "chartRef");
                     return interval;
@@ -136,8 +144,8 @@ public class HelmChartReconciler {
                         && GitRepository.KIND.equals(chart.sourceRef.kind)) {
                     deleteHelmChart(release);
                     Artifact artifact = gitArtifact(release, chart);
-                    if (!storedHere(artifact)) {
-                        return NOT_STORED_HERE_YET;
+                    if (!store.adopt(artifact, config.artifactBaseUrl())) {
+                        return notStoredYet(ref, artifact);
                     }
                     announceSourceArtifact(
                             ref, trigger, atInterval, artifact, "chart " + chart.chart);
@@ -226,23 +234,28 @@ public class HelmChartReconciler {
     }
 
     /**
-     * True when {@code artifact} is served by this source-service: one that another store serves
-     * (source-controller's, before Sluice reconciled the source) may be gone, and render-service
-     * would fail to fetch it.
+     * The source's artifact is not in this source-service's store (its status names another
+     * store's, source-controller's before a migration, or a file lost with the store): the source's
+     * own reconcile stores it, so looked at again soon, and less often after a minute (a suspended
+     * source is not reconciled).
      */
-    private boolean storedHere(Artifact artifact) {
-        boolean here =
-                artifact.url != null && artifact.url.startsWith(config.artifactBaseUrl() + "/");
-        if (!here) {
-            LOG.debugf(
-                    "waiting for the source's artifact to be stored here, not at %s", artifact.url);
+    private Duration notStoredYet(ObjectRef ref, Artifact artifact) {
+        Instant since = waitingSince.computeIfAbsent(ref, r -> Instant.now());
+        if (waitingFor.put(ref, String.valueOf(artifact.digest)) == null) {
+            LOG.infof(
+                    "waiting for the source's artifact %s to be stored here (its status names %s)",
+                    artifact.digest, artifact.url);
         }
-        return here;
+        return Duration.between(since, Instant.now()).compareTo(PATIENCE) < 0
+                ? NOT_STORED_HERE_YET
+                : RETRY;
     }
 
     /** A chart in another source's artifact: that artifact, announced as the release's chart. */
     private void announceSourceArtifact(
             ObjectRef ref, String trigger, boolean atInterval, Artifact artifact, String what) {
+        waitingFor.remove(ref);
+        waitingSince.remove(ref);
         String key = trigger + "/" + artifact.revision + "/" + artifact.digest;
         announce(
                 ref,
@@ -324,6 +337,8 @@ public class HelmChartReconciler {
     /** A deleted release: forgotten, and the HelmChart labelled as its own deleted. */
     public void forget(ObjectRef ref) {
         announced.remove(ref);
+        waitingFor.remove(ref);
+        waitingSince.remove(ref);
         helmCharts.deleteAll(ref.namespace(), ref.name());
     }
 

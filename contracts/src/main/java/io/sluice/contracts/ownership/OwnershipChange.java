@@ -1,0 +1,17 @@
+package io.sluice.contracts.ownership;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Partitions of the ownership topic that came to this replica or left it, fired as a CDI event on
+ * the consumer's poll thread during the rebalance (observers hand slow work to another thread).
+ *
+ * @param assigned each partition that came, with the group's committed offset there (where this
+ *     replica's consumer goes on from; -1 when none, and it starts at the topic's reset policy)
+ * @param revoked each partition that left
+ */
+public record OwnershipChange(
+        String topic, int partitions, Map<Integer, Long> assigned, Set<Integer> revoked) {
+    public static final long NO_OFFSET = -1;
+}
