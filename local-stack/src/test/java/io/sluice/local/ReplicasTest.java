@@ -5,26 +5,34 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Topics;
+import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.ownership.Partitioning;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,6 +153,116 @@ class ReplicasTest {
         } finally {
             owning.start();
             owning.awaitReady(DEADLINE);
+        }
+    }
+
+    /**
+     * A readiness wait lost with the health replica that ran it (results are acknowledged when they
+     * arrive, so the group does not hand the result on again) still ends in a verdict: the replica
+     * that gets the partition reads the last result again and judges it.
+     */
+    @Test
+    void aReadinessWaitLostWithItsHealthReplicaEndsInAVerdictFromTheOneThatTakesItsPartition()
+            throws Exception {
+        String ns = "replicas-health";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        List<ServiceProcess> health = stack.replicas("health-service");
+        await().atMost(DEADLINE).untilAsserted(() -> assertShared("health-service"));
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory(ns), url)
+                        .write("app/web.yaml", NEVER_READY)) {
+            repo.commitAndPush("a Deployment that never becomes ready");
+        }
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+        Manifests.apply(
+                client,
+                Manifests.kustomizationInto(ns, "app", ns, "./app")
+                        .replace("timeout: 1m", "timeout: 40s"));
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                kustomization(client, ns)
+                                        .map(k -> k.getStatus().lastAttemptedRevision)
+                                        .isPresent());
+        String owner = new ObjectRef("Kustomization", ns, "app").key();
+        int partition =
+                Partitioning.partitionFor(
+                        owner, assignment(health.get(0)).path("partitions").asInt());
+        ServiceProcess owning = ownerOf(health, partition);
+        // the result was read and its offset committed: the group will not hand it on again
+        TopicPartition applied = new TopicPartition(Topics.APPLIED, partition);
+        await().atMost(DEADLINE).until(() -> committedToTheEnd("health-service", applied));
+        assertThat(ready(client, ns).map(Condition::getReason))
+                .as("no verdict yet: the 40 s wait is running")
+                .isNotEqualTo(Optional.of("HealthCheckFailed"));
+
+        owning.kill();
+        try {
+            await().atMost(Duration.ofSeconds(150))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(ready(client, ns))
+                                            .hasValueSatisfying(
+                                                    c -> {
+                                                        assertThat(c.getStatus())
+                                                                .isEqualTo("False");
+                                                        assertThat(c.getReason())
+                                                                .isEqualTo("HealthCheckFailed");
+                                                    }));
+        } finally {
+            owning.start();
+            owning.awaitReady(DEADLINE);
+        }
+    }
+
+    private static final String NEVER_READY =
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  nodeSelector: {nowhere: "true"}
+                  containers: [{name: web, image: registry.invalid/web:1}]
+            """;
+
+    private static Optional<Kustomization> kustomization(KubernetesClient client, String ns) {
+        return Optional.ofNullable(
+                        client.resources(Kustomization.class).inNamespace(ns).withName("app").get())
+                .filter(k -> k.getStatus() != null);
+    }
+
+    private static Optional<Condition> ready(KubernetesClient client, String ns) {
+        return kustomization(client, ns)
+                .flatMap(k -> Conditions.find(k.getStatus().conditions, Conditions.READY));
+    }
+
+    /** The group's committed offset in {@code partition} is the partition's end. */
+    private static boolean committedToTheEnd(String group, TopicPartition partition)
+            throws Exception {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                LocalStackExtension.stack().kafkaBootstrapServers()))) {
+            OffsetAndMetadata committed =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get()
+                            .get(partition);
+            long end =
+                    admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                            .partitionResult(partition)
+                            .get()
+                            .offset();
+            return committed != null && end > 0 && committed.offset() == end;
         }
     }
 

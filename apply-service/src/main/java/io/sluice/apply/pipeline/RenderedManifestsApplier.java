@@ -174,8 +174,8 @@ public class RenderedManifestsApplier {
 
     /**
      * An owner's last render from before this replica took its partition (read again from the
-     * topic, see {@link RenderedTail}): applied like a delivered one, so that its objects are known
-     * and kept as applied at once, unless a live record for the owner came first.
+     * topic, see {@code takeover.Takeover}): applied like a delivered one, so that its objects are
+     * known and kept as applied at once, unless a live record for the owner came first.
      */
     public void replay(RenderResult rendered) {
         Attempt attempt = rendered.attempt();

@@ -1,5 +1,6 @@
 package io.sluice.apply.takeover;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.helm.HelmReleaseReconciler;
@@ -9,15 +10,18 @@ import io.sluice.apply.pipeline.RenderedManifestsApplier;
 import io.sluice.apply.prune.OwnerFinalizer;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.RenderResult;
+import io.sluice.contracts.events.TextRecords;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.ownership.OwnershipChange;
 import io.sluice.contracts.ownership.Partitioning;
+import io.sluice.contracts.ownership.TopicTail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +55,7 @@ public class Takeover {
     private final RenderedManifestsApplier applier;
     private final DesiredState desired;
     private final HelmReleaseReconciler helmReleases;
-    private final RenderedTail tail;
+    private final ObjectMapper json;
 
     /** Off the consumer's poll thread, which the rebalance callbacks run on; one at a time. */
     private final ExecutorService worker =
@@ -69,14 +73,14 @@ public class Takeover {
             RenderedManifestsApplier applier,
             DesiredState desired,
             HelmReleaseReconciler helmReleases,
-            RenderedTail tail) {
+            ObjectMapper json) {
         this.ownership = ownership;
         this.owners = owners;
         this.finalizer = finalizer;
         this.applier = applier;
         this.desired = desired;
         this.helmReleases = helmReleases;
-        this.tail = tail;
+        this.json = json;
     }
 
     /**
@@ -132,16 +136,24 @@ public class Takeover {
         if (window == null) {
             return;
         }
-        Map<ObjectRef, RenderResult> last;
+        Set<String> keys =
+                kustomizations.stream().map(view -> view.ref().key()).collect(Collectors.toSet());
+        Map<ObjectRef, RenderResult> last = new HashMap<>();
         try {
-            last =
-                    tail.lastRenders(
-                            change.topic(),
-                            change.assigned(),
+            TopicTail.lastBefore(
+                            change,
                             Instant.now().minus(window).minus(SLACK),
-                            kustomizations.stream()
-                                    .map(view -> view.ref().key())
-                                    .collect(Collectors.toSet()));
+                            keys::contains,
+                            "apply-service-rendered-tail")
+                    .values()
+                    .forEach(
+                            value -> {
+                                RenderResult rendered =
+                                        TextRecords.parse(json, value, RenderResult.class);
+                                if (rendered != null && rendered.attempt() != null) {
+                                    last.put(rendered.attempt().object(), rendered);
+                                }
+                            });
         } catch (RuntimeException e) {
             // each owner is rendered again at its interval: the takeover heals then
             LOG.warnf(

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.AppliedObject;
+import io.sluice.contracts.events.Attempt;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
@@ -96,6 +97,32 @@ record Subject(
                         && !release.getSpec().test.path("ignoreFailures").asBoolean(false)
                 ? Conditions.TEST_SUCCESS
                 : Conditions.RELEASED;
+    }
+
+    /**
+     * True when the status already holds the Ready verdict on {@code attempt}: Ready, of its
+     * generation, its requested reconcile handled, and for a Kustomization its revision applied.
+     */
+    boolean readyAt(Attempt attempt) {
+        Long observed;
+        String handled;
+        String applied;
+        if (live instanceof HelmRelease release) {
+            observed = release.getStatus() == null ? null : release.getStatus().observedGeneration;
+            handled =
+                    release.getStatus() == null ? null : release.getStatus().lastHandledReconcileAt;
+            applied = attempt.revision();
+        } else {
+            var status = ((Kustomization) live).getStatus();
+            observed = status == null ? null : status.observedGeneration;
+            handled = status == null ? null : status.lastHandledReconcileAt;
+            applied = status == null ? null : status.lastAppliedRevision;
+        }
+        return Conditions.isTrue(conditions, Conditions.READY)
+                && observed != null
+                && observed == attempt.generation()
+                && (attempt.requestedAt() == null || attempt.requestedAt().equals(handled))
+                && java.util.Objects.equals(applied, attempt.revision());
     }
 
     /** The conditions of a HelmRelease or Kustomization as read. */

@@ -34,6 +34,7 @@ import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
 import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.trace.Stages;
 import io.sluice.health.alert.AlertPublisher;
 import io.sluice.health.readiness.HealthCheckExpressions;
@@ -118,6 +119,7 @@ public class VerdictPublisher {
     private final ReadinessWaiter waiter;
     private final ImpersonatedClients impersonation;
     private final Tracer tracer;
+    private final Ownership ownership;
 
     /** Where verdicts that could not be written wait to be tried again, apart from the polling. */
     private final ScheduledExecutorService retries =
@@ -137,8 +139,10 @@ public class VerdictPublisher {
             Tracer tracer,
             @Channel(Topics.VERDICTS) MutinyEmitter<Verdict> verdicts,
             @ConfigProperty(name = "sluice.default-service-account")
-                    Optional<String> defaultServiceAccount) {
+                    Optional<String> defaultServiceAccount,
+            Ownership ownership) {
         this.tracer = tracer;
+        this.ownership = ownership;
         this.json = json;
         this.verdicts = verdicts;
         this.client = client;
@@ -165,6 +169,42 @@ public class VerdictPublisher {
         }
         judgeLater(result, Stages.of(message));
         return message.ack();
+    }
+
+    /**
+     * An object's last apply result from before this replica got its partition (read again from the
+     * topic, see {@code takeover.Takeover}): judged like a delivered one unless the status already
+     * holds its verdict, a live result for the object came first, or it was a failure (whose
+     * verdict is written at once, not after a wait a restart could lose).
+     */
+    public void replay(ApplyResult result) {
+        ObjectRef ref = result.attempt().object();
+        if (!ownership.owns(ref) || latest.containsKey(ref) || result.failure() != null) {
+            return;
+        }
+        Subject subject = Subject.load(client, ref).orElse(null);
+        if (subject == null || subject.readyAt(result.attempt())) {
+            return;
+        }
+        LOG.infof(
+                "%s: its last apply, at %s, judged again as its new owner",
+                ref, result.attempt().revision());
+        judgeLater(result, Context.root());
+    }
+
+    /**
+     * What this replica knew of an object that is another one's now is dropped: its verdicts still
+     * being waited for are then superseded, and never written here.
+     */
+    public void forget(ObjectRef ref) {
+        latest.remove(ref);
+        ledger.forget(ref);
+        states.forget(ref);
+    }
+
+    /** The objects this replica holds something about. */
+    public Set<ObjectRef> known() {
+        return Set.copyOf(latest.keySet());
     }
 
     private void judgeLater(ApplyResult result, Context trace) {
@@ -287,6 +327,10 @@ public class VerdictPublisher {
 
     private CompletionStage<Void> judge(ApplyResult result) {
         Attempt attempt = result.attempt();
+        if (!ownership.owns(attempt.object())) {
+            // its partition moved on while it waited: the new owner reads it again
+            return CompletableFuture.completedFuture(null);
+        }
         PendingRelease pending = result.pendingRelease();
         if (!ledger.firstDelivery(
                 attempt, pending == null ? "" : "pending " + pending.revision())) {

@@ -1,19 +1,14 @@
-package io.sluice.apply.takeover;
+package io.sluice.contracts.ownership;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.contracts.events.ObjectRef;
-import io.sluice.contracts.events.RenderResult;
-import io.sluice.contracts.events.TextRecords;
 import io.sluice.contracts.events.TopicDeclarations;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,52 +19,49 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Reads again the renders that partitions newly owned by this replica held before it got them: the
- * group goes on from its committed offset, so the renders before it (done by the replica that had
- * the partition, or by this one before a restart) would otherwise be known here only at each
- * owner's next render. Read with a consumer of its own, outside the group, from a point in time up
- * to the committed offset; what comes after is the group's. Only the last record of each wanted key
- * is kept while reading.
+ * Reads again what partitions newly owned by a replica held before it got them: the group goes on
+ * from its committed offset, so the records before it (handled by the replica that had the
+ * partition, or by this one before a restart) would otherwise be lost to this replica's memory.
+ * Read with a consumer of its own, outside the group, from a point in time up to the committed
+ * offset; what comes after is the group's. Only the last record of each wanted key is kept.
  */
-@ApplicationScoped
-public class RenderedTail {
-    private static final Logger LOG = Logger.getLogger(RenderedTail.class);
+public final class TopicTail {
+    private static final Logger LOG = Logger.getLogger(TopicTail.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** A reading that takes longer is cut short: what was read is used, the rest heals later. */
+    /** A reading that takes longer is cut short: its partitions give nothing. */
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
-    /** As large as a render may be (application.properties). */
+    /** As large as a record may be (the producers' max.request.size). */
     private static final int MAX_FETCH = 16 * 1024 * 1024;
 
-    private final ObjectMapper json;
-
-    public RenderedTail(ObjectMapper json) {
-        this.json = json;
-    }
+    private TopicTail() {}
 
     /**
-     * The last render of each of {@code keys} on {@code topic}'s partitions among the records
-     * written since {@code since} and before the group's offset there ({@code committed}), but none
-     * for a key that has records after that offset: the group hands those on anyway, newer. A
-     * partition not read to its end in time gives none either (what was read may be old).
+     * The last record's value of each wanted key on the partitions of {@code change} (the
+     * partitions that came), among those written since {@code since} and before the group's offset
+     * there, but none for a key that has records after that offset: the group hands those on
+     * anyway, newer. A partition not read to its end in time gives none either (what was read of it
+     * may be old).
      */
-    public Map<ObjectRef, RenderResult> lastRenders(
-            String topic, Map<Integer, Long> committed, Instant since, Set<String> keys) {
+    public static Map<String, String> lastBefore(
+            OwnershipChange change, Instant since, Predicate<String> wanted, String clientId) {
+        String topic = change.topic();
         Map<TopicPartition, Long> from = new HashMap<>();
-        committed.forEach(
-                (partition, offset) -> {
-                    if (offset > 0) {
-                        from.put(new TopicPartition(topic, partition), offset);
-                    }
-                });
-        if (from.isEmpty() || keys.isEmpty()) {
+        change.assigned()
+                .forEach(
+                        (partition, offset) -> {
+                            if (offset > 0) {
+                                from.put(new TopicPartition(topic, partition), offset);
+                            }
+                        });
+        if (from.isEmpty()) {
             return Map.of();
         }
         Map<TopicPartition, Map<String, String>> lastOf = new HashMap<>();
         Set<String> comingLive = new HashSet<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties(clientId))) {
             consumer.assign(from.keySet());
             Map<TopicPartition, Long> ends = consumer.endOffsets(from.keySet(), TIMEOUT);
             Map<TopicPartition, Long> at = new HashMap<>();
@@ -88,7 +80,7 @@ public class RenderedTail {
             while (!reading.isEmpty() && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                     TopicPartition partition = new TopicPartition(topic, record.partition());
-                    if (record.key() == null || !keys.contains(record.key())) {
+                    if (record.key() == null || !wanted.test(record.key())) {
                         continue;
                     }
                     if (record.offset() >= from.get(partition)) {
@@ -107,30 +99,10 @@ public class RenderedTail {
                 reading.forEach(lastOf::remove);
             }
         }
-        Map<ObjectRef, RenderResult> renders = new HashMap<>();
-        lastOf.values()
-                .forEach(
-                        last ->
-                                last.forEach(
-                                        (key, value) -> {
-                                            if (!comingLive.contains(key)) {
-                                                parsed(value)
-                                                        .ifPresent(
-                                                                rendered ->
-                                                                        renders.put(
-                                                                                rendered.attempt()
-                                                                                        .object(),
-                                                                                rendered));
-                                            }
-                                        }));
-        return renders;
-    }
-
-    private Optional<RenderResult> parsed(String value) {
-        RenderResult rendered = TextRecords.parse(json, value, RenderResult.class);
-        return rendered != null && rendered.attempt() != null && rendered.attempt().object() != null
-                ? Optional.of(rendered)
-                : Optional.empty();
+        Map<String, String> last = new HashMap<>();
+        lastOf.values().forEach(last::putAll);
+        comingLive.forEach(last::remove);
+        return last;
     }
 
     private static Set<TopicPartition> differenceOf(
@@ -140,9 +112,9 @@ public class RenderedTail {
         return rest;
     }
 
-    private static Properties properties() {
+    private static Properties properties(String clientId) {
         Properties properties = TopicDeclarations.kafkaClientProperties(ConfigProvider.getConfig());
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "apply-service-rendered-tail");
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         properties.put(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         properties.put(
