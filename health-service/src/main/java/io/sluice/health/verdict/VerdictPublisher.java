@@ -198,6 +198,8 @@ public class VerdictPublisher {
      */
     public void forget(ObjectRef ref) {
         latest.remove(ref);
+        // else a resync after the object comes back would be taken as answered by that wait
+        waiting.remove(ref);
         ledger.forget(ref);
         states.forget(ref);
     }
