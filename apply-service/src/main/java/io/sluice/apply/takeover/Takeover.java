@@ -15,7 +15,6 @@ import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.ownership.OwnershipChange;
-import io.sluice.contracts.ownership.Partitioning;
 import io.sluice.contracts.ownership.TopicTail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -93,7 +92,7 @@ public class Takeover {
         if (!change.assigned().isEmpty()) {
             // what is left from an earlier time this replica had them (work that ended after they
             // left) is older than what comes now
-            forget(ref -> cameWith(ref, change));
+            forget(change::cameWith);
             worker.execute(() -> takeOver(change));
         }
     }
@@ -120,7 +119,7 @@ public class Takeover {
         owners.started().join();
         List<OwnerView> came =
                 owners.all().stream()
-                        .filter(view -> cameWith(view.ref(), change) && ownership.owns(view.ref()))
+                        .filter(view -> change.cameWith(view.ref()) && ownership.owns(view.ref()))
                         .toList();
         came.forEach(finalizer::look);
         List<OwnerView> kustomizations =
@@ -175,11 +174,6 @@ public class Takeover {
         LOG.infof(
                 "took over partitions %s: %d owners, %d last renders applied again",
                 change.assigned().keySet(), came.size(), replayed);
-    }
-
-    private static boolean cameWith(ObjectRef ref, OwnershipChange change) {
-        return change.assigned()
-                .containsKey(Partitioning.partitionFor(ref.key(), change.partitions()));
     }
 
     private static Duration interval(OwnerView view) {

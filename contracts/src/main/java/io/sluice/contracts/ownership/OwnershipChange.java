@@ -1,5 +1,6 @@
 package io.sluice.contracts.ownership;
 
+import io.sluice.contracts.events.ObjectRef;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,4 +15,9 @@ import java.util.Set;
 public record OwnershipChange(
         String topic, int partitions, Map<Integer, Long> assigned, Set<Integer> revoked) {
     public static final long NO_OFFSET = -1;
+
+    /** True when {@code object}'s partition is one of those that came. */
+    public boolean cameWith(ObjectRef object) {
+        return assigned.containsKey(Partitioning.partitionFor(object.key(), partitions));
+    }
 }

@@ -9,7 +9,6 @@ import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.ownership.OwnershipChange;
-import io.sluice.contracts.ownership.Partitioning;
 import io.sluice.contracts.ownership.TopicTail;
 import io.sluice.health.verdict.VerdictPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,7 +66,7 @@ public class Takeover {
         }
         if (!change.assigned().isEmpty()) {
             // what is left from an earlier time this replica had them is older than what comes now
-            forget(publisher.known(), ref -> cameWith(ref, change));
+            forget(publisher.known(), change::cameWith);
             worker.execute(() -> takeOver(change));
         }
     }
@@ -113,10 +112,5 @@ public class Takeover {
     /** Keys of the objects health-service judges. */
     private static boolean judged(String key) {
         return key.startsWith(Kustomization.KIND + "/") || key.startsWith(HelmRelease.KIND + "/");
-    }
-
-    private static boolean cameWith(ObjectRef ref, OwnershipChange change) {
-        return change.assigned()
-                .containsKey(Partitioning.partitionFor(ref.key(), change.partitions()));
     }
 }
