@@ -52,6 +52,11 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    /** Where its output goes, across its restarts. */
+    public Path log() {
+        return log;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }

@@ -13,6 +13,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.ownership.Partitioning;
+import io.sluice.contracts.source.GitRepository;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,11 +21,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,10 +42,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two replicas of every service ({@code deploy/local/up --replicas 2}): the replicas of apply- and
- * health-service share the partitions of their ownership topic (each its own, together all), as
- * static members of their consumer groups named by {@code SLUICE_INSTANCE}; one killed and started
- * again within the session timeout gets its own partitions back without a rebalance (with a dynamic
+ * Two replicas of every service ({@code deploy/local/up --replicas 2}): the replicas of each
+ * service share the partitions of its ownership topic (each its own, together all), as static
+ * members of their consumer groups named by {@code SLUICE_INSTANCE}; one killed and started again
+ * within the session timeout gets its own partitions back without a rebalance (with a dynamic
  * member, cooperative-sticky assignment alone gives it the same partitions, but through a rebalance
  * once the dead member's session expired), and the other never takes them meanwhile. The session
  * timeout is 30 s here (on every channel of the groups: one member's expiry rebalances the whole
@@ -54,7 +57,15 @@ class ReplicasTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Map<String, String> OWNERSHIP_TOPICS =
-            Map.of("apply-service", "sluice.rendered.v1", "health-service", "sluice.applied.v1");
+            Map.of(
+                    "source-service",
+                    "sluice.artifacts.v1",
+                    "render-service",
+                    "sluice.rendered.v1",
+                    "apply-service",
+                    "sluice.rendered.v1",
+                    "health-service",
+                    "sluice.applied.v1");
 
     @BeforeAll
     static void twoReplicasOfEachService() throws Exception {
@@ -62,6 +73,14 @@ class ReplicasTest {
                 .runServicesAsProcesses(
                         Map.of(),
                         Map.of(
+                                "source-service",
+                                Map.of("SLUICE_OWNERSHIP_SESSION_TIMEOUT_MS", "30000"),
+                                "render-service",
+                                Map.of(
+                                        "SLUICE_OWNERSHIP_SESSION_TIMEOUT_MS",
+                                        "30000",
+                                        "MP_MESSAGING_INCOMING__SLUICE_ARTIFACTS_V1__SESSION_TIMEOUT_MS",
+                                        "30000"),
                                 "apply-service",
                                 Map.of(
                                         "MP_MESSAGING_INCOMING__SLUICE_RENDERED_V1__SESSION_TIMEOUT_MS",
@@ -105,6 +124,192 @@ class ReplicasTest {
         assertThat(staticMembers("apply-service-verdicts-apply-service-1"))
                 .as("verdicts: each replica reads them all, in a group of its own")
                 .containsExactly("apply-service-1-sluice.verdicts.v1");
+        assertThat(staticMembers("source-service-owners"))
+                .as("source-service reads no topic keyed by sources: a member that reads nothing")
+                .containsExactlyInAnyOrder(
+                        "source-service-0-ownership", "source-service-1-ownership");
+        assertThat(staticMembers("render-service-artifacts-render-service-1"))
+                .as("artifacts: each render replica reads them all, in a group of its own")
+                .containsExactly("render-service-1-sluice.artifacts.v1");
+    }
+
+    /**
+     * Each object is worked on by one replica of each service, the one that owns its partition: the
+     * GitRepository fetched and stored by one source-service replica, each of its Kustomizations
+     * rendered by one render-service replica and applied by one apply-service replica; the other
+     * replicas' logs never name them.
+     */
+    @Test
+    void eachObjectIsFetchedRenderedAndAppliedByTheReplicaThatOwnsItsPartitionOnly()
+            throws Exception {
+        String ns = "replicas-one-each";
+        int apps = 20;
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        for (String service : OWNERSHIP_TOPICS.keySet()) {
+            await().atMost(DEADLINE).untilAsserted(() -> assertShared(service));
+        }
+        Map<String, Integer> rebalances = rebalancesOfEachReplica();
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(ns), url)) {
+            for (int app = 0; app < apps; app++) {
+                repo.write("app-" + app + "/settings.yaml", configMap("settings-" + app));
+            }
+            repo.commitAndPush(apps + " apps");
+        }
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+        for (int app = 0; app < apps; app++) {
+            Manifests.apply(
+                    client, Manifests.kustomizationInto(ns, "app-" + app, ns, "./app-" + app));
+        }
+        await().atMost(DEADLINE)
+                .until(() -> client.configMaps().inNamespace(ns).list().getItems().size() > apps);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            assertWorkedOnByItsOwnerOnly(
+                                    "source-service",
+                                    new ObjectRef("GitRepository", ns, ns),
+                                    "stored artifact");
+                            for (int app = 0; app < apps; app++) {
+                                ObjectRef ks = new ObjectRef("Kustomization", ns, "app-" + app);
+                                assertWorkedOnByItsOwnerOnly("render-service", ks, "rendered ");
+                                assertWorkedOnByItsOwnerOnly("apply-service", ks, "applied: ");
+                            }
+                        });
+        assertThat(rebalancesOfEachReplica())
+                .as("no rebalance while the objects were worked on: each one's owner was the same")
+                .isEqualTo(rebalances);
+    }
+
+    /**
+     * When the source-service replica that owns a GitRepository and the render-service replica that
+     * owns its Kustomization die, the survivors get their partitions: the one of source-service
+     * fetches the GitRepository at once (a push made meanwhile is stored, and served from there),
+     * the one of render-service renders it, and the push is applied.
+     */
+    @Test
+    void aPushMadeWhileTheOwnersOfItsSourceAndKustomizationAreDeadIsAppliedByTheSurvivors()
+            throws Exception {
+        String ns = "replicas-takeover";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        for (String service : List.of("source-service", "render-service")) {
+            await().atMost(DEADLINE).untilAsserted(() -> assertShared(service));
+        }
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory(ns), url)
+                        .write("app/settings.yaml", greetingMap("first"))) {
+            repo.commitAndPush("first");
+            Manifests.apply(client, Manifests.namespace(ns));
+            Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+            Manifests.apply(client, Manifests.kustomizationInto(ns, "app", ns, "./app"));
+            await().atMost(DEADLINE).until(() -> "first".equals(greeting(client, ns)));
+            List<ServiceProcess> sources = stack.replicas("source-service");
+            List<ServiceProcess> renders = stack.replicas("render-service");
+            ServiceProcess source = ownerOf(sources, new ObjectRef("GitRepository", ns, ns));
+            ServiceProcess render = ownerOf(renders, new ObjectRef("Kustomization", ns, "app"));
+            ServiceProcess survivor = sources.get(sources.indexOf(source) == 0 ? 1 : 0);
+
+            source.kill();
+            render.kill();
+            Instant killed = Instant.now();
+            try {
+                repo.write("app/settings.yaml", greetingMap("second"))
+                        .commitAndPush("second, while the owners are dead");
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> "second".equals(greeting(client, ns)));
+                System.out.printf(
+                        "push applied %d ms after its owners were killed (sessions of 30 s here)%n",
+                        Duration.between(killed, Instant.now()).toMillis());
+                assertThat(
+                                client.resources(GitRepository.class)
+                                        .inNamespace(ns)
+                                        .withName(ns)
+                                        .get()
+                                        .getStatus()
+                                        .artifact
+                                        .url)
+                        .as("stored by the survivor, and served from there")
+                        .startsWith(survivor.url());
+            } finally {
+                source.start();
+                render.start();
+                source.awaitReady(DEADLINE);
+                render.awaitReady(DEADLINE);
+            }
+        }
+    }
+
+    private static String configMap(String name) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n";
+    }
+
+    private static String greetingMap(String greeting) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                + "data: {greeting: "
+                + greeting
+                + "}\n";
+    }
+
+    /**
+     * Some line of the log of the replica of {@code service} that owns {@code object} names it and
+     * starts with {@code message}; none of the others' does.
+     */
+    private static void assertWorkedOnByItsOwnerOnly(
+            String service, ObjectRef object, String message) throws Exception {
+        List<ServiceProcess> replicas = LocalStackExtension.stack().replicas(service);
+        ServiceProcess owner = ownerOf(replicas, object);
+        for (ServiceProcess replica : replicas) {
+            long lines = linesAbout(replica, object, message);
+            if (replica == owner) {
+                assertThat(lines).as("%s: %s '%s'", replica.name(), object, message).isPositive();
+            } else {
+                assertThat(lines).as("%s: %s '%s'", replica.name(), object, message).isZero();
+            }
+        }
+    }
+
+    private static long linesAbout(ServiceProcess replica, ObjectRef object, String message)
+            throws IOException {
+        return Files.readAllLines(replica.log()).stream()
+                .filter(line -> line.startsWith("{") && line.contains(object.name()))
+                .filter(
+                        line -> {
+                            try {
+                                JsonNode record = JSON.readTree(line);
+                                return object.kind().equals(record.path("controllerKind").asText())
+                                        && object.namespace()
+                                                .equals(record.path("namespace").asText())
+                                        && object.name().equals(record.path("name").asText())
+                                        && record.path("msg").asText().startsWith(message);
+                            } catch (IOException notARecord) {
+                                return false;
+                            }
+                        })
+                .count();
+    }
+
+    /** How many rebalances each replica of each service took part in. */
+    private static Map<String, Integer> rebalancesOfEachReplica() throws Exception {
+        Map<String, Integer> rebalances = new TreeMap<>();
+        for (String service : OWNERSHIP_TOPICS.keySet()) {
+            for (ServiceProcess replica : LocalStackExtension.stack().replicas(service)) {
+                rebalances.put(replica.name(), assignment(replica).path("rebalances").asInt());
+            }
+        }
+        return rebalances;
+    }
+
+    private static ServiceProcess ownerOf(List<ServiceProcess> replicas, ObjectRef object)
+            throws Exception {
+        return ownerOf(
+                replicas,
+                Partitioning.partitionFor(
+                        object.key(), assignment(replicas.get(0)).path("partitions").asInt()));
     }
 
     /**

@@ -20,4 +20,9 @@ public record OwnershipChange(
     public boolean cameWith(ObjectRef object) {
         return assigned.containsKey(Partitioning.partitionFor(object.key(), partitions));
     }
+
+    /** True when {@code object}'s partition is one of those that left. */
+    public boolean leftWith(ObjectRef object) {
+        return revoked.contains(Partitioning.partitionFor(object.key(), partitions));
+    }
 }

@@ -16,6 +16,8 @@ import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.kustomize.Kustomization;
+import io.sluice.contracts.ownership.Ownership;
+import io.sluice.contracts.ownership.OwnershipChange;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.render.helm.HelmReleaseRenderer;
@@ -43,7 +45,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * changes and is labelled {@code reconcile.fluxcd.io/watch: Enabled}, as Flux watches them; and
  * again at its interval whatever happened (level-triggered: a Kustomization by {@link ResyncTimer},
  * a HelmRelease when source-service announces its chart again at its next check). Renders run a few
- * at a time ({@code sluice.render.workers}), each object's in the order they were asked for.
+ * at a time ({@code sluice.render.workers}), each object's in the order they were asked for. Only
+ * the objects this replica owns are rendered ({@code contracts} {@code Ownership}).
  */
 @ApplicationScoped
 public class RenderTriggers {
@@ -54,6 +57,7 @@ public class RenderTriggers {
     private static final Duration FIRST_ALONE_FOR = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
+    private final Ownership ownership;
     private final KustomizationRenderer renderer;
     private final HelmReleaseRenderer helmReleases;
     private final RenderLanes lanes;
@@ -73,8 +77,10 @@ public class RenderTriggers {
             KustomizationRenderer renderer,
             HelmReleaseRenderer helmReleases,
             Tracer tracer,
+            Ownership ownership,
             @ConfigProperty(name = "sluice.render.workers", defaultValue = "2") int workers) {
         this.client = client;
+        this.ownership = ownership;
         this.lanes = new RenderLanes(workers, tracer);
         this.renderer = renderer;
         this.helmReleases = helmReleases;
@@ -144,7 +150,11 @@ public class RenderTriggers {
             // source-service announces a release's chart at every check: the same chart again at
             // the release's interval is its resync; again because its source's artifact landed,
             // it is not (that resync could re-apply the deployed revision over a change just made)
+            // kept whoever owns the release, for the replica it may come to
             ArtifactEvent previous = charts.put(artifact.source(), artifact);
+            if (!ownership.owns(artifact.source())) {
+                return CompletableFuture.completedFuture(null);
+            }
             boolean resync = artifact.atInterval() && artifact.sameArtifactAs(previous);
             return renderHelmRelease(artifact.source(), resync ? Instant.now().toString() : null);
         }
@@ -155,6 +165,7 @@ public class RenderTriggers {
                             ChangedFirst.of(
                                     informer.getStore().list().stream()
                                             .filter(ks -> references(ks, artifact))
+                                            .filter(ks -> ownership.owns(ref(ks)))
                                             .toList(),
                                     artifact.changedPaths());
                     CompletableFuture<Void> first =
@@ -194,7 +205,8 @@ public class RenderTriggers {
                                                     Kustomization current =
                                                             informer.getStore().get(ks);
                                                     if (current != null
-                                                            && references(current, artifact)) {
+                                                            && references(current, artifact)
+                                                            && ownership.owns(ref(current))) {
                                                         renderThenReschedule(
                                                                 ref(current),
                                                                 () ->
@@ -205,9 +217,19 @@ public class RenderTriggers {
                         .toArray(CompletableFuture[]::new));
     }
 
+    /** Renders {@code ks} if this replica owns it (asked, and still when its turn comes). */
     private CompletableFuture<Void> renderKustomization(Kustomization ks, String resyncAt) {
+        ObjectRef ref = ref(ks);
+        if (!ownership.owns(ref)) {
+            return CompletableFuture.completedFuture(null);
+        }
         return lanes.submit(
-                ref(ks), () -> renderThenReschedule(ref(ks), () -> renderer.render(ks, resyncAt)));
+                ref,
+                () -> {
+                    if (ownership.owns(ref)) {
+                        renderThenReschedule(ref, () -> renderer.render(ks, resyncAt));
+                    }
+                });
     }
 
     /**
@@ -224,12 +246,46 @@ public class RenderTriggers {
     }
 
     private CompletableFuture<Void> renderHelmRelease(ObjectRef release, String resyncAt) {
+        if (!ownership.owns(release)) {
+            return CompletableFuture.completedFuture(null);
+        }
         return lanes.submit(
                 release,
                 () -> {
                     ArtifactEvent chart = charts.get(release);
+                    if (!ownership.owns(release)) {
+                        return;
+                    }
                     if (chart == null || !helmReleases.render(chart, resyncAt)) {
                         charts.remove(release);
+                    }
+                });
+    }
+
+    /**
+     * Kustomizations whose partition came to this replica are rendered at once from their source's
+     * artifact as it is now, what was remembered of them dropped (another replica may have rendered
+     * them since); a lone replica's first assignment comes with every one, as kustomize-controller
+     * reconciles every Kustomization when it starts. Those that left are no longer resynced here. A
+     * HelmRelease that comes is rendered from the last chart announced for it, if this replica read
+     * one (apply-service upgrades only if that chart and values are not the release's already);
+     * else when source-service announces it again, at the latest at the release's interval.
+     */
+    void ownershipChanged(@Observes OwnershipChange change) {
+        charts.keySet().stream()
+                .filter(change::cameWith)
+                .forEach(release -> renderHelmRelease(release, null));
+        kustomizations.thenAccept(
+                informer -> {
+                    for (Kustomization ks : informer.getStore().list()) {
+                        ObjectRef ref = ref(ks);
+                        if (change.cameWith(ref)) {
+                            renderer.forget(ref);
+                            renderKustomization(ks, null);
+                        } else if (change.leftWith(ref)) {
+                            resync.cancel(ref);
+                            renderer.forget(ref);
+                        }
                     }
                 });
     }
@@ -297,7 +353,7 @@ public class RenderTriggers {
                             }
                         });
         charts.keySet().stream()
-                .filter(ref -> ref.namespace().equals(namespace))
+                .filter(ref -> ref.namespace().equals(namespace) && ownership.owns(ref))
                 .forEach(
                         ref -> {
                             HelmRelease release =

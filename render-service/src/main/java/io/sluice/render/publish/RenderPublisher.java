@@ -11,6 +11,7 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.logging.ObjectLogContext;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.trace.Stages;
 import io.sluice.render.build.BuildException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -30,12 +31,15 @@ public class RenderPublisher {
     private final MutinyEmitter<RenderResult> rendered;
     private final ObjectStates states;
     private final MeterRegistry metrics;
+    private final Ownership ownership;
 
     public RenderPublisher(
             @Channel(Topics.RENDERED) MutinyEmitter<RenderResult> rendered,
             ObjectStates states,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            Ownership ownership) {
         this.rendered = rendered;
+        this.ownership = ownership;
         this.states = states;
         this.metrics = metrics;
     }
@@ -57,6 +61,12 @@ public class RenderPublisher {
         Timer.Sample timer = Timer.start(metrics);
         try (ObjectLogContext logged = ObjectLogContext.of(attempt.object(), attempt.revision())) {
             RenderResult result = outcome(attempt, render);
+            if (!ownership.owns(attempt.object())) {
+                // it left this replica while it rendered: the new owner renders it, maybe from
+                // a newer artifact, and this render must not follow that one on the topic
+                LOG.infof("no longer this replica's: not published");
+                return result;
+            }
             try {
                 rendered.sendMessageAndAwait(
                         Envelopes.of(

@@ -3,22 +3,38 @@ package io.sluice.source.artifact;
 import io.sluice.contracts.source.Artifact;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Content-addressed store of tar.gz artifacts: a file is named by its sha256, so equal content is
- * stored once.
+ * stored once. A file's modification time is when it was last stored or adopted; {@link #collect}
+ * deletes old ones no status names. The three are serialized, so a file is never deleted just as it
+ * is stored or adopted again.
  */
 public final class ArtifactStore {
     private static final String SUFFIX = ".tar.gz";
+    private static final Pattern STORED_NAME = Pattern.compile("[0-9a-f]{64}\\.tar\\.gz");
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
     private final Path root;
+
+    /** When {@link #collect} first found each file that no status named (since this start). */
+    private final Map<String, Instant> unnamedSince = new HashMap<>();
 
     public interface Writer {
         void writeTo(OutputStream out) throws IOException;
@@ -37,11 +53,13 @@ public final class ArtifactStore {
             }
             String hex = HexFormat.of().formatHex(sha256.digest());
             String fileName = hex + SUFFIX;
-            Files.move(
-                    temp,
-                    root.resolve(fileName),
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            synchronized (this) {
+                Files.move(
+                        temp,
+                        root.resolve(fileName),
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
             return new StoredArtifact(
                     "sha256:" + hex, fileName, Files.size(root.resolve(fileName)));
         } finally {
@@ -50,9 +68,17 @@ public final class ArtifactStore {
     }
 
     public boolean has(String digest) {
-        return digest != null
-                && digest.startsWith("sha256:")
-                && Files.isRegularFile(root.resolve(digest.substring("sha256:".length()) + SUFFIX));
+        return isDigest(digest) && Files.isRegularFile(root.resolve(fileNameOf(digest)));
+    }
+
+    /** A digest as this store names files by: {@code sha256:<64 hex digits>}. */
+    public static boolean isDigest(String digest) {
+        return digest != null && DIGEST.matcher(digest).matches();
+    }
+
+    /** The file name of a {@link #isDigest digest}. */
+    public static String fileNameOf(String digest) {
+        return digest.substring("sha256:".length()) + SUFFIX;
     }
 
     /**
@@ -62,13 +88,58 @@ public final class ArtifactStore {
      *
      * @return false when the file is not here, and the artifact must be built again
      */
-    public boolean adopt(Artifact artifact, String artifactBaseUrl) {
+    public synchronized boolean adopt(Artifact artifact, String artifactBaseUrl) {
         if (artifact == null || !has(artifact.digest)) {
             return false;
         }
-        artifact.url =
-                urlOf(artifact.digest.substring("sha256:".length()) + SUFFIX, artifactBaseUrl);
+        String fileName = fileNameOf(artifact.digest);
+        try {
+            Files.setLastModifiedTime(root.resolve(fileName), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            return false;
+        }
+        artifact.url = urlOf(fileName, artifactBaseUrl);
         return true;
+    }
+
+    /**
+     * Deletes every stored file that {@code kept} (digests) has not named for {@code keptFor}, at
+     * this call and earlier ones, and that was last stored or adopted longer than {@code keptFor}
+     * ago: a render may still be fetching an artifact that a newer one just replaced.
+     *
+     * @return how many were deleted
+     */
+    public int collect(Set<String> kept, Duration keptFor) throws IOException {
+        return collect(kept, keptFor, Instant.now());
+    }
+
+    synchronized int collect(Set<String> kept, Duration keptFor, Instant now) throws IOException {
+        Instant before = now.minus(keptFor);
+        Set<String> present = new HashSet<>();
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!STORED_NAME.matcher(name).matches()) {
+                    continue;
+                }
+                String digest = "sha256:" + name.substring(0, name.length() - SUFFIX.length());
+                present.add(digest);
+                if (kept.contains(digest)) {
+                    unnamedSince.remove(digest);
+                    continue;
+                }
+                Instant unnamed = unnamedSince.computeIfAbsent(digest, d -> now);
+                if (unnamed.isBefore(before)
+                        && Files.getLastModifiedTime(file).toInstant().isBefore(before)
+                        && Files.deleteIfExists(file)) {
+                    unnamedSince.remove(digest);
+                    deleted++;
+                }
+            }
+        }
+        unnamedSince.keySet().retainAll(present);
+        return deleted;
     }
 
     /** Where render-service fetches the file {@code fileName} of this store. */
@@ -78,7 +149,7 @@ public final class ArtifactStore {
 
     /** The file for a name as served over HTTP; only names the store itself made resolve. */
     public Optional<Path> file(String fileName) {
-        if (!fileName.matches("[0-9a-f]{64}\\.tar\\.gz")) {
+        if (!STORED_NAME.matcher(fileName).matches()) {
             return Optional.empty();
         }
         Path file = root.resolve(fileName);

@@ -12,16 +12,20 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.meta.StatusPatches;
+import io.sluice.contracts.ownership.Ownership;
+import io.sluice.contracts.ownership.OwnershipChange;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.trace.Stages;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
 
 /**
  * What a source reconciler reports, the same way for every kind of source: its status (the Ready
@@ -31,18 +35,22 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
  */
 @ApplicationScoped
 public class SourceStatus {
+    private static final Logger LOG = Logger.getLogger(SourceStatus.class);
     private final KubernetesClient client;
     private final MutinyEmitter<ArtifactEvent> artifacts;
     private final MutinyEmitter<Alert> alerts;
     private final ObjectStates states;
+    private final Ownership ownership;
     private final Map<ObjectRef, String> announced = new ConcurrentHashMap<>();
 
     public SourceStatus(
             KubernetesClient client,
             @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
             @Channel(Topics.ALERTS) MutinyEmitter<Alert> alerts,
-            ObjectStates states) {
+            ObjectStates states,
+            Ownership ownership) {
         this.client = client;
+        this.ownership = ownership;
         this.artifacts = artifacts;
         this.alerts = alerts;
         this.states = states;
@@ -62,6 +70,9 @@ public class SourceStatus {
             String message,
             Map<String, Object> extra,
             List<String> changedPaths) {
+        if (!stillOwned(ref)) {
+            return false;
+        }
         write(source, conditions, artifact, true, "Succeeded", message, extra);
         Stages.revision(artifact.revision);
         boolean announce = !artifact.digest.equals(announced.get(ref));
@@ -95,6 +106,9 @@ public class SourceStatus {
             Artifact artifact,
             String message,
             Map<String, Object> extra) {
+        if (!stillOwned(ref)) {
+            return;
+        }
         write(source, conditions, artifact, true, "Succeeded", message, extra);
         states.succeeded(ref, artifact.revision, "Succeeded", message);
     }
@@ -125,6 +139,9 @@ public class SourceStatus {
             String reason,
             String message,
             boolean stalled) {
+        if (!stillOwned(ref)) {
+            return;
+        }
         boolean repeated =
                 Conditions.find(conditions, Conditions.READY)
                         .filter(
@@ -149,6 +166,27 @@ public class SourceStatus {
                                     null,
                                     Instant.now())));
         }
+    }
+
+    /**
+     * False when the source's partition left this replica while it was being reconciled: what it
+     * found is not written (the new owner's status and announcement may be newer).
+     */
+    private boolean stillOwned(ObjectRef ref) {
+        if (ownership.owns(ref)) {
+            return true;
+        }
+        LOG.infof("%s: no longer this replica's, its status not written", ref);
+        return false;
+    }
+
+    /**
+     * Sources whose partition came to this replica are announced again from it: the last
+     * announcement was another replica's (naming its artifact url), or this one's from before they
+     * left.
+     */
+    void onOwnershipChange(@Observes OwnershipChange change) {
+        announced.keySet().removeIf(change::cameWith);
     }
 
     /** A deleted source: its artifact is announced again if one of its name comes back. */

@@ -5,7 +5,7 @@ import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.GitRepositoryInclude;
 import io.sluice.source.artifact.ArchiveComposer;
-import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.PeerArtifacts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,7 +47,7 @@ final class GitIncludes {
         }
     }
 
-    static Resolved resolve(KubernetesClient client, GitRepository repo, ArtifactStore store)
+    static Resolved resolve(KubernetesClient client, GitRepository repo, PeerArtifacts peers)
             throws Unavailable {
         List<Artifact> artifacts = new ArrayList<>();
         List<ArchiveComposer.Addition> additions = new ArrayList<>();
@@ -91,10 +91,7 @@ final class GitIncludes {
             Path file =
                     artifact == null || artifact.path == null || !artifact.path.startsWith(expected)
                             ? null
-                            : store.file(
-                                            artifact.path.substring(
-                                                    artifact.path.lastIndexOf('/') + 1))
-                                    .orElse(null);
+                            : peers.fileOf(artifact).orElse(null);
             if (file == null) {
                 throw new Unavailable(
                         "NoArtifact", "no artifact available for include '" + name + "'");

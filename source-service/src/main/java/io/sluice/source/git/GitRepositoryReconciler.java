@@ -17,6 +17,7 @@ import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArchiveComposer;
 import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.PeerArtifacts;
 import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.artifact.StoredArtifact;
 import io.sluice.source.artifact.TreeArchiver;
@@ -59,6 +60,7 @@ public class GitRepositoryReconciler {
     private final ObjectStates states;
     private final GitFetcher fetcher;
     private final ArtifactStore store;
+    private final PeerArtifacts peers;
     private final TreeArchiver archiver = new TreeArchiver();
     private final GitSubmodules submodules;
 
@@ -71,6 +73,7 @@ public class GitRepositoryReconciler {
             MeterRegistry metrics,
             ObjectStates states,
             ArtifactStore store,
+            PeerArtifacts peers,
             SourceConfig config) {
         this.client = client;
         this.status = status;
@@ -80,6 +83,7 @@ public class GitRepositoryReconciler {
         this.fetcher = new GitFetcher(config.dataDir().resolve("git"));
         this.submodules = new GitSubmodules(fetcher, archiver);
         this.store = store;
+        this.peers = peers;
     }
 
     /** Reconciles once; returns when the next poll is due. */
@@ -150,7 +154,7 @@ public class GitRepositoryReconciler {
             }
             GitIncludes.Resolved includes;
             try {
-                includes = GitIncludes.resolve(client, repo, store);
+                includes = GitIncludes.resolve(client, repo, peers);
             } catch (GitIncludes.Unavailable e) {
                 // as source-controller: the artifact waits for every include
                 LOG.warnf("%s", e.getMessage());

@@ -8,6 +8,7 @@ import io.sluice.contracts.source.GitRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.schedule.FetchSpans;
+import io.sluice.source.schedule.SourceOwners;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,6 +20,7 @@ public class GitRepositoryWatcher {
 
     public GitRepositoryWatcher(
             KubernetesClient client,
+            SourceOwners owners,
             GitRepositoryReconciler reconciler,
             SourceStatus status,
             SourceConfig config,
@@ -26,6 +28,7 @@ public class GitRepositoryWatcher {
         this.watcher =
                 new SourceWatcher<>(
                         client,
+                        owners,
                         GitRepository.class,
                         GitRepository.KIND,
                         config.workers(),

@@ -17,6 +17,7 @@ import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.ownership.OwnershipChange;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmChart;
@@ -24,10 +25,12 @@ import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
+import io.sluice.source.artifact.PeerArtifacts;
 import io.sluice.source.artifact.StoredArtifact;
 import io.sluice.source.oci.OciChartPuller;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +74,7 @@ public class HelmChartReconciler {
     private final MutinyEmitter<ArtifactEvent> artifacts;
     private final ObjectStates states;
     private final ArtifactStore store;
+    private final PeerArtifacts peers;
     private final MeterRegistry metrics;
     private final SourceConfig config;
     private final HelmChartObjects helmCharts;
@@ -92,12 +96,14 @@ public class HelmChartReconciler {
             @Channel(Topics.ARTIFACTS) MutinyEmitter<ArtifactEvent> artifacts,
             ObjectStates states,
             ArtifactStore store,
+            PeerArtifacts peers,
             MeterRegistry metrics,
             SourceConfig config) {
         this.client = client;
         this.artifacts = artifacts;
         this.states = states;
         this.store = store;
+        this.peers = peers;
         this.metrics = metrics;
         this.config = config;
         this.helmCharts = new HelmChartObjects(client);
@@ -133,7 +139,8 @@ public class HelmChartReconciler {
                 if (release.getSpec().chartRef != null) {
                     deleteHelmChart(release);
                     Artifact artifact = chartRefArtifact(release);
-                    if (!store.adopt(artifact, config.artifactBaseUrl())) {
+                    if (peers.fileOf(artifact).isEmpty()
+                            || !store.adopt(artifact, config.artifactBaseUrl())) {
                         return notStoredYet(ref, artifact);
                     }
                     announceSourceArtifact(ref, trigger, atInterval, artifact, "chartRef");
@@ -144,7 +151,8 @@ public class HelmChartReconciler {
                         && GitRepository.KIND.equals(chart.sourceRef.kind)) {
                     deleteHelmChart(release);
                     Artifact artifact = gitArtifact(release, chart);
-                    if (!store.adopt(artifact, config.artifactBaseUrl())) {
+                    if (peers.fileOf(artifact).isEmpty()
+                            || !store.adopt(artifact, config.artifactBaseUrl())) {
                         return notStoredYet(ref, artifact);
                     }
                     announceSourceArtifact(
@@ -234,10 +242,10 @@ public class HelmChartReconciler {
     }
 
     /**
-     * The source's artifact is not in this source-service's store (its status names another
-     * store's, source-controller's before a migration, or a file lost with the store): the source's
-     * own reconcile stores it, so looked at again soon, and less often after a minute (a suspended
-     * source is not reconciled).
+     * The source's artifact is not in this replica's store, and could not be fetched from the url
+     * its status names (source-controller's before a migration, a replica that died, or a file lost
+     * with the store): the reconcile of the source's owner stores it, so looked at again soon, and
+     * less often after a minute (a suspended source is not reconciled).
      */
     private Duration notStoredYet(ObjectRef ref, Artifact artifact) {
         Instant since = waitingSince.computeIfAbsent(ref, r -> Instant.now());
@@ -332,6 +340,13 @@ public class HelmChartReconciler {
             throw new ChartNotFoundException("GitRepository " + name + " has no artifact yet");
         }
         return repository.getStatus().artifact;
+    }
+
+    /** Releases whose partition came to this replica: as {@link SourceStatus#onOwnershipChange}. */
+    void onOwnershipChange(@Observes OwnershipChange change) {
+        announced.keySet().removeIf(change::cameWith);
+        waitingFor.keySet().removeIf(change::cameWith);
+        waitingSince.keySet().removeIf(change::cameWith);
     }
 
     /** A deleted release: forgotten, and the HelmChart labelled as its own deleted. */

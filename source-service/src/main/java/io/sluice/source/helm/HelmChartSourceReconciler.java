@@ -12,6 +12,7 @@ import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.oci.OciChartPuller;
 import io.sluice.source.schedule.FetchSpans;
+import io.sluice.source.schedule.SourceOwners;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,11 +41,17 @@ public class HelmChartSourceReconciler {
     private final Tracer tracer;
     private final HelmChartObjects helmCharts;
     private final ChartPuller puller;
+    private final SourceOwners owners;
     private SourceWatcher<HelmChart> charts;
 
     public HelmChartSourceReconciler(
-            KubernetesClient client, ArtifactStore store, SourceConfig config, Tracer tracer) {
+            KubernetesClient client,
+            SourceOwners owners,
+            ArtifactStore store,
+            SourceConfig config,
+            Tracer tracer) {
         this.client = client;
+        this.owners = owners;
         this.config = config;
         this.tracer = tracer;
         this.helmCharts = new HelmChartObjects(client);
@@ -55,6 +62,7 @@ public class HelmChartSourceReconciler {
         charts =
                 new SourceWatcher<>(
                         client,
+                        owners,
                         HelmChart.class,
                         HelmChart.KIND,
                         config.workers(),

@@ -17,6 +17,7 @@ import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import io.sluice.source.SourceConfig;
 import io.sluice.source.schedule.FetchSpans;
+import io.sluice.source.schedule.SourceOwners;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +37,7 @@ import java.util.function.Function;
 @ApplicationScoped
 public class HelmReleaseWatcher {
     private final KubernetesClient client;
+    private final SourceOwners owners;
     private final HelmChartReconciler reconciler;
     private final HelmChartSourceReconciler charts;
     private final SourceConfig config;
@@ -48,11 +50,13 @@ public class HelmReleaseWatcher {
 
     public HelmReleaseWatcher(
             KubernetesClient client,
+            SourceOwners owners,
             HelmChartReconciler reconciler,
             HelmChartSourceReconciler charts,
             SourceConfig config,
             Tracer tracer) {
         this.client = client;
+        this.owners = owners;
         this.charts = charts;
         this.tracer = tracer;
         this.reconciler = reconciler;
@@ -63,6 +67,7 @@ public class HelmReleaseWatcher {
         releases =
                 new SourceWatcher<>(
                         client,
+                        owners,
                         HelmRelease.class,
                         HelmRelease.KIND,
                         config.workers(),

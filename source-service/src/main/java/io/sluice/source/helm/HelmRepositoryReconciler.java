@@ -13,6 +13,7 @@ import io.sluice.source.SourceConfig;
 import io.sluice.source.artifact.ArtifactStore;
 import io.sluice.source.artifact.SourceStatus;
 import io.sluice.source.schedule.FetchSpans;
+import io.sluice.source.schedule.SourceOwners;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -46,6 +47,7 @@ public class HelmRepositoryReconciler {
 
     public HelmRepositoryReconciler(
             KubernetesClient client,
+            SourceOwners owners,
             ArtifactStore store,
             SourceStatus status,
             SourceConfig config,
@@ -57,6 +59,7 @@ public class HelmRepositoryReconciler {
         this.watcher =
                 new SourceWatcher<>(
                         client,
+                        owners,
                         HelmRepository.class,
                         HelmRepository.KIND,
                         config.workers(),

@@ -10,6 +10,7 @@ import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Sha256;
 import io.sluice.contracts.meta.StatusPatches;
 import io.sluice.contracts.notification.Receiver;
+import io.sluice.source.schedule.SourceOwners;
 import io.sluice.source.schedule.SourceWatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,6 +56,7 @@ public class ReceiverReconciler {
         this.watcher =
                 new SourceWatcher<>(
                         client,
+                        SourceOwners.everyReplica(),
                         Receiver.class,
                         Receiver.KIND,
                         1,

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.meta.Annotations;
+import io.sluice.contracts.ownership.OwnershipChange;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -19,31 +20,42 @@ import java.util.function.Predicate;
  * {@code reconcile.fluxcd.io/requestedAt}, and every interval (what the reconcile returns). A
  * deleted source is forgotten ({@code forget}), so that one created again under its name is
  * announced again. A reconcile that takes two arguments is also told whether it is the check at the
- * interval.
+ * interval. Only the sources this replica owns are reconciled ({@link SourceOwners}).
  */
 public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable {
     private final ReconcileScheduler scheduler;
     private final SharedIndexInformer<T> informer;
     private final String kind;
+    private final SourceOwners owners;
 
     public SourceWatcher(
             KubernetesClient client,
+            SourceOwners owners,
             Class<T> type,
             String kind,
             int workers,
             Function<T, Duration> reconcile,
             Consumer<ObjectRef> forget) {
-        this(client, type, kind, workers, (source, atInterval) -> reconcile.apply(source), forget);
+        this(
+                client,
+                owners,
+                type,
+                kind,
+                workers,
+                (source, atInterval) -> reconcile.apply(source),
+                forget);
     }
 
     public SourceWatcher(
             KubernetesClient client,
+            SourceOwners owners,
             Class<T> type,
             String kind,
             int workers,
             BiFunction<T, Boolean, Duration> reconcile,
             Consumer<ObjectRef> forget) {
         this.kind = kind;
+        this.owners = owners;
         this.scheduler =
                 new ReconcileScheduler(
                         workers,
@@ -52,7 +64,8 @@ public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable
                                     informer()
                                             .getIndexer()
                                             .getByKey(ref.namespace() + "/" + ref.name());
-                            if (source != null) {
+                            // not owned: no check is scheduled until its partition comes here
+                            if (source != null && owners.owns(ref)) {
                                 scheduler().after(ref, reconcile.apply(source, atInterval));
                             }
                         });
@@ -85,7 +98,20 @@ public final class SourceWatcher<T extends HasMetadata> implements AutoCloseable
     }
 
     public void start() {
+        owners.register(this);
         informer.start();
+    }
+
+    /**
+     * Sources that came are reconciled at once. Those that left are left scheduled: their next run
+     * finds them not owned, does nothing and schedules no other.
+     */
+    void ownershipChanged(OwnershipChange change) {
+        for (T source : informer.getStore().list()) {
+            if (change.cameWith(ref(source))) {
+                scheduler.now(ref(source));
+            }
+        }
     }
 
     /** Reconciles at once every watched object that {@code which} picks. */
