@@ -11,14 +11,17 @@ final class OneConfigMapRepository {
         String url = stack.git().create(name);
         try (GitWorkspace repo =
                 GitWorkspace.init(Files.createTempDirectory(name), url)
-                        .write(
-                                "app/settings.yaml",
-                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
-                                        + "data: {greeting: "
-                                        + greeting
-                                        + "}\n")) {
+                        .write("app/settings.yaml", settings(greeting))) {
             repo.commitAndPush("an app");
         }
         return url;
+    }
+
+    /** The ConfigMap {@code settings} with {@code data.greeting}, as app/settings.yaml holds it. */
+    static String settings(String greeting) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
+                + "data: {greeting: "
+                + greeting
+                + "}\n";
     }
 }

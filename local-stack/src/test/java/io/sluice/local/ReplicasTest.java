@@ -202,7 +202,7 @@ class ReplicasTest {
         String url = stack.git().create(ns);
         try (GitWorkspace repo =
                 GitWorkspace.init(Files.createTempDirectory(ns), url)
-                        .write("app/settings.yaml", greetingMap("first"))) {
+                        .write("app/settings.yaml", OneConfigMapRepository.settings("first"))) {
             repo.commitAndPush("first");
             Manifests.apply(client, Manifests.namespace(ns));
             Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
@@ -218,7 +218,7 @@ class ReplicasTest {
             render.kill();
             Instant killed = Instant.now();
             try {
-                repo.write("app/settings.yaml", greetingMap("second"))
+                repo.write("app/settings.yaml", OneConfigMapRepository.settings("second"))
                         .commitAndPush("second, while the owners are dead");
                 await().atMost(Duration.ofSeconds(120))
                         .until(() -> "second".equals(greeting(client, ns)));
@@ -246,13 +246,6 @@ class ReplicasTest {
 
     private static String configMap(String name) {
         return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n";
-    }
-
-    private static String greetingMap(String greeting) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n"
-                + "data: {greeting: "
-                + greeting
-                + "}\n";
     }
 
     /**

@@ -252,10 +252,10 @@ public class RenderTriggers {
         return lanes.submit(
                 release,
                 () -> {
-                    ArtifactEvent chart = charts.get(release);
                     if (!ownership.owns(release)) {
                         return;
                     }
+                    ArtifactEvent chart = charts.get(release);
                     if (chart == null || !helmReleases.render(chart, resyncAt)) {
                         charts.remove(release);
                     }
