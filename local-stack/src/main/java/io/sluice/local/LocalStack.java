@@ -384,6 +384,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void stopProcesses() throws InterruptedException {
+        // all signalled first: each closes its Kafka consumers one after another (seconds), and
+        // the services need not wait for each other
+        for (ServiceProcess service : services.values()) {
+            service.signalStop();
+        }
         for (ServiceProcess service : services.values()) {
             service.stop();
         }

@@ -132,6 +132,13 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IOException(name + " not ready within " + timeout.toSeconds() + "s; see " + log);
     }
 
+    /** SIGTERM without waiting: a graceful stop that {@link #stop()} then waits for. */
+    public void signalStop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+        }
+    }
+
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
