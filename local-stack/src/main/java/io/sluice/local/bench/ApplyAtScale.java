@@ -6,18 +6,21 @@ import io.sluice.contracts.meta.Conditions;
 import io.sluice.local.GitWorkspace;
 import io.sluice.local.LocalStack;
 import io.sluice.local.Manifests;
+import io.sluice.local.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Sluice at scale on the local stack: one repository holding K apps of 5 objects each (ConfigMap,
  * Secret, ServiceAccount, Service, Deployment) and K Kustomizations (wait: true) applied at once;
  * prints the time from the first Kustomization created to all Ready at the pushed revision, the
- * objects applied per second, and each service's peak resident memory (VmHWM).
+ * objects applied per second, and each service's peak resident memory (VmHWM). With {@code
+ * --replicas N}, N replicas of each service share the work (their peaks printed one by one).
  */
 public final class ApplyAtScale {
     private static final String NS = "flux-system";
@@ -26,9 +29,13 @@ public final class ApplyAtScale {
     public static void main(String[] args) throws Exception {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         int apps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int replicas = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         Instant coldStart = Instant.now();
         try (LocalStack stack =
                 LocalStack.start(repoRoot, Files.createTempDirectory("sluice-scale-"))) {
+            if (replicas > 1) {
+                stack.runServicesAsProcesses(Map.of(), Map.of(), replicas);
+            }
             Duration stackStart = Duration.between(coldStart, Instant.now());
             KubernetesClient client = stack.client();
             String url = stack.git().create("scale");
@@ -83,9 +90,16 @@ public final class ApplyAtScale {
             Duration wall = Duration.between(start, Instant.now());
             Map<String, Long> peaks = new LinkedHashMap<>();
             for (String service : LocalStack.SERVICES) {
-                peaks.put(service, ProcessFigures.peakRssMiB(stack.service(service).pid()));
+                List<ServiceProcess> processes =
+                        replicas > 1 ? stack.replicas(service) : List.of(stack.service(service));
+                for (int i = 0; i < processes.size(); i++) {
+                    peaks.put(
+                            replicas > 1 ? service + "-" + i : service,
+                            ProcessFigures.peakRssMiB(processes.get(i).pid()));
+                }
             }
             System.out.printf("stack cold start: %.1f s%n", stackStart.toMillis() / 1000.0);
+            System.out.printf("replicas of each service: %d%n", replicas);
             System.out.printf(
                     "%d Kustomizations created in %.1f s%n", apps, created.toMillis() / 1000.0);
             System.out.printf(
@@ -96,7 +110,7 @@ public final class ApplyAtScale {
                     wall.toMillis() / 1000.0,
                     apps * 5 * 1000.0 / wall.toMillis());
             peaks.forEach(
-                    (service, mib) -> System.out.printf("peak RSS %-15s %d MiB%n", service, mib));
+                    (service, mib) -> System.out.printf("peak RSS %-17s %d MiB%n", service, mib));
             if (ready < apps) {
                 System.exit(1);
             }
