@@ -45,13 +45,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The chart's Strimzi KafkaUsers give each service exactly what it needs: their SCRAM users and
  * ACLs are made on the local broker's SASL_SSL listener as Strimzi's User Operator would make them
  * (no Strimzi operator runs here: this translation stands in for it), each service logs in as its
- * own user with the Secret laid out as the User Operator writes it, and a repository reconciles to
- * Ready. One service's user is then refused a topic that is not its own.
+ * own user, and a repository reconciles to Ready. The services talk to the broker's SASL_SSL
+ * listener only (TLS with a certificate of its own CA, SCRAM-SHA-512), with the security protocol
+ * and mechanism as the chart's settings; three are given their logins as the User Operator writes
+ * its Secrets ({@code sasl.jaas.config}), one as the Secret sluice-kafka holds a login ({@code
+ * username} and {@code password}, for a Kafka whose users are not Strimzi's). One service's user is
+ * then refused a topic that is not its own.
  */
 @ExtendWith(LocalStackExtension.class)
 class KafkaAclsTest {
     private static final String NS = "kafka-acls-test";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final String AS_SLUICE_KAFKA = "health-service";
 
     @Test
     void eachServiceWorksAsItsOwnKafkaUserWithTheChartsAclsAndNoMore() throws Exception {
@@ -80,9 +85,15 @@ class KafkaAclsTest {
                 granted.addAll(acls(user));
                 admin.createAcls(acls(user)).all().get(30, TimeUnit.SECONDS);
                 Path dir = root.resolve(service);
-                Files.createDirectories(dir.resolve("kafka-user"));
-                Files.writeString(dir.resolve("kafka-user/sasl.jaas.config"), jaas(name, password));
                 Files.createDirectories(dir.resolve("kafka"));
+                if (service.equals(AS_SLUICE_KAFKA)) {
+                    Files.writeString(dir.resolve("kafka/username"), name);
+                    Files.writeString(dir.resolve("kafka/password"), password);
+                } else {
+                    Files.createDirectories(dir.resolve("kafka-user"));
+                    Files.writeString(
+                            dir.resolve("kafka-user/sasl.jaas.config"), jaas(name, password));
+                }
                 Files.copy(
                         kafka.clientCredentials().resolve("kafka/ca.crt"),
                         dir.resolve("kafka/ca.crt"));
