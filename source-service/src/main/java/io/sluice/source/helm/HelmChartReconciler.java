@@ -17,6 +17,7 @@ import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.meta.GoDuration;
 import io.sluice.contracts.meta.Metrics;
 import io.sluice.contracts.meta.Reasons;
+import io.sluice.contracts.ownership.Ownership;
 import io.sluice.contracts.ownership.OwnershipChange;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
@@ -77,6 +78,7 @@ public class HelmChartReconciler {
     private final PeerArtifacts peers;
     private final MeterRegistry metrics;
     private final SourceConfig config;
+    private final Ownership ownership;
     private final HelmChartObjects helmCharts;
     private final ChartPuller puller;
 
@@ -98,8 +100,10 @@ public class HelmChartReconciler {
             ArtifactStore store,
             PeerArtifacts peers,
             MeterRegistry metrics,
-            SourceConfig config) {
+            SourceConfig config,
+            Ownership ownership) {
         this.client = client;
+        this.ownership = ownership;
         this.artifacts = artifacts;
         this.states = states;
         this.store = store;
@@ -210,6 +214,11 @@ public class HelmChartReconciler {
             String digest,
             String url,
             long size) {
+        if (!ownership.owns(ref)) {
+            // the release left this replica while its chart was pulled: the new owner announces
+            LOG.infof("%s: no longer this replica's, its chart not announced", ref);
+            return;
+        }
         ArtifactEvent event = ArtifactEvent.stored(ref, revision, digest, url, size);
         artifacts.sendMessageAndAwait(
                 Envelopes.of(
