@@ -143,7 +143,7 @@ class ReplicasTest {
     void eachObjectIsFetchedRenderedAndAppliedByTheReplicaThatOwnsItsPartitionOnly()
             throws Exception {
         String ns = "replicas-one-each";
-        int apps = 20;
+        int apps = 50;
         LocalStack stack = LocalStackExtension.stack();
         KubernetesClient client = stack.client();
         for (String service : OWNERSHIP_TOPICS.keySet()) {
