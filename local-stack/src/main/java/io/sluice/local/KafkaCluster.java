@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * A KRaft cluster of several real Kafka nodes, from {@code deploy/local/kafka/cluster}: topics
@@ -53,7 +54,7 @@ public final class KafkaCluster implements AutoCloseable {
         return describe(partition).isr().stream().map(Node::id).sorted().toList();
     }
 
-    private org.apache.kafka.common.TopicPartitionInfo describe(TopicPartition partition)
+    private TopicPartitionInfo describe(TopicPartition partition)
             throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             TopicDescription topic =
