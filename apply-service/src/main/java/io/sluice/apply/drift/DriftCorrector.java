@@ -121,6 +121,12 @@ public class DriftCorrector {
                                 ObjectApplier.annotation(object, Annotations.SSA))) {
                     return; // being deleted: its deletion event comes next, and decides
                 }
+                if (TakenOver.from(d.owner(), live)) {
+                    LOG.infof(
+                            "%s is labelled as another owner's now: not corrected",
+                            ObjectId.of(object).display());
+                    return;
+                }
                 GenericKubernetesResource dryRun =
                         client.resource(object)
                                 .dryRun()
