@@ -141,7 +141,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
-            process.destroy();
+            signalStop();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
