@@ -166,6 +166,115 @@ class HelmChartTest {
         assertThat(traced.out.split("kind: ServiceMonitor", -1)).hasSize(5);
     }
 
+    /**
+     * {@code global.replicas} makes each service that many Deployments of one pod, each pod with a
+     * stable name of its own (static membership in Kafka's groups) and selected by its Deployment
+     * alone, each source-service pod reachable for its artifacts through a Service of its own; more
+     * replicas than partitions are refused.
+     */
+    @Test
+    void eachReplicaIsADeploymentOfOnePodWithAStableNameAndSourceServiceAServiceOfItsOwn()
+            throws Exception {
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        Path repo = stack.repoRoot();
+        String chart = Launcher.output(repo.resolve("deploy/helm/assemble"));
+        String helm = Launcher.output(repo.resolve("deploy/local/helm/build"));
+
+        Run template =
+                run(
+                        helm,
+                        "template",
+                        "sluice",
+                        chart,
+                        "--namespace",
+                        NS,
+                        "--set",
+                        KAFKA,
+                        "--set",
+                        "global.replicas=2");
+        assertThat(template.code).as(template.out).isZero();
+        List<HasMetadata> objects =
+                client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
+                        .items();
+        List<Deployment> deployments =
+                objects.stream()
+                        .filter(Deployment.class::isInstance)
+                        .map(Deployment.class::cast)
+                        .toList();
+        List<String> names = new ArrayList<>();
+        for (String service : LocalStack.SERVICES) {
+            names.add(service);
+            names.add(service + "-1");
+        }
+        assertThat(deployments)
+                .extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(names);
+        for (Deployment deployment : deployments) {
+            String name = deployment.getMetadata().getName();
+            String instance = name.endsWith("-1") ? name : name + "-0";
+            var pod = deployment.getSpec().getTemplate();
+            assertThat(deployment.getSpec().getStrategy().getType()).as(name).isEqualTo("Recreate");
+            assertThat(pod.getSpec().getContainers().get(0).getEnv().get(0))
+                    .as(name + "'s first variable, which later ones may refer to")
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getName()).isEqualTo("SLUICE_INSTANCE");
+                                assertThat(e.getValue()).isEqualTo(instance);
+                            });
+            assertThat(deployments)
+                    .as("the Deployments whose selector takes " + name + "'s pod")
+                    .filteredOn(
+                            other ->
+                                    selects(
+                                            other.getSpec().getSelector().getMatchLabels(),
+                                            pod.getMetadata().getLabels()))
+                    .singleElement()
+                    .isSameAs(deployment);
+        }
+        for (String instance : List.of("source-service-0", "source-service-1")) {
+            io.fabric8.kubernetes.api.model.Service service =
+                    find(objects, io.fabric8.kubernetes.api.model.Service.class, instance);
+            assertThat(deployments)
+                    .as("the pods " + instance + " selects")
+                    .filteredOn(
+                            d ->
+                                    selects(
+                                            service.getSpec().getSelector(),
+                                            d.getSpec().getTemplate().getMetadata().getLabels()))
+                    .extracting(d -> d.getMetadata().getName())
+                    .containsExactly(instance.replace("-0", ""));
+        }
+        assertThat(
+                        find(objects, Deployment.class, "source-service-1")
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getEnv())
+                .filteredOn(e -> e.getName().equals("SLUICE_ARTIFACT_BASE_URL"))
+                .singleElement()
+                // the kubelet expands it to http://source-service-1, that replica's Service
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("http://$(SLUICE_INSTANCE)"));
+
+        Manifests.apply(client, Manifests.namespace(NS));
+        assertThat(refusedByDryRun(client, objects)).as("objects the API server refuses").isEmpty();
+
+        Run tooMany = template(helm, chart, KAFKA, "global.replicas=7");
+        assertThat(tooMany.code).isNotZero();
+        assertThat(tooMany.out)
+                .contains("global.replicas (7) is more than kafka.topics.partitions (6)");
+        Run none = template(helm, chart, KAFKA, "global.replicas=0");
+        assertThat(none.code).isNotZero();
+        assertThat(none.out).contains("/global/replicas");
+    }
+
+    private static boolean selects(
+            java.util.Map<String, String> selector, java.util.Map<String, String> labels) {
+        return labels.entrySet().containsAll(selector.entrySet());
+    }
+
     @Test
     void kafkasSecurityProtocolAndMechanismAreSettingsAndItsSecretIsMountedWhenItExists()
             throws Exception {

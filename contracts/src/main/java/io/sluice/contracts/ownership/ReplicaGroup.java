@@ -13,9 +13,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * records are keyed otherwise than the objects the service works on (apply-service's verdicts,
  * render-service's artifacts): each replica reads it in a consumer group of its own, the channel's
  * {@code group.id} followed by the replica's stable name ({@code SLUICE_INSTANCE}), and acts on
- * what its objects need. Without a stable name (the chart's one replica, until it names its pods)
- * the group is the channel's {@code group.id} as it is, so that a restart resumes from the
- * committed offset.
+ * what its objects need. Without a stable name (a service started by hand) the group is the
+ * channel's {@code group.id} as it is, so that a restart resumes from the committed offset.
  */
 @ApplicationScoped
 public class ReplicaGroup implements ClientCustomizer<Map<String, Object>> {

@@ -10,12 +10,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Makes every consumer a static member of its group ({@code group.instance.id}) when the replica
- * has a stable name, {@code SLUICE_INSTANCE} (a StatefulSet pod's name; {@code <service>-<n>} on
- * the local stack): one per channel, since a replica's channels may share a group. A static member
- * that restarts within the session timeout gets its partitions back without a rebalance. Without a
- * stable name (a Deployment's pods are named anew at each rollout) consumers stay dynamic, so that
- * one shutting down leaves its group at once instead of holding its partitions until its session
- * expires.
+ * has a stable name, {@code SLUICE_INSTANCE} ({@code <service>-<n>}: each of the chart's replicas
+ * is a Deployment of one pod so named, as each of the local stack's processes is): one per channel,
+ * since a replica's channels may share a group. A static member that restarts within the session
+ * timeout gets its partitions back without a rebalance. Without a stable name (a service started by
+ * hand) consumers stay dynamic, so that one shutting down leaves its group at once instead of
+ * holding its partitions until its session expires.
  */
 @ApplicationScoped
 public class StaticMembership implements ClientCustomizer<Map<String, Object>> {
