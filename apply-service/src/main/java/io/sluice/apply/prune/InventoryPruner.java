@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extension.ExtensibleResource;
 import io.sluice.apply.inventory.ObjectId;
 import io.sluice.contracts.events.AppliedObject;
 import io.sluice.contracts.meta.Annotations;
@@ -20,6 +21,8 @@ import java.util.Set;
  * deleted explicitly first.
  */
 public final class InventoryPruner {
+    private static final int HTTP_CONFLICT = 409;
+    private static final int ATTEMPTS = 5;
     private final KubernetesClient client;
     private final DeletionPropagation propagation;
 
@@ -47,24 +50,7 @@ public final class InventoryPruner {
                         .toList();
         List<AppliedObject> deleted = new ArrayList<>();
         for (ObjectId id : stale) {
-            var resource =
-                    id.namespace().isEmpty()
-                            ? client.genericKubernetesResources(id.apiVersion(), id.kind())
-                                    .withName(id.name())
-                            : client.genericKubernetesResources(id.apiVersion(), id.kind())
-                                    .inNamespace(id.namespace())
-                                    .withName(id.name());
-            GenericKubernetesResource live;
-            try {
-                live = resource.get();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 401 || e.getCode() == 403) {
-                    throw e; // not allowed to look: the object may well be there
-                }
-                continue; // the kind itself is gone (its CRD was pruned): nothing left to delete
-            }
-            if (live != null && owned(live, ownershipLabels) && !pruneDisabled(live)) {
-                resource.withPropagationPolicy(propagation).delete();
+            if (deleteIfStillOwned(id, ownershipLabels)) {
                 deleted.add(
                         new AppliedObject(
                                 id.apiVersion(),
@@ -76,6 +62,50 @@ public final class InventoryPruner {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Deletes the object if it is still the owner's, on condition that it has not changed since it
+     * was read (its resourceVersion): another Kustomization that takes it over between the read and
+     * the delete makes the delete fail with 409, and the object is read and judged again. One that
+     * changes every time it is read (a busy status) fails the prune, which is retried, with the
+     * object still in the inventory.
+     */
+    private boolean deleteIfStillOwned(ObjectId id, Map<String, String> ownershipLabels) {
+        var resource =
+                id.namespace().isEmpty()
+                        ? client.genericKubernetesResources(id.apiVersion(), id.kind())
+                                .withName(id.name())
+                        : client.genericKubernetesResources(id.apiVersion(), id.kind())
+                                .inNamespace(id.namespace())
+                                .withName(id.name());
+        for (int attempt = 1; ; attempt++) {
+            GenericKubernetesResource live;
+            try {
+                live = resource.get();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 401 || e.getCode() == 403) {
+                    throw e; // not allowed to look: the object may well be there
+                }
+                return false; // the kind itself is gone (its CRD was pruned): nothing to delete
+            }
+            if (live == null || !owned(live, ownershipLabels) || pruneDisabled(live)) {
+                return false;
+            }
+            try {
+                // fabric8's DSL sets a propagation policy or a resourceVersion precondition, not
+                // both, on its interfaces; its resources are ExtensibleResources, which do both
+                ((ExtensibleResource<GenericKubernetesResource>) resource)
+                        .withPropagationPolicy(propagation)
+                        .lockResourceVersion(live.getMetadata().getResourceVersion())
+                        .delete();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HTTP_CONFLICT || attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static boolean owned(
