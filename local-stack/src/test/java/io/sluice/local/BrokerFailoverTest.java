@@ -52,10 +52,12 @@ class BrokerFailoverTest {
                 String url = stack.git().create(NS);
                 try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(NS), url)) {
                     String one =
-                            repo.write("app/settings.yaml", settings("one")).commitAndPush("1");
+                            repo.write("app/settings.yaml", OneConfigMapRepository.settings("one"))
+                                    .commitAndPush("1");
                     Manifests.apply(client, Manifests.gitRepository(NS, NS, url, "1h"));
-                    Manifests.apply(client, Manifests.kustomization(NS, "app", NS, "./app"));
-                    await().atMost(DEADLINE).until(() -> "one".equals(value(client)));
+                    Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
+                    await().atMost(DEADLINE)
+                            .until(() -> "one".equals(OneConfigMapRepository.greeting(client, NS)));
                     List<Long> pids =
                             LocalStack.SERVICES.stream()
                                     .map(name -> stack.service(name).pid())
@@ -68,10 +70,12 @@ class BrokerFailoverTest {
                     int leader = kafka.leaderOf(renders);
                     kafka.kill(leader);
                     String two =
-                            repo.write("app/settings.yaml", settings("two")).commitAndPush("2");
+                            repo.write("app/settings.yaml", OneConfigMapRepository.settings("two"))
+                                    .commitAndPush("2");
                     Manifests.requestReconcile(client, GitRepository.class, NS, NS);
                     long killed = System.nanoTime();
-                    await().atMost(DEADLINE).until(() -> "two".equals(value(client)));
+                    await().atMost(DEADLINE)
+                            .until(() -> "two".equals(OneConfigMapRepository.greeting(client, NS)));
                     System.out.printf(
                             "broker failover: a push applied %.1f s after its partition's leader"
                                     + " was killed%n",
@@ -82,9 +86,18 @@ class BrokerFailoverTest {
                     await().atMost(DEADLINE)
                             .until(() -> kafka.inSyncReplicas(renders).contains(leader));
                     String three =
-                            repo.write("app/settings.yaml", settings("three")).commitAndPush("3");
+                            repo.write(
+                                            "app/settings.yaml",
+                                            OneConfigMapRepository.settings("three"))
+                                    .commitAndPush("3");
                     Manifests.requestReconcile(client, GitRepository.class, NS, NS);
-                    await().atMost(DEADLINE).until(() -> "three".equals(value(client)));
+                    await().atMost(DEADLINE)
+                            .until(
+                                    () ->
+                                            "three"
+                                                    .equals(
+                                                            OneConfigMapRepository.greeting(
+                                                                    client, NS)));
 
                     assertThat(
                                     LocalStack.SERVICES.stream()
@@ -109,15 +122,5 @@ class BrokerFailoverTest {
                 stack.runServicesAsProcesses();
             }
         }
-    }
-
-    private static String settings(String value) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: %s}\ndata: {value: %s}\n"
-                .formatted(NS, value);
-    }
-
-    private static String value(KubernetesClient client) {
-        var configMap = client.configMaps().inNamespace(NS).withName("settings").get();
-        return configMap == null ? "" : configMap.getData().get("value");
     }
 }

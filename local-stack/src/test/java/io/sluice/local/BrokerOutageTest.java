@@ -32,20 +32,24 @@ class BrokerOutageTest {
         String url = stack.git().create("broker-outage");
         try (GitWorkspace repo =
                 GitWorkspace.init(Files.createTempDirectory("broker-outage"), url)) {
-            repo.write("app/settings.yaml", settings("one")).commitAndPush("one");
+            repo.write("app/settings.yaml", OneConfigMapRepository.settings("one"))
+                    .commitAndPush("one");
             Manifests.apply(client, Manifests.gitRepository(NS, "repo", url, "1h"));
             Manifests.apply(
                     client,
-                    Manifests.kustomization(NS, "app", "repo", "./app")
+                    Manifests.kustomizationInto(NS, "app", "repo", "./app")
                             .replace("interval: 10m", "interval: 30s"));
-            await().atMost(Duration.ofSeconds(90)).until(() -> "one".equals(value(client)));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> "one".equals(OneConfigMapRepository.greeting(client, NS)));
             List<Long> pids =
                     LocalStack.SERVICES.stream().map(name -> stack.service(name).pid()).toList();
 
             stack.kafka().stop();
             String head;
             try {
-                head = repo.write("app/settings.yaml", settings("two")).commitAndPush("two");
+                head =
+                        repo.write("app/settings.yaml", OneConfigMapRepository.settings("two"))
+                                .commitAndPush("two");
                 client.resources(GitRepository.class)
                         .inNamespace(NS)
                         .withName("repo")
@@ -60,15 +64,16 @@ class BrokerOutageTest {
                         .during(OUTAGE)
                         .atMost(OUTAGE.plusSeconds(10))
                         .pollInterval(Duration.ofSeconds(1))
-                        .until(() -> "one".equals(value(client)));
-                assertThat(value(client))
+                        .until(() -> "one".equals(OneConfigMapRepository.greeting(client, NS)));
+                assertThat(OneConfigMapRepository.greeting(client, NS))
                         .as("nothing reaches the cluster without Kafka")
                         .isEqualTo("one");
             } finally {
                 stack.kafka().restart();
             }
             long back = System.nanoTime();
-            await().atMost(Duration.ofSeconds(180)).until(() -> "two".equals(value(client)));
+            await().atMost(Duration.ofSeconds(180))
+                    .until(() -> "two".equals(OneConfigMapRepository.greeting(client, NS)));
             System.out.printf(
                     "broker outage: the commit was applied %.1f s after the broker came back%n",
                     (System.nanoTime() - back) / 1e9);
@@ -88,16 +93,5 @@ class BrokerOutageTest {
                                                         assertThat(c.getMessage()).endsWith(head);
                                                     }));
         }
-    }
-
-    private static String settings(String value) {
-        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: broker-outage}\ndata: {value: "
-                + value
-                + "}\n";
-    }
-
-    private static String value(KubernetesClient client) {
-        var configMap = client.configMaps().inNamespace(NS).withName("settings").get();
-        return configMap == null ? "" : configMap.getData().get("value");
     }
 }

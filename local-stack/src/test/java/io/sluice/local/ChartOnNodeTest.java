@@ -3,7 +3,6 @@ package io.sluice.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -81,7 +80,7 @@ class ChartOnNodeTest {
             Manifests.apply(client, Manifests.kustomizationInto(NS, "app", NS, "./app"));
 
             await().atMost(DEADLINE).until(() -> FluxReady.isReady(client, NS, "app"));
-            assertThat(greeting()).isEqualTo("from-git");
+            assertThat(OneConfigMapRepository.greeting(client, NS)).isEqualTo("from-git");
 
             client.configMaps()
                     .inNamespace(NS)
@@ -93,7 +92,7 @@ class ChartOnNodeTest {
                             });
             await().atMost(DEADLINE)
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> "from-git".equals(greeting()));
+                    .until(() -> "from-git".equals(OneConfigMapRepository.greeting(client, NS)));
         }
         String logs = containerLogs();
         for (String service : LocalStack.SERVICES) {
@@ -204,11 +203,6 @@ class ChartOnNodeTest {
             int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
             assertThat(heapMaxBytes(port)).as(service + " heap").isBetween(250L << 20, 308L << 20);
         }
-    }
-
-    private static String greeting() {
-        ConfigMap settings = client.configMaps().inNamespace(NS).withName("settings").get();
-        return settings == null ? null : settings.getData().get("greeting");
     }
 
     private static Pod pod(String service) {

@@ -1,5 +1,7 @@
 package io.sluice.local;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 
 /** A Git repository holding one ConfigMap, {@code settings} with {@code data.greeting}, in app/. */
@@ -23,5 +25,14 @@ final class OneConfigMapRepository {
                 + "data: {greeting: "
                 + greeting
                 + "}\n";
+    }
+
+    /**
+     * The greeting of the ConfigMap {@code settings} in {@code namespace}; null while there is
+     * none.
+     */
+    static String greeting(KubernetesClient client, String namespace) {
+        ConfigMap settings = client.configMaps().inNamespace(namespace).withName("settings").get();
+        return settings == null ? null : settings.getData().get("greeting");
     }
 }

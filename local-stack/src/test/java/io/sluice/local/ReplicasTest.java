@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.events.Topics;
@@ -137,7 +136,8 @@ class ReplicasTest {
      * Each object is worked on by one replica of each service, the one that owns its partition: the
      * GitRepository fetched and stored by one source-service replica, each of its Kustomizations
      * rendered by one render-service replica and applied by one apply-service replica; the other
-     * replicas' logs never name them.
+     * replicas' logs never name them. Every status ends Ready, and no status write was left to a
+     * conflict.
      */
     @Test
     void eachObjectIsFetchedRenderedAndAppliedByTheReplicaThatOwnsItsPartitionOnly()
@@ -182,6 +182,24 @@ class ReplicasTest {
         assertThat(rebalancesOfEachReplica())
                 .as("no rebalance while the objects were worked on: each one's owner was the same")
                 .isEqualTo(rebalances);
+        // apply-service and health-service write conditions of the same objects, each on
+        // condition that nobody wrote since it read them: a conflict is read again and retried, and
+        // one left unresolved would leave a status behind and be logged with the server's words
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                IntStream.range(0, apps)
+                                        .allMatch(
+                                                app ->
+                                                        FluxReady.isReady(
+                                                                client, ns, "app-" + app)));
+        for (String service : OWNERSHIP_TOPICS.keySet()) {
+            for (ServiceProcess replica : stack.replicas(service)) {
+                assertThat(Files.readAllLines(replica.log()))
+                        .as(replica.name() + ": status writes that failed on a conflict")
+                        .noneMatch(line -> line.contains("the object has been modified"));
+            }
+        }
     }
 
     /**
@@ -207,7 +225,8 @@ class ReplicasTest {
             Manifests.apply(client, Manifests.namespace(ns));
             Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
             Manifests.apply(client, Manifests.kustomizationInto(ns, "app", ns, "./app"));
-            await().atMost(DEADLINE).until(() -> "first".equals(greeting(client, ns)));
+            await().atMost(DEADLINE)
+                    .until(() -> "first".equals(OneConfigMapRepository.greeting(client, ns)));
             List<ServiceProcess> sources = stack.replicas("source-service");
             List<ServiceProcess> renders = stack.replicas("render-service");
             ServiceProcess source = ownerOf(sources, new ObjectRef("GitRepository", ns, ns));
@@ -221,7 +240,7 @@ class ReplicasTest {
                 repo.write("app/settings.yaml", OneConfigMapRepository.settings("second"))
                         .commitAndPush("second, while the owners are dead");
                 await().atMost(Duration.ofSeconds(120))
-                        .until(() -> "second".equals(greeting(client, ns)));
+                        .until(() -> "second".equals(OneConfigMapRepository.greeting(client, ns)));
                 System.out.printf(
                         "push applied %d ms after its owners were killed (sessions of 30 s here)%n",
                         Duration.between(killed, Instant.now()).toMillis());
@@ -323,7 +342,8 @@ class ReplicasTest {
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
         Manifests.apply(client, Manifests.kustomizationInto(ns, "app", ns, "./app"));
-        await().atMost(DEADLINE).until(() -> "from-git".equals(greeting(client, ns)));
+        await().atMost(DEADLINE)
+                .until(() -> "from-git".equals(OneConfigMapRepository.greeting(client, ns)));
         String owner = new ObjectRef("Kustomization", ns, "app").key();
         int partition =
                 Partitioning.partitionFor(
@@ -336,7 +356,13 @@ class ReplicasTest {
             // a late one of the first), not one per replica
             for (String edit : List.of("edited", "edited-again")) {
                 setGreeting(client, ns, edit);
-                await().atMost(DEADLINE).until(() -> "from-git".equals(greeting(client, ns)));
+                await().atMost(DEADLINE)
+                        .until(
+                                () ->
+                                        "from-git"
+                                                .equals(
+                                                        OneConfigMapRepository.greeting(
+                                                                client, ns)));
             }
             await().atMost(DEADLINE).until(() -> corrections(drift, owner) >= 2);
             assertThat(corrections(drift, owner)).isEqualTo(2);
@@ -347,7 +373,7 @@ class ReplicasTest {
             await().atMost(DEADLINE).until(() -> ownedOnceAnswering(other).contains(partition));
             setGreeting(client, ns, "edited-while-its-owner-is-dead");
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> "from-git".equals(greeting(client, ns)));
+                    .until(() -> "from-git".equals(OneConfigMapRepository.greeting(client, ns)));
         } finally {
             owning.start();
             owning.awaitReady(DEADLINE);
@@ -472,11 +498,6 @@ class ReplicasTest {
             }
         }
         throw new AssertionError("no replica owns partition " + partition);
-    }
-
-    private static String greeting(KubernetesClient client, String ns) {
-        ConfigMap settings = client.configMaps().inNamespace(ns).withName("settings").get();
-        return settings == null ? null : settings.getData().get("greeting");
     }
 
     private static void setGreeting(KubernetesClient client, String ns, String greeting) {
