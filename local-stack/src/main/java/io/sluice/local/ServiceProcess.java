@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final String name;
     private final Path jar;
     private final int port;
@@ -75,6 +77,24 @@ public final class ServiceProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * What this replica owns, as its {@code GET /admin/ownership} answers: {@code topic}, {@code
+     * partitions}, {@code owned} (partition numbers), {@code rebalances}.
+     */
+    public com.fasterxml.jackson.databind.JsonNode ownership()
+            throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url() + "/admin/ownership"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(name + " answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
     }
 
     public ServiceProcess start() throws IOException {

@@ -54,9 +54,7 @@ class HelmChartTest {
                         "--set",
                         KAFKA);
         assertThat(template.code).as(template.out).isZero();
-        List<HasMetadata> objects =
-                client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
-                        .items();
+        List<HasMetadata> objects = objects(client, template);
         assertThat(objects.stream().map(HasMetadata::getKind))
                 .contains(
                         "CustomResourceDefinition",
@@ -194,9 +192,7 @@ class HelmChartTest {
                         "--set",
                         "global.replicas=2");
         assertThat(template.code).as(template.out).isZero();
-        List<HasMetadata> objects =
-                client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
-                        .items();
+        List<HasMetadata> objects = objects(client, template);
         List<Deployment> deployments =
                 objects.stream()
                         .filter(Deployment.class::isInstance)
@@ -380,9 +376,7 @@ class HelmChartTest {
                         "--set",
                         "kafka.strimzi.createCluster=true");
         assertThat(template.code).as(template.out).isZero();
-        List<HasMetadata> objects =
-                client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
-                        .items();
+        List<HasMetadata> objects = objects(client, template);
         List<HasMetadata> strimzi =
                 objects.stream()
                         .filter(o -> o.getApiVersion().startsWith("kafka.strimzi.io/"))
@@ -495,6 +489,12 @@ class HelmChartTest {
     }
 
     private record Run(int code, String out) {}
+
+    /** The objects a {@code helm template} printed. */
+    private static List<HasMetadata> objects(KubernetesClient client, Run template) {
+        return client.load(new ByteArrayInputStream(template.out.getBytes(StandardCharsets.UTF_8)))
+                .items();
+    }
 
     private static Run run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

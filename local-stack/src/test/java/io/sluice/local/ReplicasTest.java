@@ -14,10 +14,6 @@ import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.ownership.Partitioning;
 import io.sluice.contracts.source.GitRepository;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +48,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LocalStackExtension.class)
 class ReplicasTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Map<String, String> OWNERSHIP_TOPICS =
@@ -310,7 +305,7 @@ class ReplicasTest {
         Map<String, Integer> rebalances = new TreeMap<>();
         for (String service : OWNERSHIP_TOPICS.keySet()) {
             for (ServiceProcess replica : LocalStackExtension.stack().replicas(service)) {
-                rebalances.put(replica.name(), assignment(replica).path("rebalances").asInt());
+                rebalances.put(replica.name(), replica.ownership().path("rebalances").asInt());
             }
         }
         return rebalances;
@@ -321,7 +316,7 @@ class ReplicasTest {
         return ownerOf(
                 replicas,
                 Partitioning.partitionFor(
-                        object.key(), assignment(replicas.get(0)).path("partitions").asInt()));
+                        object.key(), replicas.get(0).ownership().path("partitions").asInt()));
     }
 
     /**
@@ -347,7 +342,7 @@ class ReplicasTest {
         String owner = new ObjectRef("Kustomization", ns, "app").key();
         int partition =
                 Partitioning.partitionFor(
-                        owner, assignment(apply.get(0)).path("partitions").asInt());
+                        owner, apply.get(0).ownership().path("partitions").asInt());
         ServiceProcess owning = ownerOf(apply, partition);
         ServiceProcess other = apply.get(apply.indexOf(owning) == 0 ? 1 : 0);
 
@@ -414,7 +409,7 @@ class ReplicasTest {
         String owner = new ObjectRef("Kustomization", ns, "app").key();
         int partition =
                 Partitioning.partitionFor(
-                        owner, assignment(health.get(0)).path("partitions").asInt());
+                        owner, health.get(0).ownership().path("partitions").asInt());
         ServiceProcess owning = ownerOf(health, partition);
         // the result was read and its offset committed: the group will not hand it on again
         TopicPartition applied = new TopicPartition(Topics.APPLIED, partition);
@@ -521,7 +516,7 @@ class ReplicasTest {
         List<ServiceProcess> apply = LocalStackExtension.stack().replicas("apply-service");
         await().atMost(DEADLINE).untilAsserted(() -> assertShared("apply-service"));
         Set<Integer> survivors = owned(apply.get(0));
-        int rebalances = assignment(apply.get(0)).path("rebalances").asInt();
+        int rebalances = apply.get(0).ownership().path("rebalances").asInt();
         Set<Integer> its = owned(apply.get(1));
 
         apply.get(1).kill();
@@ -534,7 +529,7 @@ class ReplicasTest {
                                 + " apply-service-1 exited",
                         () -> !owned(apply.get(0)).equals(survivors) || !apply.get(1).isRunning())
                 .until(() -> ownedOnceAnswering(apply.get(1)).equals(its));
-        assertThat(assignment(apply.get(0)).path("rebalances").asInt())
+        assertThat(apply.get(0).ownership().path("rebalances").asInt())
                 .as("rebalances the survivor took part in: none, it came back as the same member")
                 .isEqualTo(rebalances);
         assertThat(owned(apply.get(0))).isEqualTo(survivors);
@@ -565,7 +560,7 @@ class ReplicasTest {
         Set<Integer> all = new HashSet<>();
         int total = 0;
         for (ServiceProcess replica : LocalStackExtension.stack().replicas(service)) {
-            JsonNode assignment = assignment(replica);
+            JsonNode assignment = replica.ownership();
             assertThat(assignment.path("topic").asText()).isEqualTo(OWNERSHIP_TOPICS.get(service));
             Set<Integer> owned = owned(replica);
             assertThat(owned).as(replica.name()).isNotEmpty();
@@ -575,7 +570,7 @@ class ReplicasTest {
             assertThat(assignment.path("partitions").asInt()).isGreaterThan(1);
         }
         int partitions =
-                assignment(LocalStackExtension.stack().service(service)).path("partitions").asInt();
+                LocalStackExtension.stack().service(service).ownership().path("partitions").asInt();
         assertThat(all)
                 .containsExactlyInAnyOrderElementsOf(
                         IntStream.range(0, partitions).boxed().toList());
@@ -584,7 +579,7 @@ class ReplicasTest {
     private static Set<Integer> owned(ServiceProcess replica)
             throws IOException, InterruptedException {
         Set<Integer> owned = new TreeSet<>();
-        assignment(replica).path("owned").forEach(p -> owned.add(p.asInt()));
+        replica.ownership().path("owned").forEach(p -> owned.add(p.asInt()));
         return owned;
     }
 
@@ -596,19 +591,5 @@ class ReplicasTest {
         } catch (IOException notAnswering) {
             return Set.of();
         }
-    }
-
-    private static JsonNode assignment(ServiceProcess replica)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(URI.create(replica.url() + "/admin/ownership"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(replica.name() + " answered " + response.statusCode());
-        }
-        return JSON.readTree(response.body());
     }
 }

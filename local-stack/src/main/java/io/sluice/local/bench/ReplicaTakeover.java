@@ -1,7 +1,6 @@
 package io.sluice.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.ObjectRef;
@@ -15,10 +14,6 @@ import io.sluice.local.LocalStack;
 import io.sluice.local.Manifests;
 import io.sluice.local.ServiceProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +34,6 @@ import java.util.Map;
 public final class ReplicaTakeover {
     private static final String NS = "takeover";
     private static final Duration DEADLINE = Duration.ofMinutes(3);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
         Path repoRoot = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
@@ -175,7 +168,7 @@ public final class ReplicaTakeover {
             boolean shared = true;
             for (ServiceProcess replica : replicas) {
                 try {
-                    shared &= !ownership(replica).path("owned").isEmpty();
+                    shared &= !replica.ownership().path("owned").isEmpty();
                 } catch (IOException notAnswering) {
                     shared = false;
                 }
@@ -194,28 +187,14 @@ public final class ReplicaTakeover {
             throws Exception {
         int partition =
                 Partitioning.partitionFor(
-                        object.key(), ownership(replicas.get(0)).path("partitions").asInt());
+                        object.key(), replicas.get(0).ownership().path("partitions").asInt());
         for (ServiceProcess replica : replicas) {
-            for (JsonNode owned : ownership(replica).path("owned")) {
+            for (JsonNode owned : replica.ownership().path("owned")) {
                 if (owned.asInt() == partition) {
                     return replica;
                 }
             }
         }
         throw new IllegalStateException("no replica owns " + object.key());
-    }
-
-    private static JsonNode ownership(ServiceProcess replica)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(URI.create(replica.url() + "/admin/ownership"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException(replica.name() + " answered " + response.statusCode());
-        }
-        return JSON.readTree(response.body());
     }
 }
