@@ -1,5 +1,7 @@
 package io.sluice.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final String name;
     private final Path jar;
     private final int port;
@@ -83,8 +84,7 @@ public final class ServiceProcess implements AutoCloseable {
      * What this replica owns, as its {@code GET /admin/ownership} answers: {@code topic}, {@code
      * partitions}, {@code owned} (partition numbers), {@code rebalances}.
      */
-    public com.fasterxml.jackson.databind.JsonNode ownership()
-            throws IOException, InterruptedException {
+    public JsonNode ownership() throws IOException, InterruptedException {
         HttpResponse<String> response =
                 HTTP.send(
                         HttpRequest.newBuilder(URI.create(url() + "/admin/ownership"))

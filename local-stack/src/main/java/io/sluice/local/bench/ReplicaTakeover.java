@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.events.ObjectRef;
 import io.sluice.contracts.kustomize.Kustomization;
-import io.sluice.contracts.meta.Annotations;
-import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.ownership.Partitioning;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.local.GitWorkspace;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +70,7 @@ public final class ReplicaTakeover {
                                         });
                     }
                     String pushed = push(repo, round);
-                    requestReconcile(client);
+                    Manifests.requestReconcile(client, GitRepository.class, NS, NS);
                     Duration applied = null;
                     Duration corrected = drift ? null : Duration.ZERO;
                     while (applied == null || corrected == null) {
@@ -127,22 +124,6 @@ public final class ReplicaTakeover {
         return configMap == null ? null : configMap.getData().get("value");
     }
 
-    private static void requestReconcile(KubernetesClient client) {
-        client.resources(GitRepository.class)
-                .inNamespace(NS)
-                .withName(NS)
-                .edit(
-                        r -> {
-                            Map<String, String> annotations = new HashMap<>();
-                            if (r.getMetadata().getAnnotations() != null) {
-                                annotations.putAll(r.getMetadata().getAnnotations());
-                            }
-                            annotations.put(Annotations.REQUESTED_AT, Instant.now().toString());
-                            r.getMetadata().setAnnotations(annotations);
-                            return r;
-                        });
-    }
-
     private static void awaitReady(KubernetesClient client, String sha)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(DEADLINE);
@@ -150,10 +131,7 @@ public final class ReplicaTakeover {
         while (Instant.now().isBefore(deadline)) {
             Kustomization ks =
                     client.resources(Kustomization.class).inNamespace(NS).withName("app").get();
-            if (ks != null
-                    && ks.getStatus() != null
-                    && revision.equals(ks.getStatus().lastAppliedRevision)
-                    && Conditions.isTrue(ks.getStatus().conditions, Conditions.READY)) {
+            if (ks != null && BenchApps.readyAt(ks, revision)) {
                 return;
             }
             Thread.sleep(50);
