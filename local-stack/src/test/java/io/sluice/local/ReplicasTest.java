@@ -12,14 +12,22 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.kustomize.Kustomization;
 import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.ownership.Partitioning;
+import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -256,6 +264,76 @@ class ReplicasTest {
                 render.awaitReady(DEADLINE);
             }
         }
+    }
+
+    /**
+     * Either source-service replica serves every artifact, as the chart's shared {@code
+     * source-service} Service needs: the replica that did not store a GitRepository's artifact
+     * fetches it from the one that did (the url its status names), checks its digest and keeps it.
+     */
+    @Test
+    void eitherSourceReplicaServesAnArtifactTheOtherStored() throws Exception {
+        String ns = "replicas-artifacts";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        await().atMost(DEADLINE).untilAsserted(() -> assertShared("source-service"));
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo =
+                GitWorkspace.init(Files.createTempDirectory(ns), url)
+                        .write("app/settings.yaml", OneConfigMapRepository.settings("first"))) {
+            repo.commitAndPush("first");
+        }
+        Manifests.apply(client, Manifests.namespace(ns));
+        Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+        Artifact artifact =
+                await().atMost(DEADLINE)
+                        .until(
+                                () -> {
+                                    GitRepository source =
+                                            client.resources(GitRepository.class)
+                                                    .inNamespace(ns)
+                                                    .withName(ns)
+                                                    .get();
+                                    return source.getStatus() == null
+                                            ? null
+                                            : source.getStatus().artifact;
+                                },
+                                Objects::nonNull);
+        List<ServiceProcess> sources = stack.replicas("source-service");
+        ServiceProcess holder = ownerOf(sources, new ObjectRef("GitRepository", ns, ns));
+        ServiceProcess other = sources.get(sources.indexOf(holder) == 0 ? 1 : 0);
+        String file = artifact.digest.substring("sha256:".length()) + ".tar.gz";
+        assertThat(artifact.url).startsWith(holder.url());
+
+        assertThat(artifactFrom(other, file, true).statusCode())
+                .as("asked as a peer, the other replica answers from its own store: not stored")
+                .isEqualTo(404);
+        HttpResponse<byte[]> served = artifactFrom(other, file, false);
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(sha256(served.body())).isEqualTo(artifact.digest);
+        assertThat(artifactFrom(other, file, true).statusCode())
+                .as("kept by the other replica, which serves it now from its own store")
+                .isEqualTo(200);
+        assertThat(artifactFrom(other, "0".repeat(64) + ".tar.gz", false).statusCode())
+                .as("an artifact that no status names")
+                .isEqualTo(404);
+    }
+
+    private static HttpResponse<byte[]> artifactFrom(
+            ServiceProcess replica, String file, boolean asPeer) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(replica.url() + "/artifacts/" + file))
+                        .timeout(Duration.ofSeconds(30));
+        if (asPeer) {
+            request.header("Sluice-Peer", "true");
+        }
+        return HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     private static String configMap(String name) {

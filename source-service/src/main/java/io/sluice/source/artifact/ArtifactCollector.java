@@ -1,24 +1,14 @@
 package io.sluice.source.artifact;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.sluice.contracts.source.Artifact;
-import io.sluice.contracts.source.GitRepository;
-import io.sluice.contracts.source.HelmChart;
-import io.sluice.contracts.source.HelmRepository;
-import io.sluice.contracts.source.OCIRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,7 +25,7 @@ public class ArtifactCollector {
     private static final Duration EVERY = Duration.ofMinutes(10);
     private static final Logger LOG = Logger.getLogger(ArtifactCollector.class);
 
-    private final KubernetesClient client;
+    private final NamedArtifacts named;
     private final ArtifactStore store;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(
@@ -45,8 +35,8 @@ public class ArtifactCollector {
                         return t;
                     });
 
-    public ArtifactCollector(KubernetesClient client, ArtifactStore store) {
-        this.client = client;
+    public ArtifactCollector(NamedArtifacts named, ArtifactStore store) {
+        this.named = named;
         this.store = store;
     }
 
@@ -61,41 +51,12 @@ public class ArtifactCollector {
 
     void collect() {
         try {
-            int deleted = store.collect(namedByAStatus(), KEPT_FOR);
+            int deleted = store.collect(named.byDigest().keySet(), KEPT_FOR);
             if (deleted > 0) {
                 LOG.infof("deleted %d artifacts no status has named for %s", deleted, KEPT_FOR);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warnf("artifacts not collected this time: %s", e.toString());
-        }
-    }
-
-    private Set<String> namedByAStatus() {
-        Set<String> named = new HashSet<>();
-        addNamed(
-                named,
-                GitRepository.class,
-                r -> r.getStatus() == null ? null : r.getStatus().artifact);
-        addNamed(
-                named,
-                OCIRepository.class,
-                r -> r.getStatus() == null ? null : r.getStatus().artifact);
-        addNamed(
-                named,
-                HelmRepository.class,
-                r -> r.getStatus() == null ? null : r.getStatus().artifact);
-        addNamed(
-                named, HelmChart.class, r -> r.getStatus() == null ? null : r.getStatus().artifact);
-        return named;
-    }
-
-    private <T extends HasMetadata> void addNamed(
-            Set<String> named, Class<T> kind, Function<T, Artifact> artifact) {
-        for (T source : client.resources(kind).inAnyNamespace().list().getItems()) {
-            Artifact current = artifact.apply(source);
-            if (current != null && current.digest != null) {
-                named.add(current.digest);
-            }
         }
     }
 }

@@ -120,10 +120,10 @@ public final class ArtifactStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "*" + SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (!STORED_NAME.matcher(name).matches()) {
+                if (!isStoredName(name)) {
                     continue;
                 }
-                String digest = "sha256:" + name.substring(0, name.length() - SUFFIX.length());
+                String digest = digestOf(name);
                 present.add(digest);
                 if (kept.contains(digest)) {
                     unnamedSince.remove(digest);
@@ -142,6 +142,16 @@ public final class ArtifactStore {
         return deleted;
     }
 
+    /** Whether a name is one this store gives files: {@code <sha256>.tar.gz}. */
+    public static boolean isStoredName(String fileName) {
+        return fileName != null && STORED_NAME.matcher(fileName).matches();
+    }
+
+    /** The digest of a {@link #isStoredName stored name}. */
+    public static String digestOf(String fileName) {
+        return "sha256:" + fileName.substring(0, fileName.length() - SUFFIX.length());
+    }
+
     /** Where render-service fetches the file {@code fileName} of this store. */
     public static String urlOf(String fileName, String artifactBaseUrl) {
         return artifactBaseUrl + "/artifacts/" + fileName;
@@ -149,7 +159,7 @@ public final class ArtifactStore {
 
     /** The file for a name as served over HTTP; only names the store itself made resolve. */
     public Optional<Path> file(String fileName) {
-        if (!STORED_NAME.matcher(fileName).matches()) {
+        if (!isStoredName(fileName)) {
             return Optional.empty();
         }
         Path file = root.resolve(fileName);
