@@ -151,9 +151,9 @@ public class HelmReleaseReconciler {
         }
         run.get().forceRequested = requests.force();
         Optional<ApplyResult> result = loopAndRecord(run.get());
-        if (!lanes.stopping()) {
+        if (!lanes.cutShort()) {
             // recorded only once the run did its work: a run cut short is done again after the
-            // restart, and honours the request then
+            // restart or by the release's new replica, and honours the request then
             AnnotationRequests.recordHandled(client, run.get().release);
         }
         return result;
@@ -251,7 +251,7 @@ public class HelmReleaseReconciler {
                     try {
                         return run.test(run.latest().orElseThrow());
                     } catch (ApplyException | RuntimeException e) {
-                        if (run.reconciler.lanes.stopping()) {
+                        if (run.reconciler.lanes.cutShort()) {
                             throw new CutShort();
                         }
                         // a test run or the remediation after it that failed itself
@@ -592,7 +592,7 @@ public class HelmReleaseReconciler {
                 } catch (CutShort e) {
                     return Optional.empty();
                 } catch (ApplyException | RuntimeException e) {
-                    if (reconciler.lanes.stopping()) {
+                    if (reconciler.lanes.cutShort()) {
                         return Optional.empty();
                     }
                     messages.add(e.getMessage());
@@ -704,9 +704,9 @@ public class HelmReleaseReconciler {
                                 changes,
                                 pendingRelease(record, Instant.now().plus(policy.timeout()))));
             } catch (ApplyException | RuntimeException e) {
-                if (reconciler.lanes.stopping()) {
+                if (reconciler.lanes.cutShort()) {
                     throw new CutShort(); // left pending and not applied: unlocked and done again
-                    // after the restart
+                    // after the restart or by the release's new replica
                 }
                 // what the apply created before it stopped, as Helm keeps its partial result for
                 // cleanupOnFail
@@ -920,7 +920,7 @@ public class HelmReleaseReconciler {
                         client -> runHooks(client, targetHooks, Hook.PRE_ROLLBACK),
                         client -> runHooks(client, targetHooks, Hook.POST_ROLLBACK));
             } catch (ApplyException | RuntimeException e) {
-                if (reconciler.lanes.stopping()) {
+                if (reconciler.lanes.cutShort()) {
                     throw new CutShort();
                 }
                 storage.update(
@@ -1037,7 +1037,7 @@ public class HelmReleaseReconciler {
                         event);
                 return Optional.empty();
             } catch (ApplyException | RuntimeException e) {
-                if (reconciler.lanes.stopping()) {
+                if (reconciler.lanes.cutShort()) {
                     throw new CutShort();
                 }
                 return Optional.of(e.getMessage());
@@ -1255,9 +1255,9 @@ public class HelmReleaseReconciler {
                                                 + " completed successfully"));
                 return Optional.of(ApplyResult.applied(attempt, List.of()));
             }
-            if (reconciler.lanes.stopping()) {
+            if (reconciler.lanes.cutShort()) {
                 throw new CutShort(); // the hook's run is left Running: tested again after the
-                // restart
+                // restart or by the release's new replica
             }
             String message =
                     "Helm test failed for release " + release + ": " + outcome.failure().get();

@@ -269,7 +269,7 @@ public class RenderedManifestsApplier {
     }
 
     private void acknowledge(Message<?> message, Throwable error) {
-        if (error == null && !lanes.stopping()) {
+        if (error == null && !lanes.cutShort()) {
             message.ack();
         }
     }
@@ -402,9 +402,9 @@ public class RenderedManifestsApplier {
         try {
             step.run();
         } catch (RuntimeException e) {
-            if (lanes.stopping()) {
-                return; // cut short by the shutdown: done again after the restart, not a failure of
-                // the owner's
+            if (lanes.cutShort()) {
+                return; // cut short by the shutdown or the owner's leaving: done again after the
+                // restart or by the new owner, not a failure of the owner's
             }
             LOG.errorf(e, "apply of %s failed unexpectedly", attempt.object());
             ApplyResult failed =
@@ -459,9 +459,9 @@ public class RenderedManifestsApplier {
     }
 
     private void publish(ApplyResult result) {
-        if (lanes.stopping()) {
-            return; // work cut short by the shutdown is done again after the restart: nothing to
-            // report now
+        if (lanes.cutShort()) {
+            return; // work cut short is done again after the restart or by the owner's new
+            // replica: nothing to report now
         }
         Attempt attempt = result.attempt();
         if (result.failure() != null) {

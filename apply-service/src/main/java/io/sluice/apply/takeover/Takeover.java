@@ -6,6 +6,7 @@ import io.sluice.apply.drift.DesiredState;
 import io.sluice.apply.helm.HelmReleaseReconciler;
 import io.sluice.apply.owner.OwnerCache;
 import io.sluice.apply.owner.OwnerView;
+import io.sluice.apply.pipeline.OwnerLanes;
 import io.sluice.apply.pipeline.RenderedManifestsApplier;
 import io.sluice.apply.prune.OwnerFinalizer;
 import io.sluice.contracts.events.ObjectRef;
@@ -33,11 +34,11 @@ import org.jboss.logging.Logger;
 
 /**
  * What a replica does when owners come to it or leave it (see {@link Ownership}). One that leaves:
- * all this replica knew of it is dropped, so it never corrects drift to a revision the new owner
- * has replaced, nor retries an attempt. One that comes: its finalizer is looked at (a deletion
- * while no replica owned it is finalized now), and a Kustomization's last render from before is
- * applied again, so that its objects are kept as applied from the takeover on, not from its next
- * render.
+ * its work running here is cut short first, then all this replica knew of it is dropped, so it
+ * never corrects drift to a revision the new owner has replaced, nor retries an attempt. One that
+ * comes: its finalizer is looked at (a deletion while no replica owned it is finalized now), and a
+ * Kustomization's last render from before is applied again, so that its objects are kept as applied
+ * from the takeover on, not from its next render.
  */
 @ApplicationScoped
 public class Takeover {
@@ -48,12 +49,19 @@ public class Takeover {
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
 
+    /**
+     * How long a revocation waits for the work it cut short: an interrupted request ends at once;
+     * well within the rebalance timeout (max.poll.interval.ms, 5 minutes).
+     */
+    private static final Duration CUT_SHORT_WAIT = Duration.ofSeconds(30);
+
     private final Ownership ownership;
     private final OwnerCache owners;
     private final OwnerFinalizer finalizer;
     private final RenderedManifestsApplier applier;
     private final DesiredState desired;
     private final HelmReleaseReconciler helmReleases;
+    private final OwnerLanes lanes;
     private final ObjectMapper json;
 
     /** Off the consumer's poll thread, which the rebalance callbacks run on; one at a time. */
@@ -72,6 +80,7 @@ public class Takeover {
             RenderedManifestsApplier applier,
             DesiredState desired,
             HelmReleaseReconciler helmReleases,
+            OwnerLanes lanes,
             ObjectMapper json) {
         this.ownership = ownership;
         this.owners = owners;
@@ -79,6 +88,7 @@ public class Takeover {
         this.applier = applier;
         this.desired = desired;
         this.helmReleases = helmReleases;
+        this.lanes = lanes;
         this.json = json;
     }
 
@@ -87,6 +97,9 @@ public class Takeover {
      */
     void onChange(@Observes OwnershipChange change) {
         if (!change.revoked().isEmpty()) {
+            // before the partitions go to another replica, which Kafka holds back until this
+            // callback returns: a Helm upgrade or an apply never runs on both at once
+            lanes.cutShort(ref -> !ownership.owns(ref), CUT_SHORT_WAIT);
             forget(ref -> !ownership.owns(ref));
         }
         if (!change.assigned().isEmpty()) {
