@@ -49,6 +49,11 @@ public final class LocalStack implements AutoCloseable {
 
     private final String adminToken = java.util.UUID.randomUUID().toString();
 
+    /** What every service process is given, and each service's kubeconfig (its account's). */
+    private Map<String, String> processEnv;
+
+    private Map<String, Path> accounts;
+
     private LocalStack(
             Path repoRoot, Path runDir, ControlPlane controlPlane, KafkaBroker kafka, GitServer git)
             throws IOException {
@@ -192,7 +197,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The services as processes ({@code java -jar}), each as its chart ServiceAccount. */
     private void createProcesses() throws Exception {
-        Map<String, String> env =
+        processEnv =
                 Map.of(
                         "KUBECONFIG",
                         controlPlane.kubeconfig().toString(),
@@ -207,7 +212,7 @@ public final class LocalStack implements AutoCloseable {
                         // spans reach Jaeger within a second, not the default five
                         "QUARKUS_OTEL_BSP_SCHEDULE_DELAY",
                         "1s");
-        Map<String, Path> accounts =
+        accounts =
                 ChartAccounts.install(
                         repoRoot,
                         client,
@@ -217,48 +222,77 @@ public final class LocalStack implements AutoCloseable {
         services.clear();
         instances.clear();
         for (String name : SERVICES) {
-            Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new IOException(
-                        jar + " is missing: build with ./mvnw -B package -DskipTests first");
-            }
             for (int replica = 0; replica < replicas; replica++) {
-                String instance = instanceName(name, replica);
-                Map<String, String> serviceEnv = new LinkedHashMap<>(env);
-                // as the chart's ServiceAccount, with exactly the RBAC the chart grants
-                serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
-                serviceEnv.put(
-                        "SLUICE_DATA_DIR", runDir.resolve("data").resolve(instance).toString());
-                // its name in the consumer groups (static membership), as a StatefulSet pod's
-                instances.put(instance, name + "-" + replica);
-                serviceEnv.put("SLUICE_INSTANCE", instances.get(instance));
-                serviceEnv.putAll(serviceSettings);
-                serviceEnv.putAll(ownSettings.getOrDefault(name, Map.of()));
-                ServiceProcess process =
-                        new ServiceProcess(
-                                instance,
-                                jar,
-                                ports.computeIfAbsent(instance, unused -> freePort()),
-                                serviceEnv,
-                                runDir.resolve("logs").resolve(instance + ".log"),
-                                pids());
-                if (name.equals("render-service")) {
-                    process.environment(
-                            "SLUICE_KUSTOMIZE",
-                            Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
-                    process.environment(
-                            "SLUICE_HELM",
-                            Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
-                    process.environment(
-                            "SLUICE_SOPS",
-                            Launcher.output(repoRoot.resolve("deploy/local/sops/build")));
-                }
-                if (name.equals("source-service")) {
-                    process.environment("SLUICE_ARTIFACT_BASE_URL", process.url());
-                }
-                services.put(instance, process);
+                createProcess(name, replica);
             }
         }
+    }
+
+    private ServiceProcess createProcess(String name, int replica)
+            throws IOException, InterruptedException {
+        Path jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(
+                    jar + " is missing: build with ./mvnw -B package -DskipTests first");
+        }
+        String instance = instanceName(name, replica);
+        Map<String, String> serviceEnv = new LinkedHashMap<>(processEnv);
+        // as the chart's ServiceAccount, with exactly the RBAC the chart grants
+        serviceEnv.put("KUBECONFIG", accounts.get(name).toString());
+        serviceEnv.put("SLUICE_DATA_DIR", runDir.resolve("data").resolve(instance).toString());
+        // its name in the consumer groups (static membership), as a StatefulSet pod's
+        instances.put(instance, name + "-" + replica);
+        serviceEnv.put("SLUICE_INSTANCE", instances.get(instance));
+        serviceEnv.putAll(serviceSettings);
+        serviceEnv.putAll(ownSettings.getOrDefault(name, Map.of()));
+        ServiceProcess process =
+                new ServiceProcess(
+                        instance,
+                        jar,
+                        ports.computeIfAbsent(instance, unused -> freePort()),
+                        serviceEnv,
+                        runDir.resolve("logs").resolve(instance + ".log"),
+                        pids());
+        if (name.equals("render-service")) {
+            process.environment(
+                    "SLUICE_KUSTOMIZE",
+                    Launcher.output(repoRoot.resolve("deploy/local/kustomize/build")));
+            process.environment(
+                    "SLUICE_HELM", Launcher.output(repoRoot.resolve("deploy/local/helm/build")));
+            process.environment(
+                    "SLUICE_SOPS", Launcher.output(repoRoot.resolve("deploy/local/sops/build")));
+        }
+        if (name.equals("source-service")) {
+            process.environment("SLUICE_ARTIFACT_BASE_URL", process.url());
+        }
+        services.put(instance, process);
+        return process;
+    }
+
+    /**
+     * One more replica of a running service ({@code <service>-<n>}, as a scaled-up chart's),
+     * started and ready: its group gives it partitions of the others, as a rebalance on a scale-up
+     * does.
+     */
+    public ServiceProcess addReplica(String name) throws Exception {
+        ServiceProcess process = createProcess(name, replicas(name).size());
+        process.start();
+        process.awaitReady(Duration.ofSeconds(90));
+        return process;
+    }
+
+    /**
+     * Stops the last replica of a service, and takes it out of its consumer groups at once, as a
+     * chart scaled down (the stack removes gone static members: {@link StaticMembers}).
+     */
+    public void removeLastReplica(String name) throws Exception {
+        int last = replicas(name).size() - 1;
+        if (last < 1) {
+            throw new IllegalStateException(name + " has one replica: it is not removed");
+        }
+        String instance = instanceName(name, last);
+        services.remove(instance).stop();
+        StaticMembers.remove(kafka.bootstrapServers(), List.of(instances.remove(instance)));
     }
 
     /** The first replica is named as its service, the others {@code <service>-<n>}. */

@@ -201,7 +201,7 @@ class HelmReleaseSafetyTest {
                                         .endsWith("/" + requestedAt));
         assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
                 .containsEntry("status", "pending-install");
-        openGate(gate);
+        Gates.open(client, gate);
         awaitReleased(ns);
         assertThat(history(ns, "gated")).as("the one revision, installed once").hasSize(1);
         assertThat(
@@ -350,7 +350,7 @@ class HelmReleaseSafetyTest {
                 .containsEntry("status", "pending-install");
 
         killAndRestart("apply-service");
-        openGate("helm-hook-kill-gate");
+        Gates.open(client, "helm-hook-kill-gate");
 
         awaitReleased(ns);
         List<Secret> history =
@@ -404,7 +404,7 @@ class HelmReleaseSafetyTest {
                                 Duration.ofSeconds(60)))
                 .isTrue();
         killAndRestart("health-service");
-        openGate("helm-health-kill-gate");
+        Gates.open(client, "helm-health-kill-gate");
 
         awaitReleased(ns);
         assertThat(history(ns, "gated"))
@@ -460,7 +460,7 @@ class HelmReleaseSafetyTest {
                                                         .get("status")));
         assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
                 .containsEntry("status", "pending-install");
-        openGate("helm-long-hook-gate");
+        Gates.open(client, "helm-long-hook-gate");
         awaitReleased(ns);
         assertThat(LocalStackExtension.stack().service("apply-service").pid())
                 .as("apply-service never restarted")
@@ -500,7 +500,7 @@ class HelmReleaseSafetyTest {
         assertThat(client.batch().v1().jobs().inNamespace(ns).withName("after-ready").get())
                 .as("objects applied, not ready: no post-install hook yet")
                 .isNull();
-        openGate("helm-post-hook-gate");
+        Gates.open(client, "helm-post-hook-gate");
         await().atMost(DEADLINE)
                 .until(
                         () ->
@@ -530,7 +530,7 @@ class HelmReleaseSafetyTest {
                             assertThat(latestRelease(ns, "gated").getMetadata().getLabels())
                                     .containsEntry("status", "pending-install");
                         });
-        openGate("helm-post-hook-done");
+        Gates.open(client, "helm-post-hook-done");
         String made =
                 "Helm install succeeded for release helm-post-hook/gated.v1 with chart gated@1.0.0";
         await().atMost(DEADLINE)
@@ -929,21 +929,6 @@ class HelmReleaseSafetyTest {
         process.kill();
         process.start();
         process.awaitReady(Duration.ofSeconds(60));
-    }
-
-    private static void openGate(String gate) {
-        client.nodes()
-                .list()
-                .getItems()
-                .forEach(
-                        node ->
-                                client.nodes()
-                                        .withName(node.getMetadata().getName())
-                                        .edit(
-                                                n -> {
-                                                    n.getMetadata().getLabels().put(gate, "open");
-                                                    return n;
-                                                }));
     }
 
     private static String namespaceWithCharts(String ns) {

@@ -319,6 +319,166 @@ class ReplicasTest {
                 .isEqualTo(404);
     }
 
+    /**
+     * A scale-up moves partitions off live replicas: a Helm install in flight there (its
+     * pre-install hook waited for) is cut short before the added replica gets the release, which
+     * then unlocks the pending revision and installs it as an upgrade, as after a restart; no
+     * replica reports a failure, and the releases that stayed are installed once.
+     */
+    @Test
+    void aHelmInstallInFlightOnAReplicaThatLosesItsReleaseIsCutShortBeforeTheNewOwnerRunsIt()
+            throws Exception {
+        String ns = "replicas-cut-short";
+        String gate = ns + "-gate";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        await().atMost(DEADLINE).untilAsserted(() -> assertShared("apply-service"));
+        int partitions = stack.service("apply-service").ownership().path("partitions").asInt();
+        // one release in each partition, so whichever partitions move, a release moves
+        Map<Integer, String> releases = new TreeMap<>();
+        for (int i = 0; releases.size() < partitions; i++) {
+            String name = "r" + i;
+            releases.putIfAbsent(
+                    Partitioning.partitionFor(
+                            new ObjectRef("HelmRelease", ns, name).key(), partitions),
+                    name);
+        }
+        Manifests.apply(client, Manifests.namespace(ns));
+        String url = stack.git().create(ns);
+        try (GitWorkspace repo = GitWorkspace.init(Files.createTempDirectory(ns), url)) {
+            repo.write("charts/gated/Chart.yaml", "apiVersion: v2\nname: gated\nversion: 1.0.0\n")
+                    .write(
+                            "charts/gated/templates/settings.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\n"
+                                    + "metadata: {name: '{{ .Release.Name }}-settings'}\n")
+                    .write(
+                            "charts/gated/templates/hook.yaml",
+                            """
+                            apiVersion: batch/v1
+                            kind: Job
+                            metadata:
+                              name: '{{ .Release.Name }}-migrate'
+                              annotations: {helm.sh/hook: pre-install}
+                            spec:
+                              template:
+                                spec:
+                                  restartPolicy: Never
+                                  nodeSelector: {%s: open}
+                                  containers: [{name: migrate, image: busybox}]
+                            """
+                                    .formatted(gate))
+                    .commitAndPush("a chart whose install waits for a gate");
+        }
+        Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
+        for (String name : releases.values()) {
+            Manifests.apply(
+                    client,
+                    """
+                    apiVersion: helm.toolkit.fluxcd.io/v2
+                    kind: HelmRelease
+                    metadata: {name: %s, namespace: %s}
+                    spec:
+                      interval: 1h
+                      timeout: 10m
+                      chart: {spec: {chart: ./charts/gated, sourceRef: {kind: GitRepository, name: charts}}}
+                    """
+                            .formatted(name, ns));
+        }
+        await().atMost(DEADLINE)
+                .until(
+                        () ->
+                                releases.values().stream()
+                                        .allMatch(
+                                                name ->
+                                                        client.batch()
+                                                                        .v1()
+                                                                        .jobs()
+                                                                        .inNamespace(ns)
+                                                                        .withName(name + "-migrate")
+                                                                        .get()
+                                                                != null));
+        List<ServiceProcess> before = stack.replicas("apply-service");
+
+        ServiceProcess added = stack.addReplica("apply-service");
+        try {
+            Set<Integer> moved =
+                    await().atMost(DEADLINE).until(() -> owned(added), o -> !o.isEmpty());
+            for (int partition : moved) {
+                String release = new ObjectRef("HelmRelease", ns, releases.get(partition)).key();
+                assertThat(before)
+                        .as("the replica that lost %s cut its install short", release)
+                        .anyMatch(
+                                replica ->
+                                        logLines(replica)
+                                                .anyMatch(
+                                                        line ->
+                                                                line.contains(
+                                                                                "cutting short the work of")
+                                                                        && line.contains(release)));
+            }
+            Gates.open(client, gate);
+            for (var release : releases.entrySet()) {
+                String name = release.getValue();
+                await().atMost(DEADLINE)
+                        .until(() -> "deployed".equals(latestReleaseStatus(client, ns, name)));
+                assertThat(releaseHistory(client, ns, name))
+                        .as(name + (moved.contains(release.getKey()) ? ", moved" : ", stayed"))
+                        .containsExactlyInAnyOrderElementsOf(
+                                moved.contains(release.getKey())
+                                        ? List.of("1 failed", "2 deployed")
+                                        : List.of("1 deployed"));
+            }
+            for (ServiceProcess replica : stack.replicas("apply-service")) {
+                assertThat(logLines(replica))
+                        .as(replica.name() + ": failed installs")
+                        .noneMatch(line -> line.contains("Helm install failed for release " + ns));
+            }
+        } finally {
+            stack.removeLastReplica("apply-service");
+        }
+    }
+
+    private static java.util.stream.Stream<String> logLines(ServiceProcess replica) {
+        try {
+            return Files.readAllLines(replica.log()).stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String latestReleaseStatus(KubernetesClient client, String ns, String name) {
+        return client
+                .secrets()
+                .inNamespace(ns)
+                .withLabel("owner", "helm")
+                .withLabel("name", name)
+                .list()
+                .getItems()
+                .stream()
+                .max(
+                        java.util.Comparator.comparingInt(
+                                s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
+                .map(s -> s.getMetadata().getLabels().get("status"))
+                .orElse(null);
+    }
+
+    private static List<String> releaseHistory(KubernetesClient client, String ns, String name) {
+        return client
+                .secrets()
+                .inNamespace(ns)
+                .withLabel("owner", "helm")
+                .withLabel("name", name)
+                .list()
+                .getItems()
+                .stream()
+                .map(
+                        s ->
+                                s.getMetadata().getLabels().get("version")
+                                        + " "
+                                        + s.getMetadata().getLabels().get("status"))
+                .toList();
+    }
+
     private static HttpResponse<byte[]> artifactFrom(
             ServiceProcess replica, String file, boolean asPeer) throws Exception {
         HttpRequest.Builder request =
