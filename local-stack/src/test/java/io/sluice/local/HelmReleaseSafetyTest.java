@@ -12,7 +12,6 @@ import io.sluice.contracts.events.Topics;
 import io.sluice.contracts.helm.HelmRelease;
 import io.sluice.contracts.meta.Conditions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -203,7 +202,9 @@ class HelmReleaseSafetyTest {
                 .containsEntry("status", "pending-install");
         Gates.open(client, gate);
         awaitReleased(ns);
-        assertThat(history(ns, "gated")).as("the one revision, installed once").hasSize(1);
+        assertThat(HelmStorage.revisions(client, ns, "gated"))
+                .as("the one revision, installed once")
+                .hasSize(1);
         assertThat(
                         client.resources(HelmRelease.class)
                                 .inNamespace(ns)
@@ -261,7 +262,7 @@ class HelmReleaseSafetyTest {
         assertThat(client.apps().deployments().inNamespace(ns).withName("podinfo").get())
                 .as("nothing uninstalled")
                 .isNotNull();
-        assertThat(history(ns, "podinfo")).isNotEmpty();
+        assertThat(HelmStorage.revisions(client, ns, "podinfo")).isNotEmpty();
     }
 
     @Test
@@ -353,19 +354,7 @@ class HelmReleaseSafetyTest {
         Gates.open(client, "helm-hook-kill-gate");
 
         awaitReleased(ns);
-        List<Secret> history =
-                client.secrets()
-                        .inNamespace(ns)
-                        .withLabel("owner", "helm")
-                        .withLabel("name", "gated")
-                        .list()
-                        .getItems();
-        assertThat(history)
-                .extracting(
-                        s ->
-                                s.getMetadata().getLabels().get("version")
-                                        + " "
-                                        + s.getMetadata().getLabels().get("status"))
+        assertThat(HelmStorage.history(client, ns, "gated"))
                 .containsExactlyInAnyOrder("1 failed", "2 deployed");
         HelmRelease release =
                 client.resources(HelmRelease.class).inNamespace(ns).withName("gated").get();
@@ -407,7 +396,7 @@ class HelmReleaseSafetyTest {
         Gates.open(client, "helm-health-kill-gate");
 
         awaitReleased(ns);
-        assertThat(history(ns, "gated"))
+        assertThat(HelmStorage.revisions(client, ns, "gated"))
                 .as("released as the one install, neither uninstalled nor installed again")
                 .extracting(
                         s ->
@@ -577,7 +566,7 @@ class HelmReleaseSafetyTest {
         await().atMost(DEADLINE)
                 .untilAsserted(
                         () -> {
-                            List<Secret> history = history(ns, name);
+                            List<Secret> history = HelmStorage.revisions(client, ns, name);
                             assertThat(history).hasSizeGreaterThanOrEqualTo(3);
                             assertThat(history)
                                     .allSatisfy(
@@ -966,20 +955,8 @@ class HelmReleaseSafetyTest {
                 + values;
     }
 
-    private static List<Secret> history(String ns, String name) {
-        return client.secrets()
-                .inNamespace(ns)
-                .withLabel("owner", "helm")
-                .withLabel("name", name)
-                .list()
-                .getItems();
-    }
-
     private static Secret latestRelease(String ns, String name) {
-        return history(ns, name).stream()
-                .max(
-                        Comparator.comparingInt(
-                                s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
+        return HelmStorage.latest(client, ns, name)
                 .orElseThrow(
                         () ->
                                 new AssertionError(

@@ -420,8 +420,8 @@ class ReplicasTest {
             for (var release : releases.entrySet()) {
                 String name = release.getValue();
                 await().atMost(DEADLINE)
-                        .until(() -> "deployed".equals(latestReleaseStatus(client, ns, name)));
-                assertThat(releaseHistory(client, ns, name))
+                        .until(() -> "deployed".equals(HelmStorage.latestStatus(client, ns, name)));
+                assertThat(HelmStorage.history(client, ns, name))
                         .as(name + (moved.contains(release.getKey()) ? ", moved" : ", stayed"))
                         .containsExactlyInAnyOrderElementsOf(
                                 moved.contains(release.getKey())
@@ -444,39 +444,6 @@ class ReplicasTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static String latestReleaseStatus(KubernetesClient client, String ns, String name) {
-        return client
-                .secrets()
-                .inNamespace(ns)
-                .withLabel("owner", "helm")
-                .withLabel("name", name)
-                .list()
-                .getItems()
-                .stream()
-                .max(
-                        java.util.Comparator.comparingInt(
-                                s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
-                .map(s -> s.getMetadata().getLabels().get("status"))
-                .orElse(null);
-    }
-
-    private static List<String> releaseHistory(KubernetesClient client, String ns, String name) {
-        return client
-                .secrets()
-                .inNamespace(ns)
-                .withLabel("owner", "helm")
-                .withLabel("name", name)
-                .list()
-                .getItems()
-                .stream()
-                .map(
-                        s ->
-                                s.getMetadata().getLabels().get("version")
-                                        + " "
-                                        + s.getMetadata().getLabels().get("status"))
-                .toList();
     }
 
     private static HttpResponse<byte[]> artifactFrom(

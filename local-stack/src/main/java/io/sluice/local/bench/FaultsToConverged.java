@@ -15,6 +15,7 @@ import io.sluice.contracts.meta.Conditions;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.local.ConsumerOffsets;
 import io.sluice.local.GitWorkspace;
+import io.sluice.local.HelmStorage;
 import io.sluice.local.LocalStack;
 import io.sluice.local.Manifests;
 import io.sluice.local.ServiceProcess;
@@ -136,7 +137,10 @@ public final class FaultsToConverged {
                 await(
                         () ->
                                 ready(HelmRelease.class, ns, "gated")
-                                        && "deployed".equals(latestRelease(ns, "gated")));
+                                        && "deployed"
+                                                .equals(
+                                                        HelmStorage.latestStatus(
+                                                                client, ns, "gated")));
         return outcome(
                 "apply-service killed during a pre-install hook wait",
                 converged,
@@ -172,12 +176,15 @@ public final class FaultsToConverged {
                         && await(
                                 () ->
                                         ready(HelmRelease.class, ns, "gated")
-                                                && "deployed".equals(latestRelease(ns, "gated")));
+                                                && "deployed"
+                                                        .equals(
+                                                                HelmStorage.latestStatus(
+                                                                        client, ns, "gated")));
         if (!converged) {
             System.out.printf(
                     "  not converged: judging %s, latest revision %s, Ready %s%n",
                     judging,
-                    latestRelease(ns, "gated"),
+                    HelmStorage.latestStatus(client, ns, "gated"),
                     condition(HelmRelease.class, ns, "gated")
                             .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
                             .orElse("none"));
@@ -380,7 +387,8 @@ public final class FaultsToConverged {
         await(
                 () ->
                         ready(HelmRelease.class, ns, "podinfo")
-                                && "deployed".equals(latestRelease(ns, "podinfo")));
+                                && "deployed"
+                                        .equals(HelmStorage.latestStatus(client, ns, "podinfo")));
         DeletionCounter deletions = new DeletionCounter(client, ns);
         Instant fault = kill("apply-service");
         start("apply-service");
@@ -398,7 +406,10 @@ public final class FaultsToConverged {
                         () ->
                                 message(ns, "podinfo")
                                                 .contains("Failed to upgrade after 2 attempt(s)")
-                                        && "deployed".equals(latestRelease(ns, "podinfo"))
+                                        && "deployed"
+                                                .equals(
+                                                        HelmStorage.latestStatus(
+                                                                client, ns, "podinfo"))
                                         && replicas(ns, "podinfo") == 1);
         return outcome(
                 "failed upgrade after an apply-service restart (rolled back)",
@@ -523,22 +534,6 @@ public final class FaultsToConverged {
                     default -> client.configMaps().inNamespace(ns).withName(name).get();
                 };
         return object == null ? 1 : 0;
-    }
-
-    private String latestRelease(String ns, String name) {
-        return client
-                .secrets()
-                .inNamespace(ns)
-                .withLabel("owner", "helm")
-                .withLabel("name", name)
-                .list()
-                .getItems()
-                .stream()
-                .max(
-                        java.util.Comparator.comparingInt(
-                                s -> Integer.parseInt(s.getMetadata().getLabels().get("version"))))
-                .map(s -> s.getMetadata().getLabels().get("status"))
-                .orElse("");
     }
 
     private boolean ready(Class<? extends HasMetadata> type, String ns, String name) {
