@@ -198,7 +198,7 @@ class ReplicasTest {
                                                                 client, ns, "app-" + app)));
         for (String service : OWNERSHIP_TOPICS.keySet()) {
             for (ServiceProcess replica : stack.replicas(service)) {
-                assertThat(Files.readAllLines(replica.log()))
+                assertThat(logLines(replica))
                         .as(replica.name() + ": status writes that failed on a conflict")
                         .noneMatch(line -> line.contains("the object has been modified"));
             }
@@ -409,7 +409,7 @@ class ReplicasTest {
                         .as("the replica that lost %s cut its install short", release)
                         .anyMatch(
                                 replica ->
-                                        logLines(replica)
+                                        logLines(replica).stream()
                                                 .anyMatch(
                                                         line ->
                                                                 line.contains(
@@ -438,9 +438,10 @@ class ReplicasTest {
         }
     }
 
-    private static java.util.stream.Stream<String> logLines(ServiceProcess replica) {
+    /** The replica's log, read now (unchecked, for use in assertions' lambdas). */
+    private static List<String> logLines(ServiceProcess replica) {
         try {
-            return Files.readAllLines(replica.log()).stream();
+            return Files.readAllLines(replica.log());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -485,9 +486,8 @@ class ReplicasTest {
         }
     }
 
-    private static long linesAbout(ServiceProcess replica, ObjectRef object, String message)
-            throws IOException {
-        return Files.readAllLines(replica.log()).stream()
+    private static long linesAbout(ServiceProcess replica, ObjectRef object, String message) {
+        return logLines(replica).stream()
                 .filter(line -> line.startsWith("{") && line.contains(object.name()))
                 .filter(
                         line -> {
