@@ -32,11 +32,24 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The broker's SASL_SSL listener (TLS, SCRAM-SHA-512 logins). */
     public String saslSslBootstrapServers() throws IOException {
-        String prefix = "KAFKA_SASL_SSL_BOOTSTRAP_SERVERS=";
+        return env("KAFKA_SASL_SSL_BOOTSTRAP_SERVERS");
+    }
+
+    /**
+     * A link to the broker's PROXIED listener, which a test can cut: clients bootstrapped at its
+     * {@link BrokerLink#bootstrapServers()} reach the broker through it alone. Close it after.
+     */
+    public BrokerLink link() throws IOException {
+        return BrokerLink.open(
+                env("KAFKA_PROXIED_BOOTSTRAP_SERVERS"), env("KAFKA_PROXIED_LISTENER"));
+    }
+
+    private String env(String variable) throws IOException {
+        String prefix = variable + "=";
         return Files.readAllLines(runDir.resolve("env")).stream()
                 .filter(line -> line.startsWith(prefix))
                 .reduce((first, last) -> last)
-                .orElseThrow(() -> new IOException("no SASL_SSL listener in " + runDir))
+                .orElseThrow(() -> new IOException("no " + variable + " in " + runDir))
                 .substring(prefix.length());
     }
 

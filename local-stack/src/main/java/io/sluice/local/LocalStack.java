@@ -275,7 +275,13 @@ public final class LocalStack implements AutoCloseable {
      * does.
      */
     public ServiceProcess addReplica(String name) throws Exception {
+        return addReplica(name, Map.of());
+    }
+
+    /** As {@link #addReplica(String)}, with {@code settings} added to its environment. */
+    public ServiceProcess addReplica(String name, Map<String, String> settings) throws Exception {
         ServiceProcess process = createProcess(name, replicas(name).size());
+        settings.forEach(process::environment);
         process.start();
         process.awaitReady(Duration.ofSeconds(90));
         return process;

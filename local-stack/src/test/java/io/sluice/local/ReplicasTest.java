@@ -581,6 +581,96 @@ class ReplicasTest {
     }
 
     /**
+     * A replica cut off from the broker (a third one, whose only way to it is a link the test cuts)
+     * hears nothing of its group: its lease runs out (two thirds of the 30 s session) before the
+     * group expires it and gives its partitions to the others, and it stops working on them then.
+     * Drift made on one of its Kustomization's objects in between is not put back by it (it still
+     * reaches the cluster, and its drift watch would have at once), but by the replica that takes
+     * the partition. Once the link is back, the group gives it partitions again.
+     */
+    @Test
+    void aReplicaCutOffFromTheBrokerStopsWorkingOnItsObjectsBeforeTheGroupMovesThem()
+            throws Exception {
+        String ns = "replicas-cut-off";
+        LocalStack stack = LocalStackExtension.stack();
+        KubernetesClient client = stack.client();
+        try (BrokerLink link = stack.kafka().link()) {
+            ServiceProcess cutOff =
+                    stack.addReplica(
+                            "apply-service",
+                            Map.of("KAFKA_BOOTSTRAP_SERVERS", link.bootstrapServers()));
+            try {
+                List<ServiceProcess> apply = stack.replicas("apply-service");
+                List<ServiceProcess> others = apply.subList(0, 2);
+                await().atMost(DEADLINE).untilAsserted(() -> assertShared("apply-service"));
+                Set<Integer> its = owned(cutOff);
+                int partitions = cutOff.ownership().path("partitions").asInt();
+                ObjectRef ks =
+                        IntStream.range(0, 1000)
+                                .mapToObj(i -> new ObjectRef("Kustomization", ns, "app-" + i))
+                                .filter(
+                                        ref ->
+                                                its.contains(
+                                                        Partitioning.partitionFor(
+                                                                ref.key(), partitions)))
+                                .findFirst()
+                                .orElseThrow();
+                String url = OneConfigMapRepository.push(stack, ns, "from-git");
+                Manifests.apply(client, Manifests.namespace(ns));
+                Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
+                Manifests.apply(client, Manifests.kustomizationInto(ns, ks.name(), ns, "./app"));
+                await().atMost(DEADLINE)
+                        .until(
+                                () ->
+                                        "from-git"
+                                                .equals(
+                                                        OneConfigMapRepository.greeting(
+                                                                client, ns)));
+
+                link.cut();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> cutOff.ownership().path("fenced").asBoolean());
+                Set<Integer> takenMeanwhile = new TreeSet<>();
+                for (ServiceProcess other : others) {
+                    takenMeanwhile.addAll(owned(other));
+                }
+                takenMeanwhile.retainAll(its);
+                assertThat(takenMeanwhile)
+                        .as("its partitions that another replica had when its lease ran out")
+                        .isEmpty();
+                assertThat(logLines(cutOff))
+                        .anyMatch(line -> line.contains("heard from no broker for PT20S"));
+
+                setGreeting(client, ns, "edited-while-cut-off");
+                await().atMost(DEADLINE)
+                        .until(
+                                () ->
+                                        "from-git"
+                                                .equals(
+                                                        OneConfigMapRepository.greeting(
+                                                                client, ns)));
+                assertThat(logLines(cutOff))
+                        .as("drift put back by the replica cut off")
+                        .noneMatch(line -> line.contains("drift corrected") && line.contains(ns));
+                assertThat(ownerOf(others, Partitioning.partitionFor(ks.key(), partitions)))
+                        .as("the partition's owner now")
+                        .isNotNull();
+
+                link.heal();
+                await().atMost(DEADLINE)
+                        .untilAsserted(
+                                () -> {
+                                    assertThat(cutOff.ownership().path("fenced").asBoolean())
+                                            .isFalse();
+                                    assertShared("apply-service");
+                                });
+            } finally {
+                stack.removeLastReplica("apply-service");
+            }
+        }
+    }
+
+    /**
      * A readiness wait lost with the health replica that ran it (results are acknowledged when they
      * arrive, so the group does not hand the result on again) still ends in a verdict: the replica
      * that gets the partition reads the last result again and judges it.

@@ -1,11 +1,16 @@
 package io.sluice.contracts.ownership;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.sluice.contracts.events.ObjectRef;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
@@ -17,8 +22,12 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
@@ -31,6 +40,11 @@ import org.jboss.logging.Logger;
  * its own partitions back. An object's partition is reckoned with the ownership topic's partition
  * count; {@code TopicDeclarations} creates every topic with the same count ({@code
  * sluice.topics.partitions}), so it is the object's partition on each of them.
+ *
+ * <p>A replica cut off from the brokers hears of its partitions' move only when it reaches them
+ * again; it stops working on them before the group could move them, when its {@link OwnershipLease}
+ * runs out ("fenced"), and works on them again once a rebalance it asks for confirms them (or on
+ * those the group gave it instead).
  */
 @ApplicationScoped
 @Default // injected plainly by the services; the identifier is the Kafka connector's lookup
@@ -39,22 +53,129 @@ public class Ownership implements KafkaConsumerRebalanceListener {
     public static final String LISTENER = "sluice-ownership";
     private static final Logger LOG = Logger.getLogger(Ownership.class);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration LEASE_CHECK = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45); // Kafka's
 
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final AtomicInteger rebalances = new AtomicInteger();
     private final CompletableFuture<Void> firstAssignment = new CompletableFuture<>();
     private final java.util.function.Consumer<OwnershipChange> changes;
+    private final Instance<KafkaClientService> kafka;
     private volatile String topic;
     private volatile int partitions;
+    private volatile boolean fenced;
+    private volatile Member member;
+    private ScheduledExecutorService leaseTimer;
 
     @Inject
-    public Ownership(Event<OwnershipChange> changes) {
-        this(changes::fire);
+    public Ownership(Event<OwnershipChange> changes, Instance<KafkaClientService> kafka) {
+        this.changes = changes::fire;
+        this.kafka = kafka;
     }
 
     Ownership(java.util.function.Consumer<OwnershipChange> changes) {
         this.changes = changes;
+        this.kafka = null;
     }
+
+    /**
+     * The consumer in the group, watched for the {@link OwnershipLease}; {@code rejoin} asks it,
+     * off its poll thread, to rebalance. A SmallRye channel's consumer is found at its first
+     * callback.
+     */
+    public void attach(Consumer<?, ?> consumer, Duration sessionTimeout, Runnable rejoin) {
+        member = new Member(consumer, new OwnershipLease(sessionTimeout), rejoin);
+        synchronized (this) {
+            if (leaseTimer == null) {
+                leaseTimer =
+                        Executors.newSingleThreadScheduledExecutor(
+                                r -> {
+                                    Thread t = new Thread(r, "ownership-lease");
+                                    t.setDaemon(true);
+                                    return t;
+                                });
+                leaseTimer.scheduleWithFixedDelay(
+                        () -> checkLease(System.nanoTime()),
+                        LEASE_CHECK.toMillis(),
+                        LEASE_CHECK.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        synchronized (this) {
+            if (leaseTimer != null) {
+                leaseTimer.shutdownNow();
+            }
+        }
+    }
+
+    /** The SmallRye channel consumer wrapping {@code consumer}, attached; unless one is already. */
+    private void attachChannelConsumer(Consumer<?, ?> consumer) {
+        Member current = member;
+        if ((current != null && current.consumer() == consumer)
+                || kafka == null
+                || !kafka.isResolvable()) {
+            return;
+        }
+        KafkaClientService clients = kafka.get();
+        for (String channel : clients.getConsumerChannels()) {
+            for (KafkaConsumer<Object, Object> wrapper : clients.getConsumers(channel)) {
+                if (wrapper.unwrap() == consumer) {
+                    Object session =
+                            wrapper.configuration().get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+                    attach(
+                            consumer,
+                            session == null
+                                    ? DEFAULT_SESSION_TIMEOUT
+                                    : Duration.ofMillis(Long.parseLong(session.toString())),
+                            () ->
+                                    wrapper.runOnPollingThread(
+                                                    (Consumer<Object, Object> c) ->
+                                                            c.enforceRebalance("lease ran out"))
+                                            .subscribe()
+                                            .with(
+                                                    done -> {},
+                                                    e ->
+                                                            LOG.warnf(
+                                                                    "could not ask %s to rebalance: %s",
+                                                                    channel, e.toString())));
+                    return;
+                }
+            }
+        }
+        LOG.warnf("the ownership consumer is no channel's: no lease is kept");
+    }
+
+    /**
+     * The lease looked at, at {@code nowNanos}: when it ran out, this replica stops working on all
+     * it owns, as if they were revoked (observers cut short and forget), and asks to rebalance.
+     */
+    void checkLease(long nowNanos) {
+        Member current = member;
+        if (current == null
+                || !current.lease()
+                        .runOut(OwnershipLease.responses(current.consumer()), nowNanos)) {
+            return;
+        }
+        Set<Integer> left;
+        synchronized (this) {
+            if (fenced || owned.isEmpty()) {
+                return;
+            }
+            fenced = true;
+            left = new TreeSet<>(owned);
+            LOG.warnf(
+                    "heard from no broker for %s: stops working on partitions %s of %s until a"
+                            + " rebalance confirms them",
+                    current.lease().term(), left, topic);
+            changes.accept(new OwnershipChange(topic, partitions, Map.of(), left));
+        }
+        current.rejoin().run();
+    }
+
+    private record Member(Consumer<?, ?> consumer, OwnershipLease lease, Runnable rejoin) {}
 
     /**
      * Called at the end of every rebalance the replica takes part in: with cooperative-sticky
@@ -62,7 +183,13 @@ public class Ownership implements KafkaConsumerRebalanceListener {
      * assignment. Either way, added to what is owned.
      */
     @Override
-    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+    public synchronized void onPartitionsAssigned(
+            Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+        attachChannelConsumer(consumer);
+        Member current = member;
+        if (current != null) {
+            current.lease().renew(System.nanoTime());
+        }
         rebalances.incrementAndGet();
         // owned first: an exception below is logged and rethrown by SmallRye, and Kafka keeps the
         // assignment all the same (this is not called again for it)
@@ -76,7 +203,17 @@ public class Ownership implements KafkaConsumerRebalanceListener {
         }
         LOG.infof("owns partitions %s of %s's %d", new TreeSet<>(owned), topic, partitions);
         firstAssignment.complete(null);
-        if (!assigned.isEmpty()) {
+        if (fenced) {
+            // a member still: all it owns comes to it again
+            fenced = false;
+            Set<TopicPartition> all = new HashSet<>();
+            owned.forEach(p -> all.add(new TopicPartition(topic, p)));
+            LOG.infof("the group confirmed partitions %s: works on them again", owned);
+            if (!all.isEmpty()) {
+                changes.accept(
+                        new OwnershipChange(topic, partitions, committed(consumer, all), Set.of()));
+            }
+        } else if (!assigned.isEmpty()) {
             changes.accept(
                     new OwnershipChange(
                             topic, partitions, committed(consumer, assigned), Set.of()));
@@ -111,12 +248,14 @@ public class Ownership implements KafkaConsumerRebalanceListener {
     }
 
     @Override
-    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
+    public synchronized void onPartitionsRevoked(
+            Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
         Set<Integer> left = new TreeSet<>();
         revoked.forEach(partition -> left.add(partition.partition()));
         owned.removeAll(left);
         LOG.infof("owns partitions %s of %s's %d", new TreeSet<>(owned), topic, partitions);
-        if (!left.isEmpty()) {
+        // when fenced, the observers were told already that all left
+        if (!left.isEmpty() && !fenced) {
             changes.accept(new OwnershipChange(topic, partitions, Map.of(), left));
         }
     }
@@ -124,17 +263,21 @@ public class Ownership implements KafkaConsumerRebalanceListener {
     /** True when {@code object}'s partition is this replica's. */
     public boolean owns(ObjectRef object) {
         int count = partitions;
-        return count > 0 && owned.contains(Partitioning.partitionFor(object.key(), count));
+        return !fenced
+                && count > 0
+                && owned.contains(Partitioning.partitionFor(object.key(), count));
     }
 
     /** What this replica owns now, for {@code /admin/ownership}. */
     public Assignment assignment() {
-        return new Assignment(topic, partitions, new TreeSet<>(owned), rebalances.get());
+        return new Assignment(topic, partitions, new TreeSet<>(owned), rebalances.get(), fenced);
     }
 
     /**
-     * The ownership channel's topic, its partition count, the partitions owned, and how many
-     * rebalances of the group this replica has taken part in since it started.
+     * The ownership channel's topic, its partition count, the partitions the group gave, how many
+     * rebalances of the group this replica has taken part in since it started, and whether its
+     * lease ran out (it works on none of them until a rebalance confirms them).
      */
-    public record Assignment(String topic, int partitions, Set<Integer> owned, int rebalances) {}
+    public record Assignment(
+            String topic, int partitions, Set<Integer> owned, int rebalances, boolean fenced) {}
 }

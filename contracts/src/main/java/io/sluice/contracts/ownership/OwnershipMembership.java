@@ -43,6 +43,7 @@ public class OwnershipMembership {
     private final Ownership ownership;
     private volatile KafkaConsumer<byte[], byte[]> member; // the current one, for wakeup()
     private volatile boolean stopping;
+    private volatile boolean rejoin; // asked by the lease, done on the poll thread
     private Thread polling;
 
     public OwnershipMembership(Ownership ownership) {
@@ -81,9 +82,20 @@ public class OwnershipMembership {
         while (!stopping) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
                 member = consumer;
+                ownership.attach(
+                        consumer,
+                        Duration.ofMillis(
+                                Long.parseLong(
+                                        properties.getProperty(
+                                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))),
+                        () -> rejoin = true);
                 consumer.subscribe(List.of(topic), new PausingListener(consumer));
                 try {
                     while (!stopping) {
+                        if (rejoin) {
+                            rejoin = false;
+                            consumer.enforceRebalance("lease ran out");
+                        }
                         consumer.poll(POLL);
                     }
                 } catch (WakeupException e) {
