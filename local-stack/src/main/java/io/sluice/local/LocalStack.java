@@ -243,6 +243,7 @@ public final class LocalStack implements AutoCloseable {
         // its name in the consumer groups (static membership), as a StatefulSet pod's
         instances.put(instance, name + "-" + replica);
         serviceEnv.put("SLUICE_INSTANCE", instances.get(instance));
+        serviceEnv.put("SLUICE_REPLICAS", String.valueOf(replicas));
         serviceEnv.putAll(serviceSettings);
         serviceEnv.putAll(ownSettings.getOrDefault(name, Map.of()));
         ServiceProcess process =

@@ -218,6 +218,13 @@ class HelmChartTest {
                                 assertThat(e.getName()).isEqualTo("SLUICE_INSTANCE");
                                 assertThat(e.getValue()).isEqualTo(instance);
                             });
+            assertThat(pod.getSpec().getContainers().get(0).getEnv().get(1))
+                    .as(name + ": how many replicas its service has (one alone keeps no lease)")
+                    .satisfies(
+                            e -> {
+                                assertThat(e.getName()).isEqualTo("SLUICE_REPLICAS");
+                                assertThat(e.getValue()).isEqualTo("2");
+                            });
             assertThat(deployments)
                     .as("the Deployments whose selector takes " + name + "'s pod")
                     .filteredOn(

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,9 +69,13 @@ public class Ownership implements KafkaConsumerRebalanceListener {
     private ScheduledExecutorService leaseTimer;
 
     @Inject
-    public Ownership(Event<OwnershipChange> changes, Instance<KafkaClientService> kafka) {
+    public Ownership(
+            Event<OwnershipChange> changes,
+            Instance<KafkaClientService> kafka,
+            @ConfigProperty(name = "sluice.replicas", defaultValue = "1") int replicas) {
         this.changes = changes::fire;
-        this.kafka = kafka;
+        // alone, no other replica could take its partitions: a broker outage does not stop it
+        this.kafka = replicas > 1 ? kafka : null;
     }
 
     Ownership(java.util.function.Consumer<OwnershipChange> changes) {
@@ -81,7 +86,7 @@ public class Ownership implements KafkaConsumerRebalanceListener {
     /**
      * The consumer in the group, watched for the {@link OwnershipLease}; {@code rejoin} asks it,
      * off its poll thread, to rebalance. A SmallRye channel's consumer is found at its first
-     * callback.
+     * callback. Only when the service runs as several replicas ({@code sluice.replicas}).
      */
     public void attach(Consumer<?, ?> consumer, Duration sessionTimeout, Runnable rejoin) {
         member = new Member(consumer, new OwnershipLease(sessionTimeout), rejoin);

@@ -36,6 +36,10 @@ public class OwnershipMembership {
     static final String TOPIC = "sluice.ownership.topic";
     static final String GROUP = "sluice.ownership.group";
     static final String SESSION_TIMEOUT = "sluice.ownership.session-timeout-ms";
+
+    /** How many replicas the service runs as ({@code SLUICE_REPLICAS}); one keeps no lease. */
+    static final String REPLICAS = "sluice.replicas";
+
     private static final Logger LOG = Logger.getLogger(OwnershipMembership.class);
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration AFTER_ERROR = Duration.ofSeconds(1);
@@ -56,7 +60,11 @@ public class OwnershipMembership {
         if (topic.isEmpty()) {
             return;
         }
-        polling = new Thread(() -> stayMember(topic.get(), properties(config)), "ownership-member");
+        boolean leased = config.getOptionalValue(REPLICAS, Integer.class).orElse(1) > 1;
+        polling =
+                new Thread(
+                        () -> stayMember(topic.get(), properties(config), leased),
+                        "ownership-member");
         polling.setDaemon(true);
         polling.start();
     }
@@ -78,17 +86,19 @@ public class OwnershipMembership {
      * itself (fenced by another member of the same instance id, refused by the broker's ACLs): then
      * whatever it owned is given up, and a new consumer joins again a second later.
      */
-    private void stayMember(String topic, Properties properties) {
+    private void stayMember(String topic, Properties properties, boolean leased) {
         while (!stopping) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
                 member = consumer;
-                ownership.attach(
-                        consumer,
-                        Duration.ofMillis(
-                                Long.parseLong(
-                                        properties.getProperty(
-                                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))),
-                        () -> rejoin = true);
+                if (leased) {
+                    ownership.attach(
+                            consumer,
+                            Duration.ofMillis(
+                                    Long.parseLong(
+                                            properties.getProperty(
+                                                    ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))),
+                            () -> rejoin = true);
+                }
                 consumer.subscribe(List.of(topic), new PausingListener(consumer));
                 try {
                     while (!stopping) {
