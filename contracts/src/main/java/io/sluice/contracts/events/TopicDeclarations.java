@@ -36,6 +36,10 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class TopicDeclarations {
+    /** How many partitions every topic is declared with; also each ownership topic's count. */
+    public static final String PARTITIONS = "sluice.topics.partitions";
+
+    public static final int DEFAULT_PARTITIONS = 6;
     private static final Logger LOG = Logger.getLogger(TopicDeclarations.class);
     private static final Duration RETRY = Duration.ofSeconds(10);
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -72,7 +76,7 @@ public class TopicDeclarations {
     private static void createMissing(Config config)
             throws InterruptedException, ExecutionException, TimeoutException {
         int partitions =
-                config.getOptionalValue("sluice.topics.partitions", Integer.class).orElse(6);
+                config.getOptionalValue(PARTITIONS, Integer.class).orElse(DEFAULT_PARTITIONS);
         short replication =
                 config.getOptionalValue("sluice.topics.replication-factor", Short.class)
                         .orElse((short) 1);

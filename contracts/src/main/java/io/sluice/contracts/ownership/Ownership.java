@@ -2,6 +2,7 @@ package io.sluice.contracts.ownership;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.sluice.contracts.events.ObjectRef;
+import io.sluice.contracts.events.TopicDeclarations;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -203,8 +207,7 @@ public class Ownership implements KafkaConsumerRebalanceListener {
             owned.add(partition.partition());
         }
         if (!assigned.isEmpty()) {
-            // from the consumer's metadata, which holds the assigned topic (poll thread: bounded)
-            partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).size();
+            partitions = partitionCount(consumer);
         }
         LOG.infof("owns partitions %s of %s's %d", new TreeSet<>(owned), topic, partitions);
         firstAssignment.complete(null);
@@ -223,6 +226,27 @@ public class Ownership implements KafkaConsumerRebalanceListener {
                     new OwnershipChange(
                             topic, partitions, committed(consumer, assigned), Set.of()));
         }
+    }
+
+    /**
+     * From the consumer's metadata, which holds the assigned topic (poll thread: bounded). When it
+     * is not to be had, the count known before, else the count every topic is declared with ({@code
+     * TopicDeclarations}): without a count this replica would own nothing until the next rebalance.
+     */
+    private int partitionCount(Consumer<?, ?> consumer) {
+        try {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.size();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("partitions of %s not read: %s", topic, e.toString());
+        }
+        return partitions > 0
+                ? partitions
+                : ConfigProvider.getConfig()
+                        .getOptionalValue(TopicDeclarations.PARTITIONS, Integer.class)
+                        .orElse(TopicDeclarations.DEFAULT_PARTITIONS);
     }
 
     /** Where the group goes on in each partition; none known when the broker does not answer. */

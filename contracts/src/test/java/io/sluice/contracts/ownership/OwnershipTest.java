@@ -108,6 +108,17 @@ class OwnershipTest {
                                 TOPIC, 2, Map.of(0, OwnershipChange.NO_OFFSET, 1, 7L), Set.of()));
     }
 
+    /** The consumer's metadata not to be had at the first assignment: the declared count. */
+    @Test
+    void ownsItsPartitionsWhenTheirCountIsNotReadAsEveryTopicIsDeclared() {
+        MockConsumer<String, String> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        consumer.assign(List.of(partition(4)));
+        Ownership ownership = new Ownership(change -> {});
+        ownership.onPartitionsAssigned(consumer, List.of(partition(4)));
+        assertThat(ownership.assignment().partitions()).isEqualTo(6);
+        assertThat(ownership.owns(objectIn(4))).isTrue();
+    }
+
     @Test
     void partitionsLostWhileFencedAreNotRevokedTwice() {
         MockConsumer<String, String> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);

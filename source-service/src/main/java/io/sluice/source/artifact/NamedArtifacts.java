@@ -2,13 +2,16 @@ package io.sluice.source.artifact;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sluice.contracts.source.Artifact;
 import io.sluice.contracts.source.GitRepository;
 import io.sluice.contracts.source.HelmChart;
 import io.sluice.contracts.source.HelmRepository;
 import io.sluice.contracts.source.OCIRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -37,9 +40,22 @@ public class NamedArtifacts {
         return named;
     }
 
+    /**
+     * A kind whose CRD is not installed (a cluster with only some of Flux's sources) names none;
+     * any other failure to list is thrown, so that the collector deletes nothing in that round.
+     */
     private <T extends HasMetadata> void add(
             Map<String, Artifact> named, Class<T> kind, Function<T, Artifact> artifact) {
-        for (T source : client.resources(kind).inAnyNamespace().list().getItems()) {
+        List<T> sources;
+        try {
+            sources = client.resources(kind).inAnyNamespace().list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return;
+            }
+            throw e;
+        }
+        for (T source : sources) {
             Artifact current = artifact.apply(source);
             if (current != null && ArtifactStore.isDigest(current.digest)) {
                 named.put(current.digest, current);
