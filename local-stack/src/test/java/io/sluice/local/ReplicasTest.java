@@ -542,8 +542,7 @@ class ReplicasTest {
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
         Manifests.apply(client, Manifests.kustomizationInto(ns, "app", ns, "./app"));
-        await().atMost(DEADLINE)
-                .until(() -> "from-git".equals(OneConfigMapRepository.greeting(client, ns)));
+        awaitGreetingFromGit(client, ns);
         String owner = new ObjectRef("Kustomization", ns, "app").key();
         int partition =
                 Partitioning.partitionFor(
@@ -556,13 +555,7 @@ class ReplicasTest {
             // a late one of the first), not one per replica
             for (String edit : List.of("edited", "edited-again")) {
                 setGreeting(client, ns, edit);
-                await().atMost(DEADLINE)
-                        .until(
-                                () ->
-                                        "from-git"
-                                                .equals(
-                                                        OneConfigMapRepository.greeting(
-                                                                client, ns)));
+                awaitGreetingFromGit(client, ns);
             }
             await().atMost(DEADLINE).until(() -> corrections(drift, owner) >= 2);
             assertThat(corrections(drift, owner)).isEqualTo(2);
@@ -619,13 +612,7 @@ class ReplicasTest {
                 Manifests.apply(client, Manifests.namespace(ns));
                 Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
                 Manifests.apply(client, Manifests.kustomizationInto(ns, ks.name(), ns, "./app"));
-                await().atMost(DEADLINE)
-                        .until(
-                                () ->
-                                        "from-git"
-                                                .equals(
-                                                        OneConfigMapRepository.greeting(
-                                                                client, ns)));
+                awaitGreetingFromGit(client, ns);
 
                 link.cut();
                 await().atMost(Duration.ofSeconds(60))
@@ -642,13 +629,7 @@ class ReplicasTest {
                         .anyMatch(line -> line.contains("heard from no broker for PT20S"));
 
                 setGreeting(client, ns, "edited-while-cut-off");
-                await().atMost(DEADLINE)
-                        .until(
-                                () ->
-                                        "from-git"
-                                                .equals(
-                                                        OneConfigMapRepository.greeting(
-                                                                client, ns)));
+                awaitGreetingFromGit(client, ns);
                 assertThat(logLines(cutOff))
                         .as("drift put back by the replica cut off")
                         .noneMatch(line -> line.contains("drift corrected") && line.contains(ns));
@@ -788,6 +769,12 @@ class ReplicasTest {
             }
         }
         throw new AssertionError("no replica owns partition " + partition);
+    }
+
+    /** Until the ConfigMap holds Git's greeting (applied, or put back). */
+    private static void awaitGreetingFromGit(KubernetesClient client, String ns) {
+        await().atMost(DEADLINE)
+                .until(() -> "from-git".equals(OneConfigMapRepository.greeting(client, ns)));
     }
 
     private static void setGreeting(KubernetesClient client, String ns, String greeting) {

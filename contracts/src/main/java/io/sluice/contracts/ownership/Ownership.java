@@ -104,7 +104,7 @@ public class Ownership implements KafkaConsumerRebalanceListener {
                                     return t;
                                 });
                 leaseTimer.scheduleWithFixedDelay(
-                        () -> checkLease(System.nanoTime()),
+                        this::checkLeaseNow,
                         LEASE_CHECK.toMillis(),
                         LEASE_CHECK.toMillis(),
                         TimeUnit.MILLISECONDS);
@@ -157,6 +157,15 @@ public class Ownership implements KafkaConsumerRebalanceListener {
         LOG.warnf("the ownership consumer is no channel's: no lease is kept");
     }
 
+    /** A failure is logged: thrown, it would end the timer's later looks. */
+    private void checkLeaseNow() {
+        try {
+            checkLease(System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.warnf("the lease on partitions %s: %s", owned, e.toString());
+        }
+    }
+
     /**
      * The lease looked at, at {@code nowNanos}: when it ran out, this replica stops working on all
      * it owns, as if they were revoked (observers cut short and forget), and asks to rebalance.
@@ -168,20 +177,23 @@ public class Ownership implements KafkaConsumerRebalanceListener {
                         .runOut(OwnershipLease.responses(current.consumer()), nowNanos)) {
             return;
         }
-        Set<Integer> left;
         synchronized (this) {
             if (fenced || owned.isEmpty()) {
                 return;
             }
             fenced = true;
-            left = new TreeSet<>(owned);
+            Set<Integer> left = new TreeSet<>(owned);
             LOG.warnf(
                     "heard from no broker for %s: stops working on partitions %s of %s until a"
                             + " rebalance confirms them",
                     current.lease().term(), left, topic);
-            changes.accept(new OwnershipChange(topic, partitions, Map.of(), left));
+            try {
+                changes.accept(new OwnershipChange(topic, partitions, Map.of(), left));
+            } finally {
+                // even if an observer failed: only a rebalance ends the fence
+                current.rejoin().run();
+            }
         }
-        current.rejoin().run();
     }
 
     private record Member(Consumer<?, ?> consumer, OwnershipLease lease, Runnable rejoin) {}
