@@ -802,20 +802,7 @@ class HelmReleaseSafetyTest {
                         "templates/settings.yaml",
                         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gated-settings}\ndata: {a: b}\n",
                         "templates/hook.yaml",
-                        """
-                        apiVersion: batch/v1
-                        kind: Job
-                        metadata:
-                          name: gated-migrate
-                          annotations: {helm.sh/hook: pre-install}
-                        spec:
-                          template:
-                            spec:
-                              restartPolicy: Never
-                              nodeSelector: {%s: open}
-                              containers: [{name: migrate, image: busybox}]
-                        """
-                                .formatted(gate)));
+                        Gates.preInstallJob("gated-migrate", gate)));
     }
 
     /**

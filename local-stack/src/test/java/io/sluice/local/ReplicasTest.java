@@ -277,12 +277,7 @@ class ReplicasTest {
         LocalStack stack = LocalStackExtension.stack();
         KubernetesClient client = stack.client();
         await().atMost(DEADLINE).untilAsserted(() -> assertShared("source-service"));
-        String url = stack.git().create(ns);
-        try (GitWorkspace repo =
-                GitWorkspace.init(Files.createTempDirectory(ns), url)
-                        .write("app/settings.yaml", OneConfigMapRepository.settings("first"))) {
-            repo.commitAndPush("first");
-        }
+        String url = OneConfigMapRepository.push(stack, ns, "first");
         Manifests.apply(client, Manifests.namespace(ns));
         Manifests.apply(client, Manifests.gitRepository(ns, ns, url, "10m"));
         Artifact artifact =
@@ -353,20 +348,7 @@ class ReplicasTest {
                                     + "metadata: {name: '{{ .Release.Name }}-settings'}\n")
                     .write(
                             "charts/gated/templates/hook.yaml",
-                            """
-                            apiVersion: batch/v1
-                            kind: Job
-                            metadata:
-                              name: '{{ .Release.Name }}-migrate'
-                              annotations: {helm.sh/hook: pre-install}
-                            spec:
-                              template:
-                                spec:
-                                  restartPolicy: Never
-                                  nodeSelector: {%s: open}
-                                  containers: [{name: migrate, image: busybox}]
-                            """
-                                    .formatted(gate))
+                            Gates.preInstallJob("'{{ .Release.Name }}-migrate'", gate))
                     .commitAndPush("a chart whose install waits for a gate");
         }
         Manifests.apply(client, Manifests.gitRepository(ns, "charts", url, "1h"));
