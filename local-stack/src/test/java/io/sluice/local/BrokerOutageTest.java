@@ -3,9 +3,14 @@ package io.sluice.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sluice.contracts.meta.Annotations;
 import io.sluice.contracts.source.GitRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +97,29 @@ class BrokerOutageTest {
                                                         assertThat(c.getStatus()).isEqualTo("True");
                                                         assertThat(c.getMessage()).endsWith(head);
                                                     }));
+            // every channel still consumes and produces (a Kafka client the connector gave up on
+            // shows as liveness DOWN: in a cluster, a restart by the kubelet; here, a stall), and
+            // each service, the only replica, owns every partition again
+            HttpClient http = HttpClient.newHttpClient();
+            for (String name : LocalStack.SERVICES) {
+                ServiceProcess service = stack.service(name);
+                HttpResponse<String> live =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(service.url() + "/q/health/live"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(live.statusCode()).as(name + " live: " + live.body()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(
+                                () -> {
+                                    JsonNode ownership = service.ownership();
+                                    assertThat(ownership.path("owned").size())
+                                            .as(name + " owns all: " + ownership)
+                                            .isEqualTo(ownership.path("partitions").asInt())
+                                            .isPositive();
+                                    assertThat(ownership.path("fenced").asBoolean()).isFalse();
+                                });
+            }
         }
     }
 }
