@@ -183,13 +183,17 @@ class HelmReleaseMigrationFromFluxTest {
                           values: {replicaCount: 2}
                         """
                                 .formatted(ns));
+                // helm-controller's status is patched in steps: Ready may be True a moment
+                // before the history holds the release (seen once in CI)
                 await().atMost(DEADLINE)
                         .until(
                                 () ->
                                         ready(client, ns)
-                                                .map(Condition::getStatus)
-                                                .orElse("")
-                                                .equals("True"));
+                                                        .map(Condition::getStatus)
+                                                        .orElse("")
+                                                        .equals("True")
+                                                && helmRelease(client, ns).getStatus().history
+                                                        != null);
                 assertThat(helmRelease(client, ns).getStatus().history)
                         .extracting(h -> h.chartVersion)
                         .containsExactly(version);
