@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The broker stopped for two minutes while a new commit goes from push to apply: nothing is applied
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a restart of any, and the commit is applied.
  */
 @ExtendWith(LocalStackExtension.class)
+@Isolated("stops the broker")
 class BrokerOutageTest {
     private static final String NS = "broker-outage";
     private static final Duration OUTAGE = Duration.ofMinutes(2);
