@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * One broker of three killed ({@code kill -9}) and started again, under the services (one replica
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * lost with the broker.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("moves every service to a cluster of three brokers and kills one")
 class BrokerFailoverTest {
     private static final String NS = "broker-failover";
     private static final Duration DEADLINE = Duration.ofSeconds(120);

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The broker stopped for two minutes while a new commit goes from push to apply: nothing is applied
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * a restart of any, and the commit is applied.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("stops the broker")
 class BrokerOutageTest {
     private static final String NS = "broker-outage";
     private static final Duration OUTAGE = Duration.ofMinutes(2);

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Sluice installed as users install it: its images (deploy/images/build) on a real node (kubelet,
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * stack's services run as processes again afterwards.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("runs the services as pods instead of processes")
 class ChartOnNodeTest {
     private static final String NS = "chart-on-node-test";
     private static final Duration DEADLINE = Duration.ofSeconds(90);

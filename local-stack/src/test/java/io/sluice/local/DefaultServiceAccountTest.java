@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Flux's multi-tenancy lockdown ({@code --default-service-account}, here {@code
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * account still uses it.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("restarts every service with a stack-wide setting")
 class DefaultServiceAccountTest {
     private static final String NS = "default-sa-test";
     private static final String OTHER = "default-sa-other";

@@ -22,8 +22,7 @@ import java.util.stream.Stream;
 /**
  * What the services logged at warning or error while a failed test ran, short enough to read in the
  * tail of a CI log (where the services' own logs, left on the CI machine, cannot be read): appended
- * to {@code target/failure-digest.txt}, which {@code .ci/run} prints when the tests fail. Classes
- * run side by side, so the lines may be another test's too.
+ * to {@code target/failure-digest.txt}, which {@code .ci/run} prints when the tests fail.
  */
 final class FailureDigest {
     static final Path FILE = Path.of("target", "failure-digest.txt");
@@ -41,7 +40,7 @@ final class FailureDigest {
      * Appends the digest: each running replica's liveness and ownership now, then what the logs in
      * {@code logs} (one file per replica) said at warning or error since {@code start}.
      */
-    static synchronized void write(String test, Instant start, LocalStack stack, Path logs) {
+    static void write(String test, Instant start, LocalStack stack, Path logs) {
         List<String> lines = new ArrayList<>();
         lines.add(
                 "failed: " + test + " (services' state, warnings and errors since " + start + ")");

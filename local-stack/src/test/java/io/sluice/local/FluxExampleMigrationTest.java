@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A cluster Flux runs, moved to Sluice: the real fluxcd/flux2-kustomize-helm-example repository
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * test's objects and no other test's.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("stops the services and runs Flux's controllers")
 class FluxExampleMigrationTest {
     private static final Path EXAMPLE =
             Path.of("../../shared/fixtures/repos/flux2-kustomize-helm-example")

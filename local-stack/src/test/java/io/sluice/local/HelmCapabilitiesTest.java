@@ -22,7 +22,6 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Charts render as helm-controller installs them: {@code .Capabilities} from the live cluster (the
@@ -31,8 +30,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * own namespace and release.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated(
-        "compares its render with the cluster's whole API discovery, which other tests' CRDs change")
 class HelmCapabilitiesTest {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A HelmRelease moved from Flux to Sluice: Flux's own source-controller and helm-controller
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * helm-controller's fields.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("stops the services and runs Flux's controllers")
 class HelmReleaseMigrationFromFluxTest {
     private static final String NS = "helm-migration-test";
     private static final Duration DEADLINE = Duration.ofSeconds(120);

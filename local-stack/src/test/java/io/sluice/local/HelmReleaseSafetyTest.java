@@ -18,7 +18,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * What a HelmRelease must never do, each case in its own namespace: take over an object that is no
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * apply-service that it was installed.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("kills apply-service and health-service")
 class HelmReleaseSafetyTest {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static KubernetesClient client;

@@ -40,7 +40,6 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The chart's Strimzi KafkaUsers give each service exactly what it needs: their SCRAM users and
@@ -54,7 +53,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * then refused a topic that is not its own.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("restarts every service on SASL with the chart's ACLs")
 class KafkaAclsTest {
     private static final String NS = "kafka-acls-test";
     private static final Duration DEADLINE = Duration.ofSeconds(90);

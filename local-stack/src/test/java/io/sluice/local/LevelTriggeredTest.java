@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Reconciliation is level-triggered, as in Flux: no commit is needed for the cluster to converge
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * after apply-service lost its memory. Each test has its own namespace and objects.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("kills apply-service")
 class LevelTriggeredTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static KubernetesClient client;

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A cluster moved from Flux to Sluice: Flux's own source-controller and kustomize-controller
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * pruned, and the flux CLI shows the Kustomization Ready at the new revision.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("stops the services and runs Flux's controllers")
 class MigrationFromFluxTest {
     private static final String NS = "migration-test";
     private static final Duration DEADLINE = Duration.ofSeconds(120);

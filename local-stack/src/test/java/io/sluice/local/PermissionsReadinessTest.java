@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A service whose RBAC lacks a permission its chart grants says so in its readiness, naming the
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * ServiceAccounts, so the ClusterRole edited here is the one they act with.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("takes a verb out of source-service's ClusterRole")
 class PermissionsReadinessTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();

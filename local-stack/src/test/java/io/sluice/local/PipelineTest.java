@@ -26,14 +26,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A Git repository taken to the cluster through all four services and Kafka, on the real stack:
  * each step is one scenario from the walking-skeleton issue, in the order a user would live them.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("stops render-service; counts every announcement of its artifact")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);

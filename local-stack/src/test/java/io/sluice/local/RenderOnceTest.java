@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A render is triggered once per change, however many triggers announce it: a Kustomization
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * renders. Counted from render-service's log lines about the object.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("restarts render-service and source-service")
 class RenderOnceTest {
     private static final String NS = "render-once-test";
     private static final Duration DEADLINE = Duration.ofSeconds(90);

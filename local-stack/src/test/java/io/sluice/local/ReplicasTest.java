@@ -43,7 +43,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Two replicas of every service ({@code deploy/local/up --replicas 2}): the replicas of each
@@ -56,7 +55,6 @@ import org.junit.jupiter.api.parallel.Isolated;
  * group), not 10, so that a restart on this loaded machine is surely within it.
  */
 @ExtendWith(LocalStackExtension.class)
-@Isolated("runs two replicas of each service and kills them")
 class ReplicasTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(90);
