@@ -97,9 +97,9 @@ class BrokerOutageTest {
                                                         assertThat(c.getStatus()).isEqualTo("True");
                                                         assertThat(c.getMessage()).endsWith(head);
                                                     }));
-            // every channel still consumes and produces (a Kafka client the connector gave up on
-            // shows as liveness DOWN: in a cluster, a restart by the kubelet; here, a stall), and
-            // each service, the only replica, owns every partition again
+            // every service is live (a consumer the connector gave up on shows as liveness DOWN:
+            // in a cluster, a restart by the kubelet; here, a stall), and each, the only replica,
+            // owns every partition again
             HttpClient http = HttpClient.newHttpClient();
             for (String name : LocalStack.SERVICES) {
                 ServiceProcess service = stack.service(name);
