@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,7 +190,7 @@ public final class ServiceProcess implements AutoCloseable {
         Path written = classArchiveBeingWritten();
         try {
             if (Files.exists(written)) {
-                Files.move(written, classArchive(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(written, classArchive(), StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
             System.err.println("no class archive kept for " + name + ": " + e);
