@@ -177,12 +177,18 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * The classes a start loads are archived (dynamic AppCDS) by the first process of a build that
      * stops gracefully, and mapped by every later start: a start of the four services, which is CPU
-     * bound on two cores, takes seconds less. The archive lies beside the jar, so a new build
-     * (which empties quarkus-app) starts without one; one the JVM finds stale is ignored.
+     * bound on two cores, takes seconds less. An archive older than the jar is from an earlier
+     * build and is written again.
      */
-    private String classArchiveOption() {
-        return Files.exists(classArchive())
-                ? "-XX:SharedArchiveFile=" + classArchive()
+    private String classArchiveOption() throws IOException {
+        Path archive = classArchive();
+        boolean current =
+                Files.exists(archive)
+                        && Files.getLastModifiedTime(archive)
+                                        .compareTo(Files.getLastModifiedTime(jar))
+                                > 0;
+        return current
+                ? "-XX:SharedArchiveFile=" + archive
                 : "-XX:ArchiveClassesAtExit=" + classArchiveBeingWritten();
     }
 
